@@ -1,0 +1,29 @@
+// The `butler` command line. `npx butler intents ...` measures offline understanding; `npx butler start` runs the service.
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'intents': {
+      const { runIntentsCli } = await import('./brain/intents/cli');
+      return runIntentsCli(rest, process.stdin, process.stdout, process.stderr);
+    }
+    case 'start':
+    case undefined: {
+      const { runMain } = await import('./main');
+      await runMain();
+      return 0;
+    }
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return 0;
+    default:
+      process.stderr.write(`unknown command "${command}"\n${USAGE}`);
+      return 2;
+  }
+}
+
+const USAGE = `usage: butler [start]                       run the butler (same as npm start)
+       butler intents --language en|zh-cn --fixtures FILE < in.jsonl > out.jsonl
+                                            understand one sentence per JSON line, offline
+`;

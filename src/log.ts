@@ -1,0 +1,29 @@
+// One structured logger for the whole butler. Secrets are redacted by key wherever they appear.
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+
+export const REDACTED_KEYS = [
+  'token', 'access_token', 'api_key', 'apiKey', 'password', 'secret', 'authorization', 'Authorization',
+  'credentialSecret', 'llm_api_key', 'mqtt_password', 'openclaw_token', 'supervisor_token',
+];
+
+export function createLogger(options: { level?: string; name?: string; destination?: NodeJS.WritableStream } = {}): Logger {
+  const level = options.level ?? process.env.BUTLER_LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'warn' : 'info');
+  const paths = REDACTED_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]);
+  return pino(
+    {
+      name: options.name ?? 'butler',
+      level,
+      redact: { paths, censor: '[redacted]' },
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    (options.destination as pino.DestinationStream | undefined) ?? pino.destination({ dest: 1, sync: false }),
+  );
+}
+
+/** A logger that drops everything (tests and benches that do not care). */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}

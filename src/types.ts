@@ -1,0 +1,79 @@
+// The butler's shared vocabulary: what flows through the bus, the store and MQTT.
+// Field names follow the original system's wire format (REFERENCE.md) so existing devices keep working.
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+/** Something that happened: a sensor, a person, a schedule, Home Assistant, a message. */
+export interface ButlerEvent {
+  event_id: string;
+  /** Epoch seconds (float). */
+  ts: number;
+  source: string;
+  type: string;
+  payload: JsonObject;
+  /** 0 info, 1 notice, 2 warning, 3 critical. */
+  severity: number;
+  correlation_id: string | null;
+}
+
+export interface ActionRequest {
+  action_type: string;
+  params: JsonObject;
+}
+
+export type RiskTier = 'safe' | 'sensitive' | 'dangerous';
+
+/**
+ * Who asked for an action. Trust decides what may run without confirmation;
+ * `untrusted_input` marks a plan derived from text that came from outside (a message, a web page).
+ */
+export interface Origin {
+  /** api, panel, mqtt, ha, flow, rule, scene, goal, schedule, assist, messaging, planner, system ... */
+  source: string;
+  trusted: boolean;
+  user?: string;
+  untrusted_input?: boolean;
+  conversation_id?: string;
+}
+
+export interface ActionPlan {
+  plan_id: string;
+  triggered_by_event_id: string | null;
+  actions: ActionRequest[];
+  /** The policy verdict summary for the plan: "allow", "partial", "deny", "confirm". */
+  policy: string;
+  reason: string;
+  created_ts: number;
+  source: string;
+  trusted: boolean;
+  conversation_id: string | null;
+}
+
+export type ResultStatus = 'ok' | 'error' | 'denied' | 'pending_confirmation';
+
+export interface ActionResult {
+  plan_id: string;
+  /** Position of the action in its plan. */
+  index: number;
+  action_type: string;
+  status: ResultStatus;
+  output: Json;
+  ts: number;
+}
+
+export type HomeMode = 'home' | 'away' | 'night';
+
+/** A rejected input (garbage payload, invalid body): reported on butler/out/error and counted. */
+export interface InputError {
+  source: string;
+  topic?: string;
+  reason: string;
+  /** A short, safe excerpt of what arrived. */
+  excerpt?: string;
+  ts: number;
+}
+
+export function nowSeconds(): number {
+  return Date.now() / 1000;
+}
