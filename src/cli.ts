@@ -3,12 +3,12 @@ export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'intents': {
-      const { runIntentsCli } = await import('./brain/intents/cli');
+      const { runIntentsCli } = require('./brain/intents/cli') as typeof import('./brain/intents/cli');
       return runIntentsCli(rest, process.stdin, process.stdout, process.stderr);
     }
     case 'start':
     case undefined: {
-      const { runMain } = await import('./main');
+      const { runMain } = require('./main') as typeof import('./main');
       await runMain();
       return 0;
     }

@@ -1,0 +1,199 @@
+// The butler's own actions: notifications, events, modes, schedules, and the allowlisted command runners.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { EventIngest } from '../../bus/ingest';
+import type { HomeAssistantConnection } from '../../ha/types';
+import type { ActionRequest, HomeMode, JsonObject } from '../../types';
+import type { ModeState } from '../modes';
+import type { PolicyEngine } from '../policy';
+import type { ActionDefinition, ActionRegistry } from '../registry';
+import type { Scheduler } from '../scheduler';
+
+export interface ButlerActionDeps {
+  registry: ActionRegistry;
+  policy: PolicyEngine;
+  modes: ModeState;
+  ingest: EventIngest;
+  scheduler: Scheduler;
+  ha: HomeAssistantConnection;
+  notifyService: string;
+  execAllowlist: string[];
+  scriptAllowlist: string[];
+  scriptsDir: string;
+}
+
+const LEVELS = ['info', 'warning', 'critical'];
+
+/** Splits an allowlist entry into argv the way a person wrote it: on whitespace, no shell, no quoting rules. */
+export function argvOf(entry: string): string[] {
+  return entry.trim().split(/\s+/).filter(Boolean);
+}
+
+function runFile(file: string, args: string[], signal: AbortSignal, timeoutMs: number): Promise<JsonObject> {
+  return new Promise((resolvePromise, reject) => {
+    execFile(file, args, { shell: false, timeout: timeoutMs, maxBuffer: 256 * 1024, signal, windowsHide: true }, (err, stdout, stderr) => {
+      if (err && (err as NodeJS.ErrnoException).code === 'ENOENT') return reject(new Error(`${file}: not found`));
+      if (err && err.name === 'AbortError') return reject(new Error(`${file}: aborted`));
+      const code = err ? ((err as { code?: unknown }).code ?? 1) : 0;
+      resolvePromise({ exit_code: typeof code === 'number' ? code : 1, stdout: stdout.slice(0, 8192), stderr: stderr.slice(0, 8192) });
+    });
+  });
+}
+
+export function registerButlerActions(d: ButlerActionDeps): void {
+  const actionList = {
+    type: 'array',
+    minItems: 1,
+    maxItems: 20,
+    items: {
+      type: 'object',
+      required: ['action_type'],
+      additionalProperties: false,
+      properties: { action_type: { type: 'string' }, params: { type: 'object' } },
+    },
+  };
+
+  const defs: ActionDefinition[] = [
+    {
+      name: 'notify',
+      description: 'Send a notification to the household through Home Assistant.',
+      params: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['message'],
+        properties: { title: { type: 'string', maxLength: 200 }, message: { type: 'string', minLength: 1, maxLength: 4000 }, level: { type: 'string', enum: LEVELS, default: 'info' } },
+      },
+      risk: 'safe',
+      handler: async (p, ctx) => {
+        const [domain, service] = d.notifyService.split('.');
+        const title = typeof p.title === 'string' ? p.title : 'Smart Butler';
+        const level = String(p.level);
+        d.ingest.emit('notify', 'butler', { title, message: String(p.message), level, plan_id: ctx.plan_id }, LEVELS.indexOf(level) + 1);
+        if (!d.ha.status().connected) throw new Error(`cannot deliver the notification: Home Assistant is not connected (${d.ha.status().detail})`);
+        await d.ha.callService(domain, service, { title, message: String(p.message) });
+        return { delivered_via: d.notifyService, title, level };
+      },
+    },
+    {
+      name: 'store_event',
+      description: 'Record an event in the butler\'s audit trail (kind "record" marks a recording and is blocked in privacy mode).',
+      params: {
+        type: 'object',
+        required: ['kind'],
+        properties: { kind: { type: 'string', minLength: 1, maxLength: 64 }, data: { type: 'object' }, severity: { type: 'integer', minimum: 0, maximum: 3 } },
+      },
+      risk: 'safe',
+      privacy: (p) => p.kind === 'record',
+      handler: async (p, ctx) => {
+        const { kind, severity, ...rest } = p;
+        const e = d.ingest.emit(`stored.${String(kind)}`, 'butler', { ...rest, plan_id: ctx.plan_id }, typeof severity === 'number' ? severity : 0);
+        return { event_id: e.event_id };
+      },
+    },
+    {
+      name: 'set_mode',
+      description: 'Set the home mode: home, away or night.',
+      params: { type: 'object', additionalProperties: false, required: ['mode'], properties: { mode: { type: 'string', enum: ['home', 'away', 'night'] } } },
+      risk: 'safe',
+      handler: async (p) => {
+        d.modes.setMode(p.mode as HomeMode);
+        return { mode: d.modes.mode };
+      },
+    },
+    {
+      name: 'set_privacy',
+      description: 'Turn privacy mode on or off. While on, cameras and recording are blocked.',
+      params: { type: 'object', additionalProperties: false, required: ['enabled'], properties: { enabled: { type: 'boolean' } } },
+      // Turning privacy off re-enables cameras: that needs a trusted person.
+      risk: 'safe',
+      riskFor: (p) => (p.enabled === false ? 'sensitive' : 'safe'),
+      handler: async (p) => {
+        d.modes.setPrivacy(p.enabled === true);
+        return { privacy: d.modes.privacy };
+      },
+    },
+    {
+      name: 'schedule_task',
+      description: 'Run actions later: at run_at (ISO time or epoch seconds) or after delay_sec. Survives restarts.',
+      params: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['actions'],
+        oneOf: [{ required: ['run_at'] }, { required: ['delay_sec'] }],
+        properties: {
+          name: { type: 'string', maxLength: 100 },
+          run_at: { oneOf: [{ type: 'number', minimum: 0 }, { type: 'string', format: 'date-time' }] },
+          delay_sec: { type: 'number', minimum: 0, maximum: 31_536_000 },
+          actions: actionList,
+        },
+      },
+      risk: 'safe',
+      handler: async (p, ctx) => {
+        const actions = (p.actions as unknown as ActionRequest[]).map((a) => ({ action_type: a.action_type, params: d.registry.validate(a.action_type, a.params ?? {}) }));
+        const runAt = p.run_at !== undefined ? (typeof p.run_at === 'number' ? p.run_at : Date.parse(String(p.run_at)) / 1000) : Date.now() / 1000 + Number(p.delay_sec);
+        const task = d.scheduler.schedule({ name: typeof p.name === 'string' ? p.name : '', run_at: runAt, actions, origin: ctx.origin });
+        return { task_id: task.task_id, name: task.name, run_at: new Date(task.run_at * 1000).toISOString() };
+      },
+    },
+    {
+      name: 'cancel_task',
+      description: 'Cancel a scheduled task by its id or name.',
+      params: { type: 'object', additionalProperties: false, required: ['task'], properties: { task: { type: 'string', minLength: 1 } } },
+      risk: 'safe',
+      handler: async (p) => {
+        const cancelled = d.scheduler.cancel(String(p.task));
+        if (cancelled.length === 0) throw new Error(`no pending task with id or name "${String(p.task)}"`);
+        return { cancelled: cancelled.map((t) => t.task_id) };
+      },
+    },
+    {
+      name: 'list_tasks',
+      description: 'List pending scheduled tasks.',
+      params: { type: 'object', additionalProperties: false, properties: {} },
+      risk: 'safe',
+      handler: async () => ({ tasks: d.scheduler.list('pending').map((t) => ({ task_id: t.task_id, name: t.name, run_at: new Date(t.run_at * 1000).toISOString(), actions: t.actions.length })) }),
+    },
+    {
+      name: 'system_exec',
+      description: 'Run a command on the butler host. Only exact command lines in exec_allowlist run; never through a shell.',
+      params: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['command'],
+        properties: { command: { type: 'string', minLength: 1 }, args: { type: 'array', items: { type: 'string' }, default: [] } },
+      },
+      risk: 'dangerous',
+      timeoutMs: 30_000,
+      handler: async (p, ctx) => runFile(String(p.command), (p.args as string[]) ?? [], ctx.signal, 25_000),
+    },
+    {
+      name: 'script_run',
+      description: `Run a script from the butler's scripts folder. Only scripts named in script_allowlist run.`,
+      params: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['script'],
+        properties: { script: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$' }, args: { type: 'array', items: { type: 'string' }, default: [] } },
+      },
+      risk: 'dangerous',
+      timeoutMs: 60_000,
+      handler: async (p, ctx) => {
+        const file = resolve(join(d.scriptsDir, String(p.script)));
+        if (!existsSync(file)) throw new Error(`script ${String(p.script)} not found in ${d.scriptsDir}`);
+        return runFile(file, (p.args as string[]) ?? [], ctx.signal, 55_000);
+      },
+    },
+  ];
+  for (const def of defs) d.registry.register({ provider: 'butler', ...def });
+
+  d.policy.setAllowlist('system_exec', (p) => {
+    const argv = [String(p.command), ...((p.args as string[] | undefined) ?? [])];
+    const allowed = d.execAllowlist.some((entry) => {
+      const want = argvOf(entry);
+      return want.length === argv.length && want.every((w, i) => w === argv[i]);
+    });
+    return { allowed, what: argv.join(' '), list: 'exec_allowlist' };
+  });
+  d.policy.setAllowlist('script_run', (p) => ({ allowed: d.scriptAllowlist.includes(String(p.script)), what: String(p.script), list: 'script_allowlist' }));
+}

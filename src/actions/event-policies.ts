@@ -1,0 +1,56 @@
+// The original system's event policies, kept because households rely on them:
+//  R1_arrival: a person in the entry zone while not away -> notify (cooldown arrival_cooldown_s).
+//  R2_intrusion_entry: intrusion_threshold such events within intrusion_window_s while away -> critical notify + record.
+// Events: type "person_detected" (or "presence"), payload.zone "entry".
+import type { ButlerEvent } from '../types';
+import type { Butler } from '../service';
+
+export const ENTRY_EVENT_TYPES = new Set(['person_detected', 'presence']);
+
+export class EventPolicies {
+  private lastArrival = 0;
+  private lastIntrusion = 0;
+  private entryTimes: number[] = [];
+
+  constructor(private readonly butler: Butler) {}
+
+  start(): void {
+    this.butler.bus.on('event', (e) => void this.onEvent(e), 'event-policies');
+  }
+
+  stop(): void {
+    this.butler.bus.removeOwner('event-policies');
+  }
+
+  private async onEvent(e: ButlerEvent): Promise<void> {
+    if (!ENTRY_EVENT_TYPES.has(e.type) || e.payload.zone !== 'entry') return;
+    const o = this.butler.options;
+    const now = e.ts;
+    const origin = { source: 'policy', trusted: true } as const;
+    if (this.butler.modes.mode !== 'away') {
+      if (now - this.lastArrival < o.arrival_cooldown_s) return;
+      this.lastArrival = now;
+      const who = typeof e.payload.person === 'string' ? e.payload.person : 'Someone';
+      await this.butler.door.execute({
+        actions: [{ action_type: 'notify', params: { title: 'Arrival', message: `${who} is at the entry.`, level: 'info' } }],
+        origin,
+        triggered_by_event_id: e.event_id,
+        reason: 'R1_arrival: person in the entry zone',
+      });
+      return;
+    }
+    this.entryTimes = [...this.entryTimes.filter((t) => now - t < o.intrusion_window_s), now];
+    if (this.entryTimes.length < o.intrusion_threshold || now - this.lastIntrusion < o.intrusion_window_s) return;
+    this.lastIntrusion = now;
+    this.entryTimes = [];
+    await this.butler.door.execute({
+      actions: [
+        { action_type: 'notify', params: { title: 'Possible intrusion', message: `${o.intrusion_threshold} entry detections within ${o.intrusion_window_s} s while away.`, level: 'critical' } },
+        { action_type: 'store_event', params: { kind: 'record', data: { reason: 'R2_intrusion_entry', event_id: e.event_id } } },
+      ],
+      origin,
+      triggered_by_event_id: e.event_id,
+      reason: 'R2_intrusion_entry: repeated entry detections while away',
+    });
+  }
+}

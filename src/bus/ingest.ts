@@ -1,0 +1,68 @@
+// The single entrance for events from any source: validated, stamped, recorded, then announced on the bus.
+import { randomUUID } from 'node:crypto';
+import { createAjv, describeAjvErrors } from '../actions/registry';
+import type { AuditStore } from '../store/audit';
+import { nowSeconds, type ButlerEvent, type JsonObject } from '../types';
+import type { Bus } from './bus';
+
+export const eventInputSchema = {
+  type: 'object',
+  required: ['type'],
+  additionalProperties: false,
+  properties: {
+    type: { type: 'string', minLength: 1, maxLength: 128 },
+    event_id: { type: 'string', minLength: 1, maxLength: 128 },
+    ts: { type: 'number', minimum: 0 },
+    source: { type: 'string', minLength: 1, maxLength: 128 },
+    payload: { type: 'object' },
+    severity: { type: 'integer', minimum: 0, maximum: 3 },
+    correlation_id: { type: ['string', 'null'], maxLength: 128 },
+  },
+} as const;
+
+export class EventInputError extends Error {
+  constructor(public readonly details: string[]) {
+    super(`invalid event: ${details.join('; ')}`);
+  }
+}
+
+export class EventIngest {
+  private readonly validate = createAjv().compile(eventInputSchema);
+
+  constructor(
+    private readonly audit: AuditStore,
+    private readonly bus: Bus,
+  ) {}
+
+  /** Validates an event from outside; throws EventInputError naming every bad field. */
+  parse(input: unknown, defaultSource: string): ButlerEvent {
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new EventInputError(['an event must be a JSON object']);
+    if (!this.validate(input)) throw new EventInputError(describeAjvErrors(this.validate.errors));
+    const e = input as Partial<ButlerEvent>;
+    return {
+      event_id: e.event_id ?? randomUUID(),
+      ts: e.ts ?? nowSeconds(),
+      source: e.source ?? defaultSource,
+      type: e.type!,
+      payload: (e.payload ?? {}) as JsonObject,
+      severity: e.severity ?? 0,
+      correlation_id: e.correlation_id ?? null,
+    };
+  }
+
+  /** Records and announces an event made by the butler itself or already parsed. */
+  publish(event: ButlerEvent): ButlerEvent {
+    this.audit.recordEvent(event);
+    this.bus.emit('event', event);
+    return event;
+  }
+
+  accept(input: unknown, defaultSource: string): ButlerEvent {
+    return this.publish(this.parse(input, defaultSource));
+  }
+
+  /** Convenience for internal sources. */
+  emit(type: string, source: string, payload: JsonObject = {}, severity = 0, correlation_id: string | null = null): ButlerEvent {
+    return this.publish({ event_id: randomUUID(), ts: nowSeconds(), source, type, payload, severity, correlation_id });
+  }
+}

@@ -1,0 +1,159 @@
+// The MQTT bridge: butler/in/* in (validated; garbage is answered on butler/out/error and counted), the audit
+// trail out on butler/out/*, and butler/status online/offline (retained, with the offline as last will).
+// QoS 1 with a persistent session, so commands published while the butler reconnects are not lost.
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { createHash } from 'node:crypto';
+import type { Logger } from '../log';
+import type { Bus } from './bus';
+import { nowSeconds, type InputError } from '../types';
+
+export const TOPICS = {
+  inEvent: 'butler/in/event',
+  inCommand: 'butler/in/command',
+  outEvent: 'butler/out/event',
+  outPlan: 'butler/out/action_plan',
+  outResult: 'butler/out/action_result',
+  outError: 'butler/out/error',
+  outReply: 'butler/out/reply',
+  status: 'butler/status',
+} as const;
+
+/** Largest payload the butler reads from butler/in/*. */
+export const MAX_INPUT_BYTES = 256 * 1024;
+
+export interface MqttBridgeOptions {
+  url: string;
+  username?: string;
+  password?: string;
+  /** Stable per installation so the broker keeps the session (and queued QoS 1 messages) across restarts. */
+  clientId?: string;
+  log: Logger;
+}
+
+/** What to do with a parsed input; throwing an InputRejected answers on butler/out/error. */
+export type InputHandler = (topic: string, body: unknown) => void | Promise<void>;
+
+export class InputRejected extends Error {}
+
+export class MqttBridge {
+  readonly client: MqttClient;
+  private readonly counters = { received: 0, rejected: 0, published: 0 };
+  private handlers = new Map<string, InputHandler>();
+  private connectedOnce = false;
+
+  private constructor(
+    client: MqttClient,
+    private readonly bus: Bus,
+    private readonly log: Logger,
+  ) {
+    this.client = client;
+  }
+
+  static async connect(opts: MqttBridgeOptions, bus: Bus, timeoutMs = 10_000): Promise<MqttBridge> {
+    const clientId = opts.clientId ?? `smart-butler-${createHash('sha1').update(opts.url).digest('hex').slice(0, 8)}`;
+    const options: IClientOptions = {
+      clientId,
+      clean: false,
+      protocolVersion: 4,
+      reconnectPeriod: 1000,
+      connectTimeout: timeoutMs,
+      username: opts.username,
+      password: opts.password,
+      will: { topic: TOPICS.status, payload: Buffer.from('offline'), qos: 1, retain: true },
+    };
+    const client = mqtt.connect(opts.url, options);
+    const bridge = new MqttBridge(client, bus, opts.log);
+    bridge.wire();
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        client.end(true);
+        reject(new Error(`could not connect to the MQTT broker at ${opts.url} within ${timeoutMs} ms: check BUTLER_MQTT_URL and credentials`));
+      }, timeoutMs);
+      client.once('connect', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      client.on('error', (err) => {
+        // Bad credentials do not get better by retrying.
+        if ((err as { code?: number }).code === 4 || (err as { code?: number }).code === 5 || /Not authorized|Bad username/i.test(err.message)) {
+          clearTimeout(timer);
+          client.end(true);
+          reject(new Error(`the MQTT broker at ${opts.url} refused the butler: ${err.message} (check mqtt_username / BUTLER_MQTT_PASSWORD)`));
+        }
+      });
+    });
+    return bridge;
+  }
+
+  get connected(): boolean {
+    return this.client.connected;
+  }
+
+  stats(): { received: number; rejected: number; published: number; connected: boolean } {
+    return { ...this.counters, connected: this.client.connected };
+  }
+
+  /** Registers the handler for an input topic (butler/in/event, butler/in/command). */
+  handle(topic: string, handler: InputHandler): void {
+    this.handlers.set(topic, handler);
+  }
+
+  private wire(): void {
+    this.client.on('connect', (ack) => {
+      this.client.publish(TOPICS.status, 'online', { qos: 1, retain: true });
+      // With a persistent session the broker remembers subscriptions; subscribing again is harmless and covers a lost session.
+      if (!ack.sessionPresent || !this.connectedOnce) this.client.subscribe([TOPICS.inEvent, TOPICS.inCommand], { qos: 1 });
+      this.connectedOnce = true;
+      this.bus.emit('backend', { name: 'mqtt', ok: true, detail: 'connected' });
+    });
+    this.client.on('close', () => this.bus.emit('backend', { name: 'mqtt', ok: false, detail: 'disconnected, reconnecting' }));
+    this.client.on('error', (err) => this.log.warn({ err: err.message }, 'mqtt error'));
+    this.client.on('message', (topic, payload) => void this.onMessage(topic, payload));
+
+    this.bus.on('event', (e) => this.publishJson(TOPICS.outEvent, e), 'mqtt');
+    this.bus.on('plan', (p) => this.publishJson(TOPICS.outPlan, p), 'mqtt');
+    this.bus.on('result', (r) => this.publishJson(TOPICS.outResult, r), 'mqtt');
+    this.bus.on('input_error', (e) => this.publishJson(TOPICS.outError, e), 'mqtt');
+  }
+
+  publishJson(topic: string, value: unknown, opts: { retain?: boolean; qos?: 0 | 1 } = {}): void {
+    this.counters.published++;
+    this.client.publish(topic, JSON.stringify(value), { qos: opts.qos ?? 1, retain: opts.retain ?? false });
+  }
+
+  private async onMessage(topic: string, payload: Buffer): Promise<void> {
+    const handler = this.handlers.get(topic);
+    if (!handler) return;
+    this.counters.received++;
+    try {
+      if (payload.length > MAX_INPUT_BYTES) throw new InputRejected(`payload of ${payload.length} bytes is larger than the ${MAX_INPUT_BYTES} bytes accepted`);
+      if (payload.length === 0) throw new InputRejected('empty payload: expected a JSON object');
+      let body: unknown;
+      try {
+        body = JSON.parse(payload.toString('utf8'));
+      } catch (err) {
+        throw new InputRejected(`payload is not valid JSON: ${(err as Error).message}`);
+      }
+      await handler(topic, body);
+    } catch (err) {
+      this.counters.rejected++;
+      const rejection: InputError = {
+        source: 'mqtt',
+        topic,
+        reason: err instanceof Error ? err.message : String(err),
+        excerpt: payload.subarray(0, 200).toString('utf8').replace(/[^\x20-\x7e]/g, '?'),
+        ts: nowSeconds(),
+      };
+      if (!(err instanceof InputRejected)) this.log.error({ err, topic }, 'handling an MQTT input failed');
+      this.bus.emit('input_error', rejection);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.bus.removeOwner('mqtt');
+    if (this.client.connected) {
+      await new Promise<void>((resolve) => this.client.publish(TOPICS.status, 'offline', { qos: 1, retain: true }, () => resolve()));
+    }
+    await this.client.endAsync();
+  }
+}

@@ -1,0 +1,79 @@
+// The one schema for every option. The add-on's config.yaml `schema`, the translations, the env overrides
+// (BUTLER_<OPTION>) and the YAML file are all checked against this.
+// `x-addon: false` marks settings that are not add-on options (set by the environment or the YAML file only).
+// `x-secret: true` marks values that never appear in logs or API output.
+
+export const optionsSchema = {
+  $id: 'butler-options',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    log_level: { type: 'string', enum: ['trace', 'debug', 'info', 'warning', 'error'], default: 'info' },
+    language: { type: 'string', enum: ['en', 'zh-cn'], default: 'en', description: 'Default language of replies' },
+    port: { type: 'integer', minimum: 1, maximum: 65535, default: 8099, 'x-addon': false },
+    data_dir: { type: 'string', minLength: 1, 'x-addon': false },
+    mqtt_url: { type: 'string', pattern: '^(mqtts?|wss?|tcp)://', description: 'External broker; empty uses the Supervisor broker or the embedded one' },
+    mqtt_username: { type: 'string' },
+    mqtt_password: { type: 'string', 'x-secret': true },
+    mqtt_port: { type: 'integer', minimum: 0, maximum: 65535, default: 1883, 'x-addon': false },
+    mqtt_trusted: { type: 'boolean', default: false, description: 'Treat butler/in/* commands as trusted' },
+    ha_url: { type: 'string', pattern: '^(https?|wss?)://', 'x-addon': false },
+    ha_token: { type: 'string', 'x-secret': true, 'x-addon': false },
+    supervisor_url: { type: 'string', default: 'http://supervisor', 'x-addon': false },
+    llm_api_key: { type: 'string', 'x-secret': true },
+    llm_model: { type: 'string', minLength: 1, default: 'claude-sonnet-4-5' },
+    llm_base_url: { type: 'string', pattern: '^https?://' },
+    home_mode: { type: 'string', enum: ['home', 'away', 'night'], default: 'home', description: 'Mode at first start' },
+    retention_days: { type: 'integer', minimum: 1, maximum: 3650, default: 30 },
+    confirmation_timeout_s: { type: 'integer', minimum: 10, maximum: 86400, default: 300 },
+    action_timeout_s: { type: 'integer', minimum: 1, maximum: 600, default: 15 },
+    exec_allowlist: { type: 'array', items: { type: 'string', minLength: 1 }, default: [], description: 'Exact command lines system_exec may run' },
+    script_allowlist: { type: 'array', items: { type: 'string', minLength: 1 }, default: [] },
+    notify_service: { type: 'string', pattern: '^[a-z_]+\\.[a-z0-9_]+$', default: 'persistent_notification.create' },
+    arrival_cooldown_s: { type: 'integer', minimum: 0, default: 300 },
+    intrusion_window_s: { type: 'integer', minimum: 1, default: 120 },
+    intrusion_threshold: { type: 'integer', minimum: 1, default: 3 },
+    wyoming_port: { type: 'integer', minimum: 0, maximum: 65535, default: 10700 },
+    openclaw_url: { type: 'string', pattern: '^wss?://' },
+    openclaw_token: { type: 'string', 'x-secret': true },
+    credential_secret: { type: 'string', minLength: 8, 'x-secret': true, description: 'Encrypts flow credentials; generated once when unset' },
+  },
+} as const;
+
+export interface ButlerOptions {
+  log_level: 'trace' | 'debug' | 'info' | 'warning' | 'error';
+  language: 'en' | 'zh-cn';
+  port: number;
+  data_dir: string;
+  mqtt_url?: string;
+  mqtt_username?: string;
+  mqtt_password?: string;
+  mqtt_port: number;
+  mqtt_trusted: boolean;
+  ha_url?: string;
+  ha_token?: string;
+  supervisor_url: string;
+  llm_api_key?: string;
+  llm_model: string;
+  llm_base_url?: string;
+  home_mode: 'home' | 'away' | 'night';
+  retention_days: number;
+  confirmation_timeout_s: number;
+  action_timeout_s: number;
+  exec_allowlist: string[];
+  script_allowlist: string[];
+  notify_service: string;
+  arrival_cooldown_s: number;
+  intrusion_window_s: number;
+  intrusion_threshold: number;
+  wyoming_port: number;
+  openclaw_url?: string;
+  openclaw_token?: string;
+  credential_secret?: string;
+}
+
+export type OptionName = keyof typeof optionsSchema.properties;
+
+export const SECRET_OPTIONS: OptionName[] = (Object.keys(optionsSchema.properties) as OptionName[]).filter(
+  (k) => (optionsSchema.properties[k] as Record<string, unknown>)['x-secret'] === true,
+);

@@ -1,0 +1,209 @@
+// The HTTP API (Fastify, JSON-schema-validated routes). Every action it takes goes through the one door.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { DecisionError } from '../actions/door';
+import { InputRejected } from '../bus/mqtt';
+import { EventInputError, eventInputSchema } from '../bus/ingest';
+import type { Butler } from '../service';
+import type { ActionRequest, Origin } from '../types';
+import { identify, TOKEN_COOKIE, type AuthOptions, type Identity } from './auth';
+import { renderMetrics } from './metrics';
+import { registerPanel } from './panel';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    identity: Identity | null;
+  }
+}
+
+const PUBLIC = new Set(['/api/health']);
+
+const pageQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+    before: { type: 'number' },
+    since: { type: 'number' },
+    until: { type: 'number' },
+  },
+} as const;
+
+function withProps(extra: Record<string, unknown>) {
+  return { ...pageQuery, properties: { ...pageQuery.properties, ...extra } };
+}
+
+const commandBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    actions: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 50,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['action_type'],
+        properties: { action_type: { type: 'string', minLength: 1 }, params: { type: 'object' } },
+      },
+    },
+    text: { type: 'string', minLength: 1, maxLength: 4000 },
+    conversation_id: { type: 'string', maxLength: 128 },
+    language: { type: 'string', maxLength: 16 },
+    reason: { type: 'string', maxLength: 500 },
+  },
+  oneOf: [{ required: ['actions'] }, { required: ['text'] }],
+} as const;
+
+export function originOf(req: FastifyRequest): Origin {
+  const id = req.identity!;
+  return { source: id.via === 'ingress' ? 'panel' : 'api', trusted: id.admin, user: id.user };
+}
+
+export function registerApi(butler: Butler, auth: AuthOptions): void {
+  const app = butler.http.app;
+
+  app.decorateRequest('identity', null);
+  app.addHook('onRequest', async (req, reply) => {
+    req.identity = identify(req.raw, auth);
+    const path = req.url.split('?')[0];
+    if (!path.startsWith('/api/') || PUBLIC.has(path)) return;
+    if (!req.identity) {
+      return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized: send Authorization: Bearer <token> (the token is in <data dir>/api-token)' });
+    }
+  });
+
+  app.setErrorHandler((err: Error & { validation?: unknown[]; validationContext?: string; statusCode?: number }, req, reply) => {
+    if (err.validation) {
+      const details = (err.validation as { instancePath?: string; message?: string; params?: Record<string, unknown>; keyword?: string }[]).map((v) => {
+        const where = `${err.validationContext ?? 'body'}${v.instancePath ?? ''}`;
+        if (v.keyword === 'additionalProperties') return `${where}: unknown property "${String(v.params?.additionalProperty)}"`;
+        if (v.keyword === 'required') return `${where}: missing required property "${String(v.params?.missingProperty)}"`;
+        return `${where}: ${v.message}`;
+      });
+      return reply.code(400).send({ error: `invalid request: ${details.join('; ')}`, details });
+    }
+    if (err instanceof DecisionError) return reply.code(err.statusCode).send({ error: err.message });
+    if (err instanceof InputRejected || err instanceof EventInputError) return reply.code(400).send({ error: err.message });
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) req.log.error({ err }, 'request failed');
+    return reply.code(status).send({ error: status === 500 ? 'internal error: see the butler log' : err.message });
+  });
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: `no route ${req.method} ${req.url.split('?')[0]}` }));
+
+  app.get('/api/health', async (_req, reply) => {
+    const h = butler.health();
+    return reply.code(h.status === 'down' ? 503 : 200).send(h);
+  });
+
+  app.get('/api/entities', { schema: { querystring: { type: 'object', properties: { domain: { type: 'string' } } } } }, async (req) => {
+    const { domain } = req.query as { domain?: string };
+    const states = [...butler.ha.states().values()].filter((s) => !domain || s.entity_id.startsWith(`${domain}.`));
+    return { count: states.length, entities: states };
+  });
+  app.get('/api/entities/:entity_id', async (req, reply) => {
+    const { entity_id } = req.params as { entity_id: string };
+    const s = butler.ha.getState(entity_id);
+    return s ?? reply.code(404).send({ error: `no entity ${entity_id}` });
+  });
+
+  app.post('/api/command', { schema: { body: commandBody } }, async (req) => {
+    const body = req.body as { actions?: ActionRequest[]; text?: string; conversation_id?: string; language?: string; reason?: string };
+    const origin = originOf(req);
+    if (body.actions) return butler.commands.actions(body.actions.map((a) => ({ action_type: a.action_type, params: a.params ?? {} })), origin, { reason: body.reason });
+    return butler.commands.converse({ text: body.text!, origin, conversation_id: body.conversation_id, language: body.language });
+  });
+
+  app.post('/api/events', { schema: { body: eventInputSchema } }, async (req) => {
+    const event = butler.ingest.accept(req.body, originOf(req).source);
+    return { event_id: event.event_id };
+  });
+
+  app.get('/api/confirmations', { schema: { querystring: { type: 'object', properties: { status: { type: 'string', enum: ['pending', 'approved', 'denied', 'expired'] } } } } }, async (req) => {
+    const { status } = req.query as { status?: 'pending' | 'approved' | 'denied' | 'expired' };
+    return { confirmations: butler.confirmations.list(status) };
+  });
+  app.post('/api/confirmations/:id/:decision', { schema: { params: { type: 'object', properties: { id: { type: 'string' }, decision: { type: 'string', enum: ['approve', 'deny'] } } } } }, async (req) => {
+    const { id, decision } = req.params as { id: string; decision: 'approve' | 'deny' };
+    return butler.door.decide(id, decision === 'approve', req.identity!.user);
+  });
+
+  app.get('/api/events', { schema: { querystring: withProps({ type: { type: 'string' }, source: { type: 'string' }, correlation_id: { type: 'string' } }) } }, async (req) => ({
+    events: butler.audit.listEvents(req.query as object),
+  }));
+  app.get('/api/plans', { schema: { querystring: withProps({ event_id: { type: 'string' }, source: { type: 'string' }, conversation_id: { type: 'string' } }) } }, async (req) => ({
+    plans: butler.audit.listPlans(req.query as object),
+  }));
+  app.get('/api/plans/:plan_id', async (req, reply) => {
+    const p = butler.audit.getPlan((req.params as { plan_id: string }).plan_id);
+    return p ?? reply.code(404).send({ error: 'no such plan' });
+  });
+  app.get('/api/results', { schema: { querystring: withProps({ plan_id: { type: 'string' }, status: { type: 'string', enum: ['ok', 'error', 'denied', 'pending_confirmation'] }, action_type: { type: 'string' } }) } }, async (req) => ({
+    results: butler.audit.listResults(req.query as object),
+  }));
+  app.get('/api/timeline', { schema: { querystring: pageQuery } }, async (req) => ({ timeline: butler.audit.timeline(req.query as object) }));
+
+  app.get('/api/actions', async () => ({ actions: butler.registry.list() }));
+
+  app.get('/api/mode', async () => ({ mode: butler.modes.mode, privacy: butler.modes.privacy }));
+  app.put(
+    '/api/mode',
+    { schema: { body: { type: 'object', additionalProperties: false, minProperties: 1, properties: { mode: { type: 'string', enum: ['home', 'away', 'night'] }, privacy: { type: 'boolean' } } } } },
+    async (req) => {
+      const body = req.body as { mode?: string; privacy?: boolean };
+      const actions: ActionRequest[] = [];
+      if (body.mode) actions.push({ action_type: 'set_mode', params: { mode: body.mode } });
+      if (body.privacy !== undefined) actions.push({ action_type: 'set_privacy', params: { enabled: body.privacy } });
+      return butler.commands.actions(actions, originOf(req), { reason: 'mode change from the API' });
+    },
+  );
+
+  app.get('/api/metrics', async (_req, reply) => reply.type('text/plain; version=0.0.4').send(renderMetrics(butler)));
+
+  // Jupyter-style first visit: /?token=… stores the token in a cookie and drops it from the address bar.
+  app.get('/login', { schema: { querystring: { type: 'object', properties: { token: { type: 'string' } } } } }, async (req, reply) => {
+    if (!req.identity) return reply.code(401).type('text/plain').send('Wrong or missing token: open the link printed at start-up.');
+    const token = (req.query as { token?: string }).token;
+    if (token) reply.header('set-cookie', `${TOKEN_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict`);
+    return reply.redirect('./');
+  });
+
+  registerPanel(butler);
+  registerStream(butler, auth);
+}
+
+/** WebSocket /api/stream: live events, plans, results and confirmations as JSON frames `{kind, data}`. */
+function registerStream(butler: Butler, auth: AuthOptions): void {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+  const clients = new Set<WebSocket>();
+  butler.http.onUpgrade('/api/stream', (req, socket, head) => {
+    if (!identify(req, auth)) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      clients.add(ws);
+      ws.on('close', () => clients.delete(ws));
+      ws.on('error', () => clients.delete(ws));
+      ws.send(JSON.stringify({ kind: 'hello', data: { mode: butler.modes.mode, privacy: butler.modes.privacy } }));
+    });
+  });
+  const send = (kind: string) => (data: unknown) => {
+    if (clients.size === 0) return;
+    const frame = JSON.stringify({ kind, data });
+    for (const ws of clients) if (ws.readyState === ws.OPEN && ws.bufferedAmount < 1_000_000) ws.send(frame);
+  };
+  butler.bus.on('event', send('event'), 'stream');
+  butler.bus.on('plan', send('plan'), 'stream');
+  butler.bus.on('result', send('result'), 'stream');
+  butler.bus.on('confirmation', send('confirmation'), 'stream');
+  butler.bus.on('mode', send('mode'), 'stream');
+  butler.http.app.addHook('onClose', async () => {
+    butler.bus.removeOwner('stream');
+    for (const ws of clients) ws.terminate();
+    wss.close();
+  });
+}
+
+export type { FastifyReply };

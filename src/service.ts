@@ -1,0 +1,265 @@
+// Wires the butler together and owns its lifecycle: start in dependency order, stop in reverse.
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { ActionRegistry } from './actions/registry';
+import { ActionDoor } from './actions/door';
+import { ConfirmationStore } from './actions/confirmations';
+import { ModeState } from './actions/modes';
+import { PolicyEngine } from './actions/policy';
+import { Scheduler } from './actions/scheduler';
+import { registerHaActions } from './actions/builtin/ha';
+import { registerButlerActions } from './actions/builtin/butler';
+import { Bus } from './bus/bus';
+import { EventIngest } from './bus/ingest';
+import { MqttBridge } from './bus/mqtt';
+import { startEmbeddedBroker, type EmbeddedBroker } from './bus/broker';
+import type { LoadedConfig } from './config/load';
+import type { ButlerOptions } from './config/schema';
+import { HaConnection } from './ha/connection';
+import type { HomeAssistantConnection } from './ha/types';
+import type { Logger } from './log';
+import { openDatabase, type OpenedDb } from './store/db';
+import { AuditStore } from './store/audit';
+import { KeyValueStore } from './store/kv';
+import { createHttpHost, type HttpHost } from './server/http';
+import { loadOrCreateApiToken } from './server/token';
+import { registerApi } from './server/api';
+import { SUPERVISOR_INGRESS_ADDRESS, type AuthOptions } from './server/auth';
+import { startDemoHome, type DemoHome } from './demo/home/server';
+import { CommandService } from './brain/commands';
+import { EventPolicies } from './actions/event-policies';
+
+export interface StartOptions {
+  log: Logger;
+  /** Listen address for HTTP (0.0.0.0 in the add-on; tests use 127.0.0.1). */
+  host?: string;
+  /** Addresses trusted to send X-Remote-User-* (default: the Supervisor's ingress proxy). */
+  ingressProxies?: string[];
+}
+
+export type MetricFamily = [name: string, { type: 'counter' | 'gauge'; help: string; samples: [Record<string, string> | null, number][] }];
+
+type Stopper = { name: string; stop: () => Promise<void> | void };
+
+export class Butler {
+  readonly bus = new Bus();
+  readonly registry = new ActionRegistry();
+  readonly options: ButlerOptions;
+  db!: OpenedDb;
+  audit!: AuditStore;
+  kv!: KeyValueStore;
+  modes!: ModeState;
+  policy!: PolicyEngine;
+  confirmations!: ConfirmationStore;
+  door!: ActionDoor;
+  scheduler!: Scheduler;
+  ingest!: EventIngest;
+  ha!: HomeAssistantConnection;
+  mqtt!: MqttBridge;
+  http!: HttpHost;
+  commands!: CommandService;
+  apiToken!: string;
+  port = 0;
+  mqttUrl = '';
+  demoHome: DemoHome | null = null;
+  broker: EmbeddedBroker | null = null;
+  readonly startedAt = Date.now();
+  private readonly stoppers: Stopper[] = [];
+  private readonly metricProviders: (() => MetricFamily[])[] = [];
+  private timers: NodeJS.Timeout[] = [];
+  private stopping = false;
+
+  constructor(
+    readonly config: LoadedConfig,
+    readonly log: Logger,
+    private readonly startOpts: StartOptions,
+  ) {
+    this.options = config.options;
+    this.bus.onListenerError((err, event) => log.error({ err, event }, 'bus listener failed'));
+  }
+
+  static async start(config: LoadedConfig, opts: StartOptions): Promise<Butler> {
+    const butler = new Butler(config, opts.log, opts);
+    try {
+      await butler.startAll();
+    } catch (err) {
+      await butler.stop().catch(() => undefined);
+      throw err;
+    }
+    return butler;
+  }
+
+  private onStop(name: string, stop: Stopper['stop']): void {
+    this.stoppers.push({ name, stop });
+  }
+
+  private async startAll(): Promise<void> {
+    const o = this.options;
+    const log = this.log;
+    this.apiToken = loadOrCreateApiToken(o.data_dir).token;
+
+    // Store first: everything else records into it.
+    this.db = openDatabase(join(o.data_dir, 'butler.db'));
+    this.audit = new AuditStore(this.db);
+    this.onStop('store', () => {
+      this.audit.flush();
+      this.db.close();
+    });
+    this.kv = new KeyValueStore(this.db);
+    this.confirmations = new ConfirmationStore(this.db);
+    this.ingest = new EventIngest(this.audit, this.bus);
+    this.modes = new ModeState(this.kv, this.bus, o.home_mode);
+    this.policy = new PolicyEngine(this.registry, this.modes);
+    this.door = new ActionDoor(this.registry, this.policy, this.confirmations, this.audit, this.bus, {
+      actionTimeoutMs: o.action_timeout_s * 1000,
+      confirmationTimeoutS: o.confirmation_timeout_s,
+    });
+    this.onStop('door', () => this.door.abortAll());
+    this.scheduler = new Scheduler(this.db, log.child({ part: 'scheduler' }));
+    this.onStop('scheduler', () => this.scheduler.stop());
+
+    await this.startHomeAssistant();
+    registerHaActions(this.registry, this.ha);
+    registerButlerActions({
+      registry: this.registry,
+      policy: this.policy,
+      modes: this.modes,
+      ingest: this.ingest,
+      scheduler: this.scheduler,
+      ha: this.ha,
+      notifyService: o.notify_service,
+      execAllowlist: o.exec_allowlist,
+      scriptAllowlist: o.script_allowlist,
+      scriptsDir: join(o.data_dir, 'scripts'),
+    });
+
+    this.commands = new CommandService(this);
+    await this.startMqtt();
+    new EventPolicies(this).start();
+
+    await this.startHttp();
+    this.scheduler.start(this.door);
+    this.startUpkeep();
+  }
+
+  private async startHomeAssistant(): Promise<void> {
+    const o = this.options;
+    let url: string;
+    let token: string;
+    if (o.ha_url && o.ha_token) {
+      url = o.ha_url.replace(/^http/, 'ws').replace(/\/$/, '');
+      if (!url.endsWith('/api/websocket')) url += '/api/websocket';
+      token = o.ha_token;
+    } else if (this.config.supervisorToken) {
+      url = `${o.supervisor_url.replace(/^http/, 'ws').replace(/\/$/, '')}/core/websocket`;
+      token = this.config.supervisorToken;
+    } else {
+      token = randomBytes(24).toString('hex');
+      this.demoHome = await startDemoHome({ port: 0, host: '127.0.0.1', token, log: this.log.child({ part: 'demo-home' }) });
+      this.onStop('demo home', () => this.demoHome!.stop());
+      url = this.demoHome.url;
+      this.log.info({ url }, 'no Home Assistant configured: using the demo home');
+    }
+    this.ha = new HaConnection({ url, token, log: this.log.child({ part: 'ha' }) });
+    this.ha.onStateChange((change) => this.bus.emit('ha_state', change));
+    this.ha.onStatus((s) => this.bus.emit('backend', { name: 'ha', ok: s.connected, detail: s.detail }));
+    this.onStop('home assistant', () => this.ha.stop());
+    await this.ha.start();
+  }
+
+  private async startMqtt(): Promise<void> {
+    const o = this.options;
+    let url = o.mqtt_url;
+    let username = o.mqtt_username;
+    let password = o.mqtt_password;
+    if (!url && this.config.supervisorToken) {
+      const found = await this.findSupervisorBroker();
+      if (found) ({ url, username, password } = found);
+    }
+    if (!url) {
+      this.broker = await startEmbeddedBroker(o.mqtt_port, '127.0.0.1');
+      this.onStop('embedded broker', () => this.broker!.close());
+      url = this.broker.url;
+      this.log.info({ url }, 'no MQTT broker configured: started the embedded broker');
+    }
+    this.mqttUrl = url;
+    this.mqtt = await MqttBridge.connect({ url, username, password, log: this.log.child({ part: 'mqtt' }) }, this.bus);
+    this.onStop('mqtt', () => this.mqtt.close());
+    this.commands.attachMqtt(this.mqtt);
+  }
+
+  /** Hook for the Supervisor client (GET /services/mqtt); replaced when that client lands. */
+  protected async findSupervisorBroker(): Promise<{ url: string; username?: string; password?: string } | null> {
+    return null;
+  }
+
+  private async startHttp(): Promise<void> {
+    this.http = createHttpHost(this.log);
+    const auth: AuthOptions = {
+      token: this.apiToken,
+      ingressProxies: this.startOpts.ingressProxies ?? (process.env.BUTLER_INGRESS_PROXY ? process.env.BUTLER_INGRESS_PROXY.split(',') : [SUPERVISOR_INGRESS_ADDRESS]),
+    };
+    registerApi(this, auth);
+    this.onStop('http', () => this.http.close());
+    this.port = await this.http.listen(this.options.port, this.startOpts.host ?? '0.0.0.0');
+  }
+
+  private startUpkeep(): void {
+    const every = (ms: number, fn: () => void) => {
+      const t = setInterval(() => {
+        try {
+          fn();
+        } catch (err) {
+          this.log.error({ err }, 'upkeep failed');
+        }
+      }, ms);
+      t.unref();
+      this.timers.push(t);
+    };
+    every(5_000, () => this.door.expireConfirmations());
+    every(6 * 3600_000, () => {
+      const pruned = this.audit.prune(this.options.retention_days);
+      const vacuum = this.audit.maintain();
+      this.log.info({ pruned, vacuum }, 'store maintenance done');
+    });
+  }
+
+  /** Lets a part (planner, flows, drivers) add its own metric families to /api/metrics. */
+  addMetrics(provider: () => MetricFamily[]): void {
+    this.metricProviders.push(provider);
+  }
+
+  extraMetrics(): MetricFamily[] {
+    return this.metricProviders.flatMap((p) => p());
+  }
+
+  /** Health of every component, for /api/health and the connectivity entities. */
+  health(): { status: 'ok' | 'degraded' | 'down'; components: Record<string, { ok: boolean; detail: string }> } {
+    const ha = this.ha?.status();
+    const components: Record<string, { ok: boolean; detail: string }> = {
+      db: { ok: Boolean(this.db?.sqlite.open), detail: this.db?.sqlite.open ? this.db.path : 'closed' },
+      mqtt: { ok: Boolean(this.mqtt?.connected), detail: this.mqtt?.connected ? `connected to ${redactUrl(this.mqttUrl)}` : 'disconnected' },
+      ha: { ok: Boolean(ha?.connected), detail: ha?.detail ?? 'not started' },
+    };
+    const bad = Object.values(components).filter((c) => !c.ok).length;
+    const status = !components.db.ok ? 'down' : bad === 0 ? 'ok' : 'degraded';
+    return { status, components };
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    for (const t of this.timers) clearInterval(t);
+    for (const s of [...this.stoppers].reverse()) {
+      try {
+        await s.stop();
+      } catch (err) {
+        this.log.warn({ err, part: s.name }, 'stopping failed');
+      }
+    }
+  }
+}
+
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
+}

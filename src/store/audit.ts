@@ -1,0 +1,277 @@
+// The audit trail: every event, plan and result, written in batches off the hot path.
+// Reads flush first, so a query always sees everything accepted before it. close() flushes: nothing accepted is lost.
+import { and, desc, eq, gte, inArray, lte, lt, sql, type SQL } from 'drizzle-orm';
+import type { ActionPlan, ActionResult, ButlerEvent, Json, JsonObject } from '../types';
+import type { OpenedDb } from './db';
+import { events, plans, results } from './schema/core';
+
+type Op =
+  | { kind: 'event'; row: ButlerEvent }
+  | { kind: 'plan'; row: ActionPlan }
+  | { kind: 'result'; row: ActionResult };
+
+export interface Page {
+  limit?: number;
+  /** Return rows strictly older than this ts (keyset pagination: pass the last row's ts). */
+  before?: number;
+  since?: number;
+  until?: number;
+}
+
+export interface TimelineEntry {
+  event: ButlerEvent | null;
+  plans: { plan: ActionPlan; results: ActionResult[] }[];
+}
+
+export interface AuditCounters {
+  events: number;
+  plans: number;
+  results: number;
+  flushes: number;
+  pending: number;
+}
+
+const MAX_LIMIT = 1000;
+
+function clampLimit(limit: number | undefined): number {
+  return Math.max(1, Math.min(MAX_LIMIT, Math.floor(limit ?? 100)));
+}
+
+export class AuditStore {
+  private queue: Op[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private readonly counters = { events: 0, plans: 0, results: 0, flushes: 0 };
+  private readonly insertEvent;
+  private readonly insertPlan;
+  private readonly insertResult;
+  private readonly writeBatch;
+
+  constructor(
+    private readonly store: OpenedDb,
+    private readonly opts: { flushIntervalMs?: number; maxBatch?: number } = {},
+  ) {
+    const s = store.sqlite;
+    this.insertEvent = s.prepare(
+      'INSERT OR IGNORE INTO events (event_id, ts, source, type, payload, severity, correlation_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.insertPlan = s.prepare(
+      'INSERT OR REPLACE INTO plans (plan_id, triggered_by_event_id, actions, policy, reason, created_ts, source, trusted, conversation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.insertResult = s.prepare('INSERT INTO results (plan_id, idx, action_type, status, output, ts) VALUES (?, ?, ?, ?, ?, ?)');
+    this.writeBatch = s.transaction((ops: Op[]) => {
+      for (const op of ops) {
+        if (op.kind === 'event') {
+          const e = op.row;
+          this.insertEvent.run(e.event_id, e.ts, e.source, e.type, JSON.stringify(e.payload), e.severity, e.correlation_id);
+        } else if (op.kind === 'plan') {
+          const p = op.row;
+          this.insertPlan.run(p.plan_id, p.triggered_by_event_id, JSON.stringify(p.actions), p.policy, p.reason, p.created_ts, p.source, p.trusted ? 1 : 0, p.conversation_id);
+        } else {
+          const r = op.row;
+          this.insertResult.run(r.plan_id, r.index, r.action_type, r.status, JSON.stringify(r.output ?? null), r.ts);
+        }
+      }
+    });
+  }
+
+  recordEvent(e: ButlerEvent): void {
+    this.counters.events++;
+    this.enqueue({ kind: 'event', row: e });
+  }
+
+  recordPlan(p: ActionPlan): void {
+    this.counters.plans++;
+    this.enqueue({ kind: 'plan', row: p });
+  }
+
+  recordResult(r: ActionResult): void {
+    this.counters.results++;
+    this.enqueue({ kind: 'result', row: r });
+  }
+
+  private enqueue(op: Op): void {
+    this.queue.push(op);
+    if (this.queue.length >= (this.opts.maxBatch ?? 2000)) this.flush();
+    else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.opts.flushIntervalMs ?? 10);
+  }
+
+  /** Writes everything queued in one transaction. */
+  flush(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.queue.length === 0 || !this.store.sqlite.open) return;
+    const ops = this.queue;
+    this.queue = [];
+    this.writeBatch(ops);
+    this.counters.flushes++;
+  }
+
+  /** Flushes what is queued; the database itself is closed by its owner. */
+  close(): void {
+    this.flush();
+  }
+
+  stats(): AuditCounters {
+    return { ...this.counters, pending: this.queue.length };
+  }
+
+  // ---- reads -------------------------------------------------------------------------------
+
+  listEvents(filter: Page & { type?: string; source?: string; correlation_id?: string } = {}): ButlerEvent[] {
+    this.flush();
+    const where: SQL[] = [];
+    if (filter.type) where.push(eq(events.type, filter.type));
+    if (filter.source) where.push(eq(events.source, filter.source));
+    if (filter.correlation_id) where.push(eq(events.correlation_id, filter.correlation_id));
+    if (filter.since !== undefined) where.push(gte(events.ts, filter.since));
+    if (filter.until !== undefined) where.push(lte(events.ts, filter.until));
+    if (filter.before !== undefined) where.push(lt(events.ts, filter.before));
+    const rows = this.store.db.select().from(events).where(and(...where)).orderBy(desc(events.ts)).limit(clampLimit(filter.limit)).all();
+    return rows.map(rowToEvent);
+  }
+
+  getEvent(eventId: string): ButlerEvent | null {
+    this.flush();
+    const row = this.store.db.select().from(events).where(eq(events.event_id, eventId)).get();
+    return row ? rowToEvent(row) : null;
+  }
+
+  listPlans(filter: Page & { event_id?: string; source?: string; conversation_id?: string } = {}): ActionPlan[] {
+    this.flush();
+    const where: SQL[] = [];
+    if (filter.event_id) where.push(eq(plans.triggered_by_event_id, filter.event_id));
+    if (filter.source) where.push(eq(plans.source, filter.source));
+    if (filter.conversation_id) where.push(eq(plans.conversation_id, filter.conversation_id));
+    if (filter.since !== undefined) where.push(gte(plans.created_ts, filter.since));
+    if (filter.until !== undefined) where.push(lte(plans.created_ts, filter.until));
+    if (filter.before !== undefined) where.push(lt(plans.created_ts, filter.before));
+    const rows = this.store.db.select().from(plans).where(and(...where)).orderBy(desc(plans.created_ts)).limit(clampLimit(filter.limit)).all();
+    return rows.map(rowToPlan);
+  }
+
+  getPlan(planId: string): { plan: ActionPlan; results: ActionResult[] } | null {
+    this.flush();
+    const row = this.store.db.select().from(plans).where(eq(plans.plan_id, planId)).get();
+    if (!row) return null;
+    return { plan: rowToPlan(row), results: this.resultsFor([planId]).get(planId) ?? [] };
+  }
+
+  listResults(filter: Page & { plan_id?: string; status?: string; action_type?: string } = {}): ActionResult[] {
+    this.flush();
+    const where: SQL[] = [];
+    if (filter.plan_id) where.push(eq(results.plan_id, filter.plan_id));
+    if (filter.status) where.push(eq(results.status, filter.status));
+    if (filter.action_type) where.push(eq(results.action_type, filter.action_type));
+    if (filter.since !== undefined) where.push(gte(results.ts, filter.since));
+    if (filter.until !== undefined) where.push(lte(results.ts, filter.until));
+    if (filter.before !== undefined) where.push(lt(results.ts, filter.before));
+    const rows = this.store.db.select().from(results).where(and(...where)).orderBy(desc(results.ts), desc(results.id)).limit(clampLimit(filter.limit)).all();
+    return rows.map(rowToResult);
+  }
+
+  private resultsFor(planIds: string[]): Map<string, ActionResult[]> {
+    const out = new Map<string, ActionResult[]>();
+    if (planIds.length === 0) return out;
+    const rows = this.store.db.select().from(results).where(inArray(results.plan_id, planIds)).orderBy(results.idx, results.id).all();
+    for (const row of rows) {
+      const list = out.get(row.plan_id) ?? [];
+      list.push(rowToResult(row));
+      out.set(row.plan_id, list);
+    }
+    return out;
+  }
+
+  /**
+   * Event -> plans -> results chains, newest first. Plans with no triggering event (an API call, a schedule)
+   * appear as chains of their own with `event: null`.
+   */
+  timeline(filter: Page = {}): TimelineEntry[] {
+    this.flush();
+    const limit = clampLimit(filter.limit ?? 50);
+    const evs = this.listEvents({ ...filter, limit });
+    const loosePlans = this.listPlans({ ...filter, limit }).filter((p) => !p.triggered_by_event_id);
+    const eventIds = evs.map((e) => e.event_id);
+    const linked = eventIds.length
+      ? this.store.db.select().from(plans).where(inArray(plans.triggered_by_event_id, eventIds)).orderBy(plans.created_ts).all().map(rowToPlan)
+      : [];
+    const resultsByPlan = this.resultsFor([...linked, ...loosePlans].map((p) => p.plan_id));
+    const plansByEvent = new Map<string, ActionPlan[]>();
+    for (const p of linked) {
+      const list = plansByEvent.get(p.triggered_by_event_id!) ?? [];
+      list.push(p);
+      plansByEvent.set(p.triggered_by_event_id!, list);
+    }
+    const entries: (TimelineEntry & { ts: number })[] = [
+      ...evs.map((e) => ({
+        ts: e.ts,
+        event: e,
+        plans: (plansByEvent.get(e.event_id) ?? []).map((plan) => ({ plan, results: resultsByPlan.get(plan.plan_id) ?? [] })),
+      })),
+      ...loosePlans.map((plan) => ({ ts: plan.created_ts, event: null, plans: [{ plan, results: resultsByPlan.get(plan.plan_id) ?? [] }] })),
+    ];
+    entries.sort((a, b) => b.ts - a.ts);
+    return entries.slice(0, limit).map(({ event, plans: p }) => ({ event, plans: p }));
+  }
+
+  // ---- upkeep ------------------------------------------------------------------------------
+
+  /** Deletes what is older than the retention; returns how many rows went. */
+  prune(retentionDays: number, now = Date.now() / 1000): { events: number; plans: number; results: number } {
+    this.flush();
+    const cutoff = now - retentionDays * 86400;
+    const s = this.store.sqlite;
+    return s.transaction(() => ({
+      results: s.prepare('DELETE FROM results WHERE ts < ?').run(cutoff).changes,
+      plans: s.prepare('DELETE FROM plans WHERE created_ts < ?').run(cutoff).changes,
+      events: s.prepare('DELETE FROM events WHERE ts < ?').run(cutoff).changes,
+    }))();
+  }
+
+  /** PRAGMA optimize and an incremental vacuum of up to `pages` free pages. */
+  maintain(pages = 1000): { freed_pages: number } {
+    const s = this.store.sqlite;
+    s.pragma('optimize');
+    const before = Number(s.pragma('freelist_count', { simple: true }));
+    s.pragma(`incremental_vacuum(${Math.max(0, Math.floor(pages))})`);
+    const after = Number(s.pragma('freelist_count', { simple: true }));
+    return { freed_pages: before - after };
+  }
+
+  count(table: 'events' | 'plans' | 'results'): number {
+    this.flush();
+    const t = table === 'events' ? events : table === 'plans' ? plans : results;
+    return this.store.db.select({ n: sql<number>`count(*)` }).from(t).get()!.n;
+  }
+}
+
+function parseJson(text: string): Json {
+  try {
+    return JSON.parse(text) as Json;
+  } catch {
+    return text;
+  }
+}
+
+function rowToEvent(r: typeof events.$inferSelect): ButlerEvent {
+  return { event_id: r.event_id, ts: r.ts, source: r.source, type: r.type, payload: parseJson(r.payload) as JsonObject, severity: r.severity, correlation_id: r.correlation_id };
+}
+
+function rowToPlan(r: typeof plans.$inferSelect): ActionPlan {
+  return {
+    plan_id: r.plan_id,
+    triggered_by_event_id: r.triggered_by_event_id,
+    actions: parseJson(r.actions) as unknown as ActionPlan['actions'],
+    policy: r.policy,
+    reason: r.reason,
+    created_ts: r.created_ts,
+    source: r.source,
+    trusted: r.trusted,
+    conversation_id: r.conversation_id,
+  };
+}
+
+function rowToResult(r: typeof results.$inferSelect): ActionResult {
+  return { plan_id: r.plan_id, index: r.idx, action_type: r.action_type, status: r.status as ActionResult['status'], output: parseJson(r.output), ts: r.ts };
+}

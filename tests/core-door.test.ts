@@ -1,0 +1,191 @@
+// The one door: validation, policy (risk tiers, trust, privacy, allowlists), confirmations, timeouts, the audit trail.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { startDemoHome, type DemoHome } from '../src/demo/home/server';
+import { HaConnection } from '../src/ha/connection';
+import { silentLogger } from '../src/log';
+import { buildCore, type Core } from './helpers/core';
+import type { Origin } from '../src/types';
+
+const admin: Origin = { source: 'api', trusted: true, user: 'admin' };
+const mqtt: Origin = { source: 'mqtt', trusted: false };
+let home: DemoHome;
+let ha: HaConnection;
+let core: Core;
+
+before(async () => {
+  const token = randomBytes(8).toString('hex');
+  home = await startDemoHome({ port: 0, token });
+  ha = new HaConnection({ url: home.url, token, log: silentLogger() });
+  await ha.start();
+  core = buildCore({ ha, execAllowlist: ['/bin/echo hello'] });
+});
+
+after(async () => {
+  core.close();
+  await ha.stop();
+  await home.stop();
+});
+
+test('a safe action from an untrusted source runs and changes the home; plan and results are recorded and linked', async () => {
+  await ha.callService('light', 'turn_off', {}, { entity_id: 'light.kitchen_lights' });
+  const out = await core.door.execute({ actions: [{ action_type: 'device_turn_on', params: { device_id: 'light.kitchen_lights' } }], origin: mqtt, reason: 'test' });
+  assert.equal(out.results[0].status, 'ok', JSON.stringify(out.results[0].output));
+  assert.equal(home.getState('light.kitchen_lights')?.state, 'on');
+  const stored = core.audit.getPlan(out.plan_id);
+  assert.ok(stored);
+  assert.equal(stored.plan.policy, 'allow');
+  assert.deepEqual(stored.results.map((r) => r.status), ['ok']);
+});
+
+test('device_* calls the service Home Assistant accepts for each domain, with the entity as target', async () => {
+  const out = await core.door.execute({
+    actions: [
+      { action_type: 'device_turn_off', params: { device_id: 'cover.kitchen_window' } },
+      { action_type: 'set_brightness', params: { device_id: 'light.bed_light', brightness: 40 } },
+      { action_type: 'set_temperature', params: { device_id: 'climate.ecobee', temperature: 21 } },
+    ],
+    origin: admin,
+  });
+  assert.deepEqual(out.results.map((r) => r.status), ['ok', 'ok', 'ok'], JSON.stringify(out.results));
+  assert.equal(home.getState('cover.kitchen_window')?.state, 'closed');
+  assert.equal(home.getState('light.bed_light')?.attributes.brightness, Math.round((40 / 100) * 255));
+  const calls = home.serviceCalls.slice(-3).map((c) => `${c.domain}.${c.service}`);
+  assert.deepEqual(calls, ['cover.close_cover', 'light.turn_on', 'climate.set_temperature']);
+});
+
+test('unlocking from an untrusted source waits for a trusted person; the lock stays locked until approved', async () => {
+  await ha.callService('lock', 'lock', {}, { entity_id: 'lock.front_door' });
+  const out = await core.door.execute({ actions: [{ action_type: 'ha_call_service', params: { domain: 'lock', service: 'unlock', target: { entity_id: 'lock.front_door' } } }], origin: mqtt });
+  assert.equal(out.results[0].status, 'pending_confirmation');
+  assert.equal(out.policy, 'confirm');
+  assert.equal(home.getState('lock.front_door')?.state, 'locked');
+  const id = (out.results[0].output as { confirmation_id: string }).confirmation_id;
+  assert.equal(core.confirmations.get(id)?.status, 'pending');
+  const decided = await core.door.decide(id, true, 'admin');
+  assert.equal(decided.result?.status, 'ok', JSON.stringify(decided.result?.output));
+  assert.equal(home.getState('lock.front_door')?.state, 'unlocked');
+  await assert.rejects(core.door.decide(id, true, 'admin'), /already approved/);
+  // Both results are under the same plan: pending first, then the approved run.
+  assert.deepEqual(core.audit.getPlan(out.plan_id)!.results.map((r) => r.status), ['pending_confirmation', 'ok']);
+});
+
+test('a denied confirmation never runs', async () => {
+  await ha.callService('lock', 'lock', {}, { entity_id: 'lock.kitchen_door' });
+  const out = await core.door.execute({ actions: [{ action_type: 'device_turn_off', params: { device_id: 'lock.kitchen_door' } }], origin: mqtt });
+  assert.equal(out.results[0].status, 'pending_confirmation', 'device_turn_off on a lock is an unlock: sensitive');
+  const id = (out.results[0].output as { confirmation_id: string }).confirmation_id;
+  const decided = await core.door.decide(id, false, 'admin');
+  assert.equal(decided.result?.status, 'denied');
+  assert.equal(home.getState('lock.kitchen_door')?.state, 'locked');
+});
+
+test('plans derived from untrusted text need confirmation even when a trusted user relays them', async () => {
+  const out = await core.door.execute({
+    actions: [{ action_type: 'ha_call_service', params: { domain: 'lock', service: 'unlock', target: { entity_id: 'lock.front_door' } } }],
+    origin: { ...admin, untrusted_input: true },
+  });
+  assert.equal(out.results[0].status, 'pending_confirmation');
+});
+
+test('system_exec: empty or non-matching allowlist denies; exact argv runs without a shell', async () => {
+  const denied = await core.door.execute({ actions: [{ action_type: 'system_exec', params: { command: '/bin/sh', args: ['-c', 'echo pwned'] } }], origin: admin });
+  assert.equal(denied.results[0].status, 'denied');
+  assert.match(JSON.stringify(denied.results[0].output), /not in exec_allowlist/);
+  const ok = await core.door.execute({ actions: [{ action_type: 'system_exec', params: { command: '/bin/echo', args: ['hello'] } }], origin: admin });
+  assert.equal(ok.results[0].status, 'ok');
+  assert.equal((ok.results[0].output as { stdout: string }).stdout, 'hello\n');
+  const untrusted = await core.door.execute({ actions: [{ action_type: 'system_exec', params: { command: '/bin/echo', args: ['hello'] } }], origin: mqtt });
+  assert.equal(untrusted.results[0].status, 'pending_confirmation');
+
+  const empty = buildCore({ ha, execAllowlist: [] });
+  try {
+    const r = await empty.door.execute({ actions: [{ action_type: 'system_exec', params: { command: '/bin/echo', args: ['hello'] } }], origin: admin });
+    assert.equal(r.results[0].status, 'denied', 'an empty allowlist allows nothing (the original allowed everything)');
+  } finally {
+    empty.close();
+  }
+});
+
+test('privacy mode blocks camera recording from every source, the API included', async () => {
+  core.modes.setPrivacy(true);
+  try {
+    const out = await core.door.execute({ actions: [{ action_type: 'store_event', params: { kind: 'record' } }], origin: admin });
+    assert.equal(out.results[0].status, 'denied');
+    assert.match(JSON.stringify(out.results[0].output), /privacy mode/);
+    const off = await core.door.execute({ actions: [{ action_type: 'set_privacy', params: { enabled: false } }], origin: mqtt });
+    assert.equal(off.results[0].status, 'pending_confirmation', 'turning privacy off from an untrusted source needs approval');
+  } finally {
+    core.modes.setPrivacy(false);
+  }
+});
+
+test('invalid params, unknown actions and over-long plans are refused with reasons; the rest still runs', async () => {
+  const out = await core.door.execute({
+    actions: [
+      { action_type: 'set_brightness', params: { device_id: 'light.bed_light', brightness: 400 } },
+      { action_type: 'launch_rockets', params: {} },
+      { action_type: 'device_turn_on', params: { device_id: 'light.bed_light', colour: 'red' } },
+      { action_type: 'device_turn_on', params: { device_id: 'light.bed_light' } },
+    ],
+    origin: admin,
+  });
+  assert.deepEqual(out.results.map((r) => r.status), ['error', 'error', 'error', 'ok']);
+  assert.match(JSON.stringify(out.results[0].output), /\/brightness: must be <= 100/);
+  assert.match(JSON.stringify(out.results[1].output), /unknown action type "launch_rockets"/);
+  assert.match(JSON.stringify(out.results[2].output), /unknown property \\"colour\\"/);
+  assert.equal(out.policy, 'partial');
+  const long = await core.door.execute({ actions: Array.from({ length: 22 }, () => ({ action_type: 'list_tasks', params: {} })), origin: admin });
+  assert.equal(long.results.filter((r) => r.status === 'ok').length, 20);
+  assert.match(JSON.stringify(long.results[21].output), /plan too long/);
+});
+
+test('Home Assistant errors become clear results: unknown entity, unknown service, validation error', async () => {
+  const out = await core.door.execute({
+    actions: [
+      { action_type: 'device_turn_on', params: { device_id: 'light.does_not_exist' } },
+      { action_type: 'ha_call_service', params: { domain: 'light', service: 'fly' } },
+      { action_type: 'device_turn_on', params: { device_id: 'sensor.outside_temperature' } },
+    ],
+    origin: admin,
+  });
+  assert.deepEqual(out.results.map((r) => r.status), ['error', 'error', 'error']);
+  assert.match(JSON.stringify(out.results[0].output), /unknown entity light\.does_not_exist/);
+  assert.match(JSON.stringify(out.results[1].output), /light\.fly/);
+  assert.match(JSON.stringify(out.results[2].output), /domain \\"sensor\\" has no such service/);
+});
+
+test('a handler that hangs is cut off by its timeout and recorded as an error', async () => {
+  core.registry.register({
+    name: 'test_hang', description: 'never finishes', risk: 'safe', params: { type: 'object', properties: {} }, timeoutMs: 50,
+    handler: (_p, ctx) => new Promise((_resolve, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('aborted')))),
+  });
+  const out = await core.door.execute({ actions: [{ action_type: 'test_hang', params: {} }], origin: admin });
+  assert.equal(out.results[0].status, 'error');
+  assert.match(JSON.stringify(out.results[0].output), /did not finish within 50 ms/);
+});
+
+test('scheduled tasks are persisted and run after a restart', async () => {
+  const dir = core.dir;
+  const first = buildCore({ ha, dir: `${dir}-sched` });
+  const out = await first.door.execute({
+    actions: [{ action_type: 'schedule_task', params: { name: 'later', delay_sec: 0.2, actions: [{ action_type: 'device_turn_off', params: { device_id: 'light.ceiling_lights' } }] } }],
+    origin: admin,
+  });
+  assert.equal(out.results[0].status, 'ok', JSON.stringify(out.results[0].output));
+  first.close(); // "restart" before it is due
+  await ha.callService('light', 'turn_on', {}, { entity_id: 'light.ceiling_lights' });
+  const second = buildCore({ ha, dir: `${dir}-sched` });
+  second.scheduler.start(second.door);
+  try {
+    for (let i = 0; i < 100 && home.getState('light.ceiling_lights')?.state !== 'off'; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(home.getState('light.ceiling_lights')?.state, 'off');
+    for (let i = 0; i < 50 && second.scheduler.list('done').length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    const [task] = second.scheduler.list('done');
+    assert.equal(task.name, 'later');
+    assert.ok(task.plan_id);
+  } finally {
+    second.close();
+  }
+});
