@@ -1,0 +1,78 @@
+// Helpers shared by the language packs.
+import type { HomeModel } from '../home';
+import type { Draft } from '../types';
+
+/** Binary-sensor questions: the state word names candidate device classes; the entity must have one of them. */
+export function binarySensorCheck(d: Draft, home: HomeModel): boolean {
+  let classes = Array.isArray(d.slots._classes) ? d.slots._classes : null;
+  const dev = Array.isArray(d.slots._dev) ? d.slots._dev : null;
+  if (dev) {
+    // the thing named ("batteries") and the state word ("charging") must agree on a device class
+    classes = classes ? classes.filter((c) => dev.includes(c)) : dev;
+    if (!classes.length) return false;
+  }
+  const dc = typeof d.slots.device_class === 'string' ? d.slots.device_class : null;
+  d.slots.domain = 'binary_sensor';
+  if (typeof d.slots.name === 'string' && d.slots.name !== 'all' && d.entities) {
+    const ents = d.entities
+      .map((id) => home.entity(id))
+      .filter((e) => e !== undefined && e.domain === 'binary_sensor')
+      .filter((e) => !classes || classes.includes(e!.device_class ?? ''))
+      .filter((e) => !dc || e!.device_class === dc);
+    if (!ents.length) return false;
+    d.entities = ents.map((e) => e!.entity_id);
+    d.slots.device_class = ents[0]!.device_class ?? '';
+    return true;
+  }
+  if (dc && classes && !classes.includes(dc)) return false;
+  if (!dc && classes) d.slots.device_class = classes[0];
+  return true;
+}
+
+/** Only entities of these domains may be the target. */
+export function domainCheck(...domains: string[]): (d: Draft, home: HomeModel) => boolean {
+  return (d, home) => {
+    if (!d.entities || typeof d.slots.name !== 'string' || d.slots.name === 'all') return true;
+    const ok = d.entities.filter((id) => domains.includes(home.entity(id)?.domain ?? ''));
+    if (!ok.length) return false;
+    d.entities = ok;
+    return true;
+  };
+}
+
+/** Turn on/off by name: anything switchable, but not sensors, people or weather. */
+export const SWITCHABLE = ['light', 'switch', 'fan', 'scene', 'script', 'cover', 'valve', 'lock', 'media_player', 'input_boolean', 'climate', 'automation', 'siren', 'humidifier', 'vacuum', 'camera', 'remote', 'water_heater', 'button'];
+
+export const NUMBERS: Record<string, [number, number]> = {
+  brightness: [0, 100],
+  position: [0, 100],
+  volume_level: [0, 100],
+  temperature: [-100, 1000],
+  hours: [0, 1000],
+  minutes: [0, 10000],
+  seconds: [0, 100000],
+  start_hours: [0, 1000],
+  start_minutes: [0, 10000],
+  start_seconds: [0, 100000],
+};
+
+/** Sensor readings: when one name covers several sensors, the quantity words pick the device class. */
+export function sensorCheck(d: Draft, home: HomeModel): boolean {
+  if (!domainCheck('sensor')(d, home)) return false;
+  if (!d.entities || d.entities.length < 2 || typeof d.slots._q !== 'string') return true;
+  const words = new Set(d.slots._q.toLowerCase().split(/\s+/));
+  let best: string[] = [];
+  let bestScore = -1;
+  for (const id of d.entities) {
+    const dc = home.entity(id)?.device_class ?? '';
+    const score = dc.split('_').filter((w) => words.has(w)).length;
+    if (score > bestScore) {
+      best = [id];
+      bestScore = score;
+    } else if (score === bestScore) best.push(id);
+  }
+  d.entities = best;
+  const dc = home.entity(best[0])?.device_class;
+  if (best.length === 1 && dc) d.slots.device_class = dc;
+  return true;
+}

@@ -1,0 +1,221 @@
+// IntentRecognizer: a language pack's templates matched against a home's names.
+import type { HomeModel } from './home';
+import { hasHan } from './tokenize';
+import {
+  expandStrings,
+  newTrie,
+  parseTemplate,
+  requiredWords,
+  SentenceMatcher,
+  trieAdd,
+  type Parse,
+  type SlotList,
+  type SlotValue,
+  type TNode,
+  type TrieNode,
+} from './template';
+import type { Draft, IntentGroup, Language, LanguagePack, RecognizeContext, RecognizedIntent } from './types';
+import { EN } from './lang/en';
+import { ZH } from './lang/zh';
+
+export type { RecognizedIntent, Language, RecognizeContext } from './types';
+
+const PACKS: Record<Language, LanguagePack> = { en: EN, 'zh-cn': ZH };
+
+interface Compiled {
+  group: IntentGroup;
+  node: TNode;
+  required: string[];
+  slots: Record<string, SlotValue>;
+  order: number;
+}
+
+// Parsed templates depend only on the language pack, so they are shared by every recognizer.
+const compiledCache = new Map<Language, { templates: Compiled[]; valueLists: Map<string, SlotList> }>();
+
+function compilePack(language: Language): { templates: Compiled[]; valueLists: Map<string, SlotList> } {
+  const hit = compiledCache.get(language);
+  if (hit) return hit;
+  const pack = PACKS[language];
+  const ruleCache = new Map<string, TNode>();
+  const resolving = new Set<string>();
+  const rule = (name: string): TNode => {
+    const got = ruleCache.get(name);
+    if (got) return got;
+    const src = pack.rules[name];
+    if (src === undefined) throw new Error(`intents(${language}): unknown rule <${name}>`);
+    if (resolving.has(name)) throw new Error(`intents(${language}): rule <${name}> refers to itself`);
+    resolving.add(name);
+    const node = parseTemplate(src, rule);
+    resolving.delete(name);
+    ruleCache.set(name, node);
+    return node;
+  };
+  const templates: Compiled[] = [];
+  let order = 0;
+  for (const group of pack.groups) {
+    for (const t of group.templates) {
+      const src = typeof t === 'string' ? t : t.t;
+      const node = parseTemplate(src, rule);
+      templates.push({ group, node, required: [...requiredWords(node)], slots: typeof t === 'string' ? {} : t.slots ?? {}, order: order++ });
+    }
+  }
+  const valueLists = new Map<string, SlotList>();
+  for (const [name, values] of Object.entries(pack.lists)) {
+    const trie = newTrie();
+    for (const [phrase, value] of Object.entries(values)) {
+      for (const p of expandStrings(phrase, 256)) trieAdd(trie, p, { value });
+    }
+    valueLists.set(name, { kind: 'trie', trie, weight: 1.1 });
+  }
+  for (const [name, [min, max]] of Object.entries(pack.numbers)) valueLists.set(name, { kind: 'number', min, max });
+  for (const name of pack.wildcards) valueLists.set(name, { kind: 'wildcard' });
+  const out = { templates, valueLists };
+  compiledCache.set(language, out);
+  return out;
+}
+
+export function detectLanguage(text: string): Language {
+  return hasHan(text) ? 'zh-cn' : 'en';
+}
+
+const TEMPLATE_SYNTAX = /[()[\]|]/;
+
+export class IntentRecognizer {
+  private readonly templates: Compiled[];
+  private readonly valueLists: Map<string, SlotList>;
+  private readonly homeLists = new Map<string, SlotList>();
+
+  constructor(
+    private readonly home: HomeModel,
+    readonly language: Language,
+  ) {
+    if (!(language in PACKS)) throw new Error(`intents: unsupported language "${String(language)}" (use en or zh-cn)`);
+    const compiled = compilePack(language);
+    this.templates = compiled.templates;
+    this.valueLists = compiled.valueLists;
+    const place = newTrie();
+    const area = newTrie();
+    const floor = newTrie();
+    for (const a of home.areas) {
+      for (const n of [a.name, ...a.aliases]) {
+        for (const x of expandStrings(n)) {
+          trieAdd(area, x, { value: a.name });
+          trieAdd(place, x, { value: { area: a.name } });
+        }
+      }
+    }
+    for (const f of home.floors) {
+      for (const n of [f.name, ...f.aliases]) {
+        for (const x of expandStrings(n)) {
+          trieAdd(floor, x, { value: f.name });
+          trieAdd(place, x, { value: { floor: f.name } });
+        }
+      }
+    }
+    this.homeLists.set('area', { kind: 'trie', trie: area, weight: 1.2 });
+    this.homeLists.set('floor', { kind: 'trie', trie: floor, weight: 1.2 });
+    this.homeLists.set('place', { kind: 'trie', trie: place, weight: 1.2 });
+  }
+
+  /** Entity-name lists, built on first use: "name" (all) or "name.light+switch" (by domain). */
+  private nameList(list: string): SlotList {
+    const got = this.homeLists.get(list);
+    if (got) return got;
+    const domains = list === 'name' ? null : list.slice(5).split('+');
+    const trie: TrieNode = newTrie();
+    for (const e of this.home.entities) {
+      if (domains && !domains.includes(e.domain)) continue;
+      const names = [e.name, ...e.aliases];
+      names.forEach((n, i) => {
+        const templated = TEMPLATE_SYNTAX.test(n);
+        for (const x of expandStrings(n)) trieAdd(trie, x, { value: templated || i > 0 ? x : n, entities: [e.entity_id] });
+      });
+    }
+    const sl: SlotList = { kind: 'trie', trie, weight: 1.4 };
+    this.homeLists.set(list, sl);
+    return sl;
+  }
+
+  private list = (name: string): SlotList | undefined => {
+    if (name === 'name' || name.startsWith('name.')) return this.nameList(name);
+    return this.homeLists.get(name) ?? this.valueLists.get(name);
+  };
+
+  recognize(text: string, context?: RecognizeContext): RecognizedIntent | null {
+    const sm = SentenceMatcher.of(text, this.list);
+    if (sm.toks.length === 0) return null;
+    let best: { draft: Draft; score: number; order: number } | null = null;
+    for (const c of this.templates) {
+      let ok = true;
+      for (const w of c.required) {
+        if (!sm.words.has(w)) {
+          ok = false;
+          break;
+        }
+      }
+      if (!ok) continue;
+      const parses = sm.matchAll(c.node);
+      for (const p of parses) {
+        const score = p.score + (c.group.bonus ?? 0);
+        if (best && score <= best.score) continue;
+        const draft = this.build(c, p, context);
+        if (!draft) continue;
+        best = { draft, score, order: c.order };
+      }
+    }
+    if (!best) return null;
+    const { draft } = best;
+    const slots: Record<string, SlotValue> = {};
+    for (const [k, v] of Object.entries(draft.slots)) if (!k.startsWith('_')) slots[k] = v;
+    const out: RecognizedIntent = { name: draft.name, slots };
+    if (draft.entities && draft.entities.length) out.entities = draft.entities;
+    return out;
+  }
+
+  private build(c: Compiled, p: Parse, context?: RecognizeContext): Draft | null {
+    const slots: Record<string, SlotValue> = { ...(c.group.slots ?? {}), ...c.slots };
+    let named: string[] | null = null;
+    for (const cap of p.captures) {
+      if (typeof cap.value === 'object' && !Array.isArray(cap.value)) {
+        for (const [k, v] of Object.entries(cap.value)) slots[k] = v;
+      } else {
+        slots[cap.slot] = typeof cap.value === 'string' ? cap.value.trim() : cap.value;
+      }
+      if (cap.entities) named = [...cap.entities];
+    }
+    if (c.group.context && context?.area && slots.area === undefined && slots.floor === undefined && (slots.name === undefined || slots.name === 'all')) {
+      slots.area = this.home.findArea(context.area)?.name ?? context.area;
+    }
+    let entities: string[] | null = null;
+    if (named) {
+      // narrow a shared name ("Phone") by the domain / device class the sentence implies
+      let ents = named.map((id) => this.home.entity(id)).filter((e) => e !== undefined);
+      if (typeof slots.domain === 'string') {
+        const d = slots.domain;
+        const f = ents.filter((e) => e.domain === d);
+        if (f.length) ents = f;
+      }
+      if (typeof slots.device_class === 'string') {
+        const d = slots.device_class;
+        const f = ents.filter((e) => e.device_class === d);
+        if (f.length) ents = f;
+      }
+      entities = ents.map((e) => e.entity_id);
+      const domains = [...new Set(ents.map((e) => e.domain))];
+      if (slots.domain === undefined && domains.length === 1) slots.domain = domains[0];
+      const classes = [...new Set(ents.map((e) => e.device_class))];
+      if (slots.device_class === undefined && classes.length === 1 && classes[0]) slots.device_class = classes[0];
+    } else if (slots.domain !== undefined || slots.device_class !== undefined) {
+      const filter: { area?: string; floor?: string; domain?: string | string[]; device_class?: string | string[] } = {};
+      if (typeof slots.area === 'string') filter.area = slots.area;
+      if (typeof slots.floor === 'string') filter.floor = slots.floor;
+      if (slots.domain !== undefined && typeof slots.domain !== 'number') filter.domain = slots.domain;
+      if (typeof slots.device_class === 'string' || Array.isArray(slots.device_class)) filter.device_class = slots.device_class;
+      entities = this.home.entitiesIn(filter).map((e) => e.entity_id);
+    }
+    const draft: Draft = { name: c.group.intent, slots, entities };
+    if (c.group.check && !c.group.check(draft, this.home)) return null;
+    return draft;
+  }
+}
