@@ -9,7 +9,9 @@ export const REDACTED_KEYS = [
 ];
 
 export function createLogger(options: { level?: string; name?: string; destination?: NodeJS.WritableStream } = {}): Logger {
-  const level = options.level ?? process.env.BUTLER_LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'warn' : 'info');
+  const wanted = options.level ?? process.env.BUTLER_LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'warn' : 'info');
+  // The add-on's option says "warning" (Home Assistant's word); pino says "warn".
+  const level = wanted === 'warning' ? 'warn' : wanted;
   const paths = REDACTED_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]);
   return pino(
     {

@@ -17,7 +17,7 @@ export async function runMain(): Promise<void> {
     }
     throw err;
   }
-  const log = createLogger({ level: process.env.BUTLER_LOG_LEVEL ?? LOG_LEVELS[config.options.log_level] });
+  const log = createLogger({ level: LOG_LEVELS[config.options.log_level] });
   log.info({ sources: config.sources, options: redactOptions(config.options) }, 'configuration loaded');
 
   let butler: Butler;

@@ -27,6 +27,7 @@ import { registerApi } from './server/api';
 import { SUPERVISOR_INGRESS_ADDRESS, type AuthOptions } from './server/auth';
 import { startDemoHome, type DemoHome } from './demo/home/server';
 import { CommandService } from './brain/commands';
+import { OfflineUnderstanding } from './brain/offline';
 import { EventPolicies } from './actions/event-policies';
 
 export interface StartOptions {
@@ -134,6 +135,7 @@ export class Butler {
     });
 
     this.commands = new CommandService(this);
+    this.commands.addStage('offline', new OfflineUnderstanding(this).stage);
     await this.startMqtt();
     new EventPolicies(this).start();
 

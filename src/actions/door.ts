@@ -167,8 +167,9 @@ export class ActionDoor implements ActionExecutor {
     try {
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
-          controller.abort();
+          // Settle the race before aborting, so the reported reason is the timeout, not the handler's abort error.
           reject(new ActionTimeoutError(`${action_type} did not finish within ${timeoutMs} ms`));
+          controller.abort();
         }, timeoutMs);
       });
       const output = await Promise.race([def.handler(params, { ...ctx, signal: controller.signal }), timeout]);

@@ -46,7 +46,7 @@ export class ParamsError extends Error {
     public readonly action: string,
     public readonly details: string[],
   ) {
-    super(`invalid params for ${action}: ${details.join('; ')}`);
+    super(details.length === 1 && details[0].startsWith('unknown action type') ? details[0] : `invalid params for ${action}: ${details.join('; ')}`);
     this.name = 'ParamsError';
   }
 }

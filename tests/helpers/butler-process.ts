@@ -40,7 +40,7 @@ export async function spawnButler(opts: SpawnOptions = {}): Promise<ButlerProces
     BUTLER_PORT: String(port),
     BUTLER_MQTT_PORT: '0',
     BUTLER_WYOMING_PORT: '0',
-    BUTLER_LOG_LEVEL: process.env.BUTLER_TEST_LOG_LEVEL ?? 'warn',
+    BUTLER_LOG_LEVEL: process.env.BUTLER_TEST_LOG_LEVEL ?? 'warning',
     ...opts.env,
   };
   const child = spawn(process.execPath, [MAIN_JS], { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,0 +1,81 @@
+// The offline conversation stage: understand the sentence against the live home, act through the one door, reply.
+// The home model is rebuilt lazily when entities appear, disappear or are renamed, or after a reconnect.
+import { HomeModel, IntentRecognizer, handleIntent, type Language } from './intents';
+import type { ConversationReply, ConversationStage } from './commands';
+import type { Butler } from '../service';
+import type { ActionResult } from '../types';
+
+export class OfflineUnderstanding {
+  private home: HomeModel | null = null;
+  private readonly recognizers = new Map<Language, IntentRecognizer>();
+  private builtAt = 0;
+
+  constructor(private readonly butler: Butler) {
+    butler.bus.on(
+      'ha_state',
+      (c) => {
+        if (!c.old_state || !c.new_state || c.old_state.attributes.friendly_name !== c.new_state.attributes.friendly_name) this.invalidate();
+      },
+      'offline-understanding',
+    );
+    butler.bus.on('backend', (b) => b.name === 'ha' && b.ok && this.invalidate(), 'offline-understanding');
+  }
+
+  private invalidate(): void {
+    this.home = null;
+    this.recognizers.clear();
+  }
+
+  private recognizer(language: Language): { home: HomeModel; recognizer: IntentRecognizer } {
+    // Registries can change without a state change; rebuilding is one cheap pass, so refresh at most once a minute.
+    if (!this.home || Date.now() - this.builtAt > 60_000) {
+      this.invalidate();
+      this.home = HomeModel.fromHomeAssistant(this.butler.ha.registries(), this.butler.ha.states());
+      this.builtAt = Date.now();
+    }
+    let r = this.recognizers.get(language);
+    if (!r) this.recognizers.set(language, (r = new IntentRecognizer(this.home, language)));
+    return { home: this.home, recognizer: r };
+  }
+
+  readonly stage: ConversationStage = async (req) => {
+    const language: Language = req.language === 'zh-cn' ? 'zh-cn' : 'en';
+    const zh = language === 'zh-cn';
+    const { home, recognizer } = this.recognizer(language);
+    const intent = recognizer.recognize(req.text);
+    if (!intent) return null;
+    const outcome = handleIntent(intent, home, language);
+    const base: Omit<ConversationReply, 'reply'> = {
+      conversation_id: req.conversation_id,
+      handled: true,
+      plan_id: null,
+      results: [],
+      language,
+      answered_by: 'offline',
+    };
+    if (outcome.actions.length === 0) return { ...base, reply: outcome.reply };
+    const plan = await this.butler.door.execute({
+      actions: outcome.actions,
+      origin: req.origin,
+      triggered_by_event_id: req.event_id,
+      reason: `understood "${req.text}" as ${intent.name}`,
+      conversation_id: req.conversation_id,
+    });
+    return { ...base, plan_id: plan.plan_id, results: plan.results, reply: replyFor(outcome.reply, plan.results, zh) };
+  };
+}
+
+/** The handler's reply when everything ran; otherwise say what is waiting or what failed. */
+export function replyFor(success: string, results: ActionResult[], zh: boolean): string {
+  const pending = results.filter((r) => r.status === 'pending_confirmation');
+  const failed = results.filter((r) => r.status === 'error' || r.status === 'denied');
+  if (pending.length) return zh ? '这需要确认。要继续吗？（是/不）' : 'That needs confirmation. Shall I go ahead? (yes/no)';
+  if (failed.length === 0) return success;
+  const why = failed
+    .map((r) => {
+      const o = r.output as { error?: string; reason?: string } | null;
+      return o?.error ?? o?.reason ?? r.status;
+    })
+    .join('; ');
+  return zh ? `没能完成：${why}` : `I couldn't do that: ${why}`;
+}

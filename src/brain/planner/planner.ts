@@ -1,0 +1,443 @@
+// The LLM planner: Claude with native tool use, one tool per registered action. The planner never runs
+// a handler: every tool call is validated against the registry, then handed to the one door
+// (ActionExecutor), whose policy decides. Results go back to the model as tool_result blocks.
+import { createHash, randomUUID } from 'node:crypto';
+import Anthropic from '@anthropic-ai/sdk';
+import { LRUCache } from 'lru-cache';
+import type { Logger } from '../../log';
+import { ParamsError, type ActionRegistry } from '../../actions/registry';
+import type { ActionExecutor } from '../../actions/types';
+import type { ActionRequest, ActionResult, JsonObject } from '../../types';
+import { buildSystem, buildTools, historyMessages, renderHome, userText } from './prompt';
+import {
+  emptyUsage,
+  PlannerInputError,
+  type ConversationStore,
+  type ConverseRequest,
+  type HomeContext,
+  type ImageInput,
+  type PlannerFallback,
+  type PlannerReply,
+  type PlannerStats,
+  type RejectedCall,
+  type StoredTurn,
+  type TokenUsage,
+} from './types';
+
+type MessageParam = Anthropic.Messages.MessageParam;
+type ContentBlockParam = Anthropic.Messages.ContentBlockParam;
+type ToolResultBlockParam = Anthropic.Messages.ToolResultBlockParam;
+type ToolUseBlock = Anthropic.Messages.ToolUseBlock;
+type Message = Anthropic.Messages.Message;
+
+export interface PlannerOptions {
+  apiKey?: string;
+  baseURL?: string;
+  model: string;
+  registry: ActionRegistry;
+  executor: ActionExecutor;
+  home: () => HomeContext;
+  conversations: ConversationStore;
+  log: Logger;
+  /** Most actions one request may cause, across all its model turns (default 6). */
+  maxActions?: number;
+  /** Most model calls per request (default 5). */
+  maxTurns?: number;
+  /** Plan cache: LRU max entries and TTL (default 128, 30 s). max 0 disables it. */
+  cache?: { max: number; ttlMs: number };
+  fallback?: PlannerFallback;
+  /** Stored turns replayed as history (default 12). */
+  historyTurns?: number;
+  maxTokens?: number;
+  /** SDK retries for 408/409/429/5xx and connection errors (default 2). */
+  maxRetries?: number;
+  /** Per-attempt HTTP timeout (default 30 s). */
+  timeoutMs?: number;
+  /** Entities listed in the prompt (default 300). */
+  maxEntities?: number;
+  /** Mark the tools and the static system prompt as cache breakpoints (default true; off only to measure). */
+  promptCaching?: boolean;
+}
+
+interface CachedPlan {
+  calls: ActionRequest[];
+  reply: string;
+  statuses: string[];
+}
+
+const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp']);
+const MAX_TEXT = 8000;
+const MAX_IMAGES = 20;
+const MAX_IMAGE_BASE64 = Math.ceil((5 * 1024 * 1024 * 4) / 3);
+const MAX_TOOL_RESULT_CHARS = 4000;
+
+function addUsage(into: TokenUsage, u: Anthropic.Messages.Usage | undefined): void {
+  if (!u) return;
+  into.input_tokens += u.input_tokens ?? 0;
+  into.output_tokens += u.output_tokens ?? 0;
+  into.cache_creation_input_tokens += u.cache_creation_input_tokens ?? 0;
+  into.cache_read_input_tokens += u.cache_read_input_tokens ?? 0;
+}
+
+function describeError(err: unknown): string {
+  if (err instanceof Anthropic.APIError) {
+    const body = err.error as { error?: { type?: string; message?: string } } | undefined;
+    const detail = body?.error?.message ?? err.message;
+    return err.status ? `HTTP ${err.status}${body?.error?.type ? ` ${body.error.type}` : ''}: ${detail}` : detail;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+function textOf(message: Message): string {
+  return message.content
+    .filter((b): b is Anthropic.Messages.TextBlock => b.type === 'text')
+    .map((b) => b.text)
+    .join('\n')
+    .trim();
+}
+
+function resultContent(r: ActionResult): { content: string; is_error: boolean } {
+  const output = JSON.stringify(r.output ?? null);
+  const clipped = output.length > MAX_TOOL_RESULT_CHARS ? `${output.slice(0, MAX_TOOL_RESULT_CHARS)}…(truncated)` : output;
+  if (r.status === 'pending_confirmation') {
+    return {
+      content: `status: pending_confirmation. A trusted person must approve this action before it runs; it has NOT happened yet. Tell the person it awaits approval; do not retry it. Details: ${clipped}`,
+      is_error: false,
+    };
+  }
+  if (r.status === 'ok') return { content: `status: ok. Output: ${clipped}`, is_error: false };
+  return { content: `status: ${r.status}. ${clipped}`, is_error: true };
+}
+
+/** A short reply built from results, for when the model gave none (turn limit, lost connection, cache hit with new outcomes). */
+export function summarizeResults(results: ActionResult[], rejected: RejectedCall[]): string {
+  const by = (s: string) => results.filter((r) => r.status === s).map((r) => r.action_type);
+  const parts: string[] = [];
+  if (by('ok').length) parts.push(`Done: ${by('ok').join(', ')}.`);
+  if (by('pending_confirmation').length) parts.push(`Waiting for a trusted person to approve: ${by('pending_confirmation').join(', ')}.`);
+  if (by('denied').length) parts.push(`Not allowed: ${by('denied').join(', ')}.`);
+  if (by('error').length) parts.push(`Failed: ${by('error').join(', ')}.`);
+  if (rejected.length) parts.push(`Refused: ${rejected.map((r) => r.tool).join(', ')}.`);
+  return parts.join(' ') || 'Nothing to do.';
+}
+
+/** The assistant turn as it goes back to the API; a tool_use whose input is not an object would be refused there. */
+function echoable(content: Anthropic.Messages.ContentBlock[]): ContentBlockParam[] {
+  return content.map((b) => {
+    if (b.type !== 'tool_use') return b as ContentBlockParam;
+    const ok = typeof b.input === 'object' && b.input !== null && !Array.isArray(b.input);
+    return { type: 'tool_use', id: b.id, name: b.name, input: ok ? b.input : {} };
+  });
+}
+
+function checkRequest(req: ConverseRequest): void {
+  if (!req || typeof req !== 'object') throw new PlannerInputError('request', 'must be an object');
+  if (typeof req.text !== 'string') throw new PlannerInputError('text', 'must be a string');
+  if (req.text.length > MAX_TEXT) throw new PlannerInputError('text', `is ${req.text.length} characters; at most ${MAX_TEXT}`);
+  const images = req.images ?? [];
+  if (!Array.isArray(images)) throw new PlannerInputError('images', 'must be an array');
+  if (req.text.trim() === '' && images.length === 0) throw new PlannerInputError('text', 'is empty and no image was given');
+  if (images.length > MAX_IMAGES) throw new PlannerInputError('images', `${images.length} given; at most ${MAX_IMAGES}`);
+  images.forEach((img, i) => {
+    if (!img || !IMAGE_TYPES.has(img.media_type)) throw new PlannerInputError(`images[${i}].media_type`, `must be one of ${[...IMAGE_TYPES].join(', ')}`);
+    if (typeof img.data_base64 !== 'string' || img.data_base64.length === 0 || !/^[A-Za-z0-9+/]+=*$/.test(img.data_base64)) {
+      throw new PlannerInputError(`images[${i}].data_base64`, 'must be non-empty base64 (no data: prefix, no line breaks)');
+    }
+    if (img.data_base64.length > MAX_IMAGE_BASE64) throw new PlannerInputError(`images[${i}].data_base64`, 'image is larger than 5 MB');
+  });
+  if (!req.origin || typeof req.origin.source !== 'string' || typeof req.origin.trusted !== 'boolean') {
+    throw new PlannerInputError('origin', 'must have a string source and a boolean trusted');
+  }
+  if (req.conversation_id != null && (typeof req.conversation_id !== 'string' || req.conversation_id.length > 200)) {
+    throw new PlannerInputError('conversation_id', 'must be a string of at most 200 characters');
+  }
+}
+
+export class Planner {
+  private readonly client: Anthropic | null;
+  private readonly cache: LRUCache<string, CachedPlan> | null;
+  private tools: Anthropic.Messages.Tool[] | null = null;
+  private toolsVersion = 0;
+  private attempts = 0;
+  private readonly unsubscribe: () => void;
+  private readonly counters: PlannerStats = {
+    requests: 0,
+    errors: 0,
+    retries: 0,
+    offline_replies: 0,
+    input_tokens: 0,
+    output_tokens: 0,
+    cache_creation_input_tokens: 0,
+    cache_read_input_tokens: 0,
+    plan_cache_hits: 0,
+    plan_cache_misses: 0,
+    rejected_tool_calls: 0,
+    actions: 0,
+  };
+
+  constructor(private readonly opts: PlannerOptions) {
+    const countingFetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+      this.attempts += 1;
+      return fetch(input, init);
+    };
+    this.client = opts.apiKey
+      ? new Anthropic({
+          apiKey: opts.apiKey,
+          baseURL: opts.baseURL,
+          maxRetries: opts.maxRetries ?? 2,
+          timeout: opts.timeoutMs ?? 30_000,
+          fetch: countingFetch,
+        })
+      : null;
+    const cacheOpts = opts.cache ?? { max: 128, ttlMs: 30_000 };
+    this.cache = cacheOpts.max > 0 ? new LRUCache<string, CachedPlan>({ max: cacheOpts.max, ttl: cacheOpts.ttlMs }) : null;
+    this.unsubscribe = opts.registry.onChange(() => {
+      this.tools = null;
+      this.toolsVersion += 1;
+    });
+  }
+
+  /** Stops listening to the registry. */
+  close(): void {
+    this.unsubscribe();
+  }
+
+  stats(): PlannerStats {
+    return { ...this.counters };
+  }
+
+  /** The tool list sent to the model (rebuilt after the registry changes). */
+  currentTools(): Anthropic.Messages.Tool[] {
+    if (!this.tools) this.tools = buildTools(this.opts.registry.list(), this.opts.promptCaching !== false);
+    return this.tools;
+  }
+
+  async converse(req: ConverseRequest): Promise<PlannerReply> {
+    checkRequest(req);
+    const conversationId = req.conversation_id || `conv_${randomUUID()}`;
+    const untrusted = req.origin.untrusted_input === true || !req.origin.trusted;
+    const history = await this.opts.conversations.load(conversationId);
+    const homeText = renderHome(this.opts.home(), { maxEntities: this.opts.maxEntities ?? 300, language: req.language });
+    const userTurn: StoredTurn = { role: 'user', text: req.text, ts: Date.now() / 1000, ...(untrusted ? { untrusted: true } : {}) };
+
+    const cacheKey = this.cache && history.length === 0 ? this.cacheKey(req, homeText, untrusted) : null;
+    if (cacheKey && this.cache) {
+      const hit = this.cache.get(cacheKey);
+      if (hit) {
+        const reply = await this.replayCached(hit, req, conversationId);
+        if (reply) {
+          await this.save(conversationId, userTurn, reply);
+          return reply;
+        }
+        this.cache.delete(cacheKey);
+      }
+      this.counters.plan_cache_misses += 1;
+    }
+
+    if (!this.client) return this.offline(req, conversationId, 'no API key is configured', userTurn);
+
+    const images = req.images ?? [];
+    const content: ContentBlockParam[] = [
+      ...images.map((img: ImageInput): ContentBlockParam => ({ type: 'image', source: { type: 'base64', media_type: img.media_type, data: img.data_base64 } })),
+    ];
+    const text = userText(req.text.trim() || '(see the image)', untrusted, req.origin.source);
+    content.push({ type: 'text', text });
+    const messages: MessageParam[] = [...historyMessages(history, this.opts.historyTurns ?? 12), { role: 'user', content }];
+    const system = buildSystem(homeText, this.opts.promptCaching !== false);
+    const tools = this.currentTools();
+
+    const usage = emptyUsage();
+    const results: ActionResult[] = [];
+    const planIds: string[] = [];
+    const rejected: RejectedCall[] = [];
+    const maxActions = this.opts.maxActions ?? 6;
+    const maxTurns = this.opts.maxTurns ?? 5;
+    const executed: ActionRequest[] = [];
+    let actionCount = 0;
+    let finalText = '';
+    let finished = false;
+    let lostModel: string | null = null;
+
+    for (let turn = 0; turn < maxTurns; turn++) {
+      let message: Message;
+      const before = this.attempts;
+      try {
+        this.counters.requests += 1;
+        message = await this.client.messages.create({
+          model: this.opts.model,
+          max_tokens: this.opts.maxTokens ?? 1024,
+          system,
+          ...(tools.length ? { tools } : {}),
+          messages,
+        });
+      } catch (err) {
+        this.counters.errors += 1;
+        this.counters.retries += Math.max(0, this.attempts - before - 1);
+        const reason = describeError(err);
+        this.opts.log.warn({ conversation_id: conversationId, reason, turn }, 'planner: language model request failed');
+        if (turn === 0) return this.offline(req, conversationId, `the language model is unavailable (${reason})`, userTurn, usage);
+        lostModel = reason;
+        break;
+      }
+      this.counters.retries += Math.max(0, this.attempts - before - 1);
+      addUsage(usage, message.usage);
+      messages.push({ role: 'assistant', content: echoable(message.content) });
+      const uses = message.content.filter((b): b is ToolUseBlock => b.type === 'tool_use');
+      const said = textOf(message);
+      if (message.stop_reason !== 'tool_use' || uses.length === 0) {
+        finalText = said || (message.stop_reason === 'refusal' ? 'I cannot help with that.' : '');
+        finished = true;
+        break;
+      }
+
+      const toolResults: ToolResultBlockParam[] = [];
+      const accepted: { use: ToolUseBlock; action: ActionRequest }[] = [];
+      for (const use of uses) {
+        let reason: string | null = null;
+        let params: JsonObject | null = null;
+        if (actionCount >= maxActions) {
+          reason = `plan limit reached: at most ${maxActions} actions per request; this call was not run`;
+        } else {
+          try {
+            params = this.opts.registry.validate(use.name, use.input);
+          } catch (err) {
+            reason = err instanceof ParamsError ? err.message : `invalid call: ${(err as Error).message}`;
+          }
+        }
+        if (reason !== null || params === null) {
+          const why = reason ?? 'invalid call';
+          rejected.push({ tool: use.name, reason: why });
+          this.counters.rejected_tool_calls += 1;
+          toolResults.push({ type: 'tool_result', tool_use_id: use.id, is_error: true, content: `rejected before execution: ${why}` });
+          continue;
+        }
+        actionCount += 1;
+        accepted.push({ use, action: { action_type: use.name, params } });
+      }
+      if (accepted.length) {
+        try {
+          const outcome = await this.opts.executor.execute({
+            actions: accepted.map((a) => a.action),
+            origin: req.origin,
+            reason: `planner: ${req.text.replace(/\s+/g, ' ').slice(0, 120)}`,
+            conversation_id: conversationId,
+          });
+          planIds.push(outcome.plan_id);
+          results.push(...outcome.results);
+          this.counters.actions += accepted.length;
+          executed.push(...accepted.map((a) => a.action));
+          accepted.forEach((a, i) => {
+            const r = outcome.results.find((x) => x.index === i) ?? outcome.results[i];
+            const rc = r ? resultContent(r) : { content: 'status: error. The executor returned no result for this action.', is_error: true };
+            toolResults.push({ type: 'tool_result', tool_use_id: a.use.id, ...rc });
+          });
+        } catch (err) {
+          this.counters.errors += 1;
+          this.opts.log.error({ err, conversation_id: conversationId }, 'planner: executor failed');
+          for (const a of accepted) {
+            toolResults.push({ type: 'tool_result', tool_use_id: a.use.id, is_error: true, content: `status: error. ${(err as Error).message}` });
+          }
+        }
+      }
+      // Keep the order of the tool_use blocks; the API pairs by id but people read the transcript.
+      toolResults.sort((a, b) => uses.findIndex((u) => u.id === a.tool_use_id) - uses.findIndex((u) => u.id === b.tool_use_id));
+      messages.push({ role: 'user', content: toolResults });
+    }
+
+    let reply = finalText;
+    if (!reply) reply = summarizeResults(results, rejected);
+    if (lostModel) reply = `${summarizeResults(results, rejected)} I lost contact with the language model (${lostModel}).`;
+    else if (!finished) reply = `${summarizeResults(results, rejected)} I stopped after ${maxTurns} steps.`;
+
+    this.account(usage);
+    const out: PlannerReply = { reply, conversation_id: conversationId, plan_ids: planIds, results, usage, cached: false, offline: false, rejected };
+    const clean = finished && rejected.length === 0 && results.every((r) => r.status !== 'error');
+    if (cacheKey && this.cache && clean) {
+      this.cache.set(cacheKey, { calls: executed, reply, statuses: results.map((r) => r.status) });
+    }
+    this.opts.log.info(
+      { conversation_id: conversationId, plans: planIds.length, actions: results.length, rejected: rejected.length, usage, untrusted },
+      'planner answered',
+    );
+    await this.save(conversationId, userTurn, out);
+    return out;
+  }
+
+  private cacheKey(req: ConverseRequest, homeText: string, untrusted: boolean): string {
+    const h = createHash('sha256');
+    h.update(JSON.stringify([req.text.trim(), untrusted, req.language ?? '', this.toolsVersion, homeText]));
+    for (const img of req.images ?? []) h.update(createHash('sha256').update(img.data_base64).digest('hex'));
+    return h.digest('hex');
+  }
+
+  /** Re-runs a cached plan through the door. Returns null when the plan no longer validates (tools changed). */
+  private async replayCached(hit: CachedPlan, req: ConverseRequest, conversationId: string): Promise<PlannerReply | null> {
+    let actions: ActionRequest[];
+    try {
+      actions = hit.calls.map((c) => ({ action_type: c.action_type, params: this.opts.registry.validate(c.action_type, c.params) }));
+    } catch {
+      return null;
+    }
+    this.counters.plan_cache_hits += 1;
+    const planIds: string[] = [];
+    const results: ActionResult[] = [];
+    if (actions.length) {
+      const outcome = await this.opts.executor.execute({
+        actions,
+        origin: req.origin,
+        reason: `planner (cached plan): ${req.text.replace(/\s+/g, ' ').slice(0, 120)}`,
+        conversation_id: conversationId,
+      });
+      planIds.push(outcome.plan_id);
+      results.push(...outcome.results);
+      this.counters.actions += actions.length;
+    }
+    const same = results.length === hit.statuses.length && results.every((r, i) => r.status === hit.statuses[i]);
+    const reply = same ? hit.reply : summarizeResults(results, []);
+    this.opts.log.info({ conversation_id: conversationId, actions: results.length }, 'planner answered from the plan cache');
+    return { reply, conversation_id: conversationId, plan_ids: planIds, results, usage: emptyUsage(), cached: true, offline: false, rejected: [] };
+  }
+
+  private async offline(req: ConverseRequest, conversationId: string, reason: string, userTurn: StoredTurn, usage: TokenUsage = emptyUsage()): Promise<PlannerReply> {
+    this.counters.offline_replies += 1;
+    let out: PlannerReply;
+    if (this.opts.fallback) {
+      try {
+        const fb = await this.opts.fallback({ ...req, conversation_id: conversationId }, reason);
+        const says = /offline/i.test(fb.reply) ? fb.reply : `(Offline: ${reason}.) ${fb.reply}`;
+        out = { ...fb, reply: says, conversation_id: conversationId, offline: true, cached: false, usage: { ...usage } };
+      } catch (err) {
+        this.counters.errors += 1;
+        this.opts.log.error({ err, conversation_id: conversationId }, 'planner: offline fallback failed');
+        out = this.offlineReply(conversationId, `I am offline (${reason}) and the offline understanding failed: ${(err as Error).message}.`, usage);
+      }
+    } else {
+      out = this.offlineReply(conversationId, `I am offline (${reason}) and no offline understanding is configured.`, usage);
+    }
+    this.account(usage);
+    await this.save(conversationId, userTurn, out);
+    return out;
+  }
+
+  private offlineReply(conversationId: string, reply: string, usage: TokenUsage): PlannerReply {
+    return { reply, conversation_id: conversationId, plan_ids: [], results: [], usage: { ...usage }, cached: false, offline: true, rejected: [] };
+  }
+
+  private account(usage: TokenUsage): void {
+    this.counters.input_tokens += usage.input_tokens;
+    this.counters.output_tokens += usage.output_tokens;
+    this.counters.cache_creation_input_tokens += usage.cache_creation_input_tokens;
+    this.counters.cache_read_input_tokens += usage.cache_read_input_tokens;
+  }
+
+  private async save(conversationId: string, userTurn: StoredTurn, reply: PlannerReply): Promise<void> {
+    const actions = reply.results.map((r) => ({ tool: r.action_type, status: r.status }));
+    const assistant: StoredTurn = { role: 'assistant', text: reply.reply, ts: Date.now() / 1000, ...(actions.length ? { actions } : {}) };
+    try {
+      await this.opts.conversations.append(conversationId, [userTurn, assistant]);
+    } catch (err) {
+      // Losing history is worse than losing an answer only for the next turn: answer anyway, say why in the log.
+      this.opts.log.error({ err, conversation_id: conversationId }, 'planner: could not save the conversation');
+    }
+  }
+}
