@@ -55,12 +55,12 @@ export async function runMain(): Promise<void> {
       .stop()
       .then(() => {
         log.info('stopped');
-        log.flush();
-        process.exitCode = 0;
+        // Everything is closed and flushed; a library's stray keep-alive timer must not hold the process.
+        log.flush(() => process.exit(0));
       })
       .catch((err) => {
         log.error({ err }, 'stop failed');
-        process.exitCode = 1;
+        log.flush(() => process.exit(1));
       });
   };
   process.once('SIGTERM', () => stop('SIGTERM'));

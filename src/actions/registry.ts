@@ -51,9 +51,10 @@ export class ParamsError extends Error {
   }
 }
 
-export function describeAjvErrors(errors: ErrorObject[] | null | undefined): string[] {
+/** One readable line per schema error: where (prefixed, e.g. "payload/actions/0") and what. */
+export function describeAjvErrors(errors: ErrorObject[] | null | undefined, prefix = ''): string[] {
   return (errors ?? []).map((e) => {
-    const where = e.instancePath ? e.instancePath : '(root)';
+    const where = `${prefix}${e.instancePath}` || '(root)';
     if (e.keyword === 'additionalProperties') return `${where}: unknown property "${(e.params as { additionalProperty: string }).additionalProperty}"`;
     if (e.keyword === 'required') return `${where}: missing required property "${(e.params as { missingProperty: string }).missingProperty}"`;
     if (e.keyword === 'enum') return `${where}: must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;

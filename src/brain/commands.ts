@@ -110,11 +110,11 @@ export class CommandService {
     const cmd = body as { command_type: 'actions' | 'text'; payload: JsonObject; source?: string; correlation_id?: string | null };
     const o: Origin = cmd.source ? { ...origin, source: `${origin.source}:${cmd.source}` } : origin;
     if (cmd.command_type === 'actions') {
-      if (!this.validateActions(cmd.payload)) throw new InputRejected(`invalid actions command: ${describeAjvErrors(this.validateActions.errors).map((e) => `payload${e}`).join('; ')}`);
+      if (!this.validateActions(cmd.payload)) throw new InputRejected(`invalid actions command: ${describeAjvErrors(this.validateActions.errors, 'payload').join('; ')}`);
       const p = cmd.payload as { actions: ActionRequest[]; reason?: string };
       return this.actions(p.actions, o, { reason: p.reason, correlation_id: cmd.correlation_id ?? null });
     }
-    if (!this.validateText(cmd.payload)) throw new InputRejected(`invalid text command: ${describeAjvErrors(this.validateText.errors).map((e) => `payload${e}`).join('; ')}`);
+    if (!this.validateText(cmd.payload)) throw new InputRejected(`invalid text command: ${describeAjvErrors(this.validateText.errors, 'payload').join('; ')}`);
     const p = cmd.payload as { text: string; conversation_id?: string | null; language?: string };
     return this.converse({ text: p.text, origin: o, conversation_id: p.conversation_id, language: p.language, correlation_id: cmd.correlation_id ?? null });
   }

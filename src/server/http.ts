@@ -3,6 +3,7 @@
 // editor's /flows/comms and the API's /api/stream never steal each other's connections.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import Ajv from 'ajv';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../log';
 
@@ -51,14 +52,17 @@ export function createHttpHost(log: Logger, opts: { bodyLimit?: number } = {}): 
 
   const app = Fastify({
     loggerInstance: log.child({ part: 'http' }) as unknown as FastifyBaseLogger,
-    disableRequestLogging: true,
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     serverFactory: (handler) => {
       fastifyHandler = handler as RequestHandler;
       return server;
     },
-    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', useDefaults: true, removeAdditional: false } },
   });
+  // Query strings and params arrive as text and need coercing; bodies are JSON and must not be coerced
+  // ("turn it all on" is not an array of one action).
+  const bodyAjv = new Ajv({ allErrors: true, coerceTypes: false, useDefaults: true, strict: false });
+  const textAjv = new Ajv({ allErrors: true, coerceTypes: 'array', useDefaults: true, strict: false });
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema));
 
   return {
     server,
