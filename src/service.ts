@@ -28,6 +28,7 @@ import { SUPERVISOR_INGRESS_ADDRESS, type AuthOptions } from './server/auth';
 import { startDemoHome, type DemoHome } from './demo/home/server';
 import { CommandService } from './brain/commands';
 import { OfflineUnderstanding } from './brain/offline';
+import { LlmStage } from './brain/llm-stage';
 import { EventPolicies } from './actions/event-policies';
 
 export interface StartOptions {
@@ -59,6 +60,7 @@ export class Butler {
   mqtt!: MqttBridge;
   http!: HttpHost;
   commands!: CommandService;
+  llm!: LlmStage;
   apiToken!: string;
   port = 0;
   mqttUrl = '';
@@ -67,6 +69,7 @@ export class Butler {
   readonly startedAt = Date.now();
   private readonly stoppers: Stopper[] = [];
   private readonly metricProviders: (() => MetricFamily[])[] = [];
+  private readonly healthProviders = new Map<string, () => { ok: boolean; detail: string }>();
   private timers: NodeJS.Timeout[] = [];
   private stopping = false;
 
@@ -136,6 +139,9 @@ export class Butler {
 
     this.commands = new CommandService(this);
     this.commands.addStage('offline', new OfflineUnderstanding(this).stage);
+    this.llm = new LlmStage(this);
+    this.commands.addStage('planner', this.llm.stage);
+    this.onStop('planner', () => this.llm.planner.close());
     await this.startMqtt();
     new EventPolicies(this).start();
 
@@ -231,6 +237,11 @@ export class Butler {
     this.metricProviders.push(provider);
   }
 
+  /** Lets a part report its own component in /api/health. */
+  addHealth(name: string, check: () => { ok: boolean; detail: string }): void {
+    this.healthProviders.set(name, check);
+  }
+
   extraMetrics(): MetricFamily[] {
     return this.metricProviders.flatMap((p) => p());
   }
@@ -243,6 +254,13 @@ export class Butler {
       mqtt: { ok: Boolean(this.mqtt?.connected), detail: this.mqtt?.connected ? `connected to ${redactUrl(this.mqttUrl)}` : 'disconnected' },
       ha: { ok: Boolean(ha?.connected), detail: ha?.detail ?? 'not started' },
     };
+    for (const [name, check] of this.healthProviders) {
+      try {
+        components[name] = check();
+      } catch (err) {
+        components[name] = { ok: false, detail: (err as Error).message };
+      }
+    }
     const bad = Object.values(components).filter((c) => !c.ok).length;
     const status = !components.db.ok ? 'down' : bad === 0 ? 'ok' : 'degraded';
     return { status, components };

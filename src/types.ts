@@ -34,6 +34,8 @@ export interface Origin {
   trusted: boolean;
   user?: string;
   untrusted_input?: boolean;
+  /** A trusted person on a channel where they should still confirm sensitive actions (voice: Assist). */
+  confirm_sensitive?: boolean;
   conversation_id?: string;
 }
 

@@ -33,7 +33,7 @@ export class PolicyEngine {
     if (this.modes.privacy && this.registry.isPrivacyBlocked(action, params)) {
       return { verdict: 'deny', risk, reason: `privacy mode is on: ${action} is blocked until it is turned off` };
     }
-    const direct = origin.trusted && !origin.untrusted_input;
+    const direct = origin.trusted && !origin.untrusted_input && !origin.confirm_sensitive;
     if (risk === 'dangerous') {
       const check = this.allowlists.get(action);
       if (!check) return { verdict: 'deny', risk, reason: `${action} is dangerous and has no allowlist` };

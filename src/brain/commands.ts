@@ -161,6 +161,11 @@ export class CommandService {
     if (!yes && !NO.test(text)) return null;
     const pending = this.butler.confirmations.pendingForConversation(conversation_id);
     if (!pending) return null;
+    if (!origin.trusted) {
+      // Whoever asked from an untrusted channel cannot also approve: that would make confirmation meaningless.
+      const reply = language === 'zh-cn' ? '这需要家里受信任的人在面板上批准。' : 'That needs approval from a trusted person in the Butler panel.';
+      return { reply, conversation_id, handled: true, plan_id: pending.plan_id, results: [], language, answered_by: 'confirmation' };
+    }
     const { result } = await this.butler.door.decide(pending.id, yes, origin.user ?? origin.source);
     const ok = result?.status === 'ok';
     const en = yes ? (ok ? `Done: ${pending.action_type}.` : `I could not do it: ${JSON.stringify(result?.output)}`) : 'Cancelled.';

@@ -100,17 +100,17 @@ function ent(
 
 function buildSeed(): DemoHomeSeed {
   const floors: SeedFloor[] = [
-    { floor_id: 'ground_floor', name: 'Ground Floor', level: 0, icon: 'mdi:home-floor-0', aliases: ['downstairs'] },
-    { floor_id: 'first_floor', name: 'First Floor', level: 1, icon: 'mdi:home-floor-1', aliases: ['upstairs'] },
+    { floor_id: 'ground_floor', name: 'Ground Floor', level: 0, icon: 'mdi:home-floor-0', aliases: ['downstairs', '一楼'] },
+    { floor_id: 'first_floor', name: 'First Floor', level: 1, icon: 'mdi:home-floor-1', aliases: ['upstairs', '二楼'] },
   ];
   const areas: SeedArea[] = [
-    { area_id: 'kitchen', name: 'Kitchen', floor_id: 'ground_floor', icon: 'mdi:stove', aliases: [] },
-    { area_id: 'living_room', name: 'Living Room', floor_id: 'ground_floor', icon: 'mdi:sofa', aliases: ['lounge'] },
-    { area_id: 'hallway', name: 'Hallway', floor_id: 'ground_floor', icon: 'mdi:door', aliases: ['entrance', 'hall'] },
-    { area_id: 'garage', name: 'Garage', floor_id: 'ground_floor', icon: 'mdi:garage', aliases: [] },
-    { area_id: 'bedroom', name: 'Bedroom', floor_id: 'first_floor', icon: 'mdi:bed', aliases: ['master bedroom'] },
-    { area_id: 'office', name: 'Office', floor_id: 'first_floor', icon: 'mdi:desk', aliases: ['study'] },
-    { area_id: 'garden', name: 'Garden', floor_id: null, icon: 'mdi:flower', aliases: ['backyard'] },
+    { area_id: 'kitchen', name: 'Kitchen', floor_id: 'ground_floor', icon: 'mdi:stove', aliases: ['厨房'] },
+    { area_id: 'living_room', name: 'Living Room', floor_id: 'ground_floor', icon: 'mdi:sofa', aliases: ['lounge', '客厅'] },
+    { area_id: 'hallway', name: 'Hallway', floor_id: 'ground_floor', icon: 'mdi:door', aliases: ['entrance', 'hall', '走廊', '门厅'] },
+    { area_id: 'garage', name: 'Garage', floor_id: 'ground_floor', icon: 'mdi:garage', aliases: ['车库'] },
+    { area_id: 'bedroom', name: 'Bedroom', floor_id: 'first_floor', icon: 'mdi:bed', aliases: ['master bedroom', '卧室'] },
+    { area_id: 'office', name: 'Office', floor_id: 'first_floor', icon: 'mdi:desk', aliases: ['study', '书房'] },
+    { area_id: 'garden', name: 'Garden', floor_id: null, icon: 'mdi:flower', aliases: ['backyard', '花园'] },
   ];
   const devices: SeedDevice[] = [];
   const dev = (key: string, name: string, area: string | null, model: string, manufacturer = 'Home Assistant'): string => {
