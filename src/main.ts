@@ -39,6 +39,7 @@ export async function runMain(): Promise<void> {
     `  Flows:     ${base}flows/`,
     `  API:       ${base}api/  (Authorization: Bearer <token in ${config.options.data_dir}/api-token>)`,
     `  MQTT:      ${butler.mqttUrl.replace(/\/\/[^@/]*@/, '//***@')}`,
+    `  Assist:    Wyoming on port ${butler.wyoming?.port ?? 'off'} (add it in Home Assistant: Settings → Devices → Add → Wyoming Protocol)`,
     `  Home:      ${butler.demoHome ? `demo home (${butler.demoHome.url})` : butler.ha.status().detail}`,
     '',
   ];

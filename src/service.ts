@@ -30,6 +30,9 @@ import { CommandService } from './brain/commands';
 import { OfflineUnderstanding } from './brain/offline';
 import { LlmStage } from './brain/llm-stage';
 import { EventPolicies } from './actions/event-policies';
+import { startFlows } from './flows/runtime';
+import { startAssist } from './ha/assist';
+import type { WyomingServer } from './ha/wyoming';
 
 export interface StartOptions {
   log: Logger;
@@ -65,6 +68,7 @@ export class Butler {
   port = 0;
   mqttUrl = '';
   demoHome: DemoHome | null = null;
+  wyoming: WyomingServer | null = null;
   broker: EmbeddedBroker | null = null;
   readonly startedAt = Date.now();
   private readonly stoppers: Stopper[] = [];
@@ -146,6 +150,13 @@ export class Butler {
     new EventPolicies(this).start();
 
     await this.startHttp();
+    // --- flows (brief F): Node-RED editor at /flows/, flows in SQLite, the butler palette ---
+    const flowsAuth: AuthOptions = { token: this.apiToken, ingressProxies: this.startOpts.ingressProxies ?? (process.env.BUTLER_INGRESS_PROXY ? process.env.BUTLER_INGRESS_PROXY.split(',') : [SUPERVISOR_INGRESS_ADDRESS]) };
+    const flows = await startFlows(this, flowsAuth);
+    this.onStop('flows', () => flows.stop());
+    // --- end flows ---
+    this.wyoming = await startAssist(this);
+    this.onStop('wyoming', () => this.wyoming!.stop());
     this.scheduler.start(this.door);
     this.startUpkeep();
   }

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import { startDemoHome, type DemoHome } from '../src/demo/home/server';
+import { describeWyoming, sendTranscript } from '../src/ha/wyoming';
 import { startFakeAnthropic, type FakeAnthropic } from '../src/demo/llm/server';
 import { startMosquitto, type TestBroker } from './helpers/mosquitto';
 import { spawnButler, type ButlerProcess } from './helpers/butler-process';
@@ -119,4 +120,37 @@ test('the panel admin asking directly for a sensitive action needs no confirmati
   assert.equal(asked.body.answered_by, 'offline');
   assert.equal(asked.body.results[0].status, 'ok', 'the panel admin asked directly: no confirmation needed');
   assert.equal(home.getState('lock.kitchen_door')?.state, 'unlocked');
+});
+
+test('Assist over Wyoming, step by step like Home Assistant: describe, then one connection per transcript', async () => {
+  
+  assert.ok(butler.wyomingPort > 0, butler.output());
+  const info = await describeWyoming('127.0.0.1', butler.wyomingPort, { timeoutMs: 1000, tries: 3, retryDelayMs: 200 });
+  assert.ok(info);
+  const handle = (info as unknown as { handle: { name: string; installed: boolean; supports_home_control: boolean; models: { languages: string[] }[] }[] }).handle[0];
+  assert.equal(handle.name, 'Smart Butler');
+  assert.equal(handle.installed, true);
+  assert.ok(handle.models[0].languages.includes('en') && handle.models[0].languages.includes('zh-cn'));
+
+  home.setState('light.living_room_rgbww_lights', 'off');
+  const en = await sendTranscript('127.0.0.1', butler.wyomingPort, { text: 'turn on the living room lights', language: 'en' });
+  assert.equal(en.handled, true, JSON.stringify(en));
+  assert.equal(home.getState('light.living_room_rgbww_lights')?.state, 'on');
+  const zh = await sendTranscript('127.0.0.1', butler.wyomingPort, { text: '关闭客厅的灯', language: 'zh-cn' });
+  assert.equal(zh.handled, true, JSON.stringify(zh));
+  assert.match(zh.text, /[\u4e00-\u9fff]/);
+  assert.equal(home.getState('light.living_room_rgbww_lights')?.state, 'off');
+  const nonsense = await sendTranscript('127.0.0.1', butler.wyomingPort, { text: 'the purple elephant sings', language: 'en' });
+  assert.equal(nonsense.handled, false);
+});
+
+test('Assist confirms sensitive actions in the conversation: "Unlock the front door?" — "yes"', async () => {
+  
+  home.setState('lock.front_door', 'locked');
+  const asked = await sendTranscript('127.0.0.1', butler.wyomingPort, { text: 'unlock the front door', language: 'en' });
+  assert.match(asked.text, /confirm/i, JSON.stringify(asked));
+  assert.equal(home.getState('lock.front_door')?.state, 'locked');
+  const yes = await sendTranscript('127.0.0.1', butler.wyomingPort, { text: 'yes', language: 'en', conversation_id: asked.conversation_id });
+  assert.equal(yes.handled, true, JSON.stringify(yes));
+  assert.equal(home.getState('lock.front_door')?.state, 'unlocked');
 });

@@ -13,6 +13,8 @@ export interface ButlerProcess {
   token: string;
   dataDir: string;
   mqttUrl: string;
+  /** The Wyoming (Assist) port from the start-up banner. */
+  wyomingPort: number;
   child: ChildProcess;
   output(): string;
   /** GET/POST with the token; returns status and parsed JSON. */
@@ -67,13 +69,19 @@ export async function spawnButler(opts: SpawnOptions = {}): Promise<ButlerProces
     }
     token = readFileSync(join(dataDir, 'api-token'), 'utf8').trim();
   }
+  if (opts.waitReady !== false) {
+    // The banner follows the health endpoint by a moment.
+    for (let i = 0; i < 100 && !/Assist:/.test(out); i++) await new Promise((r) => setTimeout(r, 50));
+  }
   const mqttUrl = /MQTT:\s+(\S+)/.exec(out)?.[1] ?? '';
+  const wyomingPort = Number(/Wyoming on port (\d+)/.exec(out)?.[1] ?? 0);
   return {
     url,
     port,
     token,
     dataDir,
     mqttUrl,
+    wyomingPort,
     child,
     output: () => out,
     async api<T>(method: string, path: string, body?: unknown) {

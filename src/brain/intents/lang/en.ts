@@ -244,13 +244,20 @@ const groups: IntentGroup[] = [
   { intent: 'HassTurnOff', context: true, templates: [...onoff('off', '<det> {dev}', '[<here>]')] },
   // by name (optionally "in the <area>"), with an optional trailing kind word
   { intent: 'HassTurnOn', check: domainCheck(...SWITCHABLE), templates: [
-    ...onoff('on', '[<the>] [{area}] {name} [light|lights|lamp|switch|fan|scene|script|mode]', '[<inplace>]'),
+    // A trailing kind word must agree with the entity: "the living room lights" is not the "Living Room" speaker.
+    ...onoff('on', '[<the>] [{area}] {name} [scene|script|mode]', '[<inplace>]'),
+    ...onoff('on', '[<the>] [{area}] {name.light} (light|lights|lamp)', '[<inplace>]'),
+    ...onoff('on', '[<the>] [{area}] {name.switch+light+fan} switch', '[<inplace>]'),
+    ...onoff('on', '[<the>] [{area}] {name.fan} fan', '[<inplace>]'),
     '[<pre>] (set|change|switch|put) [the] <place> to [the] {name.scene} [scene|mode] [<post>]',
     '[<pre>] (activate|run|start|trigger|set|launch|execute|play|turn on) [the] {name.scene+script} [scene|script|routine|mode] [<inplace>] [<post>]',
     '[<pre>] {name.scene+script} [scene|script] (on|go|now|please)',
   ] },
   { intent: 'HassTurnOff', check: domainCheck(...SWITCHABLE), templates: [
-    ...onoff('off', '[<the>] [{area}] {name} [light|lights|lamp|switch|fan|script|mode]', '[<inplace>]'),
+    ...onoff('off', '[<the>] [{area}] {name} [script|mode]', '[<inplace>]'),
+    ...onoff('off', '[<the>] [{area}] {name.light} (light|lights|lamp)', '[<inplace>]'),
+    ...onoff('off', '[<the>] [{area}] {name.switch+light+fan} switch', '[<inplace>]'),
+    ...onoff('off', '[<the>] [{area}] {name.fan} fan', '[<inplace>]'),
   ] },
   { intent: 'HassToggle', check: domainCheck(...SWITCHABLE), templates: [
     '[<pre>] (toggle|flip|switch) [<the>] [{area}] {name} [<inplace>] [<post>]',

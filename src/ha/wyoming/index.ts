@@ -1,0 +1,4 @@
+export * from './frame';
+export * from './info';
+export * from './server';
+export * from './client';
