@@ -190,3 +190,22 @@ test('scheduled tasks are persisted and run after a restart', async () => {
     second.close();
   }
 });
+
+test('whatever a handler throws (an Error, a string, an object, a crash inside) becomes an error result, never a crash', async () => {
+  const throwers: [string, () => Promise<unknown>][] = [
+    ['test_throw_string', async () => { throw 'plain string'; }],
+    ['test_throw_object', async () => { throw { weird: true }; }],
+    ['test_throw_type', async () => (undefined as unknown as { x: () => void }).x()],
+    ['test_throw_sync', () => { throw new RangeError('sync throw'); }],
+  ];
+  for (const [name, fn] of throwers) {
+    core.registry.register({ name, description: 'fails', risk: 'safe', params: { type: 'object', properties: {} }, handler: fn });
+  }
+  const out = await core.door.execute({ actions: throwers.map(([name]) => ({ action_type: name, params: {} })), origin: admin });
+  assert.deepEqual(out.results.map((r) => r.status), ['error', 'error', 'error', 'error']);
+  const errors = out.results.map((r) => (r.output as { error: string }).error);
+  assert.equal(errors[0], 'plain string');
+  assert.equal(errors[1], '{"weird":true}');
+  assert.match(errors[2], /Cannot read properties of undefined/);
+  assert.equal(errors[3], 'sync throw');
+});

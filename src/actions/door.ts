@@ -25,6 +25,13 @@ export function errorOutput(err: unknown): JsonObject {
     const code = (err as { code?: unknown }).code;
     return typeof code === 'string' ? { error: err.message, code } : { error: err.message };
   }
+  if (typeof err === 'object' && err !== null) {
+    try {
+      return { error: JSON.stringify(err) };
+    } catch {
+      /* circular: fall through */
+    }
+  }
   return { error: String(err) };
 }
 

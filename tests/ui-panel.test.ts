@@ -1,0 +1,134 @@
+// The panel in a real Chromium: through the token link standalone, and through an ingress-style proxy that prefixes
+// every path (as Home Assistant does), so relative URLs are proven, not assumed.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { spawnButler, type ButlerProcess } from './helpers/butler-process';
+import { sendTranscript } from '../src/ha/wyoming';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasBrowser = existsSync(CHROMIUM);
+let butler: ButlerProcess;
+let browser: Browser;
+let proxy: Server;
+let proxyPort = 0;
+const PREFIX = '/api/hassio_ingress/Zm9vYmFy';
+
+/** A stand-in for the Supervisor's ingress proxy: strips the prefix and adds the X-Remote-User-* headers. */
+function startIngressProxy(target: number): Promise<number> {
+  proxy = createServer((req, res) => {
+    if (!req.url?.startsWith(PREFIX)) {
+      res.writeHead(404).end();
+      return;
+    }
+    const upstream = httpRequest(
+      { host: '127.0.0.1', port: target, path: req.url.slice(PREFIX.length) || '/', method: req.method, headers: { ...req.headers, 'x-remote-user-id': 'u1', 'x-remote-user-name': 'paulus', 'x-remote-user-display-name': 'Paulus', 'x-ingress-path': PREFIX } },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
+    req.pipe(upstream);
+  });
+  proxy.on('upgrade', (req, socket, head) => {
+    const up = connect(target, '127.0.0.1', () => {
+      const path = (req.url ?? '').slice(PREFIX.length);
+      const headers = { ...req.headers, 'x-remote-user-id': 'u1', 'x-remote-user-name': 'paulus' };
+      up.write(`GET ${path} HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`);
+      up.write(head);
+      socket.pipe(up).pipe(socket);
+    });
+    up.on('error', () => socket.destroy());
+  });
+  return new Promise((resolve) => proxy.listen(0, '127.0.0.1', () => resolve((proxy.address() as { port: number }).port)));
+}
+
+async function chat(page: Page, text: string): Promise<string> {
+  const before = await page.locator('#chat .msg').count();
+  await page.fill('#chat-input', text);
+  await page.click('#chat-form button');
+  await page.locator('#chat .msg').nth(before + 1).waitFor();
+  return page.locator('#chat .msg').nth(before + 1).innerText();
+}
+
+before(async () => {
+  if (!hasBrowser) return;
+  butler = await spawnButler({ env: { BUTLER_INGRESS_PROXY: '127.0.0.1' } });
+  proxyPort = await startIngressProxy(butler.port);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    // Playwright gives every launch a fresh, empty user data dir of its own.
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  proxy?.close();
+  await butler?.stop();
+});
+
+test('standalone: the token link opens the panel, every call it makes exists, and chat acts on the home', { skip: !hasBrowser && 'no /usr/bin/chromium (apt-get install chromium)' }, async () => {
+  const page = await browser.newPage();
+  const failures: string[] = [];
+  page.on('response', (r) => {
+    if (r.status() >= 400) failures.push(`${r.status()} ${r.url()}`);
+  });
+  await page.goto(`${butler.url}/login?token=${butler.token}`);
+  assert.equal(new URL(page.url()).pathname, '/', 'the token is dropped from the address bar');
+  await page.locator('#health.ok').waitFor({ timeout: 10_000 });
+  const reply = await chat(page, 'turn off the kitchen lights');
+  assert.match(reply, /kitchen/i);
+  const state = await butler.api<{ state: string }>('GET', '/api/entities/light.kitchen_lights');
+  assert.equal(state.body.state, 'off');
+  await page.locator('#timeline li').first().waitFor();
+  assert.ok((await page.locator('#timeline li').count()) > 0);
+  assert.deepEqual(failures, [], 'the panel only calls endpoints that exist');
+  await page.screenshot({ path: join(tmpdir(), 'butler-panel.png') });
+  await page.close();
+});
+
+test('without the token the panel and API refuse, and say where to find it', { skip: !hasBrowser && 'no chromium' }, async () => {
+  const page = await browser.newPage();
+  const res = await page.goto(`${butler.url}/`);
+  assert.equal(res?.status(), 401);
+  assert.match(await page.innerText('body'), /token/);
+  await page.close();
+});
+
+test('through an ingress prefix: relative URLs work, the user comes from the proxy, and approves a voice request', { skip: !hasBrowser && 'no chromium' }, async () => {
+  const page = await browser.newPage();
+  const failures: string[] = [];
+  page.on('response', (r) => {
+    if (r.status() >= 400) failures.push(`${r.status()} ${r.url()}`);
+  });
+  await page.goto(`http://127.0.0.1:${proxyPort}${PREFIX}/`);
+  await page.locator('#health.ok').waitFor({ timeout: 10_000 });
+  // A voice request to unlock waits for confirmation; the person approves it in the panel.
+  await butler.api('POST', '/api/command', { actions: [{ action_type: 'device_turn_on', params: { device_id: 'lock.front_door' } }] });
+  const asked = await sendTranscript('127.0.0.1', butler.wyomingPort, { text: 'unlock the front door', language: 'en' });
+  assert.match(asked.text, /confirm/i);
+  await page.reload();
+  await page.locator('#health.ok').waitFor({ timeout: 10_000 });
+  const reply = await chat(page, 'turn on the kitchen lights');
+  assert.match(reply, /kitchen/i);
+  const state = await butler.api<{ state: string }>('GET', '/api/entities/light.kitchen_lights');
+  assert.equal(state.body.state, 'on');
+  const plans = await butler.api<{ plans: { source: string; trusted: boolean }[] }>('GET', '/api/plans?limit=1');
+  assert.equal(plans.body.plans[0].source, 'panel', 'the request came through ingress as the panel user');
+  await page.locator('#confirmations li button', { hasText: 'Approve' }).first().click();
+  for (let i = 0; i < 100; i++) {
+    if ((await butler.api<{ state: string }>('GET', '/api/entities/lock.front_door')).body.state === 'unlocked') break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.equal((await butler.api<{ state: string }>('GET', '/api/entities/lock.front_door')).body.state, 'unlocked');
+  const approved = await butler.api<{ confirmations: { decided_by: string }[] }>('GET', '/api/confirmations?status=approved');
+  assert.equal(approved.body.confirmations[0].decided_by, 'paulus', 'the approver is the ingress user');
+  assert.deepEqual(failures, []);
+  await page.close();
+});
