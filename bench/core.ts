@@ -61,6 +61,7 @@ async function mqttLatency(): Promise<void> {
     void door.execute({ actions: [{ action_type: 'bench_ack', params: { seq: e.payload.seq as number } }], origin: { source: 'mqtt', trusted: false }, triggered_by_event_id: e.event_id });
   });
   const client = await mqtt.connectAsync(broker.url, { clientId: `bench-client-${randomBytes(3).toString('hex')}` });
+  (client.stream as unknown as { setNoDelay(on: boolean): void }).setNoDelay(true);
   await client.subscribeAsync(TOPICS.outResult, { qos: 1 });
   const sentAt = new Map<number, bigint>();
   const lat: number[] = [];

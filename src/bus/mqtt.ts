@@ -100,6 +100,8 @@ export class MqttBridge {
 
   private wire(): void {
     this.client.on('connect', (ack) => {
+      // Small QoS 1 packets and Nagle's algorithm add tens of milliseconds per round trip; the butler wants them sent now.
+      (this.client.stream as { setNoDelay?: (on: boolean) => void } | undefined)?.setNoDelay?.(true);
       this.client.publish(TOPICS.status, 'online', { qos: 1, retain: true });
       // With a persistent session the broker remembers subscriptions; subscribing again is harmless and covers a lost session.
       if (!ack.sessionPresent || !this.connectedOnce) this.client.subscribe([TOPICS.inEvent, TOPICS.inCommand], { qos: 1 });
