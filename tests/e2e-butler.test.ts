@@ -36,7 +36,7 @@ before(async () => {
   home = await startDemoHome({ port: 0, token });
   butler = await spawnButler({ env: { BUTLER_MQTT_URL: broker.url, BUTLER_HA_URL: home.httpUrl, BUTLER_HA_TOKEN: token } });
   client = await mqtt.connectAsync(broker.url, { clientId: `test-${randomBytes(4).toString('hex')}` });
-  await client.subscribeAsync(['butler/out/#', 'butler/status'], { qos: 1 });
+  // Listen before subscribing: the retained butler/status arrives right after the SUBACK.
   client.on('message', (topic, payload) => {
     let body: unknown = payload.toString();
     try {
@@ -46,6 +46,7 @@ before(async () => {
     }
     received.push({ topic, body });
   });
+  await client.subscribeAsync(['butler/out/#', 'butler/status'], { qos: 1 });
 });
 
 after(async () => {

@@ -37,8 +37,8 @@ before(async () => {
     env: { BUTLER_MQTT_URL: broker.url, BUTLER_HA_URL: home.httpUrl, BUTLER_HA_TOKEN: token, BUTLER_LLM_API_KEY: 'sk-test-key', BUTLER_LLM_BASE_URL: llm.url, BUTLER_LLM_MODEL: 'claude-sonnet-4-6' },
   });
   client = await mqtt.connectAsync(broker.url);
-  await client.subscribeAsync('butler/out/reply', { qos: 1 });
   client.on('message', (_t, p) => replies.push(JSON.parse(p.toString())));
+  await client.subscribeAsync('butler/out/reply', { qos: 1 });
 });
 
 after(async () => {

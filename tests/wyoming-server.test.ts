@@ -165,6 +165,7 @@ describe('wyoming server', () => {
       language: 'en',
       conversation_id: 'conv-en',
       context: { device_id: 'dev1', conversation_id: 'conv-en' },
+      peer: '127.0.0.1',
     });
   });
 
