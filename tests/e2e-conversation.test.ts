@@ -155,3 +155,17 @@ test('Assist confirms sensitive actions in the conversation: "Unlock the front d
   assert.equal(yes.handled, true, JSON.stringify(yes));
   assert.equal(home.getState('lock.front_door')?.state, 'unlocked');
 });
+
+test('timers run on the butler scheduler: start, ask, cancel', async () => {
+  const started = await butler.api<ConversationReply>('POST', '/api/command', { text: 'set a 10 minute pizza timer' });
+  assert.equal(started.body.answered_by, 'offline', JSON.stringify(started.body));
+  assert.equal(started.body.results[0].status, 'ok', JSON.stringify(started.body.results));
+  const tasks = await butler.api<{ results: { output: { tasks: { name: string }[] } }[] }>('POST', '/api/command', { actions: [{ action_type: 'list_tasks', params: {} }] });
+  assert.ok(tasks.body.results[0].output.tasks.some((t) => t.name === 'timer:pizza'));
+  const left = await butler.api<ConversationReply>('POST', '/api/command', { text: 'how much time is left on the pizza timer' });
+  assert.match(left.body.reply, /\d+ seconds left/);
+  const cancelled = await butler.api<ConversationReply>('POST', '/api/command', { text: 'cancel the pizza timer' });
+  assert.equal(cancelled.body.results[0]?.status, 'ok', JSON.stringify(cancelled.body));
+  const after = await butler.api<{ results: { output: { tasks: { name: string }[] } }[] }>('POST', '/api/command', { actions: [{ action_type: 'list_tasks', params: {} }] });
+  assert.ok(!after.body.results[0].output.tasks.some((t) => t.name === 'timer:pizza'));
+});

@@ -4,6 +4,7 @@ import { HomeModel, IntentRecognizer, handleIntent, type Language } from './inte
 import type { ConversationReply, ConversationStage } from './commands';
 import type { Butler } from '../service';
 import type { ActionResult } from '../types';
+import { TIMER_PREFIX } from '../actions/builtin/butler';
 
 export class OfflineUnderstanding {
   private home: HomeModel | null = null;
@@ -32,6 +33,13 @@ export class OfflineUnderstanding {
       this.invalidate();
       this.home = HomeModel.fromHomeAssistant(this.butler.ha.registries(), this.butler.ha.states());
       this.builtAt = Date.now();
+    }
+    // Timers live on the butler's scheduler, not in Home Assistant: show them to the understanding.
+    const now = Date.now() / 1000;
+    this.home.timers.length = 0;
+    for (const t of this.butler.scheduler.list('pending')) {
+      if (!t.name.startsWith(TIMER_PREFIX)) continue;
+      this.home.timers.push({ name: t.name.slice(TIMER_PREFIX.length), total_seconds_left: Math.max(0, Math.round(t.run_at - now)), is_active: true });
     }
     let r = this.recognizers.get(language);
     if (!r) this.recognizers.set(language, (r = new IntentRecognizer(this.home, language)));

@@ -24,6 +24,8 @@ export interface ButlerActionDeps {
 }
 
 const LEVELS = ['info', 'warning', 'critical'];
+/** Scheduled tasks named `timer:<name>` are the household's timers ("set a pizza timer for 10 minutes"). */
+export const TIMER_PREFIX = 'timer:';
 
 /** Splits an allowlist entry into argv the way a person wrote it: on whitespace, no shell, no quoting rules. */
 export function argvOf(entry: string): string[] {
@@ -138,12 +140,15 @@ export function registerButlerActions(d: ButlerActionDeps): void {
     },
     {
       name: 'cancel_task',
-      description: 'Cancel a scheduled task by its id or name.',
-      params: { type: 'object', additionalProperties: false, required: ['task'], properties: { task: { type: 'string', minLength: 1 } } },
+      description: 'Cancel a scheduled task by its id (task) or name; with neither, cancel every running timer.',
+      params: { type: 'object', additionalProperties: false, properties: { task: { type: 'string', minLength: 1 }, name: { type: 'string', minLength: 1 } } },
       risk: 'safe',
       handler: async (p) => {
-        const cancelled = d.scheduler.cancel(String(p.task));
-        if (cancelled.length === 0) throw new Error(`no pending task with id or name "${String(p.task)}"`);
+        const which = typeof p.task === 'string' ? p.task : typeof p.name === 'string' ? p.name : null;
+        const cancelled = which
+          ? d.scheduler.cancel(which)
+          : d.scheduler.list('pending').filter((t) => t.name.startsWith(TIMER_PREFIX)).flatMap((t) => d.scheduler.cancel(t.task_id));
+        if (cancelled.length === 0) throw new Error(which ? `no pending task with id or name "${which}"` : 'no timers are running');
         return { cancelled: cancelled.map((t) => t.task_id) };
       },
     },

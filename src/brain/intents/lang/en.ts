@@ -481,6 +481,7 @@ const groups: IntentGroup[] = [
     '[<pre>] [a|an] <dur> timer [(named|called|for) {tname:name}] [<post>]',
     '[<pre>] timer (for|of) <dur> [(named|called|for) {tname:name}] [<post>]',
     '[<pre>] (set|start) [a|an] {tname:name} timer for <dur> [<post>]',
+    '[<pre>] (set|start|create|make|begin|add|put on) [me] [a|an|the|my] <dur> {tname:name} timer [<post>]',
     '[<pre>] (time|count down) <dur> [<post>]',
   ] },
   { intent: 'HassCancelAllTimers', templates: [
