@@ -169,3 +169,17 @@ test('timers run on the butler scheduler: start, ask, cancel', async () => {
   const after = await butler.api<{ results: { output: { tasks: { name: string }[] } }[] }>('POST', '/api/command', { actions: [{ action_type: 'list_tasks', params: {} }] });
   assert.ok(!after.body.results[0].output.tasks.some((t) => t.name === 'timer:pizza'));
 });
+
+test('vision: an image in the request reaches the model as an image block, and bad images are refused', async () => {
+  const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+  llm.script({ content: [{ type: 'text', text: 'I see a single pixel.' }], stop_reason: 'end_turn' });
+  const r = await butler.api<ConversationReply>('POST', '/api/command', { text: 'what is in this picture?', images: [{ media_type: 'image/png', data_base64: png }] });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.body.reply, 'I see a single pixel.');
+  const sent = JSON.stringify(llm.requests.at(-1));
+  assert.match(sent, /"type":"image"/);
+  assert.match(sent, /"media_type":"image\/png"/);
+  const bad = await butler.api<{ error: string }>('POST', '/api/command', { text: 'look', images: [{ media_type: 'image/bmp', data_base64: png }] });
+  assert.equal(bad.status, 400);
+  assert.match(bad.body.error, /images\/0\/media_type: must be one of/);
+});

@@ -5,6 +5,7 @@ import { createAjv, describeAjvErrors } from '../actions/registry';
 import { InputRejected, TOPICS, type MqttBridge } from '../bus/mqtt';
 import type { Butler } from '../service';
 import type { ActionRequest, ActionResult, JsonObject, Origin } from '../types';
+import type { ImageInput } from './planner';
 
 export const commandSchema = {
   type: 'object',
@@ -47,6 +48,8 @@ const textPayloadSchema = {
 
 export interface ConversationRequest {
   text: string;
+  /** Pictures to look at (vision): only the planner can use them. */
+  images?: ImageInput[];
   origin: Origin;
   conversation_id?: string | null;
   language?: string;

@@ -68,7 +68,7 @@ export class LlmStage {
 
   readonly stage: ConversationStage = async (req) => {
     if (!this.butler.options.llm_api_key) return null;
-    const r = await this.planner.converse({ text: req.text, conversation_id: req.conversation_id, origin: req.origin, language: req.language });
+    const r = await this.planner.converse({ text: req.text, conversation_id: req.conversation_id, origin: req.origin, language: req.language, images: req.images });
     return {
       reply: r.reply,
       conversation_id: r.conversation_id,

@@ -47,6 +47,8 @@ export class OfflineUnderstanding {
   }
 
   readonly stage: ConversationStage = async (req) => {
+    // A question about a picture is for the model, whatever its words look like.
+    if (req.images?.length && this.butler.options.llm_api_key) return null;
     const language: Language = req.language === 'zh-cn' ? 'zh-cn' : 'en';
     const zh = language === 'zh-cn';
     const { home, recognizer } = this.recognizer(language);

@@ -1,11 +1,14 @@
 // The HTTP API (Fastify, JSON-schema-validated routes). Every action it takes goes through the one door.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { ErrorObject } from 'ajv';
 import { DecisionError } from '../actions/door';
+import { describeAjvErrors } from '../actions/registry';
 import { InputRejected } from '../bus/mqtt';
 import { EventInputError, eventInputSchema } from '../bus/ingest';
 import type { Butler } from '../service';
 import type { ActionRequest, Origin } from '../types';
+import type { ImageInput } from '../brain/planner';
 import { identify, TOKEN_COOKIE, type AuthOptions, type Identity } from './auth';
 import { renderMetrics } from './metrics';
 import { registerPanel } from './panel';
@@ -49,6 +52,16 @@ const commandBody = {
       },
     },
     text: { type: 'string', minLength: 1, maxLength: 4000 },
+    images: {
+      type: 'array',
+      maxItems: 4,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['media_type', 'data_base64'],
+        properties: { media_type: { type: 'string', enum: ['image/jpeg', 'image/png', 'image/gif', 'image/webp'] }, data_base64: { type: 'string', minLength: 4, maxLength: 7_000_000, pattern: '^[A-Za-z0-9+/=\\s]+$' } },
+      },
+    },
     conversation_id: { type: 'string', maxLength: 128 },
     language: { type: 'string', maxLength: 16 },
     reason: { type: 'string', maxLength: 500 },
@@ -76,12 +89,7 @@ export function registerApi(butler: Butler, auth: AuthOptions): void {
 
   app.setErrorHandler((err: Error & { validation?: unknown[]; validationContext?: string; statusCode?: number }, req, reply) => {
     if (err.validation) {
-      const details = (err.validation as { instancePath?: string; message?: string; params?: Record<string, unknown>; keyword?: string }[]).map((v) => {
-        const where = `${err.validationContext ?? 'body'}${v.instancePath ?? ''}`;
-        if (v.keyword === 'additionalProperties') return `${where}: unknown property "${String(v.params?.additionalProperty)}"`;
-        if (v.keyword === 'required') return `${where}: missing required property "${String(v.params?.missingProperty)}"`;
-        return `${where}: ${v.message}`;
-      });
+      const details = describeAjvErrors(err.validation as ErrorObject[], err.validationContext ?? 'body');
       return reply.code(400).send({ error: `invalid request: ${details.join('; ')}`, details });
     }
     if (err instanceof DecisionError) return reply.code(err.statusCode).send({ error: err.message });
@@ -108,11 +116,13 @@ export function registerApi(butler: Butler, auth: AuthOptions): void {
     return s ?? reply.code(404).send({ error: `no entity ${entity_id}` });
   });
 
-  app.post('/api/command', { schema: { body: commandBody } }, async (req) => {
-    const body = req.body as { actions?: ActionRequest[]; text?: string; conversation_id?: string; language?: string; reason?: string };
+  // Images (vision) make this body larger than the default limit.
+  app.post('/api/command', { schema: { body: commandBody }, bodyLimit: 24 * 1024 * 1024 }, async (req) => {
+    const body = req.body as { actions?: ActionRequest[]; text?: string; images?: ImageInput[]; conversation_id?: string; language?: string; reason?: string };
     const origin = originOf(req);
     if (body.actions) return butler.commands.actions(body.actions.map((a) => ({ action_type: a.action_type, params: a.params ?? {} })), origin, { reason: body.reason });
-    return butler.commands.converse({ text: body.text!, origin, conversation_id: body.conversation_id, language: body.language });
+    if (body.images && !body.text) throw new InputRejected('body: images need a text saying what to do with them');
+    return butler.commands.converse({ text: body.text!, origin, conversation_id: body.conversation_id, language: body.language, images: body.images });
   });
 
   app.post('/api/events', { schema: { body: eventInputSchema } }, async (req) => {
