@@ -21,7 +21,7 @@ export const optionsSchema = {
     ha_token: { type: 'string', 'x-secret': true, 'x-addon': false },
     supervisor_url: { type: 'string', default: 'http://supervisor', 'x-addon': false },
     llm_api_key: { type: 'string', 'x-secret': true },
-    llm_model: { type: 'string', minLength: 1, default: 'claude-sonnet-4-5' },
+    llm_model: { type: 'string', minLength: 1, default: 'claude-sonnet-4-6' },
     llm_base_url: { type: 'string', pattern: '^https?://' },
     home_mode: { type: 'string', enum: ['home', 'away', 'night'], default: 'home', description: 'Mode at first start' },
     retention_days: { type: 'integer', minimum: 1, maximum: 3650, default: 30 },
