@@ -7,6 +7,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { startDemoHome, type DemoHome } from '../src/demo/home/server';
 import { startMosquitto, type TestBroker } from './helpers/mosquitto';
 import { spawnButler, type ButlerProcess } from './helpers/butler-process';
+import { until } from './helpers/wait';
 import type { ActionResult, ButlerEvent, InputError } from '../src/types';
 import type { TimelineEntry } from '../src/store/audit';
 
@@ -16,16 +17,6 @@ let butler: ButlerProcess;
 let client: MqttClient;
 const token = randomBytes(12).toString('hex');
 const received: { topic: string; body: unknown }[] = [];
-
-async function until<T>(what: string, fn: () => T | Promise<T>, timeoutMs = 10_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function messages<T>(topic: string): T[] {
   return received.filter((m) => m.topic === topic).map((m) => m.body as T);

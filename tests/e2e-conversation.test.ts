@@ -9,6 +9,7 @@ import { describeWyoming, sendTranscript } from '../src/ha/wyoming';
 import { startFakeAnthropic, type FakeAnthropic } from '../src/demo/llm/server';
 import { startMosquitto, type TestBroker } from './helpers/mosquitto';
 import { spawnButler, type ButlerProcess } from './helpers/butler-process';
+import { until } from './helpers/wait';
 import type { ConversationReply } from '../src/brain/commands';
 
 let broker: TestBroker;
@@ -18,16 +19,6 @@ let butler: ButlerProcess;
 let client: MqttClient;
 const token = randomBytes(12).toString('hex');
 const replies: (ConversationReply & { correlation_id: string })[] = [];
-
-async function until<T>(what: string, fn: () => T | Promise<T>, timeoutMs = 10_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 before(async () => {
   broker = await startMosquitto();

@@ -62,6 +62,21 @@ export function describeAjvErrors(errors: ErrorObject[] | null | undefined, pref
   });
 }
 
+/** JSON schema of a list of `{action_type, params}` requests, as every surface accepts them. */
+export function actionListSchema(maxItems = 50) {
+  return {
+    type: 'array',
+    minItems: 1,
+    maxItems,
+    items: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['action_type'],
+      properties: { action_type: { type: 'string', minLength: 1 }, params: { type: 'object' } },
+    },
+  } as const;
+}
+
 export function createAjv(): Ajv {
   const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, coerceTypes: false });
   addFormats(ajv);

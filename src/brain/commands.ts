@@ -1,7 +1,7 @@
 // Commands from every surface (API, MQTT butler/in/command, Assist, Home Assistant's "say to butler", flows) enter here.
 // A command is recorded as an event first, so its plan and results link back to it in the timeline.
 import { randomUUID } from 'node:crypto';
-import { createAjv, describeAjvErrors } from '../actions/registry';
+import { actionListSchema, createAjv, describeAjvErrors } from '../actions/registry';
 import { InputRejected, TOPICS, type MqttBridge } from '../bus/mqtt';
 import type { Butler } from '../service';
 import type { ActionRequest, ActionResult, JsonObject, Origin } from '../types';
@@ -21,19 +21,7 @@ export const commandSchema = {
 const actionsPayloadSchema = {
   type: 'object',
   required: ['actions'],
-  properties: {
-    actions: {
-      type: 'array',
-      minItems: 1,
-      maxItems: 50,
-      items: {
-        type: 'object',
-        required: ['action_type'],
-        properties: { action_type: { type: 'string', minLength: 1 }, params: { type: 'object' } },
-      },
-    },
-    reason: { type: 'string' },
-  },
+  properties: { actions: actionListSchema(), reason: { type: 'string' } },
 } as const;
 
 const textPayloadSchema = {

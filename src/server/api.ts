@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ErrorObject } from 'ajv';
 import { DecisionError } from '../actions/door';
-import { describeAjvErrors } from '../actions/registry';
+import { actionListSchema, describeAjvErrors } from '../actions/registry';
 import { InputRejected } from '../bus/mqtt';
 import { EventInputError, eventInputSchema } from '../bus/ingest';
 import type { Butler } from '../service';
@@ -40,17 +40,7 @@ const commandBody = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    actions: {
-      type: 'array',
-      minItems: 1,
-      maxItems: 50,
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['action_type'],
-        properties: { action_type: { type: 'string', minLength: 1 }, params: { type: 'object' } },
-      },
-    },
+    actions: actionListSchema(),
     text: { type: 'string', minLength: 1, maxLength: 4000 },
     images: {
       type: 'array',

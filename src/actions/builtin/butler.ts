@@ -7,7 +7,7 @@ import type { HomeAssistantConnection } from '../../ha/types';
 import type { ActionRequest, HomeMode, JsonObject } from '../../types';
 import type { ModeState } from '../modes';
 import type { PolicyEngine } from '../policy';
-import type { ActionDefinition, ActionRegistry } from '../registry';
+import { actionListSchema, type ActionDefinition, type ActionRegistry } from '../registry';
 import type { Scheduler } from '../scheduler';
 
 export interface ButlerActionDeps {
@@ -44,18 +44,6 @@ function runFile(file: string, args: string[], signal: AbortSignal, timeoutMs: n
 }
 
 export function registerButlerActions(d: ButlerActionDeps): void {
-  const actionList = {
-    type: 'array',
-    minItems: 1,
-    maxItems: 20,
-    items: {
-      type: 'object',
-      required: ['action_type'],
-      additionalProperties: false,
-      properties: { action_type: { type: 'string' }, params: { type: 'object' } },
-    },
-  };
-
   const defs: ActionDefinition[] = [
     {
       name: 'notify',
@@ -127,7 +115,7 @@ export function registerButlerActions(d: ButlerActionDeps): void {
           name: { type: 'string', maxLength: 100 },
           run_at: { oneOf: [{ type: 'number', minimum: 0 }, { type: 'string', format: 'date-time' }] },
           delay_sec: { type: 'number', minimum: 0, maximum: 31_536_000 },
-          actions: actionList,
+          actions: actionListSchema(20),
         },
       },
       risk: 'safe',
