@@ -1,6 +1,7 @@
 // Wires the butler together and owns its lifecycle: start in dependency order, stop in reverse.
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { ActionRegistry } from './actions/registry';
 import { ActionDoor } from './actions/door';
 import { ConfirmationStore } from './actions/confirmations';
@@ -16,6 +17,7 @@ import { startEmbeddedBroker, type EmbeddedBroker } from './bus/broker';
 import type { LoadedConfig } from './config/load';
 import type { ButlerOptions } from './config/schema';
 import { HaConnection } from './ha/connection';
+import { SupervisorClient, brokerUrl } from './ha/supervisor';
 import type { HomeAssistantConnection } from './ha/types';
 import type { Logger } from './log';
 import { openDatabase, type OpenedDb } from './store/db';
@@ -29,6 +31,10 @@ import { startDemoHome, type DemoHome } from './demo/home/server';
 import { CommandService } from './brain/commands';
 import { OfflineUnderstanding } from './brain/offline';
 import { LlmStage } from './brain/llm-stage';
+import { startBrainServices, type BrainServices } from './brain/wire';
+import { MemoryStore } from './brain/memory/store';
+import { registerMemoryActions } from './brain/memory/actions';
+import { embeddingsFromEnv } from './brain/memory/embeddings';
 import { EventPolicies } from './actions/event-policies';
 import { startFlows } from './flows/runtime';
 import { startAssist } from './ha/assist';
@@ -64,6 +70,8 @@ export class Butler {
   http!: HttpHost;
   commands!: CommandService;
   llm!: LlmStage;
+  brain!: BrainServices;
+  memory!: MemoryStore;
   apiToken!: string;
   port = 0;
   mqttUrl = '';
@@ -140,6 +148,14 @@ export class Butler {
       scriptAllowlist: o.script_allowlist,
       scriptsDir: join(o.data_dir, 'scripts'),
     });
+    this.brain = await startBrainServices(this);
+    this.onStop('brain', () => this.brain!.stop());
+    this.memory = new MemoryStore(this.db, { log: log.child({ part: 'memory' }), embeddings: embeddingsFromEnv() });
+    registerMemoryActions(this);
+    this.addHealth('memory', () => {
+      const m = this.memory.status();
+      return { ok: m.embeddings !== 'down', detail: m.detail };
+    });
 
     this.commands = new CommandService(this);
     this.commands.addStage('offline', new OfflineUnderstanding(this).stage);
@@ -147,6 +163,7 @@ export class Butler {
     this.commands.addStage('planner', this.llm.stage);
     this.onStop('planner', () => this.llm.planner.close());
     await this.startMqtt();
+    this.brain.rules.attachMqtt(this.mqtt.client);
     new EventPolicies(this).start();
 
     await this.startHttp();
@@ -207,9 +224,33 @@ export class Butler {
     this.commands.attachMqtt(this.mqtt);
   }
 
-  /** Hook for the Supervisor client (GET /services/mqtt); replaced when that client lands. */
+  /** The broker the Supervisor offers (GET /services/mqtt, the Mosquitto add-on); null falls back to the embedded one. */
   protected async findSupervisorBroker(): Promise<{ url: string; username?: string; password?: string } | null> {
-    return null;
+    const supervisor = new SupervisorClient({ url: this.options.supervisor_url, token: this.config.supervisorToken ?? '', log: this.log.child({ part: 'supervisor' }) });
+    try {
+      const svc = await supervisor.mqttService();
+      if (!svc) return null;
+      const url = brokerUrl(svc);
+      this.log.info({ url, addon: svc.addon }, 'using the MQTT broker the Supervisor offers');
+      return { url, username: svc.username, password: svc.password };
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'could not ask the Supervisor for its MQTT broker');
+      return null;
+    }
+  }
+
+  /** Announces the Wyoming (Assist) server to Home Assistant through the Supervisor, so it shows up as discovered. */
+  protected async announceWyoming(port: number): Promise<void> {
+    if (!this.config.supervisorToken || !port) return;
+    const supervisor = new SupervisorClient({ url: this.options.supervisor_url, token: this.config.supervisorToken, log: this.log.child({ part: 'supervisor' }) });
+    try {
+      const self = await supervisor.addonInfo().catch(() => null);
+      const host = typeof self?.hostname === 'string' && self.hostname ? self.hostname : hostname();
+      const { uuid } = await supervisor.discover('wyoming', { uri: `tcp://${host}:${port}` });
+      this.log.info({ uuid, uri: `tcp://${host}:${port}` }, 'announced the Wyoming server to Home Assistant');
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'could not announce the Wyoming server to Home Assistant');
+    }
   }
 
   private async startHttp(): Promise<void> {

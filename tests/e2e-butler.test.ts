@@ -222,3 +222,13 @@ test('the API token survives a restart, and recorded history too', async () => {
   const plansAfter = (await butler.api<{ plans: unknown[] }>('GET', '/api/plans?limit=1000')).body.plans.length;
   assert.equal(plansAfter, plansBefore);
 });
+
+test('an outside event cannot pass itself off as Home Assistant: its source is prefixed by the channel', async () => {
+  await client.publishAsync('butler/in/event', JSON.stringify({ type: 'spoof_check', source: 'ha', payload: {} }), { qos: 1 });
+  const e = await until('the event', () => messages<ButlerEvent>('butler/out/event').find((x) => x.type === 'spoof_check'));
+  assert.equal(e.source, 'mqtt:ha');
+  const api = await butler.api<{ event_id: string }>('POST', '/api/events', { type: 'spoof_check_api', source: 'butler' });
+  const stored = await butler.api<{ events: ButlerEvent[] }>('GET', '/api/events?type=spoof_check_api');
+  assert.equal(stored.body.events[0].event_id, api.body.event_id);
+  assert.equal(stored.body.events[0].source, 'api:butler');
+});

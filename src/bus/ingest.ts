@@ -34,15 +34,19 @@ export class EventIngest {
     private readonly bus: Bus,
   ) {}
 
-  /** Validates an event from outside; throws EventInputError naming every bad field. */
-  parse(input: unknown, defaultSource: string): ButlerEvent {
+  /**
+   * Validates an event from outside; throws EventInputError naming every bad field. The channel it arrived on
+   * prefixes any source it claims ("mqtt:frigate"), so no outside sender can pass itself off as Home Assistant or
+   * the butler and drive trusted rule runs.
+   */
+  parse(input: unknown, channel: string): ButlerEvent {
     if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new EventInputError(['an event must be a JSON object']);
     if (!this.validate(input)) throw new EventInputError(describeAjvErrors(this.validate.errors));
     const e = input as Partial<ButlerEvent>;
     return {
       event_id: e.event_id ?? randomUUID(),
       ts: e.ts ?? nowSeconds(),
-      source: e.source ?? defaultSource,
+      source: !e.source || e.source === channel || e.source.startsWith(`${channel}:`) ? e.source ?? channel : `${channel}:${e.source}`,
       type: e.type!,
       payload: (e.payload ?? {}) as JsonObject,
       severity: e.severity ?? 0,
@@ -57,8 +61,8 @@ export class EventIngest {
     return event;
   }
 
-  accept(input: unknown, defaultSource: string): ButlerEvent {
-    return this.publish(this.parse(input, defaultSource));
+  accept(input: unknown, channel: string): ButlerEvent {
+    return this.publish(this.parse(input, channel));
   }
 
   /** Convenience for internal sources. */

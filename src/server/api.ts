@@ -12,6 +12,8 @@ import type { ImageInput } from '../brain/planner';
 import { identify, TOKEN_COOKIE, type AuthOptions, type Identity } from './auth';
 import { renderMetrics } from './metrics';
 import { registerPanel } from './panel';
+import { registerBrainRoutes } from './routes/brain';
+import { registerMemoryRoutes } from './routes/memory';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -169,6 +171,8 @@ export function registerApi(butler: Butler, auth: AuthOptions): void {
     return reply.redirect('./');
   });
 
+  registerMemoryRoutes(butler);
+  registerBrainRoutes(butler);
   registerPanel(butler);
   registerStream(butler, auth);
 }
