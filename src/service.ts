@@ -38,6 +38,8 @@ import { embeddingsFromEnv } from './brain/memory/embeddings';
 import { EventPolicies } from './actions/event-policies';
 import { startFlows } from './flows/runtime';
 import { startAssist } from './ha/assist';
+import { MqttDiscovery } from './ha/discovery';
+import pkg from '../package.json';
 import type { WyomingServer } from './ha/wyoming';
 
 export interface StartOptions {
@@ -164,6 +166,14 @@ export class Butler {
     this.onStop('planner', () => this.llm.planner.close());
     await this.startMqtt();
     this.brain.rules.attachMqtt(this.mqtt.client);
+    const discovery = new MqttDiscovery({
+      host: this,
+      version: pkg.version,
+      converse: (text, origin) => this.commands.converse({ text, origin }),
+      scenes: this.brain.scenes,
+    });
+    discovery.start();
+    this.onStop('discovery', () => discovery.stop());
     new EventPolicies(this).start();
 
     await this.startHttp();
@@ -174,6 +184,7 @@ export class Butler {
     // --- end flows ---
     this.wyoming = await startAssist(this);
     this.onStop('wyoming', () => this.wyoming!.stop());
+    void this.announceWyoming(this.wyoming.port);
     this.scheduler.start(this.door);
     this.startUpkeep();
   }

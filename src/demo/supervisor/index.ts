@@ -1,0 +1,1 @@
+export { startSupervisorSimulator, type SupervisorSimulator, type SupervisorSimulatorOptions, type DiscoveryRecord } from './server';
