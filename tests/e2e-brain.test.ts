@@ -109,3 +109,13 @@ test('goals: "good night" is decomposed offline, runs its steps, and is visible 
   const nonsense = await butler.api('POST', '/api/goals', { text: 'xyzzy plugh' });
   assert.equal(nonsense.status, 422);
 });
+
+test('"good night" said to the butler runs the sleep scene: doors locked, mode night', async () => {
+  home.setState('lock.front_door', 'unlocked');
+  const r = await butler.api<{ answered_by: string; results: { action_type: string; status: string }[] }>('POST', '/api/command', { text: 'good night' });
+  assert.equal(r.body.answered_by, 'offline');
+  assert.equal(r.body.results[0].action_type, 'activate_scene');
+  assert.equal(r.body.results[0].status, 'ok', JSON.stringify(r.body));
+  assert.equal(home.getState('lock.front_door')?.state, 'locked');
+  assert.equal((await butler.api<{ mode: string }>('GET', '/api/mode')).body.mode, 'night');
+});

@@ -6,6 +6,8 @@ import type { Butler } from '../service';
 import type { ActionResult } from '../types';
 import { TIMER_PREFIX } from '../actions/builtin/butler';
 
+const MODE_SCENES: Record<string, string> = { home: 'home', away: 'away', night: 'sleep' };
+
 export class OfflineUnderstanding {
   private home: HomeModel | null = null;
   private readonly recognizers = new Map<Language, IntentRecognizer>();
@@ -55,6 +57,11 @@ export class OfflineUnderstanding {
     const intent = recognizer.recognize(req.text);
     if (!intent) return null;
     const outcome = handleIntent(intent, home, language);
+    // "Good night", "I'm leaving", "I'm home": when the household has the matching scene, run it (it sets the mode too).
+    outcome.actions = outcome.actions.map((a) => {
+      const sceneId = a.action_type === 'set_mode' ? MODE_SCENES[String(a.params.mode)] : undefined;
+      return sceneId && this.butler.brain?.scenes.get(sceneId) ? { action_type: 'activate_scene', params: { scene_id: sceneId } } : a;
+    });
     const base: Omit<ConversationReply, 'reply'> = {
       conversation_id: req.conversation_id,
       handled: true,
