@@ -26,8 +26,8 @@ export async function runMain(): Promise<void> {
   } catch (err) {
     log.fatal({ err: (err as Error).message }, 'start-up failed');
     process.stderr.write(`Smart Butler cannot start: ${(err as Error).message}\n`);
-    log.flush();
-    process.exitCode = 1;
+    // Whatever a half-started library left open must not keep a failed process alive.
+    log.flush(() => process.exit(1));
     return;
   }
 

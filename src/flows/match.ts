@@ -1,0 +1,32 @@
+// Small matching rules the nodes share: glob lists for event types/sources and entity ids, and state-change triggers.
+import type { HassStateChange } from '../ha/types';
+
+/** "motion.*, door.opened" → matcher; an empty list matches everything. `*` matches any run of characters. */
+export function globList(spec: string | undefined): (value: string) => boolean {
+  const parts = String(spec ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (parts.length === 0) return () => true;
+  const res = parts.map((p) => new RegExp(`^${p.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`));
+  return (value) => res.some((r) => r.test(value));
+}
+
+export interface StateTrigger {
+  entity: string;
+  /** Previous state required ('' = any). */
+  from?: string;
+  /** New state required ('' = any). */
+  to?: string;
+}
+
+/** Does this change fire the trigger (ignoring the "for" hold, which the node times)? Attribute-only changes never do. */
+export function stateChangeMatches(trigger: StateTrigger, change: HassStateChange): boolean {
+  if (!globList(trigger.entity)(change.entity_id)) return false;
+  const oldS = change.old_state?.state ?? null;
+  const newS = change.new_state?.state ?? null;
+  if (oldS === newS) return false;
+  if (trigger.from && oldS !== trigger.from) return false;
+  if (trigger.to && newS !== trigger.to) return false;
+  return true;
+}
