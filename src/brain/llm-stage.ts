@@ -3,10 +3,13 @@ import { Planner, type HomeContext, type PlannerReply } from './planner';
 import type { ConversationStage } from './commands';
 import type { Butler } from '../service';
 import { SqliteConversationStore } from '../store/conversations';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { relevantMemories } from './memory/context';
 
 const USEFUL_ATTRIBUTES = ['brightness', 'current_temperature', 'temperature', 'current_position', 'hvac_mode', 'unit_of_measurement', 'device_class', 'volume_level', 'media_title'];
 
-export function homeContext(butler: Butler): HomeContext {
+/** `text` (the request) picks the relevant memories; without it the newest ones are listed. */
+export function homeContext(butler: Butler, text?: string): HomeContext {
   const reg = butler.ha.registries();
   const areaName = new Map(reg.areas.map((a) => [a.area_id, a.name]));
   const deviceArea = new Map(reg.devices.map((d) => [d.id, d.area_id]));
@@ -20,11 +23,12 @@ export function homeContext(butler: Butler): HomeContext {
     }
     return { entity_id: s.entity_id, name: String(s.attributes.friendly_name ?? s.entity_id), area: areaId ? areaName.get(areaId) ?? null : null, state: s.state, attributes };
   });
-  return { areas: reg.areas.map((a) => ({ id: a.area_id, name: a.name })), entities, mode: butler.modes.mode, privacy: butler.modes.privacy, memories: [] };
+  return { areas: reg.areas.map((a) => ({ id: a.area_id, name: a.name })), entities, mode: butler.modes.mode, privacy: butler.modes.privacy, memories: butler.memory ? relevantMemories(butler.memory, text) : [] };
 }
 
 export class LlmStage {
   readonly planner: Planner;
+  private readonly requestText = new AsyncLocalStorage<string>();
 
   constructor(private readonly butler: Butler) {
     const o = butler.options;
@@ -34,7 +38,8 @@ export class LlmStage {
       model: o.llm_model,
       registry: butler.registry,
       executor: butler.door,
-      home: () => homeContext(butler),
+      // The planner's home() has no request yet: the stage passes the text along in async context.
+      home: (req?: { text?: string }) => homeContext(butler, req?.text ?? this.requestText.getStore()),
       conversations: new SqliteConversationStore(butler.db),
       log: butler.log.child({ part: 'planner' }),
       // The offline understanding already had its turn before the planner was asked.
@@ -68,7 +73,7 @@ export class LlmStage {
 
   readonly stage: ConversationStage = async (req) => {
     if (!this.butler.options.llm_api_key) return null;
-    const r = await this.planner.converse({ text: req.text, conversation_id: req.conversation_id, origin: req.origin, language: req.language, images: req.images });
+    const r = await this.requestText.run(req.text, () => this.planner.converse({ text: req.text, conversation_id: req.conversation_id, origin: req.origin, language: req.language, images: req.images }));
     return {
       reply: r.reply,
       conversation_id: r.conversation_id,
