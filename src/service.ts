@@ -34,7 +34,7 @@ import { LlmStage } from './brain/llm-stage';
 import { startBrainServices, type BrainServices } from './brain/wire';
 import { MemoryStore } from './brain/memory/store';
 import { registerMemoryActions } from './brain/memory/actions';
-import { embeddingsFromEnv } from './brain/memory/embeddings';
+import { embeddingsFromOptions } from './brain/memory/embeddings';
 import { EventPolicies } from './actions/event-policies';
 import { startFlows } from './flows/runtime';
 import { startAssist } from './ha/assist';
@@ -152,7 +152,7 @@ export class Butler {
     });
     this.brain = await startBrainServices(this);
     this.onStop('brain', () => this.brain!.stop());
-    this.memory = new MemoryStore(this.db, { log: log.child({ part: 'memory' }), embeddings: embeddingsFromEnv() });
+    this.memory = new MemoryStore(this.db, { log: log.child({ part: 'memory' }), embeddings: embeddingsFromOptions(o) });
     registerMemoryActions(this);
     this.addHealth('memory', () => {
       const m = this.memory.status();

@@ -76,3 +76,9 @@ test('add-on mode: SUPERVISOR_TOKEN means /data and secrets are redacted for log
   assert.doesNotMatch(shown, /sk-secret|"pw"/);
   assert.match(shown, /\[redacted\]/);
 });
+
+test('an embeddings endpoint without a model is refused at start-up', () => {
+  const dir = tempDir();
+  assert.throws(() => loadConfig({ BUTLER_DATA_DIR: dir, BUTLER_EMBEDDINGS_URL: 'http://127.0.0.1:11434/v1' }), /must have property embeddings_model when property embeddings_url is present/);
+  assert.throws(() => loadConfig({ BUTLER_DATA_DIR: dir, BUTLER_EMBEDDINGS_URL: 'ftp://x', BUTLER_EMBEDDINGS_MODEL: 'm' }), /\/embeddings_url: must match pattern/);
+});

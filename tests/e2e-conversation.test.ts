@@ -174,3 +174,12 @@ test('vision: an image in the request reaches the model as an image block, and b
   assert.equal(bad.status, 400);
   assert.match(bad.body.error, /images\/0\/media_type: must be one of/);
 });
+
+test('memory: "remember that …" then "what do you know about …" answers from what was remembered', async () => {
+  const said = await butler.api<ConversationReply>('POST', '/api/command', { text: 'remember that I like the bedroom at 20 degrees' });
+  assert.equal(said.body.answered_by, 'offline', JSON.stringify(said.body));
+  assert.equal(said.body.results[0].status, 'ok');
+  const asked = await butler.api<ConversationReply>('POST', '/api/command', { text: 'what do you know about the bedroom' });
+  assert.equal(asked.body.answered_by, 'offline', JSON.stringify(asked.body));
+  assert.match(asked.body.reply, /20 degrees/);
+});

@@ -10,7 +10,7 @@ import { silentLogger } from '../src/log';
 import { MemoryStore, MemoryInputError, topSimilar } from '../src/brain/memory/store';
 import { relevantMemories } from '../src/brain/memory/context';
 import { ftsQuery, foldForIndex } from '../src/brain/memory/text';
-import { embeddingsFromEnv, EmbeddingsClient, EmbeddingsError } from '../src/brain/memory/embeddings';
+import { embeddingsFromOptions, EmbeddingsClient, EmbeddingsError } from '../src/brain/memory/embeddings';
 import { startFakeEmbeddings, type FakeEmbeddings } from '../src/demo/embeddings/server';
 
 function tempDb(): OpenedDb {
@@ -219,11 +219,10 @@ describe('embeddings client against the fake endpoint', () => {
     assert.equal(good.status, 200);
   });
 
-  test('config from the environment', () => {
-    assert.equal(embeddingsFromEnv({}), null);
-    assert.deepEqual(embeddingsFromEnv({ BUTLER_EMBEDDINGS_URL: 'http://h:1/v1', BUTLER_EMBEDDINGS_MODEL: 'nomic' }), { url: 'http://h:1/v1', model: 'nomic', apiKey: undefined });
-    assert.throws(() => embeddingsFromEnv({ BUTLER_EMBEDDINGS_URL: 'http://h:1/v1' }), /BUTLER_EMBEDDINGS_MODEL: required/);
-    assert.throws(() => embeddingsFromEnv({ BUTLER_EMBEDDINGS_URL: 'ftp://h', BUTLER_EMBEDDINGS_MODEL: 'x' }), /not an http\(s\) URL/);
+  test('config from the options (BUTLER_EMBEDDINGS_* in the environment, or the add-on options)', () => {
+    assert.equal(embeddingsFromOptions({}), null);
+    assert.deepEqual(embeddingsFromOptions({ embeddings_url: 'http://h:1/v1', embeddings_model: 'nomic' }), { url: 'http://h:1/v1', model: 'nomic', apiKey: undefined });
+    assert.throws(() => embeddingsFromOptions({ embeddings_url: 'http://h:1/v1' }), /embeddings_model: required/);
   });
 });
 

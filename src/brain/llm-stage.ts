@@ -3,7 +3,6 @@ import { Planner, type HomeContext, type PlannerReply } from './planner';
 import type { ConversationStage } from './commands';
 import type { Butler } from '../service';
 import { SqliteConversationStore } from '../store/conversations';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { relevantMemories } from './memory/context';
 
 const USEFUL_ATTRIBUTES = ['brightness', 'current_temperature', 'temperature', 'current_position', 'hvac_mode', 'unit_of_measurement', 'device_class', 'volume_level', 'media_title'];
@@ -28,7 +27,6 @@ export function homeContext(butler: Butler, text?: string): HomeContext {
 
 export class LlmStage {
   readonly planner: Planner;
-  private readonly requestText = new AsyncLocalStorage<string>();
 
   constructor(private readonly butler: Butler) {
     const o = butler.options;
@@ -39,7 +37,7 @@ export class LlmStage {
       registry: butler.registry,
       executor: butler.door,
       // The planner's home() has no request yet: the stage passes the text along in async context.
-      home: (req?: { text?: string }) => homeContext(butler, req?.text ?? this.requestText.getStore()),
+      home: (req) => homeContext(butler, req.text),
       conversations: new SqliteConversationStore(butler.db),
       log: butler.log.child({ part: 'planner' }),
       // The offline understanding already had its turn before the planner was asked.
@@ -73,7 +71,7 @@ export class LlmStage {
 
   readonly stage: ConversationStage = async (req) => {
     if (!this.butler.options.llm_api_key) return null;
-    const r = await this.requestText.run(req.text, () => this.planner.converse({ text: req.text, conversation_id: req.conversation_id, origin: req.origin, language: req.language, images: req.images }));
+    const r = await this.planner.converse({ text: req.text, conversation_id: req.conversation_id, origin: req.origin, language: req.language, images: req.images });
     return {
       reply: r.reply,
       conversation_id: r.conversation_id,

@@ -78,7 +78,9 @@ export class OfflineUnderstanding {
       reason: `understood "${req.text}" as ${intent.name}`,
       conversation_id: req.conversation_id,
     });
-    return { ...base, plan_id: plan.plan_id, results: plan.results, reply: replyFor(outcome.reply, plan.results, zh) };
+    // Answers that come from an action (what the butler remembers) carry their sentence in the result.
+    const said = outcome.reply || String((plan.results[0]?.output as { reply?: unknown } | null)?.reply ?? '');
+    return { ...base, plan_id: plan.plan_id, results: plan.results, reply: replyFor(said, plan.results, zh) };
   };
 }
 

@@ -7,6 +7,7 @@ export const optionsSchema = {
   $id: 'butler-options',
   type: 'object',
   additionalProperties: false,
+  dependencies: { embeddings_url: ['embeddings_model'] },
   properties: {
     log_level: { type: 'string', enum: ['trace', 'debug', 'info', 'warning', 'error'], default: 'info' },
     language: { type: 'string', enum: ['en', 'zh-cn'], default: 'en', description: 'Default language of replies' },
@@ -23,6 +24,9 @@ export const optionsSchema = {
     llm_api_key: { type: 'string', 'x-secret': true },
     llm_model: { type: 'string', minLength: 1, default: 'claude-sonnet-4-6' },
     llm_base_url: { type: 'string', pattern: '^https?://' },
+    embeddings_url: { type: 'string', pattern: '^https?://', description: 'An OpenAI-compatible embeddings endpoint for memory search; empty: keyword search only' },
+    embeddings_model: { type: 'string', minLength: 1 },
+    embeddings_api_key: { type: 'string', 'x-secret': true },
     home_mode: { type: 'string', enum: ['home', 'away', 'night'], default: 'home', description: 'Mode at first start' },
     retention_days: { type: 'integer', minimum: 1, maximum: 3650, default: 30 },
     confirmation_timeout_s: { type: 'integer', minimum: 10, maximum: 86400, default: 300 },
@@ -56,6 +60,9 @@ export interface ButlerOptions {
   llm_api_key?: string;
   llm_model: string;
   llm_base_url?: string;
+  embeddings_url?: string;
+  embeddings_model?: string;
+  embeddings_api_key?: string;
   home_mode: 'home' | 'away' | 'night';
   retention_days: number;
   confirmation_timeout_s: number;

@@ -89,6 +89,8 @@ export function createHttpHost(log: Logger, opts: { bodyLimit?: number } = {}): 
     async close() {
       server.closeAllConnections?.();
       await app.close();
+      // Fastify does not close a server it was handed (serverFactory).
+      if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }

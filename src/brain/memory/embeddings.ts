@@ -17,14 +17,11 @@ export class EmbeddingsError extends Error {
   }
 }
 
-/** Reads BUTLER_EMBEDDINGS_URL / _MODEL / _API_KEY; null when no URL is set. */
-export function embeddingsFromEnv(env: NodeJS.ProcessEnv = process.env): EmbeddingsConfig | null {
-  const url = env.BUTLER_EMBEDDINGS_URL?.trim();
-  if (!url) return null;
-  if (!/^https?:\/\//.test(url)) throw new EmbeddingsError(`BUTLER_EMBEDDINGS_URL: "${url}" is not an http(s) URL`);
-  const model = env.BUTLER_EMBEDDINGS_MODEL?.trim();
-  if (!model) throw new EmbeddingsError('BUTLER_EMBEDDINGS_MODEL: required when BUTLER_EMBEDDINGS_URL is set (e.g. nomic-embed-text)');
-  return { url, model, apiKey: env.BUTLER_EMBEDDINGS_API_KEY || undefined };
+/** The embeddings endpoint from the butler's options (embeddings_url / _model / _api_key), or null for keyword search only. */
+export function embeddingsFromOptions(o: { embeddings_url?: string; embeddings_model?: string; embeddings_api_key?: string }): EmbeddingsConfig | null {
+  if (!o.embeddings_url) return null;
+  if (!o.embeddings_model) throw new EmbeddingsError('embeddings_model: required when embeddings_url is set (e.g. nomic-embed-text)');
+  return { url: o.embeddings_url, model: o.embeddings_model, apiKey: o.embeddings_api_key || undefined };
 }
 
 export class EmbeddingsClient {

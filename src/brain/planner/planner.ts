@@ -36,7 +36,8 @@ export interface PlannerOptions {
   model: string;
   registry: ActionRegistry;
   executor: ActionExecutor;
-  home: () => HomeContext;
+  /** The home as the model should see it for this request (the request picks relevant memories). */
+  home: (req: ConverseRequest) => HomeContext;
   conversations: ConversationStore;
   log: Logger;
   /** Most actions one request may cause, across all its model turns (default 6). */
@@ -217,7 +218,7 @@ export class Planner {
     const conversationId = req.conversation_id || `conv_${randomUUID()}`;
     const untrusted = req.origin.untrusted_input === true || !req.origin.trusted;
     const history = await this.opts.conversations.load(conversationId);
-    const homeText = renderHome(this.opts.home(), { maxEntities: this.opts.maxEntities ?? 300, language: req.language });
+    const homeText = renderHome(this.opts.home(req), { maxEntities: this.opts.maxEntities ?? 300, language: req.language });
     const userTurn: StoredTurn = { role: 'user', text: req.text, ts: Date.now() / 1000, ...(untrusted ? { untrusted: true } : {}) };
 
     const cacheKey = this.cache && history.length === 0 ? this.cacheKey(req, homeText, untrusted) : null;
