@@ -119,7 +119,8 @@ describe('flows end to end (child process)', { timeout: 180_000 }, () => {
     await until('the bed light to turn on', async () => (await doorbell(), (await bedLight(butler)) === 'on'));
     const linked = await until('the linked timeline entry', async () => {
       const t = await butler.api<{ timeline: { event: { type: string; event_id: string } | null; plans: { plan: { source: string; reason: string }; results: { status: string }[] }[] }[] }>('GET', '/api/timeline?limit=50');
-      return t.body.timeline.find((e) => e.event?.type === 'test.doorbell' && e.plans.length > 0);
+      // The plan is recorded before its result: wait for a chain that has both.
+      return t.body.timeline.find((e) => e.event?.type === 'test.doorbell' && e.plans.length > 0 && e.plans[0].results.length > 0);
     });
     assert.equal(linked.plans[0].plan.source, 'flow');
     assert.equal(linked.plans[0].results[0].status, 'ok');

@@ -33,9 +33,12 @@ function startIngressProxy(target: number): Promise<number> {
         up.pipe(res);
       },
     );
+    // The browser and the butler both drop connections at will (page closes, shutdown): a proxy shrugs that off.
+    upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   });
   proxy.on('upgrade', (req, socket, head) => {
+    socket.on('error', () => up.destroy());
     const up = connect(target, '127.0.0.1', () => {
       const path = (req.url ?? '').slice(PREFIX.length);
       const headers = { ...req.headers, 'x-remote-user-id': 'u1', 'x-remote-user-name': 'paulus' };
