@@ -41,6 +41,7 @@ export async function runMain(): Promise<void> {
     `  MQTT:      ${butler.mqttUrl.replace(/\/\/[^@/]*@/, '//***@')}`,
     `  Assist:    Wyoming on port ${butler.wyoming?.port ?? 'off'} (add it in Home Assistant: Settings → Devices → Add → Wyoming Protocol)`,
     `  Home:      ${butler.demoHome ? `demo home (${butler.demoHome.url})` : butler.ha.status().detail}`,
+    ...butler.notices.map((n) => `  Note:      ${n}`),
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

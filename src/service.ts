@@ -13,7 +13,7 @@ import { registerButlerActions } from './actions/builtin/butler';
 import { Bus } from './bus/bus';
 import { EventIngest } from './bus/ingest';
 import { MqttBridge } from './bus/mqtt';
-import { startEmbeddedBroker, type EmbeddedBroker } from './bus/broker';
+import { BrokerPortError, startEmbeddedBroker, type EmbeddedBroker } from './bus/broker';
 import type { LoadedConfig } from './config/load';
 import type { ButlerOptions } from './config/schema';
 import { HaConnection } from './ha/connection';
@@ -81,6 +81,8 @@ export class Butler {
   wyoming: WyomingServer | null = null;
   broker: EmbeddedBroker | null = null;
   readonly startedAt = Date.now();
+  /** Things the person starting the butler should know (printed in the start-up banner). */
+  readonly notices: string[] = [];
   private readonly stoppers: Stopper[] = [];
   private readonly metricProviders: (() => MetricFamily[])[] = [];
   private readonly healthProviders = new Map<string, () => { ok: boolean; detail: string }>();
@@ -224,7 +226,16 @@ export class Butler {
       if (found) ({ url, username, password } = found);
     }
     if (!url) {
-      this.broker = await startEmbeddedBroker(o.mqtt_port, '127.0.0.1');
+      try {
+        this.broker = await startEmbeddedBroker(o.mqtt_port, '127.0.0.1');
+      } catch (err) {
+        // A port someone chose is theirs to fix; the default one being taken (a broker already running) is not a
+        // reason to refuse the quick start.
+        if (!(err instanceof BrokerPortError) || this.config.explicit.has('mqtt_port')) throw err;
+        this.broker = await startEmbeddedBroker(0, '127.0.0.1');
+        this.notices.push(`port ${o.mqtt_port} is taken (another MQTT broker?): the embedded broker uses ${this.broker.port}; set BUTLER_MQTT_URL to use the other one`);
+        this.log.warn({ port: this.broker.port }, this.notices[this.notices.length - 1]);
+      }
       this.onStop('embedded broker', () => this.broker!.close());
       url = this.broker.url;
       this.log.info({ url }, 'no MQTT broker configured: started the embedded broker');

@@ -35,3 +35,25 @@ test('the embedded broker port already taken is a clear error naming the variabl
     blocker.close();
   }
 });
+
+test('the default broker port already taken (a broker is running) does not stop the quick start: another port, and a note', async () => {
+  // Make sure 1883 is taken: by us, or by whatever broker already runs on this machine.
+  const holder = createServer();
+  const held = await new Promise<boolean>((resolve) => {
+    holder.once('error', () => resolve(false));
+    holder.listen(1883, '127.0.0.1', () => resolve(true));
+  });
+  try {
+    const b = await spawnButler({ env: { BUTLER_MQTT_PORT: '' } });
+    try {
+      for (let i = 0; i < 100 && !/Note:/.test(b.output()); i++) await new Promise((r) => setTimeout(r, 50));
+      assert.match(b.output(), /port 1883 is taken \(another MQTT broker\?\): the embedded broker uses \d+; set BUTLER_MQTT_URL/);
+      const h = await b.api<{ status: string }>('GET', '/api/health');
+      assert.equal(h.body.status, 'ok');
+    } finally {
+      await b.stop();
+    }
+  } finally {
+    if (held) holder.close();
+  }
+});

@@ -10,6 +10,8 @@ export interface LoadedConfig {
   options: ButlerOptions;
   /** Where values came from, in the order applied (for the start-up log). */
   sources: string[];
+  /** Options set by a file or the environment rather than left at their defaults. */
+  explicit: Set<string>;
   /** Running as a Home Assistant add-on (SUPERVISOR_TOKEN present). */
   addon: boolean;
   supervisorToken?: string;
@@ -119,7 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  return { options: merged as unknown as ButlerOptions, sources, addon, supervisorToken };
+  return { options: merged as unknown as ButlerOptions, sources, explicit: new Set(Object.keys(origin)), addon, supervisorToken };
 }
 
 /** The options with every secret replaced, safe for logs and API output. */
