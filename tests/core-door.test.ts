@@ -6,6 +6,8 @@ import { startDemoHome, type DemoHome } from '../src/demo/home/server';
 import { HaConnection } from '../src/ha/connection';
 import { silentLogger } from '../src/log';
 import { buildCore, type Core } from './helpers/core';
+import { EventPolicies } from '../src/actions/event-policies';
+import { loadConfig } from '../src/config/load';
 import type { Origin } from '../src/types';
 
 const admin: Origin = { source: 'api', trusted: true, user: 'admin' };
@@ -208,4 +210,38 @@ test('whatever a handler throws (an Error, a string, an object, a crash inside) 
   assert.equal(errors[1], '{"weird":true}');
   assert.match(errors[2], /Cannot read properties of undefined/);
   assert.equal(errors[3], 'sync throw');
+});
+
+test('notify really reaches Home Assistant (the original\'s notify was a canned stub)', async () => {
+  const before = home.notifications.length;
+  const out = await core.door.execute({ actions: [{ action_type: 'notify', params: { title: 'Butler', message: 'The laundry is done.' } }], origin: admin });
+  assert.equal(out.results[0].status, 'ok', JSON.stringify(out.results[0].output));
+  assert.equal(home.notifications.length, before + 1);
+  assert.equal(home.notifications.at(-1)?.message, 'The laundry is done.');
+  assert.equal(home.notifications.at(-1)?.service, 'persistent_notification.create');
+});
+
+test('the arrival policy notifies once per cooldown; repeated entry events while away raise an intrusion alert', async () => {
+  const options = { ...loadConfig({ BUTLER_DATA_DIR: core.dir }).options, arrival_cooldown_s: 300, intrusion_window_s: 120, intrusion_threshold: 3 };
+  const policies = new EventPolicies({ bus: core.bus, door: core.door, modes: core.modes, options });
+  policies.start();
+  try {
+    const before = home.notifications.length;
+    const t = Date.now() / 1000;
+    core.ingest.accept({ type: 'person_detected', ts: t, payload: { zone: 'entry', person: 'Anna' } }, 'camera');
+    core.ingest.accept({ type: 'person_detected', ts: t + 10, payload: { zone: 'entry', person: 'Anna' } }, 'camera');
+    for (let i = 0; i < 50 && home.notifications.length < before + 1; i++) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(home.notifications.length, before + 1, 'one arrival notice within the cooldown');
+    assert.match(home.notifications.at(-1)!.message, /Anna is at the entry/);
+    core.modes.setMode('away');
+    for (let i = 0; i < 3; i++) core.ingest.accept({ type: 'person_detected', ts: t + 20 + i, payload: { zone: 'entry' } }, 'camera');
+    for (let i = 0; i < 50 && home.notifications.length < before + 2; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.match(home.notifications.at(-1)!.title ?? '', /intrusion/i);
+    const recorded = core.audit.listEvents({ type: 'stored.record' });
+    assert.equal(recorded.length, 1, 'the intrusion was recorded');
+  } finally {
+    policies.stop();
+    core.modes.setMode('home');
+  }
 });

@@ -12,7 +12,7 @@ export class EventPolicies {
   private lastIntrusion = 0;
   private entryTimes: number[] = [];
 
-  constructor(private readonly butler: Butler) {}
+  constructor(private readonly butler: Pick<Butler, 'bus' | 'door' | 'modes' | 'options'>) {}
 
   start(): void {
     this.butler.bus.on('event', (e) => void this.onEvent(e), 'event-policies');

@@ -266,6 +266,23 @@ export class HomeModel {
       };
     }
     table.notify = notify;
+    // Always present in Home Assistant: the notifications bell in the sidebar.
+    table.persistent_notification = {
+      create: {
+        name: 'Create', description: 'Shows a notification on the notifications panel.', entity: false,
+        fields: {
+          message: { type: 'string', required: true, description: 'Message body of the notification.' },
+          title: { type: 'string', description: 'Optional title of the notification.' },
+          notification_id: { type: 'string', description: 'ID of the notification.' },
+        },
+        run: ({ model, data }) => {
+          model.notifications.push({
+            service: 'persistent_notification.create', message: String(data.message), title: typeof data.title === 'string' ? data.title : null,
+            target: null, data: null, ts: isoNow(),
+          });
+        },
+      },
+    };
     const script: Record<string, ServiceDef> = { ...(DOMAIN_SERVICES.script ?? {}) };
     for (const sc of this.seed.scripts) {
       const objectId = sc.entity_id.split('.')[1];
