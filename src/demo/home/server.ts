@@ -222,6 +222,8 @@ class Session {
     'config/area_registry/list': (id) => this.result(id, this.home.model.areaList()),
     'config/floor_registry/list': (id) => this.result(id, this.home.model.floorList()),
     'config/device_registry/list': (id) => this.result(id, this.home.model.deviceList()),
+    // Home Assistant has labels since 2024.4; the demo home defines none, and clients list them on connect.
+    'config/label_registry/list': (id) => this.result(id, []),
     'config/entity_registry/list': (id) => this.result(id, this.home.model.entityList()),
     'config/entity_registry/get_entries': (id, msg) => {
       const ids = msg.entity_ids;
