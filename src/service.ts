@@ -72,6 +72,7 @@ export class Butler {
   http!: HttpHost;
   commands!: CommandService;
   llm!: LlmStage;
+  offline!: OfflineUnderstanding;
   brain!: BrainServices;
   memory!: MemoryStore;
   apiToken!: string;
@@ -162,7 +163,8 @@ export class Butler {
     });
 
     this.commands = new CommandService(this);
-    this.commands.addStage('offline', new OfflineUnderstanding(this).stage);
+    this.offline = new OfflineUnderstanding(this);
+    this.commands.addStage('offline', this.offline.stage);
     this.llm = new LlmStage(this);
     this.commands.addStage('planner', this.llm.stage);
     this.onStop('planner', () => this.llm.planner.close());

@@ -212,6 +212,9 @@ describe('butler palette', () => {
     assert.equal(msg.topic, 'light.kitchen_lights');
     assert.equal(msg.payload, 'off');
     assert.equal(helper.getNode('st').status.lastCall!.args[0].fill, 'green');
+    const event = msg.event as { event_id: string; type: string; payload: { from: string; to: string } };
+    assert.equal(event.type, 'ha.state_changed', 'the triggering change is recorded so the run links to it');
+    assert.deepEqual([event.payload.from, event.payload.to], ['on', 'off']);
   });
 
   test('butler-ha-entity announces itself by MQTT discovery, publishes state and relays commands', { timeout: 15_000 }, async () => {

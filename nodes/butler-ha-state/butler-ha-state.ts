@@ -32,7 +32,14 @@ export = function (RED: NodeAPI) {
     const timers = new Map<string, NodeJS.Timeout>();
     const fire = (change: HassStateChange) => {
       node.status({ fill: 'green', shape: 'dot', text: short(`${change.new_state?.state ?? '?'} · ${clock()}`) });
-      node.send({ topic: change.entity_id, payload: change.new_state?.state ?? null, data: change, origin: { source: 'ha', trusted: true } });
+      // The change that started this run is recorded, so whatever the flow does links back to it in the timeline.
+      const event = services.ingest.emit('ha.state_changed', 'ha', {
+        entity_id: change.entity_id,
+        from: change.old_state?.state ?? null,
+        to: change.new_state?.state ?? null,
+        flow_node: node.id,
+      });
+      node.send({ topic: change.entity_id, payload: change.new_state?.state ?? null, data: change, event, origin: { source: 'ha', trusted: true } });
     };
     const off = services.ha.onStateChange((change) => {
       // Any change of a held entity restarts (or cancels) its hold.

@@ -16,6 +16,7 @@ import { resolveCredentialSecret } from './credentials';
 import { isFlowArray, type FlowNode } from './diff';
 import { registerRevisionRoutes, type RevisionRoutes } from './routes';
 import type { ButlerServices } from './services';
+import { FlowTools } from './tools';
 import { createFlowStorage, type FlowStorage, type RevisionSummary } from './storage';
 
 export const ADMIN_ROOT = '/flows';
@@ -222,7 +223,21 @@ export async function startFlows(butler: Butler, auth: AuthOptions, opts: StartF
     mqtt: butler.mqtt ?? null,
     conversations,
     log: log.child({ part: 'flow-nodes' }),
+    tools: new FlowTools(butler.registry),
   };
+  // The brain nodes need the planner and the rule/scene/goal services; a host without them (tests) leaves them out.
+  if (butler.llm?.planner && butler.brain && butler.offline) {
+    const brain = butler.brain;
+    const understanding = butler.offline.understanding;
+    services.brain = {
+      planner: butler.llm.planner,
+      online: () => Boolean(butler.options.llm_api_key),
+      understanding,
+      rules: brain.rules,
+      scenes: brain.scenes,
+      goals: brain.goals,
+    };
+  }
 
   const userDir = join(dataDir, 'node-red');
   mkdirSync(userDir, { recursive: true });
@@ -385,6 +400,7 @@ export async function startFlows(butler: Butler, auth: AuthOptions, opts: StartF
       } catch (err) {
         log.warn({ err }, 'stopping Node-RED failed');
       }
+      services.tools?.close();
       state = 'stopped';
     },
   };

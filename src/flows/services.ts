@@ -5,9 +5,26 @@ import type { PolicyEngine } from '../actions/policy';
 import type { Bus } from '../bus/bus';
 import type { EventIngest } from '../bus/ingest';
 import type { MqttBridge } from '../bus/mqtt';
+import type { ConverseRequest, PlannerReply, PlannerStats } from '../brain/planner/types';
+import type { RuleEngine } from '../brain/rules/engine';
+import type { SceneService } from '../brain/scenes/service';
+import type { GoalService } from '../brain/goals/service';
 import type { HomeAssistantConnection } from '../ha/types';
 import type { Logger } from '../log';
 import type { FlowConversations } from './conversations';
+import type { FlowTools } from './tools';
+import type { Understander } from '../brain/understanding';
+
+/** The brain as the palette's brain nodes see it (butler planner, understand, rules, scene, goal). */
+export interface FlowBrain {
+  planner: { converse(req: ConverseRequest): Promise<PlannerReply>; stats(): PlannerStats };
+  /** True when a language model is configured (else the planner answers with its offline fallback). */
+  online: () => boolean;
+  understanding: Understander;
+  rules: RuleEngine;
+  scenes: SceneService;
+  goals: GoalService;
+}
 
 export interface ButlerServices {
   bus: Bus;
@@ -20,4 +37,8 @@ export interface ButlerServices {
   mqtt: Pick<MqttBridge, 'publishJson' | 'client'> | null;
   conversations: FlowConversations;
   log: Logger;
+  /** The flow-tool bridge (butler-tool / butler-tool-result). Absent: those nodes report that they cannot work. */
+  tools?: FlowTools;
+  /** The brain services. Absent: the brain nodes report that they cannot work. */
+  brain?: FlowBrain;
 }

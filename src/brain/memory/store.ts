@@ -89,6 +89,8 @@ export class MemoryStore {
   /** id -> unit vector, for the configured model; loaded on first vector search. */
   private vectors: Map<number, Float32Array> | null = null;
   private downSince = 0;
+  /** Some memory may lack a vector (unknown at start; set when embedding one fails). Saves a table scan per search. */
+  private backfillDue = true;
   private lastError: string | null = null;
   private readonly stmts: {
     insert: Statement;
@@ -166,6 +168,9 @@ export class MemoryStore {
     if (this.client && this.endpointUsable()) {
       const vec = await this.embedOrNull([embeddingInput(text, subject)], signal);
       if (vec) this.storeVector(id, vec[0]);
+      else this.backfillDue = true;
+    } else if (this.client) {
+      this.backfillDue = true;
     }
     return { ...this.get(id)!, duplicate: false };
   }
@@ -203,11 +208,15 @@ export class MemoryStore {
 
   /** Embeds up to one batch of memories that have no vector for the configured model; returns how many. */
   async backfill(signal?: AbortSignal): Promise<number> {
-    if (!this.client || !this.endpointUsable()) return 0;
+    if (!this.client || !this.backfillDue || !this.endpointUsable()) return 0;
     const rows = this.stmts.unembedded.all(this.client.config.model, BACKFILL_BATCH) as { id: number; text: string; subject: string | null }[];
+    if (rows.length < BACKFILL_BATCH) this.backfillDue = false;
     if (!rows.length) return 0;
     const vecs = await this.embedOrNull(rows.map((r) => embeddingInput(r.text, r.subject)), signal);
-    if (!vecs) return 0;
+    if (!vecs) {
+      this.backfillDue = true;
+      return 0;
+    }
     this.store.sqlite.transaction(() => rows.forEach((r, i) => this.storeVector(r.id, vecs[i])))();
     return rows.length;
   }
