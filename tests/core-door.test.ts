@@ -245,3 +245,17 @@ test('the arrival policy notifies once per cooldown; repeated entry events while
     core.modes.setMode('home');
   }
 });
+
+test('a task interrupted mid-run by a restart is reported, not run twice', async () => {
+  const c = buildCore({ ha });
+  try {
+    const t = c.scheduler.schedule({ name: 'half done', run_at: Date.now() / 1000 + 3600, actions: [{ action_type: 'list_tasks', params: {} }], origin: admin });
+    c.db.sqlite.prepare("UPDATE scheduled_tasks SET status = 'running' WHERE task_id = ?").run(t.task_id);
+    c.scheduler.start(c.door);
+    const [failed] = c.scheduler.list('failed');
+    assert.equal(failed.task_id, t.task_id);
+    assert.match(failed.last_error ?? '', /interrupted by a restart/);
+  } finally {
+    c.close();
+  }
+});

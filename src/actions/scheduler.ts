@@ -11,7 +11,7 @@ export interface ScheduledTask {
   run_at: number;
   actions: ActionRequest[];
   origin: Origin;
-  status: 'pending' | 'done' | 'failed' | 'cancelled';
+  status: 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
   created_ts: number;
   plan_id: string | null;
   last_error: string | null;
@@ -38,6 +38,10 @@ export class Scheduler {
   start(executor: ActionExecutor): void {
     this.executor = executor;
     this.running = true;
+    // A task that was running when the butler stopped may have acted already: report it rather than run it twice.
+    this.store.sqlite
+      .prepare("UPDATE scheduled_tasks SET status = 'failed', last_error = 'interrupted by a restart; not run again in case it had already acted' WHERE status = 'running'")
+      .run();
     this.arm();
   }
 
@@ -98,7 +102,7 @@ export class Scheduler {
     const due = this.list('pending').filter((t) => t.run_at <= now);
     for (const task of due) {
       // Claim it first so a crash mid-run does not run it twice.
-      const claimed = this.store.sqlite.prepare("UPDATE scheduled_tasks SET status = 'done' WHERE task_id = ? AND status = 'pending'").run(task.task_id).changes;
+      const claimed = this.store.sqlite.prepare("UPDATE scheduled_tasks SET status = 'running' WHERE task_id = ? AND status = 'pending'").run(task.task_id).changes;
       if (!claimed || !this.executor) continue;
       try {
         const outcome = await this.executor.execute({

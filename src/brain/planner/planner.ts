@@ -2,7 +2,7 @@
 // a handler: every tool call is validated against the registry, then handed to the one door
 // (ActionExecutor), whose policy decides. Results go back to the model as tool_result blocks.
 import { createHash, randomUUID } from 'node:crypto';
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from '../../log';
 import { ParamsError, type ActionRegistry } from '../../actions/registry';
@@ -80,8 +80,14 @@ function addUsage(into: TokenUsage, u: Anthropic.Messages.Usage | undefined): vo
   into.cache_read_input_tokens += u.cache_read_input_tokens ?? 0;
 }
 
+/** The SDK costs about 10 MB when loaded: only a butler with an API key loads it. */
+let sdk: typeof Anthropic | null = null;
+function loadSdk(): typeof Anthropic {
+  return (sdk ??= (require('@anthropic-ai/sdk') as { default: typeof Anthropic }).default);
+}
+
 function describeError(err: unknown): string {
-  if (err instanceof Anthropic.APIError) {
+  if (sdk && err instanceof sdk.APIError) {
     const body = err.error as { error?: { type?: string; message?: string } } | undefined;
     const detail = body?.error?.message ?? err.message;
     return err.status ? `HTTP ${err.status}${body?.error?.type ? ` ${body.error.type}` : ''}: ${detail}` : detail;
@@ -181,8 +187,9 @@ export class Planner {
       this.attempts += 1;
       return fetch(input, init);
     };
-    this.client = opts.apiKey
-      ? new Anthropic({
+    const Sdk = opts.apiKey ? loadSdk() : null;
+    this.client = Sdk
+      ? new Sdk({
           apiKey: opts.apiKey,
           baseURL: opts.baseURL,
           maxRetries: opts.maxRetries ?? 2,
