@@ -8,6 +8,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import WebSocket from 'ws';
 import { spawnButler, type ButlerProcess } from './helpers/butler-process';
 import { startMosquitto, type TestBroker } from './helpers/mosquitto';
+import { until } from './helpers/wait';
 
 type Node = Record<string, unknown> & { id: string; type: string };
 interface Revision { id: number; kind: string; user: string; restored_from: number | null; summary: { text: string; changed: { id: string }[] } }
@@ -32,14 +33,6 @@ async function deploy(b: ButlerProcess, flows: Node[], token = b.token): Promise
   });
 }
 
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, tries = 150): Promise<T> {
-  for (let i = 0; i < tries; i++) {
-    const v = await fn();
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 async function bedLight(b: ButlerProcess): Promise<string> {
   const r = await b.api<{ state?: string; entity?: { state: string } }>('GET', '/api/entities/light.bed_light');

@@ -5,6 +5,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnButler, type ButlerProcess } from './helpers/butler-process';
 import { startFakeAnthropic, type FakeAnthropic } from '../src/demo/llm/server';
+import { until } from './helpers/wait';
 
 type Node = Record<string, unknown> & { id: string; type: string };
 interface ActionInfo { name: string; description: string; params: { required?: string[]; properties?: Record<string, unknown> }; risk: string; provider: string }
@@ -43,14 +44,6 @@ async function deploy(b: ButlerProcess, flows: Node[]): Promise<void> {
   assert.ok(res.status === 200 || res.status === 204, `deploy answered ${res.status}: ${await res.text()}`);
 }
 
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, tries = 150): Promise<T> {
-  for (let i = 0; i < tries; i++) {
-    const v = await fn();
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('a custom tool drawn as a flow (child process)', { timeout: 120_000 }, () => {
   let llm: FakeAnthropic;

@@ -10,6 +10,7 @@ import { GoalNotUnderstoodError, GoalStepsError } from '../src/brain/goals/servi
 import { deadlineOf, TemplateGoalPlanner } from '../src/brain/goals/planner';
 import { buildCore, type Core } from './helpers/core';
 import type { Origin } from '../src/types';
+import { until } from './helpers/wait';
 
 const admin: Origin = { source: 'api', trusted: true, user: 'admin' };
 let home: DemoHome;
@@ -18,18 +19,6 @@ let core: Core;
 let brain: BrainServices;
 const deps = () => ({ bus: core.bus, door: core.door, registry: core.registry, ha, db: core.db, ingest: core.ingest, modes: core.modes, log: silentLogger() });
 
-function waitFor<T>(what: string, check: () => T | undefined | null | false, ms = 5000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const tick = () => {
-      const v = check();
-      if (v) return resolve(v);
-      if (Date.now() - started > ms) return reject(new Error(`timed out waiting for ${what}`));
-      setTimeout(tick, 20);
-    };
-    tick();
-  });
-}
 
 before(async () => {
   const token = randomBytes(8).toString('hex');
@@ -63,11 +52,11 @@ test('templates understand English and Chinese; deadlines are read', async () =>
 
 test('"good night" runs the sleep scene, waits for the lock, emits goal.* events and is persisted as done', async () => {
   await ha.callService('lock', 'unlock', {}, { entity_id: 'lock.front_door' });
-  await waitFor('unlocked', () => ha.getState('lock.front_door')?.state === 'unlocked');
+  await until('unlocked', () => ha.getState('lock.front_door')?.state === 'unlocked');
   const g = await brain.goals.start('good night', admin);
   assert.equal(g.status, 'running');
   assert.deepEqual(g.steps.map((s) => s.step.kind), ['action', 'wait_state']);
-  const done = await waitFor('goal done', () => {
+  const done = await until('goal done', () => {
     const x = brain.goals.get(g.goal_id);
     return x && x.status !== 'running' ? x : null;
   });
@@ -84,7 +73,7 @@ test('"good night" runs the sleep scene, waits for the lock, emits goal.* events
 
 test('a goal whose step fails is failed with the reason; bad steps and unknown text are refused', async () => {
   const g = brain.goals.startSteps('broken', [{ kind: 'action', action_type: 'device_turn_on', params: { device_id: 'light.nowhere' } }, { kind: 'action', action_type: 'set_mode', params: { mode: 'home' } }], admin);
-  const done = await waitFor('goal finished', () => {
+  const done = await until('goal finished', () => {
     const x = brain.goals.get(g.goal_id);
     return x && x.status !== 'running' ? x : null;
   });
@@ -103,11 +92,11 @@ test('a goal whose step fails is failed with the reason; bad steps and unknown t
 test('a waiting goal resumes after a restart and can be cancelled; execute_goal and get_goals work through the door', async () => {
   const future = new Date(Date.now() + 3600_000).toISOString();
   const g = brain.goals.startSteps('later', [{ kind: 'wait_time', at: future }, { kind: 'action', action_type: 'set_mode', params: { mode: 'home' } }], admin);
-  await waitFor('waiting', () => brain.goals.get(g.goal_id)?.steps[0].status === 'waiting');
+  await until('waiting', () => brain.goals.get(g.goal_id)?.steps[0].status === 'waiting');
   await brain.stop();
   assert.equal(brain.goals.get(g.goal_id)?.status, 'running', 'stopping keeps the goal for the next start');
   brain = await startBrainWith(deps());
-  await waitFor('waiting again', () => brain.goals.get(g.goal_id)?.steps[0].status === 'waiting');
+  await until('waiting again', () => brain.goals.get(g.goal_id)?.steps[0].status === 'waiting');
   const cancelled = brain.goals.cancel(g.goal_id, 'admin');
   assert.equal(cancelled.status, 'cancelled');
   assert.equal(cancelled.error, 'cancelled by admin');
@@ -115,7 +104,7 @@ test('a waiting goal resumes after a restart and can be cancelled; execute_goal 
   const out = await core.door.execute({ actions: [{ action_type: 'execute_goal', params: { text: '我回来了' } }], origin: admin });
   assert.equal(out.results[0].status, 'ok', JSON.stringify(out.results[0].output));
   const id = (out.results[0].output as { goal_id: string }).goal_id;
-  const fin = await waitFor('goal finished', () => (brain.goals.get(id)?.status !== 'running' ? brain.goals.get(id) : null));
+  const fin = await until('goal finished', () => (brain.goals.get(id)?.status !== 'running' ? brain.goals.get(id) : null));
   assert.equal(fin?.status, 'done', JSON.stringify(fin));
   const listed = await core.door.execute({ actions: [{ action_type: 'get_goals', params: { status: 'done' } }], origin: admin });
   assert.ok((listed.results[0].output as { goals: { goal_id: string }[] }).goals.some((x) => x.goal_id === id));

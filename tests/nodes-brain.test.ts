@@ -32,6 +32,7 @@ import rules = require('../nodes/butler-rules/butler-rules');
 import scene = require('../nodes/butler-scene/butler-scene');
 import goal = require('../nodes/butler-goal/butler-goal');
 import memory = require('../nodes/butler-memory/butler-memory');
+import { until } from './helpers/wait';
 
 // node-red-node-test-helper ships no types.
 interface TestNode {
@@ -69,14 +70,6 @@ function withCatch(flow: Record<string, unknown>[]): Record<string, unknown>[] {
   return [{ id: 'tab', type: 'tab' }, ...flow.map((n) => ({ z: 'tab', ...n })), { id: 'catcher', type: 'catch', z: 'tab', scope: null, uncaught: false, wires: [['caught']] }, { id: 'caught', type: 'helper', z: 'tab' }];
 }
 
-async function until<T>(what: string, check: () => T | null | undefined | false, tries = 250): Promise<T> {
-  for (let i = 0; i < tries; i++) {
-    const v = check();
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return assert.fail(`timed out waiting for ${what}`);
-}
 
 /** The last status node `id` showed (the helper's spy is shared by every node). */
 function statusOf(id: string): Record<string, unknown> {

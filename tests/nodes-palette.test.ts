@@ -21,6 +21,7 @@ import execute = require('../nodes/butler-execute/butler-execute');
 import haState = require('../nodes/butler-ha-state/butler-ha-state');
 import haCall = require('../nodes/butler-ha-call-service/butler-ha-call-service');
 import haEntity = require('../nodes/butler-ha-entity/butler-ha-entity');
+import { until } from './helpers/wait';
 
 // node-red-node-test-helper ships no types.
 interface TestNode {
@@ -49,13 +50,6 @@ function withCatch(flow: Record<string, unknown>[]): Record<string, unknown>[] {
   return [{ id: 'tab', type: 'tab' }, ...flow.map((n) => ({ z: 'tab', ...n })), { id: 'catcher', type: 'catch', z: 'tab', scope: null, uncaught: false, wires: [['caught']] }, { id: 'caught', type: 'helper', z: 'tab' }];
 }
 
-async function until(what: string, check: () => boolean, tries = 200): Promise<void> {
-  for (let i = 0; i < tries; i++) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
 
 describe('butler palette', () => {
   let home: DemoHome;

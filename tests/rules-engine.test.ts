@@ -11,6 +11,7 @@ import { RuleValidationError } from '../src/brain/rules/schema';
 import { topicMatches } from '../src/brain/rules/engine';
 import { buildCore, type Core } from './helpers/core';
 import type { ButlerEvent } from '../src/types';
+import { until } from './helpers/wait';
 
 let home: DemoHome;
 let ha: HaConnection;
@@ -22,18 +23,6 @@ function depsOf(c: Core): BrainDeps {
 }
 
 /** Resolves with the first bus value that satisfies pred; rejects after a generous bound so a broken rule fails the test. */
-function waitFor<T>(what: string, check: () => T | undefined | null | false, ms = 5000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const tick = () => {
-      const v = check();
-      if (v) return resolve(v);
-      if (Date.now() - started > ms) return reject(new Error(`timed out waiting for ${what}`));
-      setTimeout(tick, 20);
-    };
-    tick();
-  });
-}
 
 const plansFor = (ruleId: string) => { core.audit.flush(); return core.audit.listPlans({ limit: 1000 }).filter((p) => p.reason.startsWith(`rule ${ruleId}:`)); };
 
@@ -100,12 +89,12 @@ test('an event trigger with source and payload match runs the actions through th
   await ha.callService('light', 'turn_off', {}, { entity_id: 'light.entrance_color_white_lights' });
   core.ingest.emit('doorbell', 'api', { door: 'back' });
   const e = core.ingest.emit('doorbell', 'api', { door: 'front' });
-  const plan = await waitFor('the rule plan', () => plansFor('doorbell_lights')[0]);
+  const plan = await until('the rule plan', () => plansFor('doorbell_lights')[0]);
   assert.equal(plansFor('doorbell_lights').length, 1, 'the back-door event must not match');
   assert.equal(plan.triggered_by_event_id, e.event_id);
   assert.equal(plan.source, 'rule');
   assert.equal(plan.trusted, true);
-  await waitFor('the light on', () => home.getState('light.entrance_color_white_lights')?.state === 'on');
+  await until('the light on', () => home.getState('light.entrance_color_white_lights')?.state === 'on');
 });
 
 test('an event from an untrusted source makes an untrusted run: a sensitive action waits for confirmation', async () => {
@@ -115,28 +104,28 @@ test('an event from an untrusted source makes an untrusted run: a sensitive acti
     actions: [{ action_type: 'ha_call_service', params: { domain: 'lock', service: 'unlock', target: { entity_id: 'lock.front_door' } } }],
   });
   core.ingest.emit('knock', 'mqtt', {});
-  const plan = await waitFor('the plan', () => plansFor('mqtt_unlock')[0]);
+  const plan = await until('the plan', () => plansFor('mqtt_unlock')[0]);
   assert.equal(plan.trusted, false);
-  const stored = await waitFor('the result', () => core.audit.getPlan(plan.plan_id)?.results[0]);
+  const stored = await until('the result', () => core.audit.getPlan(plan.plan_id)?.results[0]);
   assert.equal(stored.status, 'pending_confirmation');
   assert.equal(home.getState('lock.front_door')?.state, 'locked');
 });
 
 test('a state trigger with `for` waits, and a change back cancels the timer; the run links to a recorded ha.state_changed event', async () => {
   await ha.callService('switch', 'turn_off', {}, { entity_id: 'switch.decorative_lights' });
-  await waitFor('switch off', () => ha.getState('switch.decorative_lights')?.state === 'off');
+  await until('switch off', () => ha.getState('switch.decorative_lights')?.state === 'off');
   brain.rules.create({
     id: 'deco_for',
     triggers: [{ kind: 'state', entity_id: 'switch.decorative_lights', to: 'on', for: 0.3 }],
     actions: [{ action_type: 'store_event', params: { kind: 'deco_held' } }],
   });
   await ha.callService('switch', 'turn_on', {}, { entity_id: 'switch.decorative_lights' });
-  await waitFor('the timer', () => brain.rules.pendingTimers().includes('deco_for#0'));
+  await until('the timer', () => brain.rules.pendingTimers().includes('deco_for#0'));
   await ha.callService('switch', 'turn_off', {}, { entity_id: 'switch.decorative_lights' });
-  await waitFor('the timer cancelled', () => !brain.rules.pendingTimers().includes('deco_for#0'));
+  await until('the timer cancelled', () => !brain.rules.pendingTimers().includes('deco_for#0'));
   assert.equal(plansFor('deco_for').length, 0);
   await ha.callService('switch', 'turn_on', {}, { entity_id: 'switch.decorative_lights' });
-  const plan = await waitFor('the rule plan', () => plansFor('deco_for')[0]);
+  const plan = await until('the rule plan', () => plansFor('deco_for')[0]);
   const ev = core.audit.listEvents({ type: 'ha.state_changed', limit: 10 }).find((x: ButlerEvent) => x.event_id === plan.triggered_by_event_id);
   assert.ok(ev, 'the plan links to a recorded ha.state_changed event');
   assert.equal(ev.payload.entity_id, 'switch.decorative_lights');
@@ -159,7 +148,7 @@ test('numeric state trigger fires when crossing into the range; conditions (mode
   });
   await ha.callService('climate', 'set_temperature', { temperature: 20 }, { entity_id: 'climate.heatpump' });
   await ha.callService('climate', 'set_temperature', { temperature: 27 }, { entity_id: 'climate.heatpump' });
-  const plan = await waitFor('the rule plan', () => plansFor('warm')[0]);
+  const plan = await until('the rule plan', () => plansFor('warm')[0]);
   assert.deepEqual(plan.actions.map((a: { params: { kind?: string } }) => a.params.kind), ['warm_home']);
   // Staying above does not fire again.
   await ha.callService('climate', 'set_temperature', { temperature: 28 }, { entity_id: 'climate.heatpump' });
@@ -182,8 +171,8 @@ test('single mode skips while running, queued runs in order, restart aborts the 
     core.ingest.emit(`go_${id}`, 'api');
     core.ingest.emit(`go_${id}`, 'api');
   }
-  await waitFor('queued done', () => plansFor('m_queued').length === 2);
-  await waitFor('others done', () => plansFor('m_single').length === 1 && plansFor('m_restart').length === 1 && plansFor('m_cool').length === 1);
+  await until('queued done', () => plansFor('m_queued').length === 2);
+  await until('others done', () => plansFor('m_single').length === 1 && plansFor('m_restart').length === 1 && plansFor('m_cool').length === 1);
   await new Promise((r) => setTimeout(r, 250));
   assert.equal(plansFor('m_single').length, 1);
   assert.equal(plansFor('m_restart').length, 1, 'the first run was aborted during its delay');
@@ -193,7 +182,7 @@ test('single mode skips while running, queued runs in order, restart aborts the 
 
 test('time and cron triggers fire through the clock and record a rule.clock event', async () => {
   brain.rules.create({ id: 'every_second', triggers: [{ kind: 'cron', cron: '* * * * * *' }], actions: [{ action_type: 'store_event', params: { kind: 'tick' } }] });
-  const plan = await waitFor('a cron run', () => plansFor('every_second')[0], 4000);
+  const plan = await until('a cron run', () => plansFor('every_second')[0], 4000);
   const ev = core.audit.listEvents({ type: 'rule.clock', limit: 5 }).find((x: ButlerEvent) => x.event_id === plan.triggered_by_event_id);
   assert.ok(ev);
   brain.rules.remove('every_second');
