@@ -52,4 +52,5 @@ LABEL \
 
 # 8099: ingress (panel, API, flow editor); 10700: Wyoming for Assist.
 EXPOSE 8099 10700
-CMD ["node", "/app/dist/src/main.js"]
+# A small young generation keeps idle memory down (about 20 MB) at little cost for a service of this size.
+CMD ["node", "--max-semi-space-size=4", "/app/dist/src/main.js"]

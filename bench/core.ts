@@ -49,7 +49,7 @@ async function eventsPerSecond(): Promise<void> {
 
 async function mqttLatency(): Promise<void> {
   const broker = await startMosquitto();
-  const db = openDatabase(process.env.BENCH_DB ?? join(mkdtempSync(join(tmpdir(), 'bench-')), 'b.db'));
+  const db = openDatabase(process.env.BENCH_DB ?? join(mkdtempSync(join(tmpdir(), 'bench-')), 'b.db'), { backgroundCheckpoints: true });
   const bus = new Bus();
   const audit = new AuditStore(db);
   const ingest = new EventIngest(audit, bus);

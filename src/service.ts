@@ -120,7 +120,7 @@ export class Butler {
     this.apiToken = loadOrCreateApiToken(o.data_dir).token;
 
     // Store first: everything else records into it.
-    this.db = openDatabase(join(o.data_dir, 'butler.db'));
+    this.db = openDatabase(join(o.data_dir, 'butler.db'), { backgroundCheckpoints: true });
     this.audit = new AuditStore(this.db);
     this.onStop('store', () => {
       this.audit.flush();

@@ -226,7 +226,13 @@ describe('Dockerfile', () => {
     }
     assert.ok(runtime.includes('WORKDIR /app'));
     const cmd = instructions.filter((l) => /^CMD /.test(l));
-    assert.deepEqual(cmd, ['CMD ["node", "/app/dist/src/main.js"]']);
+    assert.equal(cmd.length, 1);
+    const argv = JSON.parse(cmd[0].slice(4)) as string[];
+    assert.equal(argv[0], 'node');
+    assert.equal(argv.at(-1), '/app/dist/src/main.js');
+    // The same Node flags as `npm start`, so the add-on runs as measured.
+    const start = (JSON.parse(read('package.json')) as { scripts: { start: string } }).scripts.start.split(/\s+/);
+    assert.deepEqual(argv.slice(1, -1), start.slice(1, -1));
   });
 
   test('the CMD path exists after npm run build, and every COPY source exists and is in the build context', () => {

@@ -71,3 +71,18 @@ test('retention prunes old rows and maintenance runs', () => {
   assert.ok(m.freed_pages >= 0);
   db.close();
 });
+
+test('the background checkpointer copies the WAL back off the event loop, and nothing is lost', async () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'butler-store-')), 'b.db');
+  const db = openDatabase(file, { backgroundCheckpoints: true });
+  assert.equal(db.sqlite.pragma('wal_autocheckpoint', { simple: true }), 0, 'no checkpoint inside a write');
+  const audit = new AuditStore(db);
+  for (let i = 0; i < 5000; i++) audit.recordEvent(ev(i));
+  audit.flush();
+  for (let i = 0; i < 100 && db.checkpointer!.checkpoints() === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(db.checkpointer!.checkpoints() > 0, `the worker checkpointed (${db.checkpointer!.lastError() ?? 'no error'})`);
+  db.close();
+  const again = openDatabase(file);
+  assert.equal(new AuditStore(again).count('events'), 5000);
+  again.close();
+});

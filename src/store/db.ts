@@ -4,6 +4,7 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { mkdirSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { startCheckpointer, type Checkpointer } from './checkpointer';
 
 export type Sqlite = Database.Database;
 export type Drizzle = BetterSQLite3Database;
@@ -23,10 +24,12 @@ export interface OpenedDb {
   sqlite: Sqlite;
   db: Drizzle;
   path: string;
+  /** The background checkpointer, when one runs. */
+  checkpointer: Checkpointer | null;
   close(): void;
 }
 
-export function openDatabase(path: string): OpenedDb {
+export function openDatabase(path: string, opts: { backgroundCheckpoints?: boolean } = {}): OpenedDb {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const isNew = path === ':memory:' || !existsSync(path);
   const sqlite = new Database(path);
@@ -34,6 +37,9 @@ export function openDatabase(path: string): OpenedDb {
   if (isNew) sqlite.pragma('auto_vacuum = INCREMENTAL');
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
+  // Checkpoints stall whichever write triggers them; with a background checkpointer they happen on another thread.
+  const checkpointer = opts.backgroundCheckpoints && path !== ':memory:' ? startCheckpointer(path) : null;
+  if (checkpointer) sqlite.pragma('wal_autocheckpoint = 0');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   const db = drizzle(sqlite);
@@ -42,7 +48,9 @@ export function openDatabase(path: string): OpenedDb {
     sqlite,
     db,
     path,
+    checkpointer,
     close() {
+      void checkpointer?.stop();
       if (sqlite.open) {
         try {
           sqlite.pragma('optimize');
