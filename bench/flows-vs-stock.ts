@@ -18,6 +18,7 @@ import Database from 'better-sqlite3';
 import { WebSocket } from 'ws';
 import { startDemoHome, type DemoHome } from '../src/demo/home/server';
 import { freePort } from '../tests/helpers/ports';
+import { START_FLAGS } from '../tests/helpers/butler-process';
 
 const N = Number(process.env.BENCH_N ?? 2000);
 const PACED_RATE = Number(process.env.BENCH_RATE ?? 100);
@@ -199,7 +200,7 @@ async function startButler(h: Instrumented, token: string): Promise<StartedButle
     BUTLER_HA_URL: h.home.httpUrl, BUTLER_HA_TOKEN: token,
   };
   const t0 = performance.now();
-  const child = spawn(process.execPath, [MAIN_JS], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...START_FLAGS, MAIN_JS], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output = collect(child);
   try {
     for (const deadline = Date.now() + 60_000; ; await sleep(10)) {

@@ -1,11 +1,20 @@
 // The whole butler as a child process (Node-RED is a process-wide singleton: one butler per process).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { freePort } from './ports';
 
 export const MAIN_JS = resolve(__dirname, '../../src/main.js');
+
+/** The Node flags `npm start` uses (package.json), so tests and benches run the butler as it ships. */
+export const START_FLAGS: string[] = (() => {
+  // dist/tests/helpers when compiled, tests/helpers under tsx: the first package.json above is the project's.
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  return pkg.scripts.start.split(/\s+/).slice(1, -1);
+})();
 
 export interface ButlerProcess {
   url: string;
@@ -45,7 +54,7 @@ export async function spawnButler(opts: SpawnOptions = {}): Promise<ButlerProces
     BUTLER_LOG_LEVEL: process.env.BUTLER_TEST_LOG_LEVEL ?? 'warning',
     ...opts.env,
   };
-  const child = spawn(process.execPath, [MAIN_JS], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...START_FLAGS, MAIN_JS], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += String(d)));
   child.stderr!.on('data', (d) => (out += String(d)));
