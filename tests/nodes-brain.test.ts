@@ -33,6 +33,7 @@ import scene = require('../nodes/butler-scene/butler-scene');
 import goal = require('../nodes/butler-goal/butler-goal');
 import memory = require('../nodes/butler-memory/butler-memory');
 import { until } from './helpers/wait';
+import { statusOf as statusOfNode } from './helpers/node-status';
 
 // node-red-node-test-helper ships no types.
 interface TestNode {
@@ -71,12 +72,7 @@ function withCatch(flow: Record<string, unknown>[]): Record<string, unknown>[] {
 }
 
 
-/** The last status node `id` showed (the helper's spy is shared by every node). */
-function statusOf(id: string): Record<string, unknown> {
-  const mine = helper.getNode(id).status.getCalls().filter((c) => c.thisValue.id === id);
-  assert.ok(mine.length, `node ${id} showed no status`);
-  return mine[mine.length - 1].args[0];
-}
+const statusOf = (id: string) => statusOfNode(helper, id);
 
 const errorOf = (m: Msg) => String((m.error as { message: string }).message);
 

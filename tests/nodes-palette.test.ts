@@ -22,6 +22,7 @@ import haState = require('../nodes/butler-ha-state/butler-ha-state');
 import haCall = require('../nodes/butler-ha-call-service/butler-ha-call-service');
 import haEntity = require('../nodes/butler-ha-entity/butler-ha-entity');
 import { until } from './helpers/wait';
+import { statusOf } from './helpers/node-status';
 
 // node-red-node-test-helper ships no types.
 interface TestNode {
@@ -102,7 +103,7 @@ describe('butler palette', () => {
     assert.equal(msg.topic, 'door.opened');
     assert.deepEqual(msg.payload, { where: 'back' });
     assert.equal((msg.event as { event_id: string }).event_id, accepted.event_id);
-    const st = helper.getNode('in').status.lastCall!.args[0];
+    const st = statusOf(helper, 'in');
     assert.equal(st.fill, 'green');
     assert.match(String(st.text), /door\.opened/);
   });
@@ -123,7 +124,7 @@ describe('butler palette', () => {
     helper.getNode('rep').receive({ payload: 'hi' });
     const msg = await caught;
     assert.match(String((msg.error as { message: string }).message), /_butler_conversation is missing/);
-    assert.equal(helper.getNode('rep').status.lastCall!.args[0].fill, 'red');
+    assert.equal(statusOf(helper, 'rep').fill, 'red');
   });
 
   test('butler-policy routes allowed / denied / needs confirmation, and invalid params to Catch', { timeout: 15_000 }, async () => {
@@ -205,7 +206,7 @@ describe('butler palette', () => {
     const msg = await out;
     assert.equal(msg.topic, 'light.kitchen_lights');
     assert.equal(msg.payload, 'off');
-    assert.equal(helper.getNode('st').status.lastCall!.args[0].fill, 'green');
+    assert.equal(statusOf(helper, 'st').fill, 'green');
     const event = msg.event as { event_id: string; type: string; payload: { from: string; to: string } };
     assert.equal(event.type, 'ha.state_changed', 'the triggering change is recorded so the run links to it');
     assert.deepEqual([event.payload.from, event.payload.to], ['on', 'off']);
@@ -247,7 +248,7 @@ describe('butler palette', () => {
 
   test('butler-ha-entity with a bad object id says so in its status', { timeout: 15_000 }, async () => {
     await helper.load(ALL, withCatch([{ id: 'ent', type: 'butler-ha-entity', component: 'sensor', object_id: 'Bad Id!', version: 1, wires: [[]] }]));
-    assert.deepEqual(helper.getNode('ent').status.lastCall!.args[0], { fill: 'red', shape: 'ring', text: 'config error' });
+    assert.deepEqual(statusOf(helper, 'ent'), { fill: 'red', shape: 'ring', text: 'config error' });
   });
 
   test('old node configs are migrated step by step', { timeout: 15_000 }, () => {
