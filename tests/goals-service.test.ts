@@ -1,14 +1,12 @@
 // Goals on the real core and the demo home: templates (English and Chinese), steps and waits, events, persistence, resume.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { startDemoHome, type DemoHome } from '../src/demo/home/server';
-import { HaConnection } from '../src/ha/connection';
-import { silentLogger } from '../src/log';
+import type { DemoHome } from '../src/demo/home/server';
+import type { HaConnection } from '../src/ha/connection';
 import { startBrainWith, type BrainServices } from '../src/brain/wire';
 import { GoalNotUnderstoodError, GoalStepsError } from '../src/brain/goals/service';
 import { deadlineOf, TemplateGoalPlanner } from '../src/brain/goals/planner';
-import { buildCore, type Core } from './helpers/core';
+import { startHomeAndCore, type Core, type HomeAndCore } from './helpers/core';
 import type { Origin } from '../src/types';
 import { until } from './helpers/wait';
 
@@ -17,24 +15,19 @@ let home: DemoHome;
 let ha: HaConnection;
 let core: Core;
 let brain: BrainServices;
-const deps = () => ({ bus: core.bus, door: core.door, registry: core.registry, ha, db: core.db, ingest: core.ingest, modes: core.modes, log: silentLogger() });
 
+
+let env: HomeAndCore;
 
 before(async () => {
-  const token = randomBytes(8).toString('hex');
-  home = await startDemoHome({ port: 0, token });
-  ha = new HaConnection({ url: home.url, token, log: silentLogger() });
-  await ha.start();
-  core = buildCore({ ha });
-  ha.onStateChange((c) => core.bus.emit('ha_state', c));
-  brain = await startBrainWith(deps());
+  env = await startHomeAndCore();
+  ({ home, ha, core } = env);
+  brain = await startBrainWith(env.brainDeps());
 });
 
 after(async () => {
   await brain.stop();
-  core.close();
-  await ha.stop();
-  await home.stop();
+  await env.stop();
 });
 
 test('templates understand English and Chinese; deadlines are read', async () => {
@@ -95,7 +88,7 @@ test('a waiting goal resumes after a restart and can be cancelled; execute_goal 
   await until('waiting', () => brain.goals.get(g.goal_id)?.steps[0].status === 'waiting');
   await brain.stop();
   assert.equal(brain.goals.get(g.goal_id)?.status, 'running', 'stopping keeps the goal for the next start');
-  brain = await startBrainWith(deps());
+  brain = await startBrainWith(env.brainDeps());
   await until('waiting again', () => brain.goals.get(g.goal_id)?.steps[0].status === 'waiting');
   const cancelled = brain.goals.cancel(g.goal_id, 'admin');
   assert.equal(cancelled.status, 'cancelled');

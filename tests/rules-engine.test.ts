@@ -1,15 +1,12 @@
 // Rules on the real core and the demo home: validation naming fields, triggers, conditions, modes, persistence.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { startDemoHome, type DemoHome } from '../src/demo/home/server';
-import { HaConnection } from '../src/ha/connection';
-import { silentLogger } from '../src/log';
+import type { DemoHome } from '../src/demo/home/server';
+import type { HaConnection } from '../src/ha/connection';
 import { startBrainWith, type BrainServices } from '../src/brain/wire';
-import type { BrainDeps } from '../src/brain/rules/deps';
 import { RuleValidationError } from '../src/brain/rules/schema';
 import { topicMatches } from '../src/brain/rules/engine';
-import { buildCore, type Core } from './helpers/core';
+import { startHomeAndCore, type Core, type HomeAndCore } from './helpers/core';
 import type { ButlerEvent } from '../src/types';
 import { until } from './helpers/wait';
 
@@ -18,30 +15,19 @@ let ha: HaConnection;
 let core: Core;
 let brain: BrainServices;
 
-function depsOf(c: Core): BrainDeps {
-  return { bus: c.bus, door: c.door, registry: c.registry, ha, db: c.db, ingest: c.ingest, modes: c.modes, log: silentLogger() };
-}
-
-/** Resolves with the first bus value that satisfies pred; rejects after a generous bound so a broken rule fails the test. */
-
 const plansFor = (ruleId: string) => { core.audit.flush(); return core.audit.listPlans({ limit: 1000 }).filter((p) => p.reason.startsWith(`rule ${ruleId}:`)); };
 
+let env: HomeAndCore;
+
 before(async () => {
-  const token = randomBytes(8).toString('hex');
-  home = await startDemoHome({ port: 0, token });
-  ha = new HaConnection({ url: home.url, token, log: silentLogger() });
-  await ha.start();
-  core = buildCore({ ha });
-  // As the butler does: the live mirror's changes go on the bus.
-  ha.onStateChange((c) => core.bus.emit('ha_state', c));
-  brain = await startBrainWith(depsOf(core));
+  env = await startHomeAndCore();
+  ({ home, ha, core } = env);
+  brain = await startBrainWith(env.brainDeps());
 });
 
 after(async () => {
   await brain.stop();
-  core.close();
-  await ha.stop();
-  await home.stop();
+  await env.stop();
 });
 
 test('invalid rules are rejected with every error naming its field', () => {
@@ -207,7 +193,7 @@ test('import is all or nothing, accepts YAML, reports broken YAML; rules survive
   // A stored row that went bad is listed as invalid, never crashes the load.
   core.db.sqlite.prepare("INSERT INTO rules (id, name, enabled, definition, created_ts, updated_ts) VALUES ('broken', 'broken', 1, '{not json', 0, 0)").run();
   await brain.stop();
-  brain = await startBrainWith(depsOf(core));
+  brain = await startBrainWith(env.brainDeps());
   assert.equal(brain.rules.get('y1')?.rule?.name, 'From YAML');
   assert.equal(brain.rules.get('doorbell_lights')?.status, 'ok');
   assert.equal(brain.rules.get('broken')?.status, 'invalid');

@@ -1,14 +1,12 @@
 // Scenes on the real core and the demo home: presets really work, bad scenes are refused, failures are reported.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { startDemoHome, type DemoHome } from '../src/demo/home/server';
-import { HaConnection } from '../src/ha/connection';
-import { silentLogger } from '../src/log';
+import type { DemoHome } from '../src/demo/home/server';
+import type { HaConnection } from '../src/ha/connection';
 import { startBrainWith, type BrainServices } from '../src/brain/wire';
 import { SceneValidationError } from '../src/brain/scenes/service';
 import { SCENE_PRESETS } from '../src/brain/scenes/presets';
-import { buildCore, type Core } from './helpers/core';
+import { startHomeAndCore, type Core, type HomeAndCore } from './helpers/core';
 import type { Origin } from '../src/types';
 
 const admin: Origin = { source: 'api', trusted: true, user: 'admin' };
@@ -16,22 +14,18 @@ let home: DemoHome;
 let ha: HaConnection;
 let core: Core;
 let brain: BrainServices;
-const deps = () => ({ bus: core.bus, door: core.door, registry: core.registry, ha, db: core.db, ingest: core.ingest, modes: core.modes, log: silentLogger() });
+
+let env: HomeAndCore;
 
 before(async () => {
-  const token = randomBytes(8).toString('hex');
-  home = await startDemoHome({ port: 0, token });
-  ha = new HaConnection({ url: home.url, token, log: silentLogger() });
-  await ha.start();
-  core = buildCore({ ha });
-  brain = await startBrainWith(deps());
+  env = await startHomeAndCore();
+  ({ home, ha, core } = env);
+  brain = await startBrainWith(env.brainDeps());
 });
 
 after(async () => {
   await brain.stop();
-  core.close();
-  await ha.stop();
-  await home.stop();
+  await env.stop();
 });
 
 test('every preset names registered actions with valid params', () => {
@@ -103,7 +97,7 @@ test('scenes persist; a deleted preset stays deleted after a restart', async () 
   assert.equal(brain.scenes.remove('movie'), true);
   brain.scenes.update('home', { name: 'Home (edited)', actions: [{ action_type: 'set_mode', params: { mode: 'home' } }] });
   await brain.stop();
-  brain = await startBrainWith(deps());
+  brain = await startBrainWith(env.brainDeps());
   assert.equal(brain.scenes.get('movie'), null);
   assert.equal(brain.scenes.get('home')?.name, 'Home (edited)');
   assert.equal(brain.scenes.get('half_broken')?.actions.length, 2);

@@ -1,4 +1,5 @@
 // The butler's core built from its real classes on a temp SQLite file, for tests that need no HTTP or MQTT.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,9 @@ import { registerHaActions } from '../../src/actions/builtin/ha';
 import { Bus } from '../../src/bus/bus';
 import { EventIngest } from '../../src/bus/ingest';
 import type { HomeAssistantConnection } from '../../src/ha/types';
+import { HaConnection } from '../../src/ha/connection';
+import { startDemoHome, type DemoHome } from '../../src/demo/home/server';
+import type { BrainDeps } from '../../src/brain/rules/deps';
 import { silentLogger } from '../../src/log';
 import { AuditStore } from '../../src/store/audit';
 import { openDatabase, type OpenedDb } from '../../src/store/db';
@@ -59,6 +63,36 @@ export function buildCore(opts: { ha?: HomeAssistantConnection; execAllowlist?: 
       scheduler.stop();
       audit.flush();
       db.close();
+    },
+  };
+}
+
+export interface HomeAndCore {
+  home: DemoHome;
+  ha: HaConnection;
+  core: Core;
+  /** What the brain services need, from this core. */
+  brainDeps(): BrainDeps;
+  stop(): Promise<void>;
+}
+
+/** A demo home, the butler's connection to it, and the core on top — with state changes on the bus, as in the butler. */
+export async function startHomeAndCore(opts: { execAllowlist?: string[] } = {}): Promise<HomeAndCore> {
+  const token = randomBytes(8).toString('hex');
+  const home = await startDemoHome({ port: 0, token });
+  const ha = new HaConnection({ url: home.url, token, log: silentLogger() });
+  await ha.start();
+  const core = buildCore({ ha, execAllowlist: opts.execAllowlist });
+  ha.onStateChange((c) => core.bus.emit('ha_state', c));
+  return {
+    home,
+    ha,
+    core,
+    brainDeps: () => ({ bus: core.bus, door: core.door, registry: core.registry, ha, db: core.db, ingest: core.ingest, modes: core.modes, log: silentLogger() }),
+    async stop() {
+      core.close();
+      await ha.stop();
+      await home.stop();
     },
   };
 }
