@@ -27,6 +27,8 @@ test('turn on by area becomes one service call with the resolved entities', () =
 
 test('domain-specific services: locks, covers, brightness, volume', () => {
   assert.equal(outcome('unlock the front door').actions[0].params.service, 'unlock');
+  assert.match(outcome('unlock the front door').reply, /^Unlocked /, 'a lock is unlocked, not "turned off"');
+  assert.match(outcome('open curtain left').reply, /^Opened /);
   assert.equal(outcome('open curtain left').actions[0].params.service, 'open_cover');
   assert.deepEqual(outcome('set the bedroom lamp brightness to 40%').actions[0].params.data, { brightness_pct: 40 });
   assert.deepEqual(outcome('set the volume to 30 percent', 'Living Room').actions[0].params.data, { volume_level: 0.3 });

@@ -97,7 +97,17 @@ export function handleIntent(intent: RecognizedIntent, home: HomeModel, language
         if (svc) return call(domain, on ? svc[0] : svc[1], ids);
         return call(['light', 'switch', 'fan', 'script', 'input_boolean', 'climate'].includes(domain) ? domain : 'homeassistant', on ? 'turn_on' : 'turn_off', ids);
       });
-      const verb = intent.name === 'HassToggle' ? reply('Toggled', '已切换') : on ? reply('Turned on', '已打开') : reply('Turned off', '已关闭');
+      // Say what happened in the words of the thing: a lock is locked, a cover opened, not "turned on".
+      const only = new Set(ents.map((e) => e.domain)).size === 1 ? ents[0].domain : null;
+      const words: Record<string, [string, string, string, string]> = {
+        lock: ['Locked', '已锁上', 'Unlocked', '已解锁'],
+        cover: ['Opened', '已打开', 'Closed', '已关闭'],
+        valve: ['Opened', '已打开', 'Closed', '已关闭'],
+        vacuum: ['Started', '已启动', 'Sent home', '已让其返回'],
+      };
+      const w = only ? words[only] : undefined;
+      const verb =
+        intent.name === 'HassToggle' ? reply('Toggled', '已切换') : w ? (on ? reply(w[0], w[1]) : reply(w[2], w[3])) : on ? reply('Turned on', '已打开') : reply('Turned off', '已关闭');
       return { actions, reply: zh ? `${verb}${what(intent, zh)}。` : `${verb} ${what(intent, zh)}.` };
     }
     case 'HassLightSet': {
