@@ -39,7 +39,9 @@ interface Helper {
 }
 const helper = require('node-red-node-test-helper') as Helper;
 
-const ALL = [eventIn, commandIn, reply, policy, execute, haState, haCall, haEntity];
+// Node-RED's own change node, for flows that shape a message between ours.
+const changeNode: unknown = require(require.resolve('@node-red/nodes/core/function/15-change.js', { paths: [require.resolve('node-red')] }));
+const ALL = [eventIn, commandIn, reply, policy, execute, haState, haCall, haEntity, changeNode];
 
 /** The next message a node sends to the helper node `id`. */
 function next(id: string): Promise<Record<string, unknown>> {
@@ -116,6 +118,17 @@ describe('butler palette', () => {
     const base = { conversation_id: 'c1', language: 'en', origin: { source: 'api', trusted: true }, event_id: null };
     assert.deepEqual(await conversations.offer({ ...base, text: 'hello butler' }, 5000), { reply: 'hello butler', plan_id: null, results: undefined });
     assert.equal(await conversations.offer({ ...base, text: 'what time is it' }, 60_000), null);
+  });
+
+  test('butler-reply does not let a success sentence hide an action that waits for a person', { timeout: 15_000 }, async () => {
+    await helper.load(ALL, withCatch([
+      { id: 'cin', type: 'butler-command-in', pattern: '^unlock', version: 1, wires: [['say']] },
+      { id: 'say', type: 'change', rules: [{ t: 'set', p: 'payload', pt: 'msg', to: '{"reply":"Unlocked the door.","results":[{"plan_id":"p","index":0,"action_type":"ha_call_service","status":"pending_confirmation","output":{},"ts":1}]}', tot: 'json' }], wires: [['rep']] },
+      { id: 'rep', type: 'butler-reply', version: 1, wires: [] },
+    ]));
+    const base = { conversation_id: 'c2', language: 'en', origin: { source: 'api', trusted: true }, event_id: null };
+    const answer = await conversations.offer({ ...base, text: 'unlock the door' }, 5000);
+    assert.match(String(answer?.reply), /needs confirmation/);
   });
 
   test('butler-reply without a conversation is an error a Catch node sees', { timeout: 15_000 }, async () => {

@@ -1,5 +1,6 @@
 // Answers the conversation that entered through butler-command-in: msg.payload (text, or {reply}) becomes the reply.
 import type { ActionResult } from '../../src/types';
+import { replyFor } from '../../src/brain/replies';
 import { clock, migrate, servicesOf, short, type NodeAPI, type NodeDef, type RedNode } from '../lib/red';
 
 export = function (RED: NodeAPI) {
@@ -18,10 +19,12 @@ export = function (RED: NodeAPI) {
         if (text === null || text === '') throw new Error('msg.payload must be the reply text (a string, or an object with a "reply" string)');
         const plan = typeof msg.plan_id === 'string' ? msg.plan_id : null;
         const results = Array.isArray((msg.payload as { results?: unknown })?.results) ? ((msg.payload as { results: ActionResult[] }).results) : undefined;
-        if (!services.conversations.reply(id, { reply: text, plan_id: plan, results })) {
+        // A sentence written for success must not hide a denied, failed or waiting action.
+        const said = results ? replyFor(text, results, /[\u3400-\u9fff]/.test(text)) : text;
+        if (!services.conversations.reply(id, { reply: said, plan_id: plan, results })) {
           throw new Error('the conversation already ended (it was answered, or it timed out and the built-in pipeline answered)');
         }
-        node.status({ fill: 'green', shape: 'dot', text: short(`${text} · ${clock()}`) });
+        node.status({ fill: 'green', shape: 'dot', text: short(`${said} · ${clock()}`) });
         send(null);
         done();
       } catch (err) {

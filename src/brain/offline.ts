@@ -2,9 +2,9 @@
 // The home model is rebuilt lazily when entities appear, disappear or are renamed, or after a reconnect.
 import type { ConversationReply, ConversationStage } from './commands';
 import type { Butler } from '../service';
-import type { ActionResult } from '../types';
 import { TIMER_PREFIX } from '../actions/builtin/butler';
 import { Understander } from './understanding';
+import { replyFor } from './replies';
 
 export class OfflineUnderstanding {
   readonly understanding: Understander;
@@ -50,19 +50,4 @@ export class OfflineUnderstanding {
     const said = outcome.reply || String((plan.results[0]?.output as { reply?: unknown } | null)?.reply ?? '');
     return { ...base, plan_id: plan.plan_id, results: plan.results, reply: replyFor(said, plan.results, zh) };
   };
-}
-
-/** The handler's reply when everything ran; otherwise say what is waiting or what failed. */
-export function replyFor(success: string, results: ActionResult[], zh: boolean): string {
-  const pending = results.filter((r) => r.status === 'pending_confirmation');
-  const failed = results.filter((r) => r.status === 'error' || r.status === 'denied');
-  if (pending.length) return zh ? '这需要确认。要继续吗？（是/不）' : 'That needs confirmation. Shall I go ahead? (yes/no)';
-  if (failed.length === 0) return success;
-  const why = failed
-    .map((r) => {
-      const o = r.output as { error?: string; reason?: string } | null;
-      return o?.error ?? o?.reason ?? r.status;
-    })
-    .join('; ');
-  return zh ? `没能完成：${why}` : `I couldn't do that: ${why}`;
 }
