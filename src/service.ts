@@ -25,6 +25,7 @@ import { AuditStore } from './store/audit';
 import { KeyValueStore } from './store/kv';
 import { createHttpHost, type HttpHost } from './server/http';
 import { loadOrCreateApiToken } from './server/token';
+import { portTakenError } from './server/ports';
 import { registerApi } from './server/api';
 import { SUPERVISOR_INGRESS_ADDRESS, type AuthOptions } from './server/auth';
 import { startDemoHome, type DemoHome } from './demo/home/server';
@@ -186,7 +187,9 @@ export class Butler {
     const flows = await startFlows(this, flowsAuth);
     this.onStop('flows', () => flows.stop());
     // --- end flows ---
-    this.wyoming = await startAssist(this);
+    this.wyoming = await startAssist(this).catch((err: unknown) => {
+      throw portTakenError(err, this.options.wyoming_port, 'the Wyoming (Assist) server', 'BUTLER_WYOMING_PORT');
+    });
     this.onStop('wyoming', () => this.wyoming!.stop());
     void this.announceWyoming(this.wyoming.port);
     this.scheduler.start(this.door);
@@ -285,7 +288,11 @@ export class Butler {
     };
     registerApi(this, auth);
     this.onStop('http', () => this.http.close());
-    this.port = await this.http.listen(this.options.port, this.startOpts.host ?? '0.0.0.0');
+    try {
+      this.port = await this.http.listen(this.options.port, this.startOpts.host ?? '0.0.0.0');
+    } catch (err) {
+      throw portTakenError(err, this.options.port, 'the panel and API', 'BUTLER_PORT');
+    }
   }
 
   private startUpkeep(): void {

@@ -57,3 +57,19 @@ test('the default broker port already taken (a broker is running) does not stop 
     if (held) holder.close();
   }
 });
+
+test('the HTTP or Wyoming port already taken is a clear error naming the variable to set', async () => {
+  const blocker = createServer();
+  await new Promise<void>((r) => blocker.listen(0, '0.0.0.0', () => r()));
+  const port = (blocker.address() as { port: number }).port;
+  try {
+    const http = await exitOf({ BUTLER_PORT: String(port) });
+    assert.notEqual(http.code, 0);
+    assert.match(http.output, new RegExp(`port ${port} for the panel and API is already taken.*set BUTLER_PORT`));
+    const wyoming = await exitOf({ BUTLER_WYOMING_PORT: String(port) });
+    assert.notEqual(wyoming.code, 0);
+    assert.match(wyoming.output, new RegExp(`port ${port} for the Wyoming \\(Assist\\) server is already taken.*set BUTLER_WYOMING_PORT`));
+  } finally {
+    blocker.close();
+  }
+});
