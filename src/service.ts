@@ -59,6 +59,7 @@ export class Butler {
   readonly bus = new Bus();
   readonly registry = new ActionRegistry();
   readonly options: ButlerOptions;
+  readonly supervisor: SupervisorClient | null;
   db!: OpenedDb;
   audit!: AuditStore;
   kv!: KeyValueStore;
@@ -97,6 +98,10 @@ export class Butler {
     private readonly startOpts: StartOptions,
   ) {
     this.options = config.options;
+    // In the add-on: the Supervisor offers the broker, proxies Home Assistant and takes discovery announcements.
+    this.supervisor = config.supervisorToken
+      ? new SupervisorClient({ url: this.options.supervisor_url, token: config.supervisorToken, log: log.child({ part: 'supervisor' }) })
+      : null;
     this.bus.onListenerError((err, event) => log.error({ err, event }, 'bus listener failed'));
   }
 
@@ -226,7 +231,7 @@ export class Butler {
     let url = o.mqtt_url;
     let username = o.mqtt_username;
     let password = o.mqtt_password;
-    if (!url && this.config.supervisorToken) {
+    if (!url && this.supervisor) {
       const found = await this.findSupervisorBroker();
       if (found) ({ url, username, password } = found);
     }
@@ -253,9 +258,9 @@ export class Butler {
 
   /** The broker the Supervisor offers (GET /services/mqtt, the Mosquitto add-on); null falls back to the embedded one. */
   protected async findSupervisorBroker(): Promise<{ url: string; username?: string; password?: string } | null> {
-    const supervisor = new SupervisorClient({ url: this.options.supervisor_url, token: this.config.supervisorToken ?? '', log: this.log.child({ part: 'supervisor' }) });
+    if (!this.supervisor) return null;
     try {
-      const svc = await supervisor.mqttService();
+      const svc = await this.supervisor.mqttService();
       if (!svc) return null;
       const url = brokerUrl(svc);
       this.log.info({ url, addon: svc.addon }, 'using the MQTT broker the Supervisor offers');
@@ -268,12 +273,11 @@ export class Butler {
 
   /** Announces the Wyoming (Assist) server to Home Assistant through the Supervisor, so it shows up as discovered. */
   protected async announceWyoming(port: number): Promise<void> {
-    if (!this.config.supervisorToken || !port) return;
-    const supervisor = new SupervisorClient({ url: this.options.supervisor_url, token: this.config.supervisorToken, log: this.log.child({ part: 'supervisor' }) });
+    if (!this.supervisor || !port) return;
     try {
-      const self = await supervisor.addonInfo().catch(() => null);
+      const self = await this.supervisor.addonInfo().catch(() => null);
       const host = typeof self?.hostname === 'string' && self.hostname ? self.hostname : hostname();
-      const { uuid } = await supervisor.discover('wyoming', { uri: `tcp://${host}:${port}` });
+      const { uuid } = await this.supervisor.discover('wyoming', { uri: `tcp://${host}:${port}` });
       this.log.info({ uuid, uri: `tcp://${host}:${port}` }, 'announced the Wyoming server to Home Assistant');
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, 'could not announce the Wyoming server to Home Assistant');

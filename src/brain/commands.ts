@@ -6,6 +6,7 @@ import { InputRejected, TOPICS, type MqttBridge } from '../bus/mqtt';
 import type { Butler } from '../service';
 import type { ActionRequest, ActionResult, JsonObject, Origin } from '../types';
 import type { ImageInput } from './planner';
+import { languageOf } from './intents';
 
 export const commandSchema = {
   type: 'object',
@@ -60,10 +61,6 @@ export type ConversationStage = (req: ConversationRequest & { conversation_id: s
 
 const YES = /^(yes|yeah|yep|sure|ok|okay|do it|confirm|approve|go ahead|是|是的|好|好的|确认|可以|对)[.!。！]?$/i;
 const NO = /^(no|nope|cancel|deny|don't|do not|stop|不|不要|取消|算了|拒绝)[.!。！]?$/i;
-
-export function detectLanguage(text: string): string {
-  return /[\u3400-\u9fff]/.test(text) ? 'zh-cn' : 'en';
-}
 
 export class CommandService {
   private readonly ajv = createAjv();
@@ -120,7 +117,7 @@ export class CommandService {
   /** A sentence from a person: confirmation answers first, then each stage in turn. */
   async converse(req: ConversationRequest): Promise<ConversationReply> {
     const conversation_id = req.conversation_id || randomUUID();
-    const language = req.language && /^zh/i.test(req.language) ? 'zh-cn' : req.language && /^en/i.test(req.language) ? 'en' : detectLanguage(req.text);
+    const language = languageOf(req.language, req.text);
     const origin: Origin = { ...req.origin, conversation_id };
     const event = this.butler.ingest.emit('command.text', origin.source, { text: req.text, conversation_id, language, user: origin.user ?? null }, 0, req.correlation_id ?? null);
 

@@ -4,7 +4,7 @@
 // are renamed, after a reconnect, or once a minute (registries can change without a state change).
 import type { Bus } from '../bus/bus';
 import type { HomeAssistantConnection } from '../ha/types';
-import { HomeModel, IntentRecognizer, detectLanguage, handleIntent, type Language } from './intents';
+import { HomeModel, IntentRecognizer, handleIntent, languageOf, type Language } from './intents';
 import type { HomeTimer } from './intents/home';
 import type { JsonObject } from '../types';
 
@@ -55,7 +55,7 @@ export class Understander {
   understand(text: string, language?: string): Understanding | null {
     if (typeof text !== 'string' || !text.trim()) throw new Error('text: say something (msg.payload must be a non-empty string)');
     if (text.length > 2000) throw new Error('text: longer than 2000 characters');
-    const lang: Language = language ? (/^zh/i.test(language) ? 'zh-cn' : 'en') : detectLanguage(text);
+    const lang: Language = languageOf(language, text);
     if (!this.home || Date.now() - this.builtAt > 60_000) {
       this.invalidate();
       this.home = HomeModel.fromHomeAssistant(this.host.ha.registries(), this.host.ha.states());

@@ -1,5 +1,5 @@
 // The HTTP API (Fastify, JSON-schema-validated routes). Every action it takes goes through the one door.
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ErrorObject } from 'ajv';
 import { DecisionError } from '../actions/door';
@@ -210,4 +210,3 @@ function registerStream(butler: Butler, auth: AuthOptions): void {
   });
 }
 
-export type { FastifyReply };

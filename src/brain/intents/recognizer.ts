@@ -79,6 +79,13 @@ export function detectLanguage(text: string): Language {
   return hasHan(text) ? 'zh-cn' : 'en';
 }
 
+/** The language to understand and answer in: the one asked for ("zh-Hans", "en-GB", …), else the text's own. */
+export function languageOf(requested: string | null | undefined, text: string): Language {
+  if (requested && /^zh/i.test(requested)) return 'zh-cn';
+  if (requested && /^en/i.test(requested)) return 'en';
+  return detectLanguage(text);
+}
+
 const TEMPLATE_SYNTAX = /[()[\]|]/;
 
 export class IntentRecognizer {
