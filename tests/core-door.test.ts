@@ -1,11 +1,9 @@
 // The one door: validation, policy (risk tiers, trust, privacy, allowlists), confirmations, timeouts, the audit trail.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { startDemoHome, type DemoHome } from '../src/demo/home/server';
-import { HaConnection } from '../src/ha/connection';
-import { silentLogger } from '../src/log';
-import { buildCore, type Core } from './helpers/core';
+import type { DemoHome } from '../src/demo/home/server';
+import type { HaConnection } from '../src/ha/connection';
+import { buildCore, startHomeAndCore, type Core, type HomeAndCore } from './helpers/core';
 import { EventPolicies } from '../src/actions/event-policies';
 import { loadConfig } from '../src/config/load';
 import type { Origin } from '../src/types';
@@ -15,20 +13,14 @@ const mqtt: Origin = { source: 'mqtt', trusted: false };
 let home: DemoHome;
 let ha: HaConnection;
 let core: Core;
+let env: HomeAndCore;
 
 before(async () => {
-  const token = randomBytes(8).toString('hex');
-  home = await startDemoHome({ port: 0, token });
-  ha = new HaConnection({ url: home.url, token, log: silentLogger() });
-  await ha.start();
-  core = buildCore({ ha, execAllowlist: ['/bin/echo hello'] });
+  env = await startHomeAndCore({ execAllowlist: ['/bin/echo hello'] });
+  ({ home, ha, core } = env);
 });
 
-after(async () => {
-  core.close();
-  await ha.stop();
-  await home.stop();
-});
+after(() => env.stop());
 
 test('a safe action from an untrusted source runs and changes the home; plan and results are recorded and linked', async () => {
   await ha.callService('light', 'turn_off', {}, { entity_id: 'light.kitchen_lights' });

@@ -59,16 +59,19 @@ test('timeline links event -> plans -> results, and lists loose plans on their o
   db.close();
 });
 
-test('retention prunes old rows and maintenance runs', () => {
+test('retention prunes old rows and maintenance gives their pages back', () => {
   const db = openDatabase(join(mkdtempSync(join(tmpdir(), 'butler-store-')), 'b.db'));
   const audit = new AuditStore(db);
   const now = 10 * 86400;
-  for (let i = 0; i < 100; i++) audit.recordEvent({ ...ev(i), ts: i < 50 ? now - 5 * 86400 : now - 60 });
+  const bulky = 'x'.repeat(2000);
+  for (let i = 0; i < 100; i++) audit.recordEvent({ ...ev(i), payload: { i, bulky }, ts: i < 50 ? now - 5 * 86400 : now - 60 });
   const pruned = audit.prune(2, now);
   assert.equal(pruned.events, 50);
   assert.equal(audit.count('events'), 50);
+  assert.ok(Number(db.sqlite.pragma('freelist_count', { simple: true })) > 0, 'deleted rows left free pages');
   const m = audit.maintain();
-  assert.ok(m.freed_pages >= 0);
+  assert.ok(m.freed_pages > 0, 'the incremental vacuum returned them');
+  assert.equal(Number(db.sqlite.pragma('freelist_count', { simple: true })), 0);
   db.close();
 });
 

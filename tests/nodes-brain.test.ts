@@ -3,11 +3,10 @@
 // planner talking to the protocol-faithful fake Messages API over loopback.
 import { test, describe, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { buildCore, type Core } from './helpers/core';
-import { startDemoHome, type DemoHome } from '../src/demo/home/server';
+import { startHomeAndCore, type Core, type HomeAndCore } from './helpers/core';
+import type { DemoHome } from '../src/demo/home/server';
 import { startFakeAnthropic, type FakeAnthropic } from '../src/demo/llm/server';
-import { HaConnection } from '../src/ha/connection';
+import type { HaConnection } from '../src/ha/connection';
 import { silentLogger } from '../src/log';
 import { FlowConversations } from '../src/flows/conversations';
 import { FlowTools } from '../src/flows/tools';
@@ -94,6 +93,7 @@ describe('butler brain nodes', () => {
   let home: DemoHome;
   let ha: HaConnection;
   let core: Core;
+  let env: HomeAndCore;
   let brainServices: BrainServices;
   let llm: FakeAnthropic;
   let conversations: FlowConversations;
@@ -104,13 +104,9 @@ describe('butler brain nodes', () => {
   let brain: FlowBrain;
 
   before(async () => {
-    const token = randomBytes(16).toString('hex');
-    home = await startDemoHome({ port: 0, host: '127.0.0.1', token, log: silentLogger() });
-    ha = new HaConnection({ url: home.url, token, log: silentLogger() });
-    await ha.start();
-    core = buildCore({ ha, actionTimeoutMs: 3000 });
-    ha.onStateChange((c) => core.bus.emit('ha_state', c));
-    brainServices = await startBrainWith({ bus: core.bus, door: core.door, registry: core.registry, ha, db: core.db, ingest: core.ingest, modes: core.modes, log: silentLogger() });
+    env = await startHomeAndCore({ actionTimeoutMs: 3000 });
+    ({ home, ha, core } = env);
+    brainServices = await startBrainWith(env.brainDeps());
     registerMemoryActions({ registry: core.registry, memory: new MemoryStore(core.db, { log: silentLogger() }) });
     llm = await startFakeAnthropic({ port: 0, host: '127.0.0.1' });
     const plannerOpts = {
@@ -145,9 +141,7 @@ describe('butler brain nodes', () => {
     offline.close();
     await brainServices.stop();
     await llm.stop();
-    await ha.stop();
-    await home.stop();
-    core.close();
+    await env.stop();
   });
 
   test('butler-tool declares an action the door runs through the flow; invalid params never reach it; undeploy withdraws it', { timeout: 20_000 }, async () => {

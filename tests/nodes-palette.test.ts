@@ -2,12 +2,11 @@
 // on a temp SQLite file, the demo home over its real WebSocket protocol, and a real MQTT broker.
 import { test, describe, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
-import { buildCore, type Core } from './helpers/core';
+import { startHomeAndCore, type Core, type HomeAndCore } from './helpers/core';
 import { startMosquitto, type TestBroker } from './helpers/mosquitto';
-import { startDemoHome, type DemoHome } from '../src/demo/home/server';
-import { HaConnection } from '../src/ha/connection';
+import type { DemoHome } from '../src/demo/home/server';
+import type { HaConnection } from '../src/ha/connection';
 import { MqttBridge } from '../src/bus/mqtt';
 import { silentLogger } from '../src/log';
 import { FlowConversations } from '../src/flows/conversations';
@@ -58,17 +57,15 @@ describe('butler palette', () => {
   let home: DemoHome;
   let ha: HaConnection;
   let core: Core;
+  let env: HomeAndCore;
   let broker: TestBroker;
   let bridge: MqttBridge;
   let conversations: FlowConversations;
   let probe: MqttClient;
 
   before(async () => {
-    const token = randomBytes(16).toString('hex');
-    home = await startDemoHome({ port: 0, host: '127.0.0.1', token, log: silentLogger() });
-    ha = new HaConnection({ url: home.url, token, log: silentLogger() });
-    await ha.start();
-    core = buildCore({ ha });
+    env = await startHomeAndCore();
+    ({ home, ha, core } = env);
     broker = await startMosquitto();
     bridge = await MqttBridge.connect({ url: broker.url, log: silentLogger(), clientId: `nodes-test-${process.pid}` }, core.bus);
     probe = await mqtt.connectAsync(broker.url, { clientId: `probe-${process.pid}` });
@@ -90,9 +87,7 @@ describe('butler palette', () => {
     await probe.endAsync();
     await bridge.close();
     await broker.stop();
-    await ha.stop();
-    await home.stop();
-    core.close();
+    await env.stop();
   });
 
   test('butler-event-in sends matching events with the event attached, and shows the last one', { timeout: 15_000 }, async () => {
@@ -243,7 +238,6 @@ describe('butler palette', () => {
     await until('state ON', () => seen.get('butler/entity/test_guest/state') === 'ON');
 
     const out = next('out');
-    await until('the node to subscribe', () => true);
     // The node subscribes asynchronously; publish until the command comes through.
     let got: Record<string, unknown> | null = null;
     void out.then((m) => (got = m));

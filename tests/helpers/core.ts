@@ -77,12 +77,12 @@ export interface HomeAndCore {
 }
 
 /** A demo home, the butler's connection to it, and the core on top — with state changes on the bus, as in the butler. */
-export async function startHomeAndCore(opts: { execAllowlist?: string[] } = {}): Promise<HomeAndCore> {
+export async function startHomeAndCore(opts: { execAllowlist?: string[]; actionTimeoutMs?: number } = {}): Promise<HomeAndCore> {
   const token = randomBytes(8).toString('hex');
   const home = await startDemoHome({ port: 0, token });
   const ha = new HaConnection({ url: home.url, token, log: silentLogger() });
   await ha.start();
-  const core = buildCore({ ha, execAllowlist: opts.execAllowlist });
+  const core = buildCore({ ha, execAllowlist: opts.execAllowlist, actionTimeoutMs: opts.actionTimeoutMs });
   ha.onStateChange((c) => core.bus.emit('ha_state', c));
   return {
     home,
