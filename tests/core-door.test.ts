@@ -251,3 +251,12 @@ test('a task interrupted mid-run by a restart is reported, not run twice', async
     c.close();
   }
 });
+
+test('list_devices filters by domain and by area, named or by id, with each entity\'s area resolved through its device', async () => {
+  const byName = await core.door.execute({ actions: [{ action_type: 'list_devices', params: { domain: 'light', area: 'Kitchen' } }], origin: admin });
+  const byId = await core.door.execute({ actions: [{ action_type: 'list_devices', params: { domain: 'light', area: 'kitchen' } }], origin: admin });
+  const names = (r: typeof byName) => (r.results[0].output as { devices: { entity_id: string; area: string }[] }).devices;
+  assert.ok(names(byName).some((d) => d.entity_id === 'light.kitchen_lights'));
+  assert.ok(names(byName).every((d) => d.area === 'Kitchen' && d.entity_id.startsWith('light.')));
+  assert.deepEqual(names(byId), names(byName));
+});

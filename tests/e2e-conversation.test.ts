@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import { startDemoHome, type DemoHome } from '../src/demo/home/server';
-import { describeWyoming, sendTranscript } from '../src/ha/wyoming';
+import { describeWyoming, installedHandleProgram, sendTranscript } from '../src/ha/wyoming';
 import { startFakeAnthropic, type FakeAnthropic } from '../src/demo/llm/server';
 import { startMosquitto, type TestBroker } from './helpers/mosquitto';
 import { spawnButler, type ButlerProcess } from './helpers/butler-process';
@@ -118,7 +118,9 @@ test('Assist over Wyoming, step by step like Home Assistant: describe, then one 
   assert.ok(butler.wyomingPort > 0, butler.output());
   const info = await describeWyoming('127.0.0.1', butler.wyomingPort, { timeoutMs: 1000, tries: 3, retryDelayMs: 200 });
   assert.ok(info);
-  const handle = (info as unknown as { handle: { name: string; installed: boolean; supports_home_control: boolean; models: { languages: string[] }[] }[] }).handle[0];
+  // Home Assistant's integration makes a conversation agent of the first installed handle program.
+  const handle = installedHandleProgram(info);
+  assert.ok(handle, 'an installed handle program');
   assert.equal(handle.name, 'Smart Butler');
   assert.equal(handle.installed, true);
   assert.ok(handle.models[0].languages.includes('en') && handle.models[0].languages.includes('zh-cn'));

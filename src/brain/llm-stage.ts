@@ -3,6 +3,7 @@ import { Planner, type HomeContext, type PlannerReply } from './planner';
 import type { ConversationStage } from './commands';
 import type { Butler } from '../service';
 import { SqliteConversationStore } from '../store/conversations';
+import { areaNamesByEntity } from '../ha/areas';
 import { relevantMemories } from './memory/context';
 
 const USEFUL_ATTRIBUTES = ['brightness', 'current_temperature', 'temperature', 'current_position', 'hvac_mode', 'unit_of_measurement', 'device_class', 'volume_level', 'media_title'];
@@ -10,17 +11,14 @@ const USEFUL_ATTRIBUTES = ['brightness', 'current_temperature', 'temperature', '
 /** `text` (the request) picks the relevant memories; without it the newest ones are listed. */
 export function homeContext(butler: Butler, text?: string): HomeContext {
   const reg = butler.ha.registries();
-  const areaName = new Map(reg.areas.map((a) => [a.area_id, a.name]));
-  const deviceArea = new Map(reg.devices.map((d) => [d.id, d.area_id]));
-  const entityArea = new Map(reg.entities.map((e) => [e.entity_id, e.area_id ?? (e.device_id ? deviceArea.get(e.device_id) ?? null : null)]));
+  const areaOf = areaNamesByEntity(reg);
   const entities = [...butler.ha.states().values()].map((s) => {
-    const areaId = entityArea.get(s.entity_id) ?? null;
     const attributes: Record<string, string | number | boolean | null> = {};
     for (const k of USEFUL_ATTRIBUTES) {
       const v = s.attributes[k];
       if (v !== undefined && (v === null || ['string', 'number', 'boolean'].includes(typeof v))) attributes[k] = v as string | number | boolean | null;
     }
-    return { entity_id: s.entity_id, name: String(s.attributes.friendly_name ?? s.entity_id), area: areaId ? areaName.get(areaId) ?? null : null, state: s.state, attributes };
+    return { entity_id: s.entity_id, name: String(s.attributes.friendly_name ?? s.entity_id), area: areaOf.get(s.entity_id) ?? null, state: s.state, attributes };
   });
   return { areas: reg.areas.map((a) => ({ id: a.area_id, name: a.name })), entities, mode: butler.modes.mode, privacy: butler.modes.privacy, memories: butler.memory ? relevantMemories(butler.memory, text) : [] };
 }

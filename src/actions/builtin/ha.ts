@@ -1,6 +1,7 @@
 // Home Assistant actions. The device_* family maps onto the services Home Assistant really accepts for each domain,
 // with the entity in `target` (the original passed arguments Home Assistant rejected).
 import type { HomeAssistantConnection, ServiceTarget } from '../../ha/types';
+import { areaNamesByEntity } from '../../ha/areas';
 import type { JsonObject, RiskTier } from '../../types';
 import type { ActionDefinition, ActionRegistry } from '../registry';
 
@@ -240,17 +241,15 @@ export function registerHaActions(registry: ActionRegistry, ha: HomeAssistantCon
       risk: 'safe',
       handler: async (p) => {
         const reg = ha.registries();
-        const areaByEntity = new Map<string, string | null>();
-        const deviceArea = new Map(reg.devices.map((d) => [d.id, d.area_id]));
-        for (const e of reg.entities) areaByEntity.set(e.entity_id, e.area_id ?? (e.device_id ? deviceArea.get(e.device_id) ?? null : null));
-        const areaName = new Map(reg.areas.map((a) => [a.area_id, a.name]));
-        const wantArea = typeof p.area === 'string' ? p.area.toLowerCase() : null;
+        const areaOf = areaNamesByEntity(reg);
+        // Asked by name or by id ("Living Room" or "living_room").
+        const wanted = typeof p.area === 'string' ? p.area.toLowerCase() : null;
+        const wantedName = wanted ? reg.areas.find((a) => a.area_id === wanted)?.name.toLowerCase() ?? wanted : null;
         const out = [];
         for (const s of ha.states().values()) {
           if (p.domain && domainOf(s.entity_id) !== p.domain) continue;
-          const areaId = areaByEntity.get(s.entity_id) ?? null;
-          const area = areaId ? areaName.get(areaId) ?? areaId : null;
-          if (wantArea && (area ?? '').toLowerCase() !== wantArea && areaId !== wantArea) continue;
+          const area = areaOf.get(s.entity_id) ?? null;
+          if (wantedName && (area ?? '').toLowerCase() !== wantedName) continue;
           out.push({ entity_id: s.entity_id, name: (s.attributes.friendly_name as string | undefined) ?? s.entity_id, state: s.state, area });
         }
         return { count: out.length, devices: out };
