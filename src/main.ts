@@ -6,7 +6,7 @@ import { Butler } from './service';
 const LOG_LEVELS: Record<string, string> = { trace: 'trace', debug: 'debug', info: 'info', warning: 'warn', error: 'error' };
 
 export async function runMain(): Promise<void> {
-  let config;
+  let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
   } catch (err) {

@@ -3,6 +3,10 @@ import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import { startDemoHome, type DemoHome } from '../src/demo/home/server';
 
+// Messages are read field by field in the assertions.
+// biome-ignore lint/suspicious/noExplicitAny: a test reads arbitrary protocol JSON
+type Msg = Record<string, any>;
+
 const token = 'demo-test-token';
 
 /** A raw WebSocket client that keeps every frame (parsed) in order. */
@@ -36,13 +40,13 @@ class Raw {
   }
   /** Next message, flattening coalesced arrays. */
   private buffered: unknown[] = [];
-  async msg(): Promise<Record<string, any>> {
-    if (this.buffered.length) return this.buffered.shift() as Record<string, any>;
+  async msg(): Promise<Msg> {
+    if (this.buffered.length) return this.buffered.shift() as Msg;
     const f = await this.next();
     if (Array.isArray(f)) { this.buffered.push(...f.slice(1)); return f[0]; }
-    return f as Record<string, any>;
+    return f as Msg;
   }
-  async until(pred: (m: Record<string, any>) => boolean): Promise<Record<string, any>> {
+  async until(pred: (m: Msg) => boolean): Promise<Msg> {
     for (;;) { const m = await this.msg(); if (pred(m)) return m; }
   }
   send(v: unknown): void { this.ws.send(typeof v === 'string' ? v : JSON.stringify(v)); }

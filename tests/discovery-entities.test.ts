@@ -92,7 +92,7 @@ function count(topic: string): number {
 }
 function lastJson<T = Record<string, unknown>>(topic: string): T | undefined {
   const m = last(topic);
-  return m && m.payload.length ? (JSON.parse(m.payload.toString()) as T) : undefined;
+  return m?.payload.length ? (JSON.parse(m.payload.toString()) as T) : undefined;
 }
 function config(): { cmps: Record<string, Record<string, unknown>> } & Record<string, unknown> {
   const c = lastJson<{ cmps: Record<string, Record<string, unknown>> } & Record<string, unknown>>(DEVICE_TOPIC);

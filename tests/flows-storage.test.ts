@@ -27,7 +27,7 @@ describe('flow storage on SQLite', () => {
 
   test('settings and sessions are own properties, so Node-RED sees them (hasOwnProperty trap)', async () => {
     for (const name of ['getSettings', 'saveSettings', 'getSessions', 'saveSessions', 'getFlows', 'saveFlows', 'getCredentials', 'saveCredentials', 'getLibraryEntry', 'saveLibraryEntry', 'init']) {
-      assert.ok(Object.prototype.hasOwnProperty.call(storage, name), `${name} must be an own property`);
+      assert.ok(Object.hasOwn(storage, name), `${name} must be an own property`);
     }
     // Through Node-RED's own storage layer, which is what decides whether settings persist.
     const nrStorage = require('@node-red/runtime/lib/storage') as {

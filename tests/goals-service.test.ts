@@ -1,7 +1,6 @@
 // Goals on the real core and the demo home: templates (English and Chinese), steps and waits, events, persistence, resume.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import type { DemoHome } from '../src/demo/home/server';
 import type { HaConnection } from '../src/ha/connection';
 import { startBrainWith, type BrainServices } from '../src/brain/wire';
 import { GoalNotUnderstoodError, GoalStepsError } from '../src/brain/goals/service';
@@ -11,7 +10,7 @@ import type { Origin } from '../src/types';
 import { until } from './helpers/wait';
 
 const admin: Origin = { source: 'api', trusted: true, user: 'admin' };
-let home: DemoHome;
+
 let ha: HaConnection;
 let core: Core;
 let brain: BrainServices;
@@ -21,7 +20,7 @@ let env: HomeAndCore;
 
 before(async () => {
   env = await startHomeAndCore();
-  ({ home, ha, core } = env);
+  ({ ha, core } = env);
   brain = await startBrainWith(env.brainDeps());
 });
 

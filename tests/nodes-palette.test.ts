@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import mqtt, { type MqttClient } from 'mqtt';
 import { startHomeAndCore, type Core, type HomeAndCore } from './helpers/core';
 import { startMosquitto, type TestBroker } from './helpers/mosquitto';
-import type { DemoHome } from '../src/demo/home/server';
 import type { HaConnection } from '../src/ha/connection';
 import { MqttBridge } from '../src/bus/mqtt';
 import { silentLogger } from '../src/log';
@@ -54,7 +53,7 @@ function withCatch(flow: Record<string, unknown>[]): Record<string, unknown>[] {
 
 
 describe('butler palette', () => {
-  let home: DemoHome;
+
   let ha: HaConnection;
   let core: Core;
   let env: HomeAndCore;
@@ -65,7 +64,7 @@ describe('butler palette', () => {
 
   before(async () => {
     env = await startHomeAndCore();
-    ({ home, ha, core } = env);
+    ({ ha, core } = env);
     broker = await startMosquitto();
     bridge = await MqttBridge.connect({ url: broker.url, log: silentLogger(), clientId: `nodes-test-${process.pid}` }, core.bus);
     probe = await mqtt.connectAsync(broker.url, { clientId: `probe-${process.pid}` });

@@ -2,7 +2,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DemoHome } from '../src/demo/home/server';
-import type { HaConnection } from '../src/ha/connection';
 import { startBrainWith, type BrainServices } from '../src/brain/wire';
 import { SceneValidationError } from '../src/brain/scenes/service';
 import { SCENE_PRESETS } from '../src/brain/scenes/presets';
@@ -11,7 +10,7 @@ import type { Origin } from '../src/types';
 
 const admin: Origin = { source: 'api', trusted: true, user: 'admin' };
 let home: DemoHome;
-let ha: HaConnection;
+
 let core: Core;
 let brain: BrainServices;
 
@@ -19,7 +18,7 @@ let env: HomeAndCore;
 
 before(async () => {
   env = await startHomeAndCore();
-  ({ home, ha, core } = env);
+  ({ home, core } = env);
   brain = await startBrainWith(env.brainDeps());
 });
 

@@ -104,7 +104,7 @@ describe('the add-on started as the container would', () => {
   test('finds the broker through /services/mqtt and Home Assistant through /core/websocket; health is ok', async () => {
     const h = await until('health ok with mqtt and ha connected', async () => {
       const v = await health();
-      return v && v.components.mqtt?.ok && v.components.ha?.ok ? v : null;
+      return v?.components.mqtt?.ok && v.components.ha?.ok ? v : null;
     }, 30_000).catch((err: Error) => {
       throw new Error(`${err.message}\n--- butler output ---\n${output}`);
     });

@@ -1,5 +1,6 @@
 // A conversation (panel chat, Assist, MQTT butler/in/command text) enters the flows here; butler-reply sends the answer.
 // A sentence this node does not match is declined at once, so the built-in pipeline answers without waiting.
+import type { ButlerServices } from '../../src/flows/services';
 import type { FlowConversationRequest } from '../../src/flows/conversations';
 import { clock, errorText, migrate, servicesOf, short, type NodeAPI, type NodeDef, type RedNode } from '../lib/red';
 
@@ -8,12 +9,12 @@ interface Config extends NodeDef {
   pattern: string;
 }
 
-export = function (RED: NodeAPI) {
+export = (RED: NodeAPI) => {
   function ButlerCommandIn(this: RedNode, def: NodeDef) {
     RED.nodes.createNode(this, def);
     const node = this;
     const config = migrate<Config>(def, 1, { 0: (c) => ({ ...c, pattern: c.pattern ?? '' }) });
-    let services;
+    let services: ButlerServices;
     let re: RegExp | null = null;
     try {
       services = servicesOf(RED);

@@ -1,4 +1,5 @@
 // Every event the butler accepts (HA, MQTT butler/in/event, devices, schedules) enters the flows here, filtered by type and source.
+import type { ButlerServices } from '../../src/flows/services';
 import { globList } from '../../src/flows/match';
 import { clock, errorText, migrate, servicesOf, short, type NodeAPI, type NodeDef, type RedNode } from '../lib/red';
 
@@ -7,14 +8,14 @@ interface Config extends NodeDef {
   sources: string;
 }
 
-export = function (RED: NodeAPI) {
+export = (RED: NodeAPI) => {
   function ButlerEventIn(this: RedNode, def: NodeDef) {
     RED.nodes.createNode(this, def);
     const node = this;
     // v0 had a single `filter` field for the type.
     const config = migrate<Config>(def, 1, { 0: (c) => ({ ...c, types: c.types ?? c.filter ?? '', sources: c.sources ?? '' }) });
     const owner = `flow:${node.id}`;
-    let services;
+    let services: ButlerServices;
     try {
       services = servicesOf(RED);
     } catch (err) {

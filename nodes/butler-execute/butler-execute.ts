@@ -8,7 +8,7 @@ interface Config extends NodeDef {
   reason: string;
 }
 
-export = function (RED: NodeAPI) {
+export = (RED: NodeAPI) => {
   function ButlerExecute(this: RedNode, def: NodeDef) {
     RED.nodes.createNode(this, def);
     const node = this;

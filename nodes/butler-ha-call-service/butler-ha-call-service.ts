@@ -10,7 +10,7 @@ interface Config extends NodeDef {
   data: string;
 }
 
-export = function (RED: NodeAPI) {
+export = (RED: NodeAPI) => {
   function ButlerHaCallService(this: RedNode, def: NodeDef) {
     RED.nodes.createNode(this, def);
     const node = this;

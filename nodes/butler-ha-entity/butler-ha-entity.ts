@@ -1,6 +1,7 @@
 // Exposes a flow value (sensor) or command (switch, button, number, select, text) as a Home Assistant entity through
 // MQTT discovery: config retained on homeassistant/<component>/<object_id>/config, state on butler/entity/<id>/state,
 // commands from butler/entity/<id>/set. Discovery is re-published whenever Home Assistant comes online again.
+import type { ButlerServices } from '../../src/flows/services';
 import { clock, errorText, migrate, servicesOf, short, type NodeAPI, type NodeDef, type RedNode } from '../lib/red';
 
 const COMPONENTS = ['sensor', 'binary_sensor', 'switch', 'button', 'number', 'select', 'text'] as const;
@@ -48,14 +49,14 @@ function statePayload(component: Component, value: unknown): string {
   return String(value);
 }
 
-export = function (RED: NodeAPI) {
+export = (RED: NodeAPI) => {
   function ButlerHaEntity(this: RedNode, def: NodeDef) {
     RED.nodes.createNode(this, def);
     const node = this;
     const config = migrate<Config>(def, 1, {
       0: (c) => ({ ...c, component: c.component ?? 'sensor', entity_name: c.entity_name ?? c.name ?? '', options: c.options ?? '', unit: c.unit ?? '', device_class: c.device_class ?? '' }),
     });
-    let services;
+    let services: ButlerServices;
     try {
       services = servicesOf(RED);
       if (!COMPONENTS.includes(config.component)) throw new Error(`component must be one of ${COMPONENTS.join(', ')}`);

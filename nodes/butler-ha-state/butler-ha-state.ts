@@ -1,4 +1,5 @@
 // Fires on Home Assistant state changes of matching entities, optionally only from/to given states and held for a time.
+import type { ButlerServices } from '../../src/flows/services';
 import { stateChangeMatches } from '../../src/flows/match';
 import type { HassStateChange } from '../../src/ha/types';
 import { clock, errorText, migrate, servicesOf, short, type NodeAPI, type NodeDef, type RedNode } from '../lib/red';
@@ -11,7 +12,7 @@ interface Config extends NodeDef {
   for: number;
 }
 
-export = function (RED: NodeAPI) {
+export = (RED: NodeAPI) => {
   function ButlerHaState(this: RedNode, def: NodeDef) {
     RED.nodes.createNode(this, def);
     const node = this;
@@ -19,7 +20,7 @@ export = function (RED: NodeAPI) {
     const config = migrate<Config>(def, 1, {
       0: (c) => ({ ...c, for: c.for ?? (typeof c.delay === 'number' ? c.delay / 1000 : 0), from: c.from ?? '', to: c.to ?? '' }),
     });
-    let services;
+    let services: ButlerServices;
     try {
       services = servicesOf(RED);
       if (!config.entity_id) throw new Error('set an entity id (wildcards like light.* work)');

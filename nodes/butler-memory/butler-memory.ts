@@ -10,7 +10,7 @@ interface Config extends NodeDef {
   limit: string | number;
 }
 
-export = function (RED: NodeAPI) {
+export = (RED: NodeAPI) => {
   function ButlerMemory(this: RedNode, def: NodeDef) {
     RED.nodes.createNode(this, def);
     const node = this;
@@ -32,7 +32,7 @@ export = function (RED: NodeAPI) {
         const action_type = recall ? 'memory_recall' : 'memory_remember';
         const outcome = await services.door.execute({ actions: [{ action_type, params }], origin: originOf(msg, node), reason: `flow node ${config.name || node.id}` });
         const r = outcome.results[0];
-        if (!r || r.status !== 'ok') {
+        if (r?.status !== 'ok') {
           const o = r?.output as { error?: unknown; reason?: unknown } | null | undefined;
           throw new Error(`${action_type} ${r?.status ?? 'did not run'}: ${String(o?.error ?? o?.reason ?? JSON.stringify(r?.output ?? null))}`);
         }

@@ -23,7 +23,7 @@ function languageOf(msg: NodeMessage, config: Config): string | undefined {
   return config.language || undefined;
 }
 
-export = function (RED: NodeAPI) {
+export = (RED: NodeAPI) => {
   function ButlerPlanner(this: RedNode, def: NodeDef) {
     RED.nodes.createNode(this, def);
     const node = this;

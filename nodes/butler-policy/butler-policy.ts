@@ -8,7 +8,7 @@ interface Config extends NodeDef {
   params: string;
 }
 
-export = function (RED: NodeAPI) {
+export = (RED: NodeAPI) => {
   function ButlerPolicy(this: RedNode, def: NodeDef) {
     RED.nodes.createNode(this, def);
     const node = this;

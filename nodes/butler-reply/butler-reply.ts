@@ -3,7 +3,7 @@ import type { ActionResult } from '../../src/types';
 import { replyFor } from '../../src/brain/replies';
 import { clock, migrate, servicesOf, short, type NodeAPI, type NodeDef, type RedNode } from '../lib/red';
 
-export = function (RED: NodeAPI) {
+export = (RED: NodeAPI) => {
   function ButlerReply(this: RedNode, def: NodeDef) {
     RED.nodes.createNode(this, def);
     const node = this;

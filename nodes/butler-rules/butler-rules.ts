@@ -28,7 +28,7 @@ function ruleIdOf(msg: NodeMessage, config: Config): string {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export = function (RED: NodeAPI) {
+export = (RED: NodeAPI) => {
   function ButlerRules(this: RedNode, def: NodeDef) {
     RED.nodes.createNode(this, def);
     const node = this;

@@ -7,7 +7,7 @@ interface Config extends NodeDef {
   scene: string;
 }
 
-export = function (RED: NodeAPI) {
+export = (RED: NodeAPI) => {
   function ButlerScene(this: RedNode, def: NodeDef) {
     RED.nodes.createNode(this, def);
     const node = this;

@@ -9,7 +9,7 @@ function errorMessage(e: unknown): string | null {
   return JSON.stringify(e);
 }
 
-export = function (RED: NodeAPI) {
+export = (RED: NodeAPI) => {
   function ButlerToolResult(this: RedNode, def: NodeDef) {
     RED.nodes.createNode(this, def);
     const node = this;

@@ -15,7 +15,7 @@ interface Config extends NodeDef {
   timeout: string | number;
 }
 
-export = function (RED: NodeAPI) {
+export = (RED: NodeAPI) => {
   function ButlerTool(this: RedNode, def: NodeDef) {
     RED.nodes.createNode(this, def);
     const node = this;

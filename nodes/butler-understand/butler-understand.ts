@@ -10,7 +10,7 @@ interface Config extends NodeDef {
   language: string;
 }
 
-export = function (RED: NodeAPI) {
+export = (RED: NodeAPI) => {
   function ButlerUnderstand(this: RedNode, def: NodeDef) {
     RED.nodes.createNode(this, def);
     const node = this;

@@ -208,7 +208,7 @@ export async function startFlows(butler: Butler, auth: AuthOptions, opts: StartF
   const gate = (req: IncomingMessage): Identity | null => {
     delete req.headers[USER_HEADER];
     const who = identify(req, auth);
-    if (!who || !who.admin) return null;
+    if (!who?.admin) return null;
     stamp(req, who);
     return who;
   };

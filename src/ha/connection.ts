@@ -312,7 +312,7 @@ export class HaConnection implements HomeAssistantConnection {
     if (this.heartbeatMs <= 0) return;
     this.heartbeat = setInterval(() => {
       const conn = this.conn;
-      if (!conn || !conn.connected) return;
+      if (!conn?.connected) return;
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<'timeout'>((r) => { timer = setTimeout(() => r('timeout'), this.heartbeatMs); });
       Promise.race([conn.ping().then(() => 'pong' as const, () => 'pong' as const), timeout]).then((r) => {
@@ -510,7 +510,7 @@ export class HaConnection implements HomeAssistantConnection {
 
   private async refreshRegistry(kind: RegistryKind): Promise<void> {
     const conn = this.conn;
-    if (!conn || !conn.connected) return;
+    if (!conn?.connected) return;
     try {
       const rows = await this.fetchKind(conn, kind);
       this.regs = { ...this.regs, [kind]: rows };
@@ -525,7 +525,7 @@ export class HaConnection implements HomeAssistantConnection {
     domain: string, service: string, data?: Record<string, unknown>, target?: ServiceTarget, returnResponse?: boolean,
   ): Promise<CallServiceResult> {
     const conn = this.conn;
-    if (!conn || !conn.connected) {
+    if (!conn?.connected) {
       const why = this.stopped ? 'stopped' : this.current.detail.startsWith('reconnecting')
         ? `reconnecting, attempt ${Math.max(1, this.attempt)}`
         : this.current.detail;

@@ -1,5 +1,5 @@
 // The panel talks only to relative URLs (api/…), so it works under the ingress prefix and standalone alike.
-'use strict';
+
 const $ = (id) => document.getElementById(id);
 let conversationId = null;
 
@@ -64,7 +64,7 @@ async function refreshTimeline() {
   list.replaceChildren();
   for (const entry of timeline) {
     const li = el('li');
-    const when = new Date(((entry.event && entry.event.ts) || entry.plans[0].plan.created_ts) * 1000).toLocaleTimeString();
+    const when = new Date(((entry.event?.ts) || entry.plans[0].plan.created_ts) * 1000).toLocaleTimeString();
     li.appendChild(el('strong', '', `${when} `));
     if (entry.event) li.appendChild(el('span', '', `${entry.event.type} from ${entry.event.source}`));
     for (const { plan, results } of entry.plans) {
@@ -94,7 +94,7 @@ $('chat-form').onsubmit = async (ev) => {
 $('mode').onchange = () => api('api/mode', { method: 'PUT', body: JSON.stringify({ mode: $('mode').value }) }).then(refreshTimeline, (e) => alert(e.message));
 $('privacy').onchange = async () => {
   const r = await api('api/mode', { method: 'PUT', body: JSON.stringify({ privacy: $('privacy').checked }) }).catch((e) => alert(e.message));
-  if (r && r.results.some((x) => x.status === 'pending_confirmation')) refreshConfirmations();
+  if (r?.results.some((x) => x.status === 'pending_confirmation')) refreshConfirmations();
   refreshMode(); refreshTimeline();
 };
 

@@ -128,12 +128,12 @@ export class GoalService {
         this.deps.log.warn({ err, planner: p.name }, 'goal planner failed; trying the next');
         steps = null;
       }
-      if (steps && steps.length) {
+      if (steps?.length) {
         plannerName = p.name;
         break;
       }
     }
-    if (!steps || !steps.length) throw new GoalNotUnderstoodError(`text: no planner knows how to do "${clean.slice(0, 100)}" (offline: good night, leaving home, I'm back, guests by <time>)`);
+    if (!steps?.length) throw new GoalNotUnderstoodError(`text: no planner knows how to do "${clean.slice(0, 100)}" (offline: good night, leaving home, I'm back, guests by <time>)`);
     return this.startSteps(clean, steps, origin, plannerName);
   }
 
@@ -148,7 +148,7 @@ export class GoalService {
       db.insert(goalsTable)
         .values({ goal_id, text, status: 'running', planner: plannerName, current_step: 0, origin: JSON.stringify({ source: origin.source, trusted: origin.trusted, user: origin.user ?? null }), event_id: event.event_id, created_ts: ts, updated_ts: ts })
         .run();
-      steps.forEach((step, idx) => db.insert(goalSteps).values({ goal_id, idx, step: JSON.stringify(step), status: 'pending' }).run());
+      for (const [idx, step] of steps.entries()) db.insert(goalSteps).values({ goal_id, idx, step: JSON.stringify(step), status: 'pending' }).run();
     })();
     void this.run(goal_id);
     return this.get(goal_id)!;
@@ -192,7 +192,7 @@ export class GoalService {
     const ts = nowSeconds();
     const db = this.deps.db.db;
     const row = db.select().from(goalsTable).where(eq(goalsTable.goal_id, goalId)).get();
-    if (!row || row.status !== 'running') return;
+    if (row?.status !== 'running') return;
     db.update(goalsTable).set({ status, error, updated_ts: ts }).where(eq(goalsTable.goal_id, goalId)).run();
     if (status !== 'done') db.update(goalSteps).set({ status: 'cancelled', finished_ts: ts }).where(and(eq(goalSteps.goal_id, goalId), eq(goalSteps.status, 'pending'))).run();
     this.deps.ingest.emit(status === 'done' ? 'goal.done' : 'goal.failed', 'goal', { goal_id: goalId, text: row.text, status, error }, status === 'failed' ? 1 : 0, row.event_id);
@@ -204,7 +204,7 @@ export class GoalService {
     this.running.set(goalId, controller);
     try {
       const row = this.deps.db.db.select().from(goalsTable).where(eq(goalsTable.goal_id, goalId)).get();
-      if (!row || row.status !== 'running') return;
+      if (row?.status !== 'running') return;
       const origin = safeParse(row.origin) as { trusted?: boolean; user?: string | null };
       const goal = this.get(goalId)!;
       for (const s of goal.steps) {

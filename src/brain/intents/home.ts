@@ -143,7 +143,7 @@ export class HomeModel {
       const name = str(e.name);
       const id = str(e.id);
       if (!name) throw new HomeModelError(`fixtures: entities[${i}].name is missing`);
-      if (!id || !id.includes('.')) throw new HomeModelError(`fixtures: entities[${i}].id must be an entity id like light.kitchen`);
+      if (!id?.includes('.')) throw new HomeModelError(`fixtures: entities[${i}].id must be an entity id like light.kitchen`);
       const attributes = isRecord(e.attributes) ? { ...e.attributes } : {};
       let state = '';
       if (isRecord(e.state)) {

@@ -176,7 +176,7 @@ export class IntentRecognizer {
     const slots: Record<string, SlotValue> = {};
     for (const [k, v] of Object.entries(draft.slots)) if (!k.startsWith('_')) slots[k] = v;
     const out: RecognizedIntent = { name: draft.name, slots };
-    if (draft.entities && draft.entities.length) out.entities = draft.entities;
+    if (draft.entities?.length) out.entities = draft.entities;
     return out;
   }
 

@@ -198,7 +198,7 @@ function parseZh(chars: string[]): number | null {
       cur = -1;
     } else return null;
   }
-  return total + (cur < 0 ? 0 : cur);
+  return total + (Math.max(cur , 0));
 }
 
 /** Every way a number can start at `pos`: digits, English number words, Chinese numerals. */

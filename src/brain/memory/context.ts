@@ -4,7 +4,7 @@ import type { MemoryStore, Memory } from './store';
 /** Up to `limit` memories relevant to `text` (BM25), or the newest ones when there is no text. Never throws. */
 export function relevantMemories(store: MemoryStore, text: string | undefined, limit = 5): string[] {
   try {
-    const found: Memory[] = text && text.trim() ? store.searchText(text, limit) : store.list({ limit });
+    const found: Memory[] = text?.trim() ? store.searchText(text, limit) : store.list({ limit });
     return found.map(phrase);
   } catch {
     return [];

@@ -217,7 +217,9 @@ export class MemoryStore {
       this.backfillDue = true;
       return 0;
     }
-    this.store.sqlite.transaction(() => rows.forEach((r, i) => this.storeVector(r.id, vecs[i])))();
+    this.store.sqlite.transaction(() => {
+      for (const [i, r] of rows.entries()) this.storeVector(r.id, vecs[i]);
+    })();
     return rows.length;
   }
 
@@ -239,7 +241,9 @@ export class MemoryStore {
 
   private fuse(keyword: Memory[], similar: { id: number; sim: number }[], limit: number): MemoryHit[] {
     const hits = new Map<number, MemoryHit>();
-    keyword.forEach((m, i) => hits.set(m.id, { ...m, score: rrf(i + 1, this.k), bm25_rank: i + 1, vector_rank: null, similarity: null }));
+    keyword.forEach((m, i) => {
+      hits.set(m.id, { ...m, score: rrf(i + 1, this.k), bm25_rank: i + 1, vector_rank: null, similarity: null });
+    });
     similar.forEach(({ id, sim }, i) => {
       const h = hits.get(id);
       if (h) {

@@ -11,7 +11,7 @@ export interface ConditionContext {
   now: Date;
 }
 
-function valueOf(s: HassState | undefined, attribute?: string): unknown {
+function stateValue(s: HassState | undefined, attribute?: string): unknown {
   if (!s) return undefined;
   return attribute ? s.attributes[attribute] : s.state;
 }
@@ -41,9 +41,9 @@ export function inRange(n: number | null, above?: number, below?: number): boole
 export function evaluateCondition(c: Condition, ctx: ConditionContext): boolean {
   switch (c.kind) {
     case 'state':
-      return stateMatches(valueOf(ctx.getState(c.entity_id), c.attribute), c.state);
+      return stateMatches(stateValue(ctx.getState(c.entity_id), c.attribute), c.state);
     case 'numeric_state':
-      return inRange(numericValue(valueOf(ctx.getState(c.entity_id), c.attribute)), c.above, c.below);
+      return inRange(numericValue(stateValue(ctx.getState(c.entity_id), c.attribute)), c.above, c.below);
     case 'time': {
       const secs = ctx.now.getHours() * 3600 + ctx.now.getMinutes() * 60 + ctx.now.getSeconds();
       if (c.weekday && !c.weekday.includes(WEEKDAYS[ctx.now.getDay()])) return false;

@@ -80,7 +80,7 @@ function jsonEqual(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-function valueOf(s: HassState | null | undefined, attribute?: string): unknown {
+function stateValue(s: HassState | null | undefined, attribute?: string): unknown {
   if (!s) return undefined;
   return attribute ? s.attributes[attribute] : s.state;
 }
@@ -437,8 +437,8 @@ export class RuleEngine {
       const key = `${ref.c.rule.id}#${ref.index}`;
       const t = ref.trigger;
       if (t.kind === 'state') {
-        const before = valueOf(change.old_state, t.attribute);
-        const after = valueOf(change.new_state, t.attribute);
+        const before = stateValue(change.old_state, t.attribute);
+        const after = stateValue(change.new_state, t.attribute);
         if (jsonEqual(before, after)) continue; // attribute-only update: not a change of what this trigger watches
         const matches = stateMatches(before, t.from) && stateMatches(after, t.to);
         const holdMs = t.for !== undefined ? parseDuration(t.for) : null;
@@ -448,10 +448,10 @@ export class RuleEngine {
         }
         // `for`: the state has to stay; any change away from it cancels the wait.
         if (this.forTimers.has(key) && (t.to === undefined || !stateMatches(after, t.to))) this.cancelTimer(key);
-        if (matches && !this.forTimers.has(key)) this.startTimer(key, holdMs, ref, change, () => stateMatches(valueOf(this.deps.ha.getState(t.entity_id), t.attribute), t.to ?? String(after)));
+        if (matches && !this.forTimers.has(key)) this.startTimer(key, holdMs, ref, change, () => stateMatches(stateValue(this.deps.ha.getState(t.entity_id), t.attribute), t.to ?? String(after)));
       } else if (t.kind === 'numeric_state') {
-        const wasIn = inRange(numericValue(valueOf(change.old_state, t.attribute)), t.above, t.below);
-        const isIn = inRange(numericValue(valueOf(change.new_state, t.attribute)), t.above, t.below);
+        const wasIn = inRange(numericValue(stateValue(change.old_state, t.attribute)), t.above, t.below);
+        const isIn = inRange(numericValue(stateValue(change.new_state, t.attribute)), t.above, t.below);
         const holdMs = t.for !== undefined ? parseDuration(t.for) : null;
         if (!isIn) {
           this.cancelTimer(key);
@@ -459,7 +459,7 @@ export class RuleEngine {
         }
         if (wasIn) continue;
         if (holdMs === null) this.fireState(ref, change);
-        else if (!this.forTimers.has(key)) this.startTimer(key, holdMs, ref, change, () => inRange(numericValue(valueOf(this.deps.ha.getState(t.entity_id), t.attribute)), t.above, t.below));
+        else if (!this.forTimers.has(key)) this.startTimer(key, holdMs, ref, change, () => inRange(numericValue(stateValue(this.deps.ha.getState(t.entity_id), t.attribute)), t.above, t.below));
       }
     }
   }

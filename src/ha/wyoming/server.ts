@@ -172,7 +172,10 @@ export async function startWyomingServer(opts: WyomingServerOptions): Promise<Wy
     };
 
     const refuseError = (err: unknown): void => {
-      if (err instanceof WyomingFrameError) return refuse(err.code, err.message);
+      if (err instanceof WyomingFrameError) {
+        refuse(err.code, err.message);
+        return;
+      }
       clog.error({ err }, 'unexpected error while reading a Wyoming frame');
       refuse('internal-error', 'the server could not read this frame');
     };

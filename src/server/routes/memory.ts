@@ -53,7 +53,7 @@ export function registerMemoryRoutes(butler: MemoryRoutesHost): void {
   app.get('/api/memories', { schema: { querystring: listQuery } }, async (req) => {
     const { q, limit, before } = req.query as { q?: string; limit?: number; before?: number };
     const status = butler.memory.status();
-    if (q && q.trim()) {
+    if (q?.trim()) {
       const r = await butler.memory.recall(q, Math.min(limit ?? 10, MAX_RECALL));
       return { query: r.query, mode: r.mode, ...(r.degraded ? { degraded: r.degraded } : {}), count: r.memories.length, memories: r.memories };
     }
