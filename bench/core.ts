@@ -43,7 +43,9 @@ async function eventsPerSecond(): Promise<void> {
   audit.flush();
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   const stored = audit.count('events');
-  console.log(`events through ingest -> bus -> SQLite: ${N} in ${secs.toFixed(2)} s = ${Math.round(N / secs).toLocaleString('en')} events/s (stored ${stored}, bus deliveries ${seen}, batches ${audit.stats().flushes})`);
+  console.log(
+    `events through ingest -> bus -> SQLite: ${N} in ${secs.toFixed(2)} s = ${Math.round(N / secs).toLocaleString('en')} events/s (stored ${stored}, bus deliveries ${seen}, batches ${audit.stats().flushes})`,
+  );
   db.close();
 }
 
@@ -54,13 +56,29 @@ async function mqttLatency(): Promise<void> {
   const audit = new AuditStore(db);
   const ingest = new EventIngest(audit, bus);
   const registry = new ActionRegistry();
-  registry.register({ name: 'bench_ack', description: 'acknowledge', risk: 'safe', params: { type: 'object', properties: { seq: { type: 'integer' } } }, handler: async (p) => ({ seq: p.seq }) });
+  registry.register({
+    name: 'bench_ack',
+    description: 'acknowledge',
+    risk: 'safe',
+    params: { type: 'object', properties: { seq: { type: 'integer' } } },
+    handler: async (p) => ({ seq: p.seq }),
+  });
   const modes = new ModeState(new KeyValueStore(db), bus, 'home');
-  const door = new ActionDoor(registry, new PolicyEngine(registry, modes), new ConfirmationStore(db), audit, bus, { actionTimeoutMs: 1000, confirmationTimeoutS: 60 });
-  const bridge = await MqttBridge.connect({ url: broker.url, log: silentLogger(), clientId: `bench-${randomBytes(3).toString('hex')}` }, bus);
+  const door = new ActionDoor(registry, new PolicyEngine(registry, modes), new ConfirmationStore(db), audit, bus, {
+    actionTimeoutMs: 1000,
+    confirmationTimeoutS: 60,
+  });
+  const bridge = await MqttBridge.connect(
+    { url: broker.url, log: silentLogger(), clientId: `bench-${randomBytes(3).toString('hex')}` },
+    bus,
+  );
   bridge.handle(TOPICS.inEvent, (_t, body) => {
     const e = ingest.accept(body, 'mqtt');
-    void door.execute({ actions: [{ action_type: 'bench_ack', params: { seq: e.payload.seq as number } }], origin: { source: 'mqtt', trusted: false }, triggered_by_event_id: e.event_id });
+    void door.execute({
+      actions: [{ action_type: 'bench_ack', params: { seq: e.payload.seq as number } }],
+      origin: { source: 'mqtt', trusted: false },
+      triggered_by_event_id: e.event_id,
+    });
   });
   // The load generator runs in its own process, as a device on the network would: its timers and the butler's
   // work do not share one event loop.
@@ -75,7 +93,9 @@ async function mqttLatency(): Promise<void> {
     const v = [...xs].sort((a, b) => a - b);
     return `p50 ${pct(v, 50).toFixed(2)} ms, p99 ${pct(v, 99).toFixed(2)} ms, max ${v[v.length - 1].toFixed(2)} ms`;
   };
-  console.log(`butler/in/event -> butler/out/action_result at ${RATE}/s for ${SECONDS} s over ${broker.kind} (QoS 1, generator in its own process): received ${lat.length}/${total}`);
+  console.log(
+    `butler/in/event -> butler/out/action_result at ${RATE}/s for ${SECONDS} s over ${broker.kind} (QoS 1, generator in its own process): received ${lat.length}/${total}`,
+  );
   console.log(`  all:                     ${describe(lat)}`);
   console.log(`  after the first second:  ${describe(lat.slice(RATE))}`);
   await bridge.close();

@@ -25,7 +25,9 @@ const PACED_RATE = Number(process.env.BENCH_RATE ?? 100);
 const TRIGGER = 'sensor.outside_temperature';
 const TARGET = 'light.bed_light';
 // Compiled, this file sits in dist/bench next to dist/src; under tsx it sits in bench/ and the butler is the built one.
-const MAIN_JS = existsSync(resolve(__dirname, '../src/main.js')) ? resolve(__dirname, '../src/main.js') : resolve(__dirname, '../dist/src/main.js');
+const MAIN_JS = existsSync(resolve(__dirname, '../src/main.js'))
+  ? resolve(__dirname, '../src/main.js')
+  : resolve(__dirname, '../dist/src/main.js');
 const STOCK_DIR = process.env.BENCH_STOCK_DIR ?? join(tmpdir(), 'butler-bench-stock-nr');
 const RED_JS = join(STOCK_DIR, 'node_modules/node-red/red.js');
 const CONTRIB_PKG = join(STOCK_DIR, 'node_modules/node-red-contrib-home-assistant-websocket/package.json');
@@ -59,7 +61,10 @@ interface Instrumented {
 const commandTypes = new WeakMap<WebSocket, Map<unknown, string>>();
 const unknownSinks = new Set<Set<string>>();
 {
-  const proto = WebSocket.prototype as unknown as { emit(ev: string | symbol, ...args: unknown[]): boolean; send(data: unknown, ...rest: unknown[]): void };
+  const proto = WebSocket.prototype as unknown as {
+    emit(ev: string | symbol, ...args: unknown[]): boolean;
+    send(data: unknown, ...rest: unknown[]): void;
+  };
   const emit = proto.emit;
   proto.emit = function (this: WebSocket, ev: string | symbol, ...args: unknown[]): boolean {
     if (ev === 'message' && args[1] === false) {
@@ -72,7 +77,9 @@ const unknownSinks = new Set<Set<string>>();
       const list = Array.isArray(parsed) ? parsed : [parsed];
       let map = commandTypes.get(this);
       if (!map) commandTypes.set(this, (map = new Map()));
-      for (const m of list) if (m && typeof m === 'object' && 'id' in m && 'type' in m) map.set((m as { id: unknown }).id, String((m as { type: unknown }).type));
+      for (const m of list)
+        if (m && typeof m === 'object' && 'id' in m && 'type' in m)
+          map.set((m as { id: unknown }).id, String((m as { type: unknown }).type));
     }
     return emit.call(this, ev, ...args);
   };
@@ -82,7 +89,8 @@ const unknownSinks = new Set<Set<string>>();
       const parsed = JSON.parse(data) as unknown;
       for (const m of Array.isArray(parsed) ? parsed : [parsed]) {
         const r = m as { id?: unknown; error?: { code?: string } };
-        if (r.error?.code === 'unknown_command') for (const sink of unknownSinks) sink.add(commandTypes.get(this)?.get(r.id) ?? `id ${String(r.id)}`);
+        if (r.error?.code === 'unknown_command')
+          for (const sink of unknownSinks) sink.add(commandTypes.get(this)?.get(r.id) ?? `id ${String(r.id)}`);
       }
     }
     send.call(this, data, ...rest);
@@ -107,7 +115,15 @@ async function instrumentedHome(token: string): Promise<Instrumented> {
 
 // ---- driving --------------------------------------------------------------------------------------------------
 
-interface RunFigures { label: string; sent: number; handled: number; p50: number; p99: number; max: number; perSecond: number }
+interface RunFigures {
+  label: string;
+  sent: number;
+  handled: number;
+  p50: number;
+  p99: number;
+  max: number;
+  perSecond: number;
+}
 
 /** One state change -> one call, in order: the i-th call after the phase starts answers the i-th change. */
 async function drive(h: Instrumented, label: string, prefix: string, rate: number | null): Promise<RunFigures> {
@@ -136,7 +152,15 @@ async function drive(h: Instrumented, label: string, prefix: string, rate: numbe
   if (process.env.BENCH_DEBUG) console.log(label, raw.map((x) => x.toFixed(0)).join(' '));
   const lat = [...raw].sort((a, b) => a - b);
   const span = (arrived.at(-1) ?? start) - sentAt[0];
-  return { label, sent: N, handled: arrived.length, p50: pct(lat, 50), p99: pct(lat, 99), max: lat.at(-1) ?? NaN, perSecond: (arrived.length / span) * 1000 };
+  return {
+    label,
+    sent: N,
+    handled: arrived.length,
+    p50: pct(lat, 50),
+    p99: pct(lat, 99),
+    max: lat.at(-1) ?? NaN,
+    perSecond: (arrived.length / span) * 1000,
+  };
 }
 
 /** Changes the trigger until the automation answers (deployed and connected); returns when the first answer came. */
@@ -153,7 +177,7 @@ async function warmUp(h: Instrumented, what: string, timeoutMs: number, alive: (
     if (h.calls.length > before) {
       const first = h.calls[before];
       // A few more to warm the JIT on both sides, then let things settle.
-      for (let k = 0; k < 200; k++) (h.home.setState(TRIGGER, `warmx${k}`), await sleep(2));
+      for (let k = 0; k < 200; k++) h.home.setState(TRIGGER, `warmx${k}`), await sleep(2);
       await sleep(1000);
       return first;
     }
@@ -185,9 +209,24 @@ function collect(child: ChildProcess): () => string {
 
 // ---- 1. the butler --------------------------------------------------------------------------------------------
 
-interface ButlerFigures { runs: RunFigures[]; coldStartMs: number[]; idle: number[]; after: { rss: number; hwm: number }; rows: Record<string, number>; unknown: string[] }
+interface ButlerFigures {
+  runs: RunFigures[];
+  coldStartMs: number[];
+  idle: number[];
+  after: { rss: number; hwm: number };
+  rows: Record<string, number>;
+  unknown: string[];
+}
 
-interface StartedButler { child: ChildProcess; url: string; dataDir: string; headers: Record<string, string>; coldStartMs: number; idle: { rss: number; hwm: number }; output: () => string }
+interface StartedButler {
+  child: ChildProcess;
+  url: string;
+  dataDir: string;
+  headers: Record<string, string>;
+  coldStartMs: number;
+  idle: { rss: number; hwm: number };
+  output: () => string;
+}
 
 /** Spawn -> /api/health 200 (cold: a fresh data dir), then idle RSS once Node-RED runs its flows and things settle. */
 async function startButler(h: Instrumented, token: string): Promise<StartedButler> {
@@ -195,9 +234,16 @@ async function startButler(h: Instrumented, token: string): Promise<StartedButle
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'production',
-    BUTLER_DATA_DIR: dataDir, BUTLER_PORT: String(port), BUTLER_MQTT_PORT: '0', BUTLER_WYOMING_PORT: '0', BUTLER_LOG_LEVEL: 'warning',
-    BUTLER_HA_URL: h.home.httpUrl, BUTLER_HA_TOKEN: token,
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/tmp',
+    NODE_ENV: 'production',
+    BUTLER_DATA_DIR: dataDir,
+    BUTLER_PORT: String(port),
+    BUTLER_MQTT_PORT: '0',
+    BUTLER_WYOMING_PORT: '0',
+    BUTLER_LOG_LEVEL: 'warning',
+    BUTLER_HA_URL: h.home.httpUrl,
+    BUTLER_HA_TOKEN: token,
   };
   const t0 = performance.now();
   const child = spawn(process.execPath, [...START_FLAGS, MAIN_JS], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -206,7 +252,10 @@ async function startButler(h: Instrumented, token: string): Promise<StartedButle
     for (const deadline = Date.now() + 60_000; ; await sleep(10)) {
       if (child.exitCode !== null) throw new Error(`butler exited with ${child.exitCode}:\n${output()}`);
       if (Date.now() > deadline) throw new Error(`butler did not answer /api/health 200 within 60 s:\n${output()}`);
-      const status = await fetch(`${url}/api/health`).then((r) => (r.body?.cancel(), r.status), () => 0);
+      const status = await fetch(`${url}/api/health`).then(
+        (r) => (r.body?.cancel(), r.status),
+        () => 0,
+      );
       if (status === 200) break;
     }
     const coldStartMs = performance.now() - t0;
@@ -248,10 +297,38 @@ async function benchButler(): Promise<ButlerFigures> {
   try {
     const flows = [
       { id: 'benchtab', type: 'tab', label: 'bench' },
-      { id: 'benchstate', type: 'butler-ha-state', z: 'benchtab', entity_id: TRIGGER, from: '', to: '', for: 0, version: 1, x: 140, y: 80, wires: [['benchcall']] },
-      { id: 'benchcall', type: 'butler-ha-call-service', z: 'benchtab', domain: 'light', service: 'turn_on', entity_id: TARGET, data: '', version: 1, x: 380, y: 80, wires: [[]] },
+      {
+        id: 'benchstate',
+        type: 'butler-ha-state',
+        z: 'benchtab',
+        entity_id: TRIGGER,
+        from: '',
+        to: '',
+        for: 0,
+        version: 1,
+        x: 140,
+        y: 80,
+        wires: [['benchcall']],
+      },
+      {
+        id: 'benchcall',
+        type: 'butler-ha-call-service',
+        z: 'benchtab',
+        domain: 'light',
+        service: 'turn_on',
+        entity_id: TARGET,
+        data: '',
+        version: 1,
+        x: 380,
+        y: 80,
+        wires: [[]],
+      },
     ];
-    const res = await fetch(`${url}/flows/flows`, { method: 'POST', headers: { ...headers, 'Node-RED-Deployment-Type': 'full' }, body: JSON.stringify(flows) });
+    const res = await fetch(`${url}/flows/flows`, {
+      method: 'POST',
+      headers: { ...headers, 'Node-RED-Deployment-Type': 'full' },
+      body: JSON.stringify(flows),
+    });
     if (res.status >= 300) throw new Error(`deploy answered ${res.status}: ${await res.text()}`);
     await warmUp(h, 'the butler flow', 30_000, () => child.exitCode === null);
 
@@ -259,14 +336,27 @@ async function benchButler(): Promise<ButlerFigures> {
     // Rows written from the first measured change on (the warm-up's rows are older); the audit writes in batches.
     const tables = { events: 'ts', plans: 'created_ts', results: 'ts' } as const;
     const since = Date.now() / 1000;
-    const count = () => Object.fromEntries(Object.entries(tables).map(([t, col]) => [t, (db.prepare(`SELECT count(*) AS n FROM ${t} WHERE ${col} >= ?`).get(since) as { n: number }).n]));
+    const count = () =>
+      Object.fromEntries(
+        Object.entries(tables).map(([t, col]) => [
+          t,
+          (db.prepare(`SELECT count(*) AS n FROM ${t} WHERE ${col} >= ?`).get(since) as { n: number }).n,
+        ]),
+      );
     const runs = [await drive(h, `paced ${PACED_RATE}/s`, 'p', PACED_RATE), await drive(h, 'flat out', 'f', null)];
     const after = rssMb(child.pid!);
     const code = await stop(child);
     if (code !== 0) console.log(`  (butler exited with ${code})`);
     const end = count();
     db.close();
-    return { runs, coldStartMs: starts.map((b) => b.coldStartMs), idle: starts.map((b) => b.idle.rss), after, rows: end, unknown: [...h.unknown] };
+    return {
+      runs,
+      coldStartMs: starts.map((b) => b.coldStartMs),
+      idle: starts.map((b) => b.idle.rss),
+      after,
+      rows: end,
+      unknown: [...h.unknown],
+    };
   } catch (err) {
     child.kill('SIGKILL');
     throw err;
@@ -286,7 +376,16 @@ function installStock(): Promise<string> {
   return new Promise((resolveInstall, reject) => {
     execFile(
       'npm',
-      ['install', '--prefix', STOCK_DIR, '--no-audit', '--no-fund', '--loglevel=error', 'node-red@4.1', 'node-red-contrib-home-assistant-websocket'],
+      [
+        'install',
+        '--prefix',
+        STOCK_DIR,
+        '--no-audit',
+        '--no-fund',
+        '--loglevel=error',
+        'node-red@4.1',
+        'node-red-contrib-home-assistant-websocket',
+      ],
       { cwd: STOCK_DIR, maxBuffer: 16 * 1024 * 1024 },
       (err, _stdout, stderr) => {
         if (err) reject(new Error(`npm install of the stock nodes failed: ${stderr || err.message}`));
@@ -296,7 +395,16 @@ function installStock(): Promise<string> {
   });
 }
 
-interface StockFigures { runs: RunFigures[]; readyMs: number; answeringMs: number; idle: { rss: number; hwm: number }; after: { rss: number; hwm: number }; versions: string; unknown: string[]; warnings: string[] }
+interface StockFigures {
+  runs: RunFigures[];
+  readyMs: number;
+  answeringMs: number;
+  idle: { rss: number; hwm: number };
+  after: { rss: number; hwm: number };
+  versions: string;
+  unknown: string[];
+  warnings: string[];
+}
 
 async function benchStock(): Promise<StockFigures> {
   const token = randomBytes(16).toString('hex');
@@ -312,18 +420,60 @@ async function benchStock(): Promise<StockFigures> {
   const flows = [
     { id: 'stocktab', type: 'tab', label: 'bench' },
     {
-      id: 'stocksrv', type: 'server', name: 'demo home', version: 1, addon: false, rejectUnauthorizedCerts: true,
-      ha_boolean: 'y|yes|true|on|home|open', connectionDelay: true, cacheJson: true, heartbeat: false, heartbeatInterval: 30,
+      id: 'stocksrv',
+      type: 'server',
+      name: 'demo home',
+      version: 1,
+      addon: false,
+      rejectUnauthorizedCerts: true,
+      ha_boolean: 'y|yes|true|on|home|open',
+      connectionDelay: true,
+      cacheJson: true,
+      heartbeat: false,
+      heartbeatInterval: 30,
     },
     {
-      id: 'stockstate', type: 'server-state-changed', z: 'stocktab', name: '', server: 'stocksrv', version: 1, exposeToHomeAssistant: false,
-      haConfig: [], entityidfilter: TRIGGER, entityidfiltertype: 'exact', outputinitially: false, state_type: 'str', haltifstate: '',
-      halt_if_type: 'str', halt_if_compare: 'is', outputs: 1, output_only_on_state_change: true, x: 140, y: 80, wires: [['stockcall']],
+      id: 'stockstate',
+      type: 'server-state-changed',
+      z: 'stocktab',
+      name: '',
+      server: 'stocksrv',
+      version: 1,
+      exposeToHomeAssistant: false,
+      haConfig: [],
+      entityidfilter: TRIGGER,
+      entityidfiltertype: 'exact',
+      outputinitially: false,
+      state_type: 'str',
+      haltifstate: '',
+      halt_if_type: 'str',
+      halt_if_compare: 'is',
+      outputs: 1,
+      output_only_on_state_change: true,
+      x: 140,
+      y: 80,
+      wires: [['stockcall']],
     },
     {
-      id: 'stockcall', type: 'api-call-service', z: 'stocktab', name: '', server: 'stocksrv', version: 1, debugenabled: false,
-      service_domain: 'light', service: 'turn_on', entityId: TARGET, data: '', dataType: 'json', mergecontext: '', output_location: '',
-      output_location_type: 'none', mustacheAltTags: false, x: 380, y: 80, wires: [[]],
+      id: 'stockcall',
+      type: 'api-call-service',
+      z: 'stocktab',
+      name: '',
+      server: 'stocksrv',
+      version: 1,
+      debugenabled: false,
+      service_domain: 'light',
+      service: 'turn_on',
+      entityId: TARGET,
+      data: '',
+      dataType: 'json',
+      mergecontext: '',
+      output_location: '',
+      output_location_type: 'none',
+      mustacheAltTags: false,
+      x: 380,
+      y: 80,
+      wires: [[]],
     },
   ];
   writeFileSync(join(userDir, 'flows.json'), JSON.stringify(flows, null, 2));
@@ -338,23 +488,41 @@ async function benchStock(): Promise<StockFigures> {
     for (const deadline = Date.now() + 60_000; ; await sleep(10)) {
       if (child.exitCode !== null) throw new Error(`Node-RED exited with ${child.exitCode}:\n${output()}`);
       if (Date.now() > deadline) throw new Error(`Node-RED did not answer HTTP within 60 s:\n${output()}`);
-      const status = await fetch(`http://127.0.0.1:${port}/settings`).then((r) => (r.body?.cancel(), r.status), () => 0);
+      const status = await fetch(`http://127.0.0.1:${port}/settings`).then(
+        (r) => (r.body?.cancel(), r.status),
+        () => 0,
+      );
       if (status === 200) break;
     }
     const readyMs = performance.now() - t0;
     await sleep(3000);
     const idle = rssMb(child.pid!);
-    const answeringMs = await warmUp(h, 'the stock flow', 60_000, () => child.exitCode === null) - t0;
+    const answeringMs = (await warmUp(h, 'the stock flow', 60_000, () => child.exitCode === null)) - t0;
     const runs = [await drive(h, `paced ${PACED_RATE}/s`, 'p', PACED_RATE), await drive(h, 'flat out', 'f', null)];
     const after = rssMb(child.pid!);
     await stop(child);
     const nr = (JSON.parse(readFileSync(join(STOCK_DIR, 'node_modules/node-red/package.json'), 'utf8')) as { version: string }).version;
     const contrib = (JSON.parse(readFileSync(CONTRIB_PKG, 'utf8')) as { version: string }).version;
-    const warnings = output().split('\n').filter((l) => /\[(warn|error)\]/.test(l) && !/Projects disabled|unencrypted credentials/.test(l)).map((l) => l.trim()).slice(0, 8);
-    return { runs, readyMs, answeringMs, idle, after, versions: `node-red ${nr}, node-red-contrib-home-assistant-websocket ${contrib}`, unknown: [...h.unknown], warnings };
+    const warnings = output()
+      .split('\n')
+      .filter((l) => /\[(warn|error)\]/.test(l) && !/Projects disabled|unencrypted credentials/.test(l))
+      .map((l) => l.trim())
+      .slice(0, 8);
+    return {
+      runs,
+      readyMs,
+      answeringMs,
+      idle,
+      after,
+      versions: `node-red ${nr}, node-red-contrib-home-assistant-websocket ${contrib}`,
+      unknown: [...h.unknown],
+      warnings,
+    };
   } catch (err) {
     child.kill('SIGKILL');
-    throw new Error(`${(err as Error).message}\ncommands the demo home answered unknown_command: ${[...h.unknown].join(', ') || 'none'}\n--- Node-RED output ---\n${output()}`);
+    throw new Error(
+      `${(err as Error).message}\ncommands the demo home answered unknown_command: ${[...h.unknown].join(', ') || 'none'}\n--- Node-RED output ---\n${output()}`,
+    );
   } finally {
     await h.home.stop();
     unknownSinks.delete(h.unknown);
@@ -366,28 +534,43 @@ async function benchStock(): Promise<StockFigures> {
 
 async function main(): Promise<void> {
   const tAll = performance.now();
-  console.log(`flows vs stock: ${TRIGGER} state change -> light.turn_on ${TARGET}; ${N} changes paced at ${PACED_RATE}/s, then ${N} flat out`);
+  console.log(
+    `flows vs stock: ${TRIGGER} state change -> light.turn_on ${TARGET}; ${N} changes paced at ${PACED_RATE}/s, then ${N} flat out`,
+  );
   console.log(`stock Node-RED: ${await installStock()}`);
   const butler = await benchButler();
   const stock = await benchStock();
 
   console.log(`\nbutler (child process, flows deployed via POST /flows/flows):`);
   const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
-  console.log(`  cold start spawn -> /api/health 200 (fresh data dir): median ${(median(butler.coldStartMs) / 1000).toFixed(2)} s of ${butler.coldStartMs.map((ms) => (ms / 1000).toFixed(2)).join(' / ')} s (target <= 3 s)`);
-  console.log(`  idle RSS with Node-RED loaded (health 200, flows running, +3 s): median ${median(butler.idle).toFixed(1)} MB of ${butler.idle.map((mb) => mb.toFixed(1)).join(' / ')} MB (target <= 150 MB); after the run ${butler.after.rss.toFixed(1)} MB, peak ${butler.after.hwm.toFixed(1)} MB`);
+  console.log(
+    `  cold start spawn -> /api/health 200 (fresh data dir): median ${(median(butler.coldStartMs) / 1000).toFixed(2)} s of ${butler.coldStartMs.map((ms) => (ms / 1000).toFixed(2)).join(' / ')} s (target <= 3 s)`,
+  );
+  console.log(
+    `  idle RSS with Node-RED loaded (health 200, flows running, +3 s): median ${median(butler.idle).toFixed(1)} MB of ${butler.idle.map((mb) => mb.toFixed(1)).join(' / ')} MB (target <= 150 MB); after the run ${butler.after.rss.toFixed(1)} MB, peak ${butler.after.hwm.toFixed(1)} MB`,
+  );
   console.log(`stock (${stock.versions}):`);
-  console.log(`  spawn -> HTTP up: ${(stock.readyMs / 1000).toFixed(2)} s, -> automation answering: ~${(stock.answeringMs / 1000).toFixed(2)} s; idle RSS (HTTP up +3 s) ${stock.idle.rss.toFixed(1)} MB; after the run ${stock.after.rss.toFixed(1)} MB, peak ${stock.after.hwm.toFixed(1)} MB`);
+  console.log(
+    `  spawn -> HTTP up: ${(stock.readyMs / 1000).toFixed(2)} s, -> automation answering: ~${(stock.answeringMs / 1000).toFixed(2)} s; idle RSS (HTTP up +3 s) ${stock.idle.rss.toFixed(1)} MB; after the run ${stock.after.rss.toFixed(1)} MB, peak ${stock.after.hwm.toFixed(1)} MB`,
+  );
   console.log(`\nsetState on the demo home -> call_service arriving at the demo home:`);
   for (let i = 0; i < butler.runs.length; i++) {
     show('butler', butler.runs[i]);
     show('stock', stock.runs[i]);
-    const b = butler.runs[i], s = stock.runs[i];
-    console.log(`  ratio butler/stock: p50 ${(b.p50 / s.p50).toFixed(2)}x, p99 ${(b.p99 / s.p99).toFixed(2)}x, throughput ${(b.perSecond / s.perSecond).toFixed(2)}x`);
+    const b = butler.runs[i],
+      s = stock.runs[i];
+    console.log(
+      `  ratio butler/stock: p50 ${(b.p50 / s.p50).toFixed(2)}x, p99 ${(b.p99 / s.p99).toFixed(2)}x, throughput ${(b.perSecond / s.perSecond).toFixed(2)}x`,
+    );
   }
   const total = butler.rows.events + butler.rows.plans + butler.rows.results;
   const handled = butler.runs.reduce((n, r) => n + r.handled, 0);
-  console.log(`\nbutler audit trail for the ${handled} handled changes: ${total} rows (events ${butler.rows.events}, plans ${butler.rows.plans}, results ${butler.rows.results}); the stock flow keeps none`);
-  console.log(`commands the demo home answered unknown_command: butler ${butler.unknown.join(', ') || 'none'}; stock ${stock.unknown.join(', ') || 'none'}`);
+  console.log(
+    `\nbutler audit trail for the ${handled} handled changes: ${total} rows (events ${butler.rows.events}, plans ${butler.rows.plans}, results ${butler.rows.results}); the stock flow keeps none`,
+  );
+  console.log(
+    `commands the demo home answered unknown_command: butler ${butler.unknown.join(', ') || 'none'}; stock ${stock.unknown.join(', ') || 'none'}`,
+  );
   if (stock.warnings.length) console.log(`stock Node-RED warnings/errors:\n  ${stock.warnings.join('\n  ')}`);
   console.log(`\ntotal bench time ${((performance.now() - tAll) / 1000).toFixed(0)} s`);
 }

@@ -20,7 +20,9 @@ function loadCases(dir: string): Case[] {
   const cases: Case[] = [];
   for (const f of readdirSync(dir).sort()) {
     if (!f.endsWith('.yaml') || f.startsWith('_')) continue;
-    const doc = YAML.parse(readFileSync(join(dir, f), 'utf8')) as { tests?: { sentences: string[]; intent: { name: string; slots?: Record<string, unknown>; context?: { area?: string } } }[] };
+    const doc = YAML.parse(readFileSync(join(dir, f), 'utf8')) as {
+      tests?: { sentences: string[]; intent: { name: string; slots?: Record<string, unknown>; context?: { area?: string } } }[];
+    };
     for (const t of doc.tests ?? []) {
       for (const s of t.sentences) cases.push({ text: s, intent: t.intent.name, slots: t.intent.slots ?? {}, context: t.intent.context });
     }
@@ -63,14 +65,20 @@ function main(): void {
       if (pass) {
         p.ok++;
         ok++;
-      } else failures.push(`  ${JSON.stringify(c.text)} ctx=${JSON.stringify(c.context ?? {})}\n    want ${c.intent} ${JSON.stringify(c.slots)}\n    got  ${got ? `${got.name} ${JSON.stringify(got.slots)}` : 'null'}`);
+      } else
+        failures.push(
+          `  ${JSON.stringify(c.text)} ctx=${JSON.stringify(c.context ?? {})}\n    want ${c.intent} ${JSON.stringify(c.slots)}\n    got  ${got ? `${got.name} ${JSON.stringify(got.slots)}` : 'null'}`,
+        );
       per.set(c.intent, p);
     }
     times.sort((a, b) => a - b);
     const q = (f: number): string => times[Math.min(times.length - 1, Math.floor(f * times.length))].toFixed(3);
-    console.log(`\n== ${lang}: ${ok}/${cases.length} = ${((100 * ok) / cases.length).toFixed(1)}%   median ${q(0.5)} ms, p90 ${q(0.9)} ms, max ${q(0.999)} ms, home+templates build ${buildMs.toFixed(1)} ms`);
+    console.log(
+      `\n== ${lang}: ${ok}/${cases.length} = ${((100 * ok) / cases.length).toFixed(1)}%   median ${q(0.5)} ms, p90 ${q(0.9)} ms, max ${q(0.999)} ms, home+templates build ${buildMs.toFixed(1)} ms`,
+    );
     const rows = [...per.entries()].sort((a, b) => a[1].ok / a[1].n - b[1].ok / b[1].n);
-    for (const [name, p] of rows) console.log(`  ${name.padEnd(30)} ${String(p.ok).padStart(4)}/${String(p.n).padEnd(4)} ${((100 * p.ok) / p.n).toFixed(0)}%`);
+    for (const [name, p] of rows)
+      console.log(`  ${name.padEnd(30)} ${String(p.ok).padStart(4)}/${String(p.n).padEnd(4)} ${((100 * p.ok) / p.n).toFixed(0)}%`);
     if (showFailures) console.log(failures.join('\n'));
   }
 }

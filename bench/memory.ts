@@ -12,8 +12,28 @@ import { startFakeEmbeddings } from '../src/demo/embeddings/server';
 
 const PEOPLE = ['Anna', 'Ben', 'Chloe', 'David', 'Emma', 'Felix', 'Grandma', 'Rex the dog'];
 const ROOMS = ['bedroom', 'kitchen', 'hallway', 'office', 'garage', 'garden', 'bathroom', 'living room'];
-const THINGS = ['likes the light at 30%', 'prefers 20 degrees', 'waters the plants on Sunday', 'keeps the keys by the door', 'drinks tea after dinner', 'sleeps with the window open', 'cleans on Tuesday', 'parks the bike'];
-const QUERIES = ['bedroom temperature', 'what does Anna like', 'keys', 'is it too warm', 'tea', 'garage door', '卧室', 'who waters the plants', 'window', 'something unrelated entirely'];
+const THINGS = [
+  'likes the light at 30%',
+  'prefers 20 degrees',
+  'waters the plants on Sunday',
+  'keeps the keys by the door',
+  'drinks tea after dinner',
+  'sleeps with the window open',
+  'cleans on Tuesday',
+  'parks the bike',
+];
+const QUERIES = [
+  'bedroom temperature',
+  'what does Anna like',
+  'keys',
+  'is it too warm',
+  'tea',
+  'garage door',
+  '卧室',
+  'who waters the plants',
+  'window',
+  'something unrelated entirely',
+];
 
 function fact(i: number): string {
   return `${PEOPLE[i % PEOPLE.length]} ${THINGS[(i >> 3) % THINGS.length]} in the ${ROOMS[(i >> 6) % ROOMS.length]} (note ${i})`;
@@ -25,7 +45,11 @@ function pct(sorted: number[], p: number): number {
 
 async function run(n: number, embeddingsUrl: string | null): Promise<void> {
   const db = openDatabase(join(mkdtempSync(join(tmpdir(), 'bench-memory-')), 'b.db'));
-  const store = new MemoryStore(db, { log: silentLogger(), retryAfterMs: 0, embeddings: embeddingsUrl ? { url: embeddingsUrl, model: 'fake' } : null });
+  const store = new MemoryStore(db, {
+    log: silentLogger(),
+    retryAfterMs: 0,
+    embeddings: embeddingsUrl ? { url: embeddingsUrl, model: 'fake' } : null,
+  });
   const label = `${n.toLocaleString('en')} memories, ${embeddingsUrl ? 'hybrid' : 'FTS5 only'}`;
 
   const t0 = process.hrtime.bigint();

@@ -19,9 +19,24 @@ async function measure(ruleCount: number): Promise<{ rules: number; perEventUs: 
   let runs = 0;
   const door: ActionExecutor = { execute: async () => ({ plan_id: 'p', policy: 'allow', results: [] }) };
   const engine = new RuleEngine({
-    bus: new Bus(), door, registry, db, log: silentLogger(), modes: { mode: 'home', privacy: false },
+    bus: new Bus(),
+    door,
+    registry,
+    db,
+    log: silentLogger(),
+    modes: { mode: 'home', privacy: false },
     ha: { getState: () => undefined, states: () => new Map() },
-    ingest: { emit: (type: string, source: string, payload: JsonObject = {}) => ({ event_id: 'e', ts: 0, source, type, payload, severity: 0, correlation_id: null }) },
+    ingest: {
+      emit: (type: string, source: string, payload: JsonObject = {}) => ({
+        event_id: 'e',
+        ts: 0,
+        source,
+        type,
+        payload,
+        severity: 0,
+        correlation_id: null,
+      }),
+    },
   });
   const rules = Array.from({ length: ruleCount }, (_, i) => ({
     id: `r${i}`,
@@ -34,7 +49,15 @@ async function measure(ruleCount: number): Promise<{ rules: number; perEventUs: 
   engine.start();
   const N = 200_000;
   const types = ['type_1', 'unmatched_a', 'unmatched_b', 'unmatched_c'];
-  const events: ButlerEvent[] = types.map((type) => ({ event_id: 'x', ts: 0, source: 'api', type, payload: {}, severity: 0, correlation_id: null }));
+  const events: ButlerEvent[] = types.map((type) => ({
+    event_id: 'x',
+    ts: 0,
+    source: 'api',
+    type,
+    payload: {},
+    severity: 0,
+    correlation_id: null,
+  }));
   for (let i = 0; i < 10_000; i++) engine.handleEvent(events[i % events.length]);
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < N; i++) {

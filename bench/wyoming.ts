@@ -49,7 +49,11 @@ async function main(): Promise<void> {
       if (!(await describeWyoming(HOST, port, { tries: 1 }))) throw new Error('describe failed');
     };
     const transcript = async (i: number): Promise<void> => {
-      const r = await sendTranscript(HOST, port, { text: i % 2 ? '打开客厅的灯' : 'turn on the kitchen light', language: i % 2 ? 'zh-cn' : 'en', conversation_id: `b${i}` });
+      const r = await sendTranscript(HOST, port, {
+        text: i % 2 ? '打开客厅的灯' : 'turn on the kitchen light',
+        language: i % 2 ? 'zh-cn' : 'en',
+        conversation_id: `b${i}`,
+      });
       if (!r.handled) throw new Error('transcript not handled');
     };
     console.log(`Wyoming loopback bench, node ${process.version}, new connection per round trip`);

@@ -4,8 +4,20 @@ import pino, { type Logger } from 'pino';
 export type { Logger };
 
 export const REDACTED_KEYS = [
-  'token', 'access_token', 'api_key', 'apiKey', 'password', 'secret', 'authorization', 'Authorization',
-  'credentialSecret', 'llm_api_key', 'embeddings_api_key', 'mqtt_password', 'openclaw_token', 'supervisor_token',
+  'token',
+  'access_token',
+  'api_key',
+  'apiKey',
+  'password',
+  'secret',
+  'authorization',
+  'Authorization',
+  'credentialSecret',
+  'llm_api_key',
+  'embeddings_api_key',
+  'mqtt_password',
+  'openclaw_token',
+  'supervisor_token',
 ];
 
 export function createLogger(options: { level?: string; name?: string; destination?: NodeJS.WritableStream } = {}): Logger {

@@ -188,7 +188,12 @@ export class Butler {
 
     await this.startHttp();
     // --- flows (brief F): Node-RED editor at /flows/, flows in SQLite, the butler palette ---
-    const flowsAuth: AuthOptions = { token: this.apiToken, ingressProxies: this.startOpts.ingressProxies ?? (process.env.BUTLER_INGRESS_PROXY ? process.env.BUTLER_INGRESS_PROXY.split(',') : [SUPERVISOR_INGRESS_ADDRESS]) };
+    const flowsAuth: AuthOptions = {
+      token: this.apiToken,
+      ingressProxies:
+        this.startOpts.ingressProxies ??
+        (process.env.BUTLER_INGRESS_PROXY ? process.env.BUTLER_INGRESS_PROXY.split(',') : [SUPERVISOR_INGRESS_ADDRESS]),
+    };
     const flows = await startFlows(this, flowsAuth);
     this.onStop('flows', () => flows.stop());
     // --- end flows ---
@@ -243,7 +248,9 @@ export class Butler {
         // reason to refuse the quick start.
         if (!(err instanceof BrokerPortError) || this.config.explicit.has('mqtt_port')) throw err;
         this.broker = await startEmbeddedBroker(0, '127.0.0.1');
-        this.notices.push(`port ${o.mqtt_port} is taken (another MQTT broker?): the embedded broker uses ${this.broker.port}; set BUTLER_MQTT_URL to use the other one`);
+        this.notices.push(
+          `port ${o.mqtt_port} is taken (another MQTT broker?): the embedded broker uses ${this.broker.port}; set BUTLER_MQTT_URL to use the other one`,
+        );
         this.log.warn({ port: this.broker.port }, this.notices[this.notices.length - 1]);
       }
       this.onStop('embedded broker', () => this.broker!.close());
@@ -288,7 +295,9 @@ export class Butler {
     this.http = createHttpHost(this.log);
     const auth: AuthOptions = {
       token: this.apiToken,
-      ingressProxies: this.startOpts.ingressProxies ?? (process.env.BUTLER_INGRESS_PROXY ? process.env.BUTLER_INGRESS_PROXY.split(',') : [SUPERVISOR_INGRESS_ADDRESS]),
+      ingressProxies:
+        this.startOpts.ingressProxies ??
+        (process.env.BUTLER_INGRESS_PROXY ? process.env.BUTLER_INGRESS_PROXY.split(',') : [SUPERVISOR_INGRESS_ADDRESS]),
     };
     registerApi(this, auth);
     this.onStop('http', () => this.http.close());
@@ -338,7 +347,10 @@ export class Butler {
     const ha = this.ha?.status();
     const components: Record<string, { ok: boolean; detail: string }> = {
       db: { ok: Boolean(this.db?.sqlite.open), detail: this.db?.sqlite.open ? this.db.path : 'closed' },
-      mqtt: { ok: Boolean(this.mqtt?.connected), detail: this.mqtt?.connected ? `connected to ${redactUrl(this.mqttUrl)}` : 'disconnected' },
+      mqtt: {
+        ok: Boolean(this.mqtt?.connected),
+        detail: this.mqtt?.connected ? `connected to ${redactUrl(this.mqttUrl)}` : 'disconnected',
+      },
       ha: { ok: Boolean(ha?.connected), detail: ha?.detail ?? 'not started' },
     };
     for (const [name, check] of this.healthProviders) {

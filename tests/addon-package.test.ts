@@ -49,12 +49,21 @@ export function parseAddonType(spec: string): AddonType {
   if (!m) throw new Error(`"${spec}" is not a Supervisor schema type`);
   const optional = m[7] === '?';
   if (m[1]) return { kind: m[1] as AddonType['kind'], optional };
-  if (m[2]) return { kind: m[2] as AddonType['kind'], optional, min: m[3] === undefined ? undefined : Number(m[3]), max: m[4] === undefined ? undefined : Number(m[4]) };
+  if (m[2])
+    return {
+      kind: m[2] as AddonType['kind'],
+      optional,
+      min: m[3] === undefined ? undefined : Number(m[3]),
+      max: m[4] === undefined ? undefined : Number(m[4]),
+    };
   if (m[5] !== undefined) return { kind: 'match', optional, regex: m[5] };
   return { kind: 'list', optional, values: m[6].split('|') };
 }
 
-const manifest = YAML.parse(read('config.yaml')) as Record<string, unknown> & { options: Record<string, unknown>; schema: Record<string, unknown> };
+const manifest = YAML.parse(read('config.yaml')) as Record<string, unknown> & {
+  options: Record<string, unknown>;
+  schema: Record<string, unknown>;
+};
 const pkg = JSON.parse(read('package.json')) as { version: string };
 
 describe('config.yaml', () => {
@@ -76,7 +85,8 @@ describe('config.yaml', () => {
     assert.deepEqual(manifest.discovery, ['wyoming']);
     assert.deepEqual(manifest.ports, { '10700/tcp': 10700 });
     assert.equal(props.wyoming_port.default, 10700, 'the published port is the default Wyoming port');
-    for (const port of Object.keys(manifest.ports as object)) assert.ok((manifest.ports_description as Record<string, string>)[port], `ports_description for ${port}`);
+    for (const port of Object.keys(manifest.ports as object))
+      assert.ok((manifest.ports_description as Record<string, string>)[port], `ports_description for ${port}`);
     assert.equal(manifest.watchdog, 'http://[HOST]:[PORT:8099]/api/health');
     assert.equal(props.port.default, manifest.ingress_port);
     assert.ok(!existsSync(join(root, 'build.yaml')), 'build.yaml is retired upstream');
@@ -153,9 +163,15 @@ describe('config.yaml', () => {
 
   test('the match regexes accept what the schema accepts', () => {
     const samples: Record<string, [string[], string[]]> = {
-      mqtt_url: [['mqtt://core-mosquitto:1883', 'mqtts://broker.lan:8883', 'ws://x:9001'], ['core-mosquitto', 'http://x']],
+      mqtt_url: [
+        ['mqtt://core-mosquitto:1883', 'mqtts://broker.lan:8883', 'ws://x:9001'],
+        ['core-mosquitto', 'http://x'],
+      ],
       llm_base_url: [['https://api.anthropic.com'], ['ftp://x']],
-      notify_service: [['notify.mobile_app_pixel', 'persistent_notification.create'], ['notify', 'Notify.x', 'notify.a b']],
+      notify_service: [
+        ['notify.mobile_app_pixel', 'persistent_notification.create'],
+        ['notify', 'Notify.x', 'notify.a b'],
+      ],
       openclaw_url: [['ws://127.0.0.1:18789'], ['http://x']],
     };
     for (const [name, [good, bad]] of Object.entries(samples)) {
@@ -170,7 +186,10 @@ describe('config.yaml', () => {
 describe('translations', () => {
   for (const file of ['translations/en.yaml', 'translations/zh-Hans.yaml']) {
     test(`${file} names and describes every add-on option, and nothing else`, () => {
-      const t = YAML.parse(read(file)) as { configuration: Record<string, { name?: unknown; description?: unknown }>; network?: Record<string, string> };
+      const t = YAML.parse(read(file)) as {
+        configuration: Record<string, { name?: unknown; description?: unknown }>;
+        network?: Record<string, string>;
+      };
       assert.deepEqual(Object.keys(t.configuration).sort(), [...addonOptions].sort());
       for (const name of addonOptions) {
         const entry = t.configuration[name];
@@ -189,7 +208,10 @@ describe('translations', () => {
 
 describe('Dockerfile', () => {
   const text = read('Dockerfile');
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   // Continuation lines joined, so a LABEL or RUN spanning lines is one instruction.
   const instructions = lines.join('\n').replace(/\\\n/g, ' ').split('\n');
   const froms = instructions.filter((l) => /^FROM /i.test(l));
@@ -237,11 +259,17 @@ describe('Dockerfile', () => {
 
   test('the CMD path exists after npm run build, and every COPY source exists and is in the build context', () => {
     assert.ok(existsSync(join(root, 'dist/src/main.js')), 'dist/src/main.js (run npm run build first)');
-    const ignore = read('.dockerignore').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    const ignore = read('.dockerignore')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
     const copies = instructions.filter((l) => /^COPY /.test(l) && !/--from=/.test(l));
     assert.ok(copies.length >= 5);
     for (const c of copies) {
-      const parts = c.split(/\s+/).slice(1).filter((p) => !p.startsWith('--'));
+      const parts = c
+        .split(/\s+/)
+        .slice(1)
+        .filter((p) => !p.startsWith('--'));
       for (const src of parts.slice(0, -1)) {
         assert.ok(existsSync(join(root, src)), `COPY source ${src} exists`);
         const top = src.replace(/\/$/, '').split('/')[0];
@@ -252,7 +280,11 @@ describe('Dockerfile', () => {
     for (const needed of ['package-lock.json', 'tsconfig.json', 'scripts/copy-assets.mjs', 'migrations', 'flows/default-pipeline.json']) {
       assert.ok(existsSync(join(root, needed)), needed);
     }
-    for (const never of ['node_modules', 'dist', '.git', 'data']) assert.ok(ignore.some((i) => i.replace(/^\*\*\//, '') === never), `${never} is kept out of the context`);
+    for (const never of ['node_modules', 'dist', '.git', 'data'])
+      assert.ok(
+        ignore.some((i) => i.replace(/^\*\*\//, '') === never),
+        `${never} is kept out of the context`,
+      );
   });
 });
 
@@ -272,7 +304,14 @@ describe('files beside the manifest', () => {
 
   test('DOCS.md covers install, first conversation, Assist, flows, security, troubleshooting; CHANGELOG has this version', () => {
     const docs = read('addon/DOCS.md');
-    for (const heading of ['## Installation', '## Your first conversation', '## Assist', '## Flows', '## Security model', '## Troubleshooting']) {
+    for (const heading of [
+      '## Installation',
+      '## Your first conversation',
+      '## Assist',
+      '## Flows',
+      '## Security model',
+      '## Troubleshooting',
+    ]) {
       assert.ok(docs.includes(heading), heading);
     }
     for (const topic of ['Wyoming', 'confirmation', 'exec_allowlist', 'mqtt_trusted', 'privacy']) assert.ok(docs.includes(topic), topic);

@@ -24,7 +24,13 @@ test('layers: options.json, then YAML, then environment', () => {
   writeFileSync(join(dir, 'options.json'), JSON.stringify({ language: 'zh-cn', retention_days: 7, mqtt_url: '', llm_model: 'a' }));
   const yamlFile = join(dir, 'butler.yaml');
   writeFileSync(yamlFile, 'retention_days: 9\nexec_allowlist:\n  - uptime -p\n');
-  const c = loadConfig({ BUTLER_DATA_DIR: dir, BUTLER_CONFIG: yamlFile, BUTLER_LLM_MODEL: 'b', BUTLER_MQTT_TRUSTED: 'yes', BUTLER_SCRIPT_ALLOWLIST: 'a.sh, b.sh' });
+  const c = loadConfig({
+    BUTLER_DATA_DIR: dir,
+    BUTLER_CONFIG: yamlFile,
+    BUTLER_LLM_MODEL: 'b',
+    BUTLER_MQTT_TRUSTED: 'yes',
+    BUTLER_SCRIPT_ALLOWLIST: 'a.sh, b.sh',
+  });
   assert.equal(c.options.language, 'zh-cn');
   assert.equal(c.options.retention_days, 9);
   assert.deepEqual(c.options.exec_allowlist, ['uptime -p']);
@@ -61,9 +67,15 @@ test('broken files are named, not thrown as parser stack traces', () => {
   writeFileSync(yamlFile, '- a\n- b\n');
   assert.throws(
     () => loadConfig({ BUTLER_DATA_DIR: dir, BUTLER_CONFIG: yamlFile }),
-    (e: unknown) => e instanceof ConfigError && /options\.json: not valid JSON/.test(e.message) && /list\.yaml: must contain an object of options, got a list/.test(e.message),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      /options\.json: not valid JSON/.test(e.message) &&
+      /list\.yaml: must contain an object of options, got a list/.test(e.message),
   );
-  assert.throws(() => loadConfig({ BUTLER_DATA_DIR: dir, BUTLER_CONFIG: '/nonexistent.yaml' }), /BUTLER_CONFIG: file \/nonexistent\.yaml does not exist/);
+  assert.throws(
+    () => loadConfig({ BUTLER_DATA_DIR: dir, BUTLER_CONFIG: '/nonexistent.yaml' }),
+    /BUTLER_CONFIG: file \/nonexistent\.yaml does not exist/,
+  );
 });
 
 test('add-on mode: SUPERVISOR_TOKEN means /data and secrets are redacted for logs', () => {
@@ -79,6 +91,12 @@ test('add-on mode: SUPERVISOR_TOKEN means /data and secrets are redacted for log
 
 test('an embeddings endpoint without a model is refused at start-up', () => {
   const dir = tempDir();
-  assert.throws(() => loadConfig({ BUTLER_DATA_DIR: dir, BUTLER_EMBEDDINGS_URL: 'http://127.0.0.1:11434/v1' }), /must have property embeddings_model when property embeddings_url is present/);
-  assert.throws(() => loadConfig({ BUTLER_DATA_DIR: dir, BUTLER_EMBEDDINGS_URL: 'ftp://x', BUTLER_EMBEDDINGS_MODEL: 'm' }), /\/embeddings_url: must match pattern/);
+  assert.throws(
+    () => loadConfig({ BUTLER_DATA_DIR: dir, BUTLER_EMBEDDINGS_URL: 'http://127.0.0.1:11434/v1' }),
+    /must have property embeddings_model when property embeddings_url is present/,
+  );
+  assert.throws(
+    () => loadConfig({ BUTLER_DATA_DIR: dir, BUTLER_EMBEDDINGS_URL: 'ftp://x', BUTLER_EMBEDDINGS_MODEL: 'm' }),
+    /\/embeddings_url: must match pattern/,
+  );
 });

@@ -24,13 +24,20 @@ after(() => env.stop());
 
 test('a safe action from an untrusted source runs and changes the home; plan and results are recorded and linked', async () => {
   await ha.callService('light', 'turn_off', {}, { entity_id: 'light.kitchen_lights' });
-  const out = await core.door.execute({ actions: [{ action_type: 'device_turn_on', params: { device_id: 'light.kitchen_lights' } }], origin: mqtt, reason: 'test' });
+  const out = await core.door.execute({
+    actions: [{ action_type: 'device_turn_on', params: { device_id: 'light.kitchen_lights' } }],
+    origin: mqtt,
+    reason: 'test',
+  });
   assert.equal(out.results[0].status, 'ok', JSON.stringify(out.results[0].output));
   assert.equal(home.getState('light.kitchen_lights')?.state, 'on');
   const stored = core.audit.getPlan(out.plan_id);
   assert.ok(stored);
   assert.equal(stored.plan.policy, 'allow');
-  assert.deepEqual(stored.results.map((r) => r.status), ['ok']);
+  assert.deepEqual(
+    stored.results.map((r) => r.status),
+    ['ok'],
+  );
 });
 
 test('device_* calls the service Home Assistant accepts for each domain, with the entity as target', async () => {
@@ -42,7 +49,11 @@ test('device_* calls the service Home Assistant accepts for each domain, with th
     ],
     origin: admin,
   });
-  assert.deepEqual(out.results.map((r) => r.status), ['ok', 'ok', 'ok'], JSON.stringify(out.results));
+  assert.deepEqual(
+    out.results.map((r) => r.status),
+    ['ok', 'ok', 'ok'],
+    JSON.stringify(out.results),
+  );
   assert.equal(home.getState('cover.kitchen_window')?.state, 'closed');
   assert.equal(home.getState('light.bed_light')?.attributes.brightness, Math.round((40 / 100) * 255));
   const calls = home.serviceCalls.slice(-3).map((c) => `${c.domain}.${c.service}`);
@@ -51,7 +62,10 @@ test('device_* calls the service Home Assistant accepts for each domain, with th
 
 test('unlocking from an untrusted source waits for a trusted person; the lock stays locked until approved', async () => {
   await ha.callService('lock', 'lock', {}, { entity_id: 'lock.front_door' });
-  const out = await core.door.execute({ actions: [{ action_type: 'ha_call_service', params: { domain: 'lock', service: 'unlock', target: { entity_id: 'lock.front_door' } } }], origin: mqtt });
+  const out = await core.door.execute({
+    actions: [{ action_type: 'ha_call_service', params: { domain: 'lock', service: 'unlock', target: { entity_id: 'lock.front_door' } } }],
+    origin: mqtt,
+  });
   assert.equal(out.results[0].status, 'pending_confirmation');
   assert.equal(out.policy, 'confirm');
   assert.equal(home.getState('lock.front_door')?.state, 'locked');
@@ -62,12 +76,18 @@ test('unlocking from an untrusted source waits for a trusted person; the lock st
   assert.equal(home.getState('lock.front_door')?.state, 'unlocked');
   await assert.rejects(core.door.decide(id, true, 'admin'), /already approved/);
   // Both results are under the same plan: pending first, then the approved run.
-  assert.deepEqual(core.audit.getPlan(out.plan_id)!.results.map((r) => r.status), ['pending_confirmation', 'ok']);
+  assert.deepEqual(
+    core.audit.getPlan(out.plan_id)!.results.map((r) => r.status),
+    ['pending_confirmation', 'ok'],
+  );
 });
 
 test('a denied confirmation never runs', async () => {
   await ha.callService('lock', 'lock', {}, { entity_id: 'lock.kitchen_door' });
-  const out = await core.door.execute({ actions: [{ action_type: 'device_turn_off', params: { device_id: 'lock.kitchen_door' } }], origin: mqtt });
+  const out = await core.door.execute({
+    actions: [{ action_type: 'device_turn_off', params: { device_id: 'lock.kitchen_door' } }],
+    origin: mqtt,
+  });
   assert.equal(out.results[0].status, 'pending_confirmation', 'device_turn_off on a lock is an unlock: sensitive');
   const id = (out.results[0].output as { confirmation_id: string }).confirmation_id;
   const decided = await core.door.decide(id, false, 'admin');
@@ -84,18 +104,30 @@ test('plans derived from untrusted text need confirmation even when a trusted us
 });
 
 test('system_exec: empty or non-matching allowlist denies; exact argv runs without a shell', async () => {
-  const denied = await core.door.execute({ actions: [{ action_type: 'system_exec', params: { command: '/bin/sh', args: ['-c', 'echo pwned'] } }], origin: admin });
+  const denied = await core.door.execute({
+    actions: [{ action_type: 'system_exec', params: { command: '/bin/sh', args: ['-c', 'echo pwned'] } }],
+    origin: admin,
+  });
   assert.equal(denied.results[0].status, 'denied');
   assert.match(JSON.stringify(denied.results[0].output), /not in exec_allowlist/);
-  const ok = await core.door.execute({ actions: [{ action_type: 'system_exec', params: { command: '/bin/echo', args: ['hello'] } }], origin: admin });
+  const ok = await core.door.execute({
+    actions: [{ action_type: 'system_exec', params: { command: '/bin/echo', args: ['hello'] } }],
+    origin: admin,
+  });
   assert.equal(ok.results[0].status, 'ok');
   assert.equal((ok.results[0].output as { stdout: string }).stdout, 'hello\n');
-  const untrusted = await core.door.execute({ actions: [{ action_type: 'system_exec', params: { command: '/bin/echo', args: ['hello'] } }], origin: mqtt });
+  const untrusted = await core.door.execute({
+    actions: [{ action_type: 'system_exec', params: { command: '/bin/echo', args: ['hello'] } }],
+    origin: mqtt,
+  });
   assert.equal(untrusted.results[0].status, 'pending_confirmation');
 
   const empty = buildCore({ ha, execAllowlist: [] });
   try {
-    const r = await empty.door.execute({ actions: [{ action_type: 'system_exec', params: { command: '/bin/echo', args: ['hello'] } }], origin: admin });
+    const r = await empty.door.execute({
+      actions: [{ action_type: 'system_exec', params: { command: '/bin/echo', args: ['hello'] } }],
+      origin: admin,
+    });
     assert.equal(r.results[0].status, 'denied', 'an empty allowlist allows nothing (the original allowed everything)');
   } finally {
     empty.close();
@@ -125,13 +157,19 @@ test('invalid params, unknown actions and over-long plans are refused with reaso
     ],
     origin: admin,
   });
-  assert.deepEqual(out.results.map((r) => r.status), ['error', 'error', 'error', 'ok']);
+  assert.deepEqual(
+    out.results.map((r) => r.status),
+    ['error', 'error', 'error', 'ok'],
+  );
   assert.match(JSON.stringify(out.results[0].output), /\/brightness: must be <= 100/);
   const errorOf = (i: number) => (out.results[i].output as { error: string }).error;
   assert.equal(errorOf(1), 'unknown action type "launch_rockets"');
   assert.match(errorOf(2), /unknown property "colour"/);
   assert.equal(out.policy, 'partial');
-  const long = await core.door.execute({ actions: Array.from({ length: 22 }, () => ({ action_type: 'list_tasks', params: {} })), origin: admin });
+  const long = await core.door.execute({
+    actions: Array.from({ length: 22 }, () => ({ action_type: 'list_tasks', params: {} })),
+    origin: admin,
+  });
   assert.equal(long.results.filter((r) => r.status === 'ok').length, 20);
   assert.match(JSON.stringify(long.results[21].output), /plan too long/);
 });
@@ -145,7 +183,10 @@ test('Home Assistant errors become clear results: unknown entity, unknown servic
     ],
     origin: admin,
   });
-  assert.deepEqual(out.results.map((r) => r.status), ['error', 'error', 'error']);
+  assert.deepEqual(
+    out.results.map((r) => r.status),
+    ['error', 'error', 'error'],
+  );
   assert.match(JSON.stringify(out.results[0].output), /unknown entity light\.does_not_exist/);
   assert.match(JSON.stringify(out.results[1].output), /light\.fly/);
   assert.match(JSON.stringify(out.results[2].output), /domain \\"sensor\\" has no such service/);
@@ -153,7 +194,11 @@ test('Home Assistant errors become clear results: unknown entity, unknown servic
 
 test('a handler that hangs is cut off by its timeout and recorded as an error', async () => {
   core.registry.register({
-    name: 'test_hang', description: 'never finishes', risk: 'safe', params: { type: 'object', properties: {} }, timeoutMs: 50,
+    name: 'test_hang',
+    description: 'never finishes',
+    risk: 'safe',
+    params: { type: 'object', properties: {} },
+    timeoutMs: 50,
     handler: (_p, ctx) => new Promise((_resolve, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('aborted')))),
   });
   const out = await core.door.execute({ actions: [{ action_type: 'test_hang', params: {} }], origin: admin });
@@ -165,7 +210,16 @@ test('scheduled tasks are persisted and run after a restart', async () => {
   const dir = core.dir;
   const first = buildCore({ ha, dir: `${dir}-sched` });
   const out = await first.door.execute({
-    actions: [{ action_type: 'schedule_task', params: { name: 'later', delay_sec: 0.2, actions: [{ action_type: 'device_turn_off', params: { device_id: 'light.ceiling_lights' } }] } }],
+    actions: [
+      {
+        action_type: 'schedule_task',
+        params: {
+          name: 'later',
+          delay_sec: 0.2,
+          actions: [{ action_type: 'device_turn_off', params: { device_id: 'light.ceiling_lights' } }],
+        },
+      },
+    ],
     origin: admin,
   });
   assert.equal(out.results[0].status, 'ok', JSON.stringify(out.results[0].output));
@@ -187,16 +241,34 @@ test('scheduled tasks are persisted and run after a restart', async () => {
 
 test('whatever a handler throws (an Error, a string, an object, a crash inside) becomes an error result, never a crash', async () => {
   const throwers: [string, () => Promise<unknown>][] = [
-    ['test_throw_string', async () => { throw 'plain string'; }],
-    ['test_throw_object', async () => { throw { weird: true }; }],
+    [
+      'test_throw_string',
+      async () => {
+        throw 'plain string';
+      },
+    ],
+    [
+      'test_throw_object',
+      async () => {
+        throw { weird: true };
+      },
+    ],
     ['test_throw_type', async () => (undefined as unknown as { x: () => void }).x()],
-    ['test_throw_sync', () => { throw new RangeError('sync throw'); }],
+    [
+      'test_throw_sync',
+      () => {
+        throw new RangeError('sync throw');
+      },
+    ],
   ];
   for (const [name, fn] of throwers) {
     core.registry.register({ name, description: 'fails', risk: 'safe', params: { type: 'object', properties: {} }, handler: fn });
   }
   const out = await core.door.execute({ actions: throwers.map(([name]) => ({ action_type: name, params: {} })), origin: admin });
-  assert.deepEqual(out.results.map((r) => r.status), ['error', 'error', 'error', 'error']);
+  assert.deepEqual(
+    out.results.map((r) => r.status),
+    ['error', 'error', 'error', 'error'],
+  );
   const errors = out.results.map((r) => (r.output as { error: string }).error);
   assert.equal(errors[0], 'plain string');
   assert.equal(errors[1], '{"weird":true}');
@@ -204,9 +276,12 @@ test('whatever a handler throws (an Error, a string, an object, a crash inside) 
   assert.equal(errors[3], 'sync throw');
 });
 
-test('notify really reaches Home Assistant (the original\'s notify was a canned stub)', async () => {
+test("notify really reaches Home Assistant (the original's notify was a canned stub)", async () => {
   const before = home.notifications.length;
-  const out = await core.door.execute({ actions: [{ action_type: 'notify', params: { title: 'Butler', message: 'The laundry is done.' } }], origin: admin });
+  const out = await core.door.execute({
+    actions: [{ action_type: 'notify', params: { title: 'Butler', message: 'The laundry is done.' } }],
+    origin: admin,
+  });
   assert.equal(out.results[0].status, 'ok', JSON.stringify(out.results[0].output));
   assert.equal(home.notifications.length, before + 1);
   assert.equal(home.notifications.at(-1)?.message, 'The laundry is done.');
@@ -214,7 +289,12 @@ test('notify really reaches Home Assistant (the original\'s notify was a canned 
 });
 
 test('the arrival policy notifies once per cooldown; repeated entry events while away raise an intrusion alert', async () => {
-  const options = { ...loadConfig({ BUTLER_DATA_DIR: core.dir }).options, arrival_cooldown_s: 300, intrusion_window_s: 120, intrusion_threshold: 3 };
+  const options = {
+    ...loadConfig({ BUTLER_DATA_DIR: core.dir }).options,
+    arrival_cooldown_s: 300,
+    intrusion_window_s: 120,
+    intrusion_threshold: 3,
+  };
   const policies = new EventPolicies({ bus: core.bus, door: core.door, modes: core.modes, options });
   policies.start();
   try {
@@ -241,7 +321,12 @@ test('the arrival policy notifies once per cooldown; repeated entry events while
 test('a task interrupted mid-run by a restart is reported, not run twice', async () => {
   const c = buildCore({ ha });
   try {
-    const t = c.scheduler.schedule({ name: 'half done', run_at: Date.now() / 1000 + 3600, actions: [{ action_type: 'list_tasks', params: {} }], origin: admin });
+    const t = c.scheduler.schedule({
+      name: 'half done',
+      run_at: Date.now() / 1000 + 3600,
+      actions: [{ action_type: 'list_tasks', params: {} }],
+      origin: admin,
+    });
     c.db.sqlite.prepare("UPDATE scheduled_tasks SET status = 'running' WHERE task_id = ?").run(t.task_id);
     c.scheduler.start(c.door);
     const [failed] = c.scheduler.list('failed');
@@ -252,9 +337,15 @@ test('a task interrupted mid-run by a restart is reported, not run twice', async
   }
 });
 
-test('list_devices filters by domain and by area, named or by id, with each entity\'s area resolved through its device', async () => {
-  const byName = await core.door.execute({ actions: [{ action_type: 'list_devices', params: { domain: 'light', area: 'Kitchen' } }], origin: admin });
-  const byId = await core.door.execute({ actions: [{ action_type: 'list_devices', params: { domain: 'light', area: 'kitchen' } }], origin: admin });
+test("list_devices filters by domain and by area, named or by id, with each entity's area resolved through its device", async () => {
+  const byName = await core.door.execute({
+    actions: [{ action_type: 'list_devices', params: { domain: 'light', area: 'Kitchen' } }],
+    origin: admin,
+  });
+  const byId = await core.door.execute({
+    actions: [{ action_type: 'list_devices', params: { domain: 'light', area: 'kitchen' } }],
+    origin: admin,
+  });
   const names = (r: typeof byName) => (r.results[0].output as { devices: { entity_id: string; area: string }[] }).devices;
   assert.ok(names(byName).some((d) => d.entity_id === 'light.kitchen_lights'));
   assert.ok(names(byName).every((d) => d.area === 'Kitchen' && d.entity_id.startsWith('light.')));

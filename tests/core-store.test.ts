@@ -9,7 +9,15 @@ import { AuditStore } from '../src/store/audit';
 import type { ButlerEvent } from '../src/types';
 
 function ev(i: number, ts = 1000 + i): ButlerEvent {
-  return { event_id: `e${i}`, ts, source: i % 2 ? 'mqtt' : 'api', type: i % 3 ? 'motion' : 'door', payload: { i }, severity: 0, correlation_id: null };
+  return {
+    event_id: `e${i}`,
+    ts,
+    source: i % 2 ? 'mqtt' : 'api',
+    type: i % 3 ? 'motion' : 'door',
+    payload: { i },
+    severity: 0,
+    correlation_id: null,
+  };
 }
 
 test('WAL, migrations applied, and batched writes that close() writes out', () => {
@@ -37,7 +45,10 @@ test('filters and keyset pagination', () => {
   assert.ok(page1.every((e) => e.type === 'motion'));
   const page2 = audit.listEvents({ type: 'motion', limit: 5, before: page1[4].ts });
   assert.ok(page2[0].ts < page1[4].ts);
-  assert.equal(audit.listEvents({ source: 'api', since: 1020 }).every((e) => e.source === 'api' && e.ts >= 1020), true);
+  assert.equal(
+    audit.listEvents({ source: 'api', since: 1020 }).every((e) => e.source === 'api' && e.ts >= 1020),
+    true,
+  );
   db.close();
 });
 
@@ -45,7 +56,17 @@ test('timeline links event -> plans -> results, and lists loose plans on their o
   const db = openDatabase(join(mkdtempSync(join(tmpdir(), 'butler-store-')), 'b.db'));
   const audit = new AuditStore(db);
   audit.recordEvent(ev(1, 100));
-  const plan = { plan_id: 'p1', triggered_by_event_id: 'e1', actions: [{ action_type: 'notify', params: {} }], policy: 'allow', reason: 'r', created_ts: 101, source: 'mqtt', trusted: false, conversation_id: null };
+  const plan = {
+    plan_id: 'p1',
+    triggered_by_event_id: 'e1',
+    actions: [{ action_type: 'notify', params: {} }],
+    policy: 'allow',
+    reason: 'r',
+    created_ts: 101,
+    source: 'mqtt',
+    trusted: false,
+    conversation_id: null,
+  };
   audit.recordPlan(plan);
   audit.recordResult({ plan_id: 'p1', index: 0, action_type: 'notify', status: 'ok', output: { a: 1 }, ts: 102 });
   audit.recordPlan({ ...plan, plan_id: 'p2', triggered_by_event_id: null, created_ts: 200 });

@@ -15,17 +15,28 @@ class Raw {
   private waiters: Array<() => void> = [];
   closed: { code: number } | null = null;
   constructor(readonly ws: WebSocket) {
-    ws.on('message', (d) => { this.frames.push(JSON.parse(d.toString())); this.wake(); });
-    ws.on('close', (code) => { this.closed = { code }; this.wake(); });
+    ws.on('message', (d) => {
+      this.frames.push(JSON.parse(d.toString()));
+      this.wake();
+    });
+    ws.on('close', (code) => {
+      this.closed = { code };
+      this.wake();
+    });
     ws.on('error', () => undefined);
   }
   static async open(url: string): Promise<Raw> {
     const ws = new WebSocket(url);
     const raw = new Raw(ws);
-    await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
     return raw;
   }
-  private wake(): void { for (const w of this.waiters.splice(0)) w(); }
+  private wake(): void {
+    for (const w of this.waiters.splice(0)) w();
+  }
   /** Next frame (a message object, or an array when coalesced). */
   async next(): Promise<unknown> {
     for (;;) {
@@ -34,7 +45,10 @@ class Raw {
       if (this.closed) throw new Error(`socket closed (${this.closed.code}) while waiting for a frame`);
       await new Promise<void>((resolve, reject) => {
         const t = setTimeout(() => reject(new Error('no frame within 5 s')), 5000);
-        this.waiters.push(() => { clearTimeout(t); resolve(); });
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
       });
     }
   }
@@ -43,21 +57,35 @@ class Raw {
   async msg(): Promise<Msg> {
     if (this.buffered.length) return this.buffered.shift() as Msg;
     const f = await this.next();
-    if (Array.isArray(f)) { this.buffered.push(...f.slice(1)); return f[0]; }
+    if (Array.isArray(f)) {
+      this.buffered.push(...f.slice(1));
+      return f[0];
+    }
     return f as Msg;
   }
   async until(pred: (m: Msg) => boolean): Promise<Msg> {
-    for (;;) { const m = await this.msg(); if (pred(m)) return m; }
+    for (;;) {
+      const m = await this.msg();
+      if (pred(m)) return m;
+    }
   }
-  send(v: unknown): void { this.ws.send(typeof v === 'string' ? v : JSON.stringify(v)); }
+  send(v: unknown): void {
+    this.ws.send(typeof v === 'string' ? v : JSON.stringify(v));
+  }
   async waitClosed(): Promise<number> {
-    while (!this.closed) await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error('socket not closed within 5 s')), 5000);
-      this.waiters.push(() => { clearTimeout(t); resolve(); });
-    });
+    while (!this.closed)
+      await new Promise<void>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error('socket not closed within 5 s')), 5000);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
     return this.closed.code;
   }
-  close(): void { this.ws.terminate(); }
+  close(): void {
+    this.ws.terminate();
+  }
 }
 
 async function authed(home: DemoHome): Promise<Raw> {
@@ -70,8 +98,12 @@ async function authed(home: DemoHome): Promise<Raw> {
 
 describe('demo home: WebSocket protocol', () => {
   let home: DemoHome;
-  before(async () => { home = await startDemoHome({ port: 0, token, authTimeoutMs: 300 }); });
-  after(async () => { await home.stop(); });
+  before(async () => {
+    home = await startDemoHome({ port: 0, token, authTimeoutMs: 300 });
+  });
+  after(async () => {
+    await home.stop();
+  });
 
   test('auth_required comes at once with ha_version; a good token gets auth_ok', async () => {
     const c = await Raw.open(home.url);
@@ -142,7 +174,12 @@ describe('demo home: WebSocket protocol', () => {
   test('invalid_format, id_reuse, unknown_command; the connection survives them', async () => {
     const c = await authed(home);
     c.send({ type: 'ping' });
-    assert.deepEqual(await c.msg(), { id: null, type: 'result', success: false, error: { code: 'invalid_format', message: 'Message incorrectly formatted.' } });
+    assert.deepEqual(await c.msg(), {
+      id: null,
+      type: 'result',
+      success: false,
+      error: { code: 'invalid_format', message: 'Message incorrectly formatted.' },
+    });
     c.send({ id: 'x', type: 'ping' });
     assert.equal((await c.msg()).error.code, 'invalid_format');
     c.send({ id: 5 });
@@ -156,11 +193,21 @@ describe('demo home: WebSocket protocol', () => {
     c.send({ id: 5, type: 'ping' });
     assert.deepEqual(await c.msg(), { id: 5, type: 'pong' });
     c.send({ id: 5, type: 'ping' });
-    assert.deepEqual(await c.msg(), { id: 5, type: 'result', success: false, error: { code: 'id_reuse', message: 'Identifier values have to increase.' } });
+    assert.deepEqual(await c.msg(), {
+      id: 5,
+      type: 'result',
+      success: false,
+      error: { code: 'id_reuse', message: 'Identifier values have to increase.' },
+    });
     c.send({ id: 4, type: 'get_config' });
     assert.equal((await c.msg()).error.code, 'id_reuse');
     c.send({ id: 6, type: 'make_coffee' });
-    assert.deepEqual(await c.msg(), { id: 6, type: 'result', success: false, error: { code: 'unknown_command', message: 'Unknown command.' } });
+    assert.deepEqual(await c.msg(), {
+      id: 6,
+      type: 'result',
+      success: false,
+      error: { code: 'unknown_command', message: 'Unknown command.' },
+    });
     c.send({ id: 7, type: 'get_config' });
     const cfg = await c.msg();
     assert.equal(cfg.success, true);
@@ -171,8 +218,14 @@ describe('demo home: WebSocket protocol', () => {
 
   test('a JSON array of commands is accepted and answered in order', async () => {
     const c = await authed(home);
-    c.send([{ id: 1, type: 'ping' }, { id: 2, type: 'get_states' }, { id: 3, type: 'ping' }]);
-    const a = await c.msg(); const b = await c.msg(); const d = await c.msg();
+    c.send([
+      { id: 1, type: 'ping' },
+      { id: 2, type: 'get_states' },
+      { id: 3, type: 'ping' },
+    ]);
+    const a = await c.msg();
+    const b = await c.msg();
+    const d = await c.msg();
     assert.deepEqual([a.id, b.id, d.id], [1, 2, 3]);
     assert.equal(a.type, 'pong');
     assert.ok(Array.isArray(b.result) && b.result.some((s: { entity_id: string }) => s.entity_id === 'light.kitchen_lights'));
@@ -183,16 +236,27 @@ describe('demo home: WebSocket protocol', () => {
     const c = await authed(home);
     c.send({ id: 1, type: 'supported_features', features: { coalesce_messages: 1 } });
     assert.deepEqual(await c.next(), { id: 1, type: 'result', success: true, result: null });
-    c.send([{ id: 2, type: 'ping' }, { id: 3, type: 'ping' }, { id: 4, type: 'ping' }]);
+    c.send([
+      { id: 2, type: 'ping' },
+      { id: 3, type: 'ping' },
+      { id: 4, type: 'ping' },
+    ]);
     const frame = await c.next();
     assert.ok(Array.isArray(frame), 'three answers in one tick should be one array frame');
-    assert.deepEqual(frame, [{ id: 2, type: 'pong' }, { id: 3, type: 'pong' }, { id: 4, type: 'pong' }]);
+    assert.deepEqual(frame, [
+      { id: 2, type: 'pong' },
+      { id: 3, type: 'pong' },
+      { id: 4, type: 'pong' },
+    ]);
     c.close();
   });
 
   test('without coalescing every message is its own frame', async () => {
     const c = await authed(home);
-    c.send([{ id: 2, type: 'ping' }, { id: 3, type: 'ping' }]);
+    c.send([
+      { id: 2, type: 'ping' },
+      { id: 3, type: 'ping' },
+    ]);
     assert.deepEqual(await c.next(), { id: 2, type: 'pong' });
     assert.deepEqual(await c.next(), { id: 3, type: 'pong' });
     c.close();
@@ -213,13 +277,21 @@ describe('demo home: WebSocket protocol', () => {
   test('registries: areas on floors, devices, entities with aliases via get_entries', async () => {
     const c = await authed(home);
     c.send([
-      { id: 1, type: 'config/floor_registry/list' }, { id: 2, type: 'config/area_registry/list' },
-      { id: 3, type: 'config/device_registry/list' }, { id: 4, type: 'config/entity_registry/list' },
+      { id: 1, type: 'config/floor_registry/list' },
+      { id: 2, type: 'config/area_registry/list' },
+      { id: 3, type: 'config/device_registry/list' },
+      { id: 4, type: 'config/entity_registry/list' },
       { id: 5, type: 'config/entity_registry/get_entries', entity_ids: ['light.kitchen_lights', 'light.nope'] },
     ]);
-    const floors = (await c.msg()).result, areas = (await c.msg()).result, devices = (await c.msg()).result, entities = (await c.msg()).result;
+    const floors = (await c.msg()).result,
+      areas = (await c.msg()).result,
+      devices = (await c.msg()).result,
+      entities = (await c.msg()).result;
     const extended = (await c.msg()).result;
-    assert.deepEqual(floors.map((f: { floor_id: string }) => f.floor_id), ['ground_floor', 'first_floor']);
+    assert.deepEqual(
+      floors.map((f: { floor_id: string }) => f.floor_id),
+      ['ground_floor', 'first_floor'],
+    );
     assert.equal(areas.find((a: { area_id: string }) => a.area_id === 'kitchen').floor_id, 'ground_floor');
     assert.equal(areas.find((a: { area_id: string }) => a.area_id === 'bedroom').floor_id, 'first_floor');
     const kitchenDev = devices.find((d: { id: string }) => d.id === 'demo_kitchen_lights');
@@ -244,7 +316,14 @@ describe('demo home: WebSocket protocol', () => {
     assert.equal(typeof bed.lc, 'number');
     assert.equal(bed.a.friendly_name, 'Bed Light');
 
-    c.send({ id: 2, type: 'call_service', domain: 'light', service: 'turn_on', service_data: { brightness: 100 }, target: { entity_id: 'light.bed_light' } });
+    c.send({
+      id: 2,
+      type: 'call_service',
+      domain: 'light',
+      service: 'turn_on',
+      service_data: { brightness: 100 },
+      target: { entity_id: 'light.bed_light' },
+    });
     const changed = await c.until((m) => m.type === 'event');
     const diff = changed.event.c['light.bed_light'];
     assert.equal(diff['+'].s, 'on');

@@ -24,8 +24,27 @@ void butlerIsHost;
 // Keys Home Assistant understands in a device-based discovery payload (abbreviations and full names we use),
 // from core components/mqtt/abbreviations.py and the per-platform schemas.
 const COMPONENT_KEYS = new Set([
-  'p', 'name', 'uniq_id', 'default_entity_id', 'cmd_t', 'stat_t', 'pl_on', 'pl_off', 'ic', 'ops', 'max', 'min', 'mode',
-  'val_tpl', 'json_attr_t', 'stat_cla', 'event_types', 't', 'dev_cla', 'ent_cat', 'pl_prs',
+  'p',
+  'name',
+  'uniq_id',
+  'default_entity_id',
+  'cmd_t',
+  'stat_t',
+  'pl_on',
+  'pl_off',
+  'ic',
+  'ops',
+  'max',
+  'min',
+  'mode',
+  'val_tpl',
+  'json_attr_t',
+  'stat_cla',
+  'event_types',
+  't',
+  'dev_cla',
+  'ent_cat',
+  'pl_prs',
 ]);
 const ROOT_KEYS = new Set(['dev', 'o', 'cmps', 'avty_t', 'pl_avail', 'pl_not_avail', 'qos']);
 const DEVICE_KEYS = new Set(['ids', 'name', 'mf', 'mdl', 'sw', 'cu', 'sn']);
@@ -105,7 +124,9 @@ async function send(topic: string, payload: string | Buffer): Promise<void> {
 /** Waits for the next butler/out/error about `topic` and returns its reason. */
 async function rejection(topic: string, after: number): Promise<string> {
   const m = await until(`a rejection on butler/out/error for ${topic}`, () =>
-    messages.slice(after).find((x) => x.topic === TOPICS.outError && (JSON.parse(x.payload.toString()) as { topic?: string }).topic === topic),
+    messages
+      .slice(after)
+      .find((x) => x.topic === TOPICS.outError && (JSON.parse(x.payload.toString()) as { topic?: string }).topic === topic),
   );
   const body = JSON.parse(m.payload.toString()) as { reason: string; source: string };
   assert.equal(body.source, 'ha');
@@ -121,7 +142,12 @@ before(async () => {
     provider: 'test',
     name: 'activate_scene',
     description: 'Activate a scene.',
-    params: { type: 'object', required: ['scene_id'], additionalProperties: false, properties: { scene_id: { type: 'string', minLength: 1 } } },
+    params: {
+      type: 'object',
+      required: ['scene_id'],
+      additionalProperties: false,
+      properties: { scene_id: { type: 'string', minLength: 1 } },
+    },
     risk: 'safe',
     handler: async (p) => {
       activated.push(String(p.scene_id));
@@ -141,7 +167,9 @@ before(async () => {
       door: core.door,
       confirmations: core.confirmations,
       options,
-      health: () => ({ components: { db: { ok: true, detail: 'x' }, ha: { ok: true, detail: 'connected' }, mqtt: { ok: true, detail: 'connected' } } }),
+      health: () => ({
+        components: { db: { ok: true, detail: 'x' }, ha: { ok: true, detail: 'connected' }, mqtt: { ok: true, detail: 'connected' } },
+      }),
       log: silentLogger(),
     },
     version: '0.1.0',
@@ -169,12 +197,18 @@ describe('discovery config', () => {
   test('one retained device config that Home Assistant can read', async () => {
     // A client that connects later gets it as a retained message.
     const late = await mqtt.connectAsync(broker.url, { clientId: `late-${process.pid}` });
-    const got = new Promise<{ payload: Buffer; retain: boolean }>((resolve) => late.on('message', (_t, payload, p) => resolve({ payload, retain: p.retain })));
+    const got = new Promise<{ payload: Buffer; retain: boolean }>((resolve) =>
+      late.on('message', (_t, payload, p) => resolve({ payload, retain: p.retain })),
+    );
     await late.subscribeAsync(DEVICE_TOPIC);
     const { payload, retain } = await got;
     await late.endAsync();
     assert.equal(retain, true);
-    const c = JSON.parse(payload.toString()) as Record<string, unknown> & { cmps: Record<string, Record<string, unknown>>; dev: Record<string, unknown>; o: Record<string, unknown> };
+    const c = JSON.parse(payload.toString()) as Record<string, unknown> & {
+      cmps: Record<string, Record<string, unknown>>;
+      dev: Record<string, unknown>;
+      o: Record<string, unknown>;
+    };
 
     for (const k of Object.keys(c)) assert.ok(ROOT_KEYS.has(k), `unexpected root key ${k}`);
     for (const k of Object.keys(c.dev)) assert.ok(DEVICE_KEYS.has(k), `unexpected device key ${k}`);
@@ -199,9 +233,14 @@ describe('discovery config', () => {
       assert.match(String(comp.default_entity_id), new RegExp(`^${p}\\.[a-z0-9_]+$`));
       assert.ok(!entityIds.has(String(comp.default_entity_id)));
       entityIds.add(String(comp.default_entity_id));
-      for (const [k, v] of Object.entries(comp)) if (k.endsWith('_t') || k === 't') assert.doesNotMatch(String(v), /[#+]/, `${id}.${k} is a wildcard`);
+      for (const [k, v] of Object.entries(comp))
+        if (k.endsWith('_t') || k === 't') assert.doesNotMatch(String(v), /[#+]/, `${id}.${k} is a wildcard`);
     }
-    const byPlatform = (p: string) => Object.entries(c.cmps).filter(([, x]) => x.p === p).map(([id]) => id).sort();
+    const byPlatform = (p: string) =>
+      Object.entries(c.cmps)
+        .filter(([, x]) => x.p === p)
+        .map(([id]) => id)
+        .sort();
     assert.deepEqual(byPlatform('switch'), ['privacy']);
     assert.deepEqual(byPlatform('select'), ['mode']);
     assert.deepEqual(c.cmps.mode.ops, ['home', 'away', 'night']);
@@ -246,7 +285,13 @@ describe('discovery config', () => {
   test("a deleted scene's button is removed with a {p}-only component; a new one appears", async () => {
     const before = count(DEVICE_TOPIC);
     scenes.remove('movie_night');
-    await until('config without the movie button', () => count(DEVICE_TOPIC) > before && config().cmps.scene_movie_night?.p === 'button' && Object.keys(config().cmps.scene_movie_night).length === 1);
+    await until(
+      'config without the movie button',
+      () =>
+        count(DEVICE_TOPIC) > before &&
+        config().cmps.scene_movie_night?.p === 'button' &&
+        Object.keys(config().cmps.scene_movie_night).length === 1,
+    );
     assert.deepEqual(config().cmps.scene_movie_night, { p: 'button' });
     assert.equal(config().cmps.scene_good_morning.p, 'button');
     assert.ok(config().cmps.scene_good_morning.cmd_t);
@@ -272,9 +317,13 @@ describe('commands from Home Assistant go through the door', () => {
     assert.equal(core.modes.privacy, true, 'untrusted Home Assistant must not turn privacy off directly');
     await until('pending sensor 1', () => last('butler/ha/pending/state')?.payload.toString() === '1');
     // The switch is told again what is true, so Home Assistant does not keep showing OFF.
-    await until('privacy state re-published ON', () => messages.slice(mark).some((m) => m.topic === 'butler/ha/privacy/state' && m.payload.toString() === 'ON'));
+    await until('privacy state re-published ON', () =>
+      messages.slice(mark).some((m) => m.topic === 'butler/ha/privacy/state' && m.payload.toString() === 'ON'),
+    );
     const ev = await until('confirmation_requested event', () =>
-      messages.slice(mark).find((m) => m.topic === 'butler/ha/events/state' && JSON.parse(m.payload.toString()).event_type === 'confirmation_requested'),
+      messages
+        .slice(mark)
+        .find((m) => m.topic === 'butler/ha/events/state' && JSON.parse(m.payload.toString()).event_type === 'confirmation_requested'),
     );
     assert.equal(ev.retain, false);
     assert.equal(JSON.parse(ev.payload.toString()).action_type, 'set_privacy');
@@ -282,7 +331,7 @@ describe('commands from Home Assistant go through the door', () => {
     assert.equal(plan.source, 'ha');
     assert.equal(plan.trusted, false);
     assert.equal(plan.policy, 'confirm');
-    await until('last plan sensor', () => (lastJson<{ policy: string }>('butler/ha/last_plan/state')?.policy === 'confirm'));
+    await until('last plan sensor', () => lastJson<{ policy: string }>('butler/ha/last_plan/state')?.policy === 'confirm');
   });
 
   test('with mqtt_trusted, privacy OFF runs directly', async () => {
@@ -329,9 +378,13 @@ describe('commands from Home Assistant go through the door', () => {
   test('notify sends the message through the notify action', async () => {
     const before = home.serviceCalls.length;
     await send('butler/ha/notify/set', 'The laundry is done');
-    const call = await until('a notification service call', () => home.serviceCalls.slice(before).find((c) => JSON.stringify(c).includes('The laundry is done')));
+    const call = await until('a notification service call', () =>
+      home.serviceCalls.slice(before).find((c) => JSON.stringify(c).includes('The laundry is done')),
+    );
     assert.match(JSON.stringify(call), /persistent_notification/);
-    const ev = await until('notification event', () => messages.find((m) => m.topic === 'butler/ha/events/state' && JSON.parse(m.payload.toString()).event_type === 'notification'));
+    const ev = await until('notification event', () =>
+      messages.find((m) => m.topic === 'butler/ha/events/state' && JSON.parse(m.payload.toString()).event_type === 'notification'),
+    );
     assert.equal(JSON.parse(ev.payload.toString()).message, 'The laundry is done');
   });
 
@@ -380,9 +433,14 @@ describe('states and events from the butler', () => {
       return v?.type === 'person_detected' ? v : undefined;
     });
     assert.equal(s.state, 'person_detected (frigate)');
-    await until('arrival event', () => messages.some((m) => m.topic === 'butler/ha/events/state' && JSON.parse(m.payload.toString()).event_type === 'arrival'));
+    await until('arrival event', () =>
+      messages.some((m) => m.topic === 'butler/ha/events/state' && JSON.parse(m.payload.toString()).event_type === 'arrival'),
+    );
     for (const m of messages.filter((x) => x.topic === 'butler/ha/events/state')) {
-      assert.ok((BUTLER_EVENT_TYPES as readonly string[]).includes(JSON.parse(m.payload.toString()).event_type), 'every event type is announced');
+      assert.ok(
+        (BUTLER_EVENT_TYPES as readonly string[]).includes(JSON.parse(m.payload.toString()).event_type),
+        'every event type is announced',
+      );
     }
   });
 
@@ -399,7 +457,22 @@ describe('states and events from the butler', () => {
     assert.equal(core.bus.listenerCount('mode'), 0);
     discovery.start();
     assert.ok(core.bus.listenerCount('mode') > 0);
-    const d2 = new MqttDiscovery({ host: { bus: core.bus, mqtt: bridge, modes: core.modes, door: core.door, confirmations: core.confirmations, options, health: () => ({ components: {} }), log: silentLogger() }, version: '0', converse: async () => ({ reply: '' }), nodeId: 'other_butler', baseTopic: 'butler/ha_other' });
+    const d2 = new MqttDiscovery({
+      host: {
+        bus: core.bus,
+        mqtt: bridge,
+        modes: core.modes,
+        door: core.door,
+        confirmations: core.confirmations,
+        options,
+        health: () => ({ components: {} }),
+        log: silentLogger(),
+      },
+      version: '0',
+      converse: async () => ({ reply: '' }),
+      nodeId: 'other_butler',
+      baseTopic: 'butler/ha_other',
+    });
     d2.start();
     await until('other device config', () => last('homeassistant/device/other_butler/config')?.payload.length);
     d2.stop();

@@ -40,7 +40,9 @@ test('a rule saved through the API reacts to a Home Assistant state change, and 
   home.setState('binary_sensor.movement_backyard', 'on');
   await until('the light', () => home.getState('light.entrance_color_white_lights')?.state === 'on');
   const tl = await butler.api<{ timeline: TimelineEntry[] }>('GET', '/api/timeline?limit=50');
-  const chain = tl.body.timeline.find((t) => t.event?.type === 'ha.state_changed' && t.plans.some((p) => p.plan.reason.includes('backyard_motion_light')));
+  const chain = tl.body.timeline.find(
+    (t) => t.event?.type === 'ha.state_changed' && t.plans.some((p) => p.plan.reason.includes('backyard_motion_light')),
+  );
   assert.ok(chain, 'the state change, the rule plan and its result are one chain');
   assert.equal(chain.plans[0].results[0].status, 'ok');
   const del = await butler.api('DELETE', '/api/rules/backyard_motion_light');
@@ -55,18 +57,30 @@ test('a rule saved through the API reacts to a Home Assistant state change, and 
 test('broken rules are refused with errors that point at the field, and a bad import applies nothing', async () => {
   const schema = await butler.api<{ type: string }>('GET', '/api/schemas/rule');
   assert.equal(schema.status, 200);
-  const badTrigger = await butler.api<{ error: string; details: string[] }>('POST', '/api/rules', { id: 'bad', name: 'bad', triggers: [{ kind: 'sunrise' }], actions: [] });
+  const badTrigger = await butler.api<{ error: string; details: string[] }>('POST', '/api/rules', {
+    id: 'bad',
+    name: 'bad',
+    triggers: [{ kind: 'sunrise' }],
+    actions: [],
+  });
   assert.equal(badTrigger.status, 400);
   assert.match(JSON.stringify(badTrigger.body), /triggers\/0\/kind: must be one of/);
   const badActions = await butler.api<{ error: string; details: string[] }>('POST', '/api/rules', {
-    id: 'bad', name: 'bad', triggers: [{ kind: 'event', type: 'doorbell' }], actions: [{ action_type: 'launch_rockets' }, { action_type: 'set_brightness', params: { device_id: 'light.bed_light', brightness: 900 } }],
+    id: 'bad',
+    name: 'bad',
+    triggers: [{ kind: 'event', type: 'doorbell' }],
+    actions: [
+      { action_type: 'launch_rockets' },
+      { action_type: 'set_brightness', params: { device_id: 'light.bed_light', brightness: 900 } },
+    ],
   });
   assert.equal(badActions.status, 400);
   const text = JSON.stringify(badActions.body);
   assert.match(text, /launch_rockets/);
   assert.match(text, /brightness/);
   const before = (await butler.api<{ rules: unknown[] }>('GET', '/api/rules')).body.rules.length;
-  const yaml = 'rules:\n  - id: good_one\n    name: ok\n    triggers: [{kind: event, type: doorbell}]\n    actions: [{action_type: notify, params: {message: ding}}]\n  - id: broken\n    name: broken\n    triggers: [{kind: cron, cron: "not a cron"}]\n    actions: [{action_type: notify, params: {message: x}}]\n';
+  const yaml =
+    'rules:\n  - id: good_one\n    name: ok\n    triggers: [{kind: event, type: doorbell}]\n    actions: [{action_type: notify, params: {message: ding}}]\n  - id: broken\n    name: broken\n    triggers: [{kind: cron, cron: "not a cron"}]\n    actions: [{action_type: notify, params: {message: x}}]\n';
   const imported = await butler.api<{ error: string }>('POST', '/api/rules/import', { document: yaml });
   assert.equal(imported.status, 400, JSON.stringify(imported.body));
   assert.match(JSON.stringify(imported.body), /cron/);
@@ -79,31 +93,57 @@ test('broken rules are refused with errors that point at the field, and a bad im
 
 test('scene presets really work on the demo home, and a scene result names the actions that failed', async () => {
   const list = await butler.api<{ scenes: { id: string }[] }>('GET', '/api/scenes');
-  for (const id of ['home', 'away', 'sleep', 'movie', 'wake']) assert.ok(list.body.scenes.some((s) => s.id === id), `preset ${id}`);
+  for (const id of ['home', 'away', 'sleep', 'movie', 'wake'])
+    assert.ok(
+      list.body.scenes.some((s) => s.id === id),
+      `preset ${id}`,
+    );
   for (const id of ['home', 'away', 'sleep', 'movie', 'wake']) {
     const r = await butler.api<{ ok: boolean; failed: unknown[] }>('POST', `/api/scenes/${id}/activate`);
     assert.equal(r.status, 200, `${id}: ${JSON.stringify(r.body)}`);
     assert.equal(r.body.ok, true, `${id}: ${JSON.stringify(r.body)}`);
   }
-  const unknown = await butler.api<{ error: string }>('POST', '/api/scenes', { id: 'party', name: 'Party', actions: [{ action_type: 'strobe_lights', params: {} }] });
+  const unknown = await butler.api<{ error: string }>('POST', '/api/scenes', {
+    id: 'party',
+    name: 'Party',
+    actions: [{ action_type: 'strobe_lights', params: {} }],
+  });
   assert.equal(unknown.status, 400, 'a scene naming an action that does not exist is refused when saved');
   assert.match(unknown.body.error, /strobe_lights/);
-  const created = await butler.api('POST', '/api/scenes', { id: 'half_broken', name: 'Half broken', actions: [{ action_type: 'device_turn_on', params: { device_id: 'light.bed_light' } }, { action_type: 'device_turn_on', params: { device_id: 'light.no_such_light' } }] });
+  const created = await butler.api('POST', '/api/scenes', {
+    id: 'half_broken',
+    name: 'Half broken',
+    actions: [
+      { action_type: 'device_turn_on', params: { device_id: 'light.bed_light' } },
+      { action_type: 'device_turn_on', params: { device_id: 'light.no_such_light' } },
+    ],
+  });
   assert.equal(created.status, 201, JSON.stringify(created.body));
-  const run = await butler.api<{ ok: boolean; failed: number; results: { action_type: string; status: string; output: { error?: string } }[] }>('POST', '/api/scenes/half_broken/activate');
+  const run = await butler.api<{
+    ok: boolean;
+    failed: number;
+    results: { action_type: string; status: string; output: { error?: string } }[];
+  }>('POST', '/api/scenes/half_broken/activate');
   assert.equal(run.body.ok, false, 'a failure is not counted as success');
   assert.equal(run.body.failed, 1);
-  assert.deepEqual(run.body.results.map((r) => r.status), ['ok', 'error']);
+  assert.deepEqual(
+    run.body.results.map((r) => r.status),
+    ['ok', 'error'],
+  );
   assert.match(run.body.results[1].output.error ?? '', /light\.no_such_light/);
 });
 
 test('goals: "good night" is decomposed offline, runs its steps, and is visible through the API', async () => {
   const started = await butler.api<{ goal_id: string }>('POST', '/api/goals', { text: 'good night' });
   assert.equal(started.status, 201, JSON.stringify(started.body));
-  const done = await until('the goal to finish', async () => {
-    const g = await butler.api<{ status: string; steps: { status: string }[] }>('GET', `/api/goals/${started.body.goal_id}`);
-    return g.body.status === 'done' || g.body.status === 'failed' ? g.body : null;
-  }, 20_000);
+  const done = await until(
+    'the goal to finish',
+    async () => {
+      const g = await butler.api<{ status: string; steps: { status: string }[] }>('GET', `/api/goals/${started.body.goal_id}`);
+      return g.body.status === 'done' || g.body.status === 'failed' ? g.body : null;
+    },
+    20_000,
+  );
   assert.equal(done.status, 'done', JSON.stringify(done));
   assert.ok(done.steps.length > 0);
   const nonsense = await butler.api('POST', '/api/goals', { text: 'xyzzy plugh' });
@@ -112,7 +152,9 @@ test('goals: "good night" is decomposed offline, runs its steps, and is visible 
 
 test('"good night" said to the butler runs the sleep scene: doors locked, mode night', async () => {
   home.setState('lock.front_door', 'unlocked');
-  const r = await butler.api<{ answered_by: string; results: { action_type: string; status: string }[] }>('POST', '/api/command', { text: 'good night' });
+  const r = await butler.api<{ answered_by: string; results: { action_type: string; status: string }[] }>('POST', '/api/command', {
+    text: 'good night',
+  });
   assert.equal(r.body.answered_by, 'offline');
   assert.equal(r.body.results[0].action_type, 'activate_scene');
   assert.equal(r.body.results[0].status, 'ok', JSON.stringify(r.body));

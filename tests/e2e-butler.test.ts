@@ -56,7 +56,9 @@ test('health is ok with MQTT and Home Assistant connected; the status topic says
 
 test('POST /api/command turns on a light in the home; event, plan and results are linked in the timeline', async () => {
   home.setState('light.kitchen_lights', 'off');
-  const r = await butler.api<{ plan_id: string; results: ActionResult[] }>('POST', '/api/command', { actions: [{ action_type: 'device_turn_on', params: { device_id: 'light.kitchen_lights' } }] });
+  const r = await butler.api<{ plan_id: string; results: ActionResult[] }>('POST', '/api/command', {
+    actions: [{ action_type: 'device_turn_on', params: { device_id: 'light.kitchen_lights' } }],
+  });
   assert.equal(r.status, 200, JSON.stringify(r.body));
   assert.equal(r.body.results[0].status, 'ok', JSON.stringify(r.body.results));
   assert.equal(home.getState('light.kitchen_lights')?.state, 'on');
@@ -76,13 +78,28 @@ test('POST /api/command turns on a light in the home; event, plan and results ar
 test('butler/in/command turns on a light; results are published and recorded, linked to the command event', async () => {
   home.setState('light.bed_light', 'off');
   const correlation_id = `c-${randomBytes(4).toString('hex')}`;
-  await client.publishAsync('butler/in/command', JSON.stringify({ command_type: 'actions', payload: { actions: [{ action_type: 'device_turn_on', params: { device_id: 'light.bed_light' } }] }, correlation_id }), { qos: 1 });
-  const result = await until('the action result', () => messages<ActionResult>('butler/out/action_result').find((r) => r.action_type === 'device_turn_on' && (r.output as { states?: Record<string, string> })?.states?.['light.bed_light']));
+  await client.publishAsync(
+    'butler/in/command',
+    JSON.stringify({
+      command_type: 'actions',
+      payload: { actions: [{ action_type: 'device_turn_on', params: { device_id: 'light.bed_light' } }] },
+      correlation_id,
+    }),
+    { qos: 1 },
+  );
+  const result = await until('the action result', () =>
+    messages<ActionResult>('butler/out/action_result').find(
+      (r) => r.action_type === 'device_turn_on' && (r.output as { states?: Record<string, string> })?.states?.['light.bed_light'],
+    ),
+  );
   assert.equal(result.status, 'ok');
   assert.equal(home.getState('light.bed_light')?.state, 'on');
   const event = messages<ButlerEvent>('butler/out/event').find((e) => e.correlation_id === correlation_id);
   assert.ok(event, 'the command was published as an event');
-  const plans = await butler.api<{ plans: { plan_id: string; triggered_by_event_id: string; source: string; trusted: boolean }[] }>('GET', `/api/plans?event_id=${event.event_id}`);
+  const plans = await butler.api<{ plans: { plan_id: string; triggered_by_event_id: string; source: string; trusted: boolean }[] }>(
+    'GET',
+    `/api/plans?event_id=${event.event_id}`,
+  );
   assert.equal(plans.body.plans.length, 1);
   assert.equal(plans.body.plans[0].plan_id, result.plan_id);
   assert.equal(plans.body.plans[0].trusted, false, 'MQTT is untrusted by default');
@@ -90,8 +107,23 @@ test('butler/in/command turns on a light; results are published and recorded, li
 
 test('lock.unlock on butler/in/command waits for confirmation; the lock stays locked until approved', async () => {
   home.setState('lock.front_door', 'locked');
-  await client.publishAsync('butler/in/command', JSON.stringify({ command_type: 'actions', payload: { actions: [{ action_type: 'ha_call_service', params: { domain: 'lock', service: 'unlock', target: { entity_id: 'lock.front_door' } } }] } }), { qos: 1 });
-  const pending = await until('a pending result', () => messages<ActionResult>('butler/out/action_result').find((r) => r.status === 'pending_confirmation' && r.action_type === 'ha_call_service'));
+  await client.publishAsync(
+    'butler/in/command',
+    JSON.stringify({
+      command_type: 'actions',
+      payload: {
+        actions: [
+          { action_type: 'ha_call_service', params: { domain: 'lock', service: 'unlock', target: { entity_id: 'lock.front_door' } } },
+        ],
+      },
+    }),
+    { qos: 1 },
+  );
+  const pending = await until('a pending result', () =>
+    messages<ActionResult>('butler/out/action_result').find(
+      (r) => r.status === 'pending_confirmation' && r.action_type === 'ha_call_service',
+    ),
+  );
   const id = (pending.output as { confirmation_id: string }).confirmation_id;
   assert.equal(home.getState('lock.front_door')?.state, 'locked');
   const list = await butler.api<{ confirmations: { id: string }[] }>('GET', '/api/confirmations?status=pending');
@@ -107,14 +139,18 @@ test('lock.unlock on butler/in/command waits for confirmation; the lock stays lo
 });
 
 test('system_exec with the default (empty) allowlist is denied, even for the trusted API', async () => {
-  const r = await butler.api<{ results: ActionResult[] }>('POST', '/api/command', { actions: [{ action_type: 'system_exec', params: { command: '/bin/echo', args: ['hi'] } }] });
+  const r = await butler.api<{ results: ActionResult[] }>('POST', '/api/command', {
+    actions: [{ action_type: 'system_exec', params: { command: '/bin/echo', args: ['hi'] } }],
+  });
   assert.equal(r.body.results[0].status, 'denied');
 });
 
 test('privacy mode set through the API blocks recording through the API too', async () => {
   const on = await butler.api('PUT', '/api/mode', { privacy: true });
   assert.equal(on.status, 200);
-  const r = await butler.api<{ results: ActionResult[] }>('POST', '/api/command', { actions: [{ action_type: 'store_event', params: { kind: 'record' } }] });
+  const r = await butler.api<{ results: ActionResult[] }>('POST', '/api/command', {
+    actions: [{ action_type: 'store_event', params: { kind: 'record' } }],
+  });
   assert.equal(r.body.results[0].status, 'denied');
   await butler.api('PUT', '/api/mode', { privacy: false });
 });
@@ -153,7 +189,9 @@ test('garbage on every MQTT input topic is answered on butler/out/error with a r
   const metrics = await butler.api<string>('GET', '/api/metrics');
   assert.match(metrics.body, new RegExp(`butler_mqtt_messages_rejected_total ${garbage.length}`));
   // Still serving, and a good event still goes through.
-  await client.publishAsync('butler/in/event', JSON.stringify({ type: 'doorbell', source: 'frontdoor', payload: { pressed: true } }), { qos: 1 });
+  await client.publishAsync('butler/in/event', JSON.stringify({ type: 'doorbell', source: 'frontdoor', payload: { pressed: true } }), {
+    qos: 1,
+  });
   await until('the good event', () => messages<ButlerEvent>('butler/out/event').find((e) => e.type === 'doorbell'));
   const h = await butler.api<{ status: string }>('GET', '/api/health');
   assert.equal(h.body.status, 'ok');
@@ -174,7 +212,11 @@ test('invalid API bodies and missing auth get clear errors', async () => {
   }
   const notJson = await butler.api<{ error: string }>('POST', '/api/command', '{"actions": [');
   assert.equal(notJson.status, 400);
-  const noAuth = await fetch(`${butler.url}/api/command`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ actions: [{ action_type: 'system_exec', params: { command: 'id' } }] }) });
+  const noAuth = await fetch(`${butler.url}/api/command`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ actions: [{ action_type: 'system_exec', params: { command: 'id' } }] }),
+  });
   assert.equal(noAuth.status, 401, 'the plan/act API needs auth (the original had none)');
   const fakeIngress = await fetch(`${butler.url}/api/entities`, { headers: { 'x-remote-user-id': 'x', 'x-remote-user-name': 'mallory' } });
   assert.equal(fakeIngress.status, 401, 'ingress headers are only believed from the Supervisor ingress address');
@@ -187,7 +229,16 @@ test('invalid API bodies and missing auth get clear errors', async () => {
 test('GET /api/actions lists every action type with its schema and risk tier', async () => {
   const r = await butler.api<{ actions: { name: string; risk: string; params: { type: string } }[] }>('GET', '/api/actions');
   const byName = new Map(r.body.actions.map((a) => [a.name, a]));
-  for (const name of ['ha_call_service', 'device_turn_on', 'device_turn_off', 'device_toggle', 'notify', 'store_event', 'schedule_task', 'system_exec']) {
+  for (const name of [
+    'ha_call_service',
+    'device_turn_on',
+    'device_turn_off',
+    'device_toggle',
+    'notify',
+    'store_event',
+    'schedule_task',
+    'system_exec',
+  ]) {
     assert.ok(byName.has(name), `${name} is listed`);
     assert.equal(byName.get(name)!.params.type, 'object');
   }
@@ -196,19 +247,29 @@ test('GET /api/actions lists every action type with its schema and risk tier', a
 
 test('Home Assistant restarted under the butler: it reconnects, resyncs what changed, and serves again', async () => {
   await home.stop();
-  await until('health to notice', async () => ((await butler.api<{ status: string }>('GET', '/api/health')).body.status === 'degraded' ? true : null));
-  const during = await butler.api<{ results: ActionResult[] }>('POST', '/api/command', { actions: [{ action_type: 'device_turn_on', params: { device_id: 'light.ceiling_lights' } }] });
+  await until('health to notice', async () =>
+    (await butler.api<{ status: string }>('GET', '/api/health')).body.status === 'degraded' ? true : null,
+  );
+  const during = await butler.api<{ results: ActionResult[] }>('POST', '/api/command', {
+    actions: [{ action_type: 'device_turn_on', params: { device_id: 'light.ceiling_lights' } }],
+  });
   assert.equal(during.body.results[0].status, 'error');
   assert.match(JSON.stringify(during.body.results[0].output), /not connected|Home Assistant/i);
   home.setState('switch.decorative_lights', 'off');
   await home.start();
-  await until('health ok again', async () => ((await butler.api<{ status: string }>('GET', '/api/health')).body.status === 'ok' ? true : null), 30_000);
+  await until(
+    'health ok again',
+    async () => ((await butler.api<{ status: string }>('GET', '/api/health')).body.status === 'ok' ? true : null),
+    30_000,
+  );
   const synced = await until('the resync', async () => {
     const e = await butler.api<{ state: string }>('GET', '/api/entities/switch.decorative_lights');
     return e.body.state === 'off' ? e.body : null;
   });
   assert.equal(synced.state, 'off');
-  const after = await butler.api<{ results: ActionResult[] }>('POST', '/api/command', { actions: [{ action_type: 'device_turn_on', params: { device_id: 'switch.decorative_lights' } }] });
+  const after = await butler.api<{ results: ActionResult[] }>('POST', '/api/command', {
+    actions: [{ action_type: 'device_turn_on', params: { device_id: 'switch.decorative_lights' } }],
+  });
   assert.equal(after.body.results[0].status, 'ok', JSON.stringify(after.body.results));
   assert.equal(home.getState('switch.decorative_lights')?.state, 'on');
 });
@@ -217,7 +278,10 @@ test('the API token survives a restart, and recorded history too', async () => {
   const tokenBefore = butler.token;
   const plansBefore = (await butler.api<{ plans: unknown[] }>('GET', '/api/plans?limit=1000')).body.plans.length;
   assert.equal(await butler.stop(), 0, 'a clean stop');
-  butler = await spawnButler({ dataDir: butler.dataDir, env: { BUTLER_MQTT_URL: broker.url, BUTLER_HA_URL: home.httpUrl, BUTLER_HA_TOKEN: token } });
+  butler = await spawnButler({
+    dataDir: butler.dataDir,
+    env: { BUTLER_MQTT_URL: broker.url, BUTLER_HA_URL: home.httpUrl, BUTLER_HA_TOKEN: token },
+  });
   assert.equal(butler.token, tokenBefore, 'the original regenerated its API key on every start');
   const plansAfter = (await butler.api<{ plans: unknown[] }>('GET', '/api/plans?limit=1000')).body.plans.length;
   assert.equal(plansAfter, plansBefore);

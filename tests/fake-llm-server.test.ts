@@ -42,7 +42,8 @@ describe('fake Messages API: protocol', () => {
     assert.equal(m.stop_sequence, null);
     assert.ok(Array.isArray(m.content));
     const u = m.usage as Record<string, number>;
-    for (const k of ['input_tokens', 'output_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens']) assert.equal(typeof u[k], 'number', k);
+    for (const k of ['input_tokens', 'output_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens'])
+      assert.equal(typeof u[k], 'number', k);
     assert.equal(u.input_tokens, 2, 'ceil(5 chars / 4)');
   });
 
@@ -50,7 +51,11 @@ describe('fake Messages API: protocol', () => {
     const r = await post(fake, minimal, { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' });
     assert.equal(r.status, 401);
     assert.deepEqual(errorOf(r.json), { type: 'authentication_error', message: 'x-api-key header is required' });
-    const bearer = await post(fake, minimal, { 'content-type': 'application/json', authorization: 'Bearer k', 'anthropic-version': '2023-06-01' });
+    const bearer = await post(fake, minimal, {
+      'content-type': 'application/json',
+      authorization: 'Bearer k',
+      'anthropic-version': '2023-06-01',
+    });
     assert.equal(bearer.status, 200, 'Authorization: Bearer is what current SDKs send');
   });
 
@@ -73,8 +78,17 @@ describe('fake Messages API: protocol', () => {
       [{ ...minimal, messages: [{ role: 'assistant', content: 'x' }] }, /^messages\.0\.role: the first message/],
       [{ ...minimal, messages: [{ role: 'user', content: [{ type: 'video' }] }] }, /^messages\.0\.content\.0\.type: /],
       [{ ...minimal, messages: [{ role: 'user', content: [{ type: 'text', text: '' }] }] }, /^messages\.0\.content\.0\.text: /],
-      [{ ...minimal, messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/bmp', data: 'AAAA' } }] }] }, /^messages\.0\.content\.0\.source\.media_type/],
-      [{ ...minimal, messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_x', content: 'ok' }] }] }, /^messages\.0\.content\.0: unexpected `tool_use_id`/],
+      [
+        {
+          ...minimal,
+          messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/bmp', data: 'AAAA' } }] }],
+        },
+        /^messages\.0\.content\.0\.source\.media_type/,
+      ],
+      [
+        { ...minimal, messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_x', content: 'ok' }] }] },
+        /^messages\.0\.content\.0: unexpected `tool_use_id`/,
+      ],
       [
         {
           ...minimal,
@@ -86,10 +100,28 @@ describe('fake Messages API: protocol', () => {
         },
         /^messages\.2: `tool_use` ids were found without `tool_result` blocks.*toolu_1/,
       ],
-      [{ ...minimal, messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'n', input: 'str' }] }] }, /^messages\.1\.content\.0\.input: /],
+      [
+        {
+          ...minimal,
+          messages: [
+            { role: 'user', content: 'x' },
+            { role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'n', input: 'str' }] },
+          ],
+        },
+        /^messages\.1\.content\.0\.input: /,
+      ],
       [{ ...minimal, tools: [{ name: 'bad name!', input_schema: { type: 'object' } }] }, /^tools\.0\.name: /],
       [{ ...minimal, tools: [{ name: 'a', input_schema: { type: 'string' } }] }, /^tools\.0\.input_schema\.type: /],
-      [{ ...minimal, tools: [{ name: 'a', input_schema: { type: 'object' } }, { name: 'a', input_schema: { type: 'object' } }] }, /duplicate: a/],
+      [
+        {
+          ...minimal,
+          tools: [
+            { name: 'a', input_schema: { type: 'object' } },
+            { name: 'a', input_schema: { type: 'object' } },
+          ],
+        },
+        /duplicate: a/,
+      ],
       [{ ...minimal, system: [{ type: 'text', text: 'x', cache_control: { type: 'forever' } }] }, /^system\.0\.cache_control\.type/],
       [
         { ...minimal, system: [1, 2, 3, 4, 5].map((i) => ({ type: 'text', text: `s${i}`, cache_control: { type: 'ephemeral' } })) },
@@ -115,7 +147,12 @@ describe('fake Messages API: protocol', () => {
   });
 
   test('count_tokens', async () => {
-    const r = await post(fake, { model: 'claude-sonnet-4-6', messages: [{ role: 'user', content: 'hello' }] }, HEADERS, '/v1/messages/count_tokens');
+    const r = await post(
+      fake,
+      { model: 'claude-sonnet-4-6', messages: [{ role: 'user', content: 'hello' }] },
+      HEADERS,
+      '/v1/messages/count_tokens',
+    );
     assert.equal(r.status, 200);
     assert.ok(typeof r.json.input_tokens === 'number' && r.json.input_tokens > 0);
   });
@@ -158,7 +195,10 @@ describe('fake Messages API: scripting and usage', () => {
       const long = 'x'.repeat(800);
       const body = (text: string, cached = true) => ({
         ...minimal,
-        system: [{ type: 'text', text: long, ...(cached ? { cache_control: { type: 'ephemeral' } } : {}) }, { type: 'text', text: 'dynamic part' }],
+        system: [
+          { type: 'text', text: long, ...(cached ? { cache_control: { type: 'ephemeral' } } : {}) },
+          { type: 'text', text: 'dynamic part' },
+        ],
         messages: [{ role: 'user', content: text }],
       });
       const u = async (b: unknown) => (await post(fake, b)).json.usage as Record<string, number>;
@@ -186,13 +226,23 @@ describe('fake Messages API: scripting and usage', () => {
     const fake = await startFakeAnthropic({ apiKey: 'right' });
     try {
       const client = new Anthropic({ apiKey: 'right', baseURL: fake.url, maxRetries: 0 });
-      const m = await client.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 64, messages: [{ role: 'user', content: 'hello' }] });
+      const m = await client.messages.create({
+        model: 'claude-sonnet-4-6',
+        max_tokens: 64,
+        messages: [{ role: 'user', content: 'hello' }],
+      });
       assert.equal(m.type, 'message');
       assert.match(m.content[0].type === 'text' ? m.content[0].text : '', /Hello/);
       const wrong = new Anthropic({ apiKey: 'wrong', baseURL: fake.url, maxRetries: 0 });
-      await assert.rejects(wrong.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 64, messages: [{ role: 'user', content: 'hello' }] }), Anthropic.AuthenticationError);
+      await assert.rejects(
+        wrong.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 64, messages: [{ role: 'user', content: 'hello' }] }),
+        Anthropic.AuthenticationError,
+      );
       fake.script({ kind: 'error', status: 400, message: 'messages: bad' });
-      await assert.rejects(client.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 64, messages: [{ role: 'user', content: 'hello' }] }), Anthropic.BadRequestError);
+      await assert.rejects(
+        client.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 64, messages: [{ role: 'user', content: 'hello' }] }),
+        Anthropic.BadRequestError,
+      );
     } finally {
       await fake.stop();
     }
@@ -214,7 +264,9 @@ describe('fake Messages API: the default model', () => {
     const a = ask('please turn on the kitchen lights');
     assert.equal(a.stop_reason, 'tool_use');
     const uses = a.content.filter((b) => b.type === 'tool_use');
-    assert.deepEqual(uses, [{ type: 'tool_use', name: 'ha_call_service', input: { domain: 'light', service: 'turn_on', target: { entity_id: 'light.kitchen' } } }]);
+    assert.deepEqual(uses, [
+      { type: 'tool_use', name: 'ha_call_service', input: { domain: 'light', service: 'turn_on', target: { entity_id: 'light.kitchen' } } },
+    ]);
     for (const u of uses) if (u.type === 'tool_use') registry.validate(u.name, u.input);
   });
 
@@ -228,15 +280,36 @@ describe('fake Messages API: the default model', () => {
   });
 
   test('the head noun decides the domain ("garage light" is a light)', () => {
-    const sys = buildSystem(renderHome(testHome({ entities: [
-      { entity_id: 'light.garage', name: 'Garage Light', area: 'Garage', state: 'off' },
-      { entity_id: 'cover.garage_door', name: 'Garage Door', area: 'Garage', state: 'closed' },
-    ] }), { maxEntities: 100 }));
-    const a = answer({ model: 'm', max_tokens: 100, system: sys, tools, messages: [{ role: 'user', content: 'turn on the garage light' }] });
+    const sys = buildSystem(
+      renderHome(
+        testHome({
+          entities: [
+            { entity_id: 'light.garage', name: 'Garage Light', area: 'Garage', state: 'off' },
+            { entity_id: 'cover.garage_door', name: 'Garage Door', area: 'Garage', state: 'closed' },
+          ],
+        }),
+        { maxEntities: 100 },
+      ),
+    );
+    const a = answer({
+      model: 'm',
+      max_tokens: 100,
+      system: sys,
+      tools,
+      messages: [{ role: 'user', content: 'turn on the garage light' }],
+    });
     const b = answer({ model: 'm', max_tokens: 100, system: sys, tools, messages: [{ role: 'user', content: 'open the garage door' }] });
     const input = (x: typeof a) => x.content.find((c) => c.type === 'tool_use');
-    assert.deepEqual(input(a), { type: 'tool_use', name: 'ha_call_service', input: { domain: 'light', service: 'turn_on', target: { entity_id: 'light.garage' } } });
-    assert.deepEqual(input(b), { type: 'tool_use', name: 'ha_call_service', input: { domain: 'cover', service: 'open_cover', target: { entity_id: 'cover.garage_door' } } });
+    assert.deepEqual(input(a), {
+      type: 'tool_use',
+      name: 'ha_call_service',
+      input: { domain: 'light', service: 'turn_on', target: { entity_id: 'light.garage' } },
+    });
+    assert.deepEqual(input(b), {
+      type: 'tool_use',
+      name: 'ha_call_service',
+      input: { domain: 'cover', service: 'open_cover', target: { entity_id: 'cover.garage_door' } },
+    });
   });
 
   test('questions are answered from the listed state; nonsense gets a help text', () => {

@@ -11,16 +11,49 @@ import { startMosquitto, type TestBroker } from './helpers/mosquitto';
 import { until } from './helpers/wait';
 
 type Node = Record<string, unknown> & { id: string; type: string };
-interface Revision { id: number; kind: string; user: string; restored_from: number | null; summary: { text: string; changed: { id: string }[] } }
-interface Health { status: string; components: Record<string, { ok: boolean; detail: string }> }
+interface Revision {
+  id: number;
+  kind: string;
+  user: string;
+  restored_from: number | null;
+  summary: { text: string; changed: { id: string }[] };
+}
+interface Health {
+  status: string;
+  components: Record<string, { ok: boolean; detail: string }>;
+}
 
 function pipeline(service: 'turn_on' | 'turn_off', extra: Node[] = []): Node[] {
   const z = 'e2etab';
   return [
     { id: z, type: 'tab', label: 'e2e' },
     { id: 'e2ein', type: 'butler-event-in', z, types: 'test.doorbell', sources: '', version: 1, x: 120, y: 80, wires: [['e2ecall']] },
-    { id: 'e2ecall', type: 'butler-ha-call-service', z, domain: 'light', service, entity_id: 'light.bed_light', data: '', version: 1, x: 340, y: 80, wires: [[]] },
-    { id: 'e2ehttp', type: 'http request', z, method: 'GET', ret: 'txt', url: 'http://127.0.0.1:9/', authType: 'basic', x: 120, y: 160, wires: [[]], credentials: { user: 'alice', password: 's3cret-pw' } },
+    {
+      id: 'e2ecall',
+      type: 'butler-ha-call-service',
+      z,
+      domain: 'light',
+      service,
+      entity_id: 'light.bed_light',
+      data: '',
+      version: 1,
+      x: 340,
+      y: 80,
+      wires: [[]],
+    },
+    {
+      id: 'e2ehttp',
+      type: 'http request',
+      z,
+      method: 'GET',
+      ret: 'txt',
+      url: 'http://127.0.0.1:9/',
+      authType: 'basic',
+      x: 120,
+      y: 160,
+      wires: [[]],
+      credentials: { user: 'alice', password: 's3cret-pw' },
+    },
     ...extra,
   ];
 }
@@ -32,7 +65,6 @@ async function deploy(b: ButlerProcess, flows: Node[], token = b.token): Promise
     body: JSON.stringify(flows),
   });
 }
-
 
 async function bedLight(b: ButlerProcess): Promise<string> {
   const r = await b.api<{ state?: string; entity?: { state: string } }>('GET', '/api/entities/light.bed_light');
@@ -60,7 +92,9 @@ describe('flows end to end (child process)', { timeout: 180_000 }, () => {
   });
 
   async function doorbell(): Promise<void> {
-    await client.publishAsync('butler/in/event', JSON.stringify({ type: 'test.doorbell', source: 'e2e', payload: { button: 1 } }), { qos: 1 });
+    await client.publishAsync('butler/in/event', JSON.stringify({ type: 'test.doorbell', source: 'e2e', payload: { button: 1 } }), {
+      qos: 1,
+    });
   }
 
   test('the editor and its API are admin only', async () => {
@@ -111,7 +145,12 @@ describe('flows end to end (child process)', { timeout: 180_000 }, () => {
     assert.ok(res.status === 200 || res.status === 204, `deploy answered ${res.status}`);
     await until('the bed light to turn on', async () => (await doorbell(), (await bedLight(butler)) === 'on'));
     const linked = await until('the linked timeline entry', async () => {
-      const t = await butler.api<{ timeline: { event: { type: string; event_id: string } | null; plans: { plan: { source: string; reason: string }; results: { status: string }[] }[] }[] }>('GET', '/api/timeline?limit=50');
+      const t = await butler.api<{
+        timeline: {
+          event: { type: string; event_id: string } | null;
+          plans: { plan: { source: string; reason: string }; results: { status: string }[] }[];
+        }[];
+      }>('GET', '/api/timeline?limit=50');
       // The plan is recorded before its result: wait for a chain that has both.
       return t.body.timeline.find((e) => e.event?.type === 'test.doorbell' && e.plans.length > 0 && e.plans[0].results.length > 0);
     });
@@ -127,9 +166,18 @@ describe('flows end to end (child process)', { timeout: 180_000 }, () => {
     const [latest] = body.revisions;
     assert.equal(latest.kind, 'deploy');
     assert.equal(latest.user, 'token');
-    assert.deepEqual(latest.summary.changed.map((n) => n.id), ['e2ecall']);
-    const one = await butler.api<{ diff: { changed: { id: string }[] }; flows: Node[]; previous_id: number; credentials?: unknown }>('GET', `/api/flows/revisions/${latest.id}`);
-    assert.deepEqual(one.body.diff.changed.map((n) => n.id), ['e2ecall']);
+    assert.deepEqual(
+      latest.summary.changed.map((n) => n.id),
+      ['e2ecall'],
+    );
+    const one = await butler.api<{ diff: { changed: { id: string }[] }; flows: Node[]; previous_id: number; credentials?: unknown }>(
+      'GET',
+      `/api/flows/revisions/${latest.id}`,
+    );
+    assert.deepEqual(
+      one.body.diff.changed.map((n) => n.id),
+      ['e2ecall'],
+    );
     assert.equal(one.body.previous_id, latest.id - 1);
     assert.equal(one.body.credentials, undefined, 'credentials never leave through the API');
   });
@@ -139,7 +187,11 @@ describe('flows end to end (child process)', { timeout: 180_000 }, () => {
     const missing = await butler.api<{ error: string }>('POST', '/api/flows/revisions/99999/restore');
     assert.equal(missing.status, 404);
     assert.match(missing.body.error, /no revision 99999/);
-    const garbage = await fetch(`${butler.url}/flows/flows`, { method: 'POST', headers: { authorization: `Bearer ${butler.token}`, 'content-type': 'application/json' }, body: '{not json' });
+    const garbage = await fetch(`${butler.url}/flows/flows`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${butler.token}`, 'content-type': 'application/json' },
+      body: '{not json',
+    });
     assert.equal(garbage.status, 400);
     assert.equal((await butler.api('GET', '/api/health')).status, 200);
   });
@@ -154,7 +206,10 @@ describe('flows end to end (child process)', { timeout: 180_000 }, () => {
     const creds = await butler.api<{ user?: string; has_password?: boolean }>('GET', '/flows/credentials/http-request/e2ehttp');
     assert.deepEqual(creds.body, { user: 'alice', has_password: true });
     const after = (await butler.api<{ revisions: Revision[] }>('GET', '/api/flows/revisions')).body.revisions;
-    assert.deepEqual(after.map((r) => r.id), before.map((r) => r.id));
+    assert.deepEqual(
+      after.map((r) => r.id),
+      before.map((r) => r.id),
+    );
 
     const turnOn = before.find((r) => r.kind === 'deploy' && r.id < before[0].id)!;
     const restored = await butler.api<{ restored: number; revision: Revision }>('POST', `/api/flows/revisions/${turnOn.id}/restore`);
@@ -168,7 +223,17 @@ describe('flows end to end (child process)', { timeout: 180_000 }, () => {
   });
 
   test('a failing node leaves the butler running and says why', async () => {
-    const bad = { id: 'e2ebad', type: 'butler-ha-entity', z: 'e2etab', component: 'sensor', object_id: 'Not Valid!', version: 1, x: 120, y: 240, wires: [[]] };
+    const bad = {
+      id: 'e2ebad',
+      type: 'butler-ha-entity',
+      z: 'e2etab',
+      component: 'sensor',
+      object_id: 'Not Valid!',
+      version: 1,
+      x: 120,
+      y: 240,
+      wires: [[]],
+    };
     assert.ok((await deploy(butler, pipeline('turn_on', [bad]))).status < 300);
     const status = await until('the node error to be reported', async () => {
       const s = await butler.api<{ node_errors: { id: string; message: string }[] }>('GET', '/api/flows/status');
@@ -198,7 +263,10 @@ describe('flows end to end (child process)', { timeout: 180_000 }, () => {
     const shown = (await butler.api<Node[]>('GET', '/flows/flows')).body;
     assert.ok(shown.some((n) => n.id === 'e2ecall'));
     assert.ok((await deploy(butler, pipeline('turn_on'))).status < 300);
-    await until('flows to run again', async () => (await butler.api<{ state: string }>('GET', '/api/flows/status')).body.state === 'running');
+    await until(
+      'flows to run again',
+      async () => (await butler.api<{ state: string }>('GET', '/api/flows/status')).body.state === 'running',
+    );
   });
 
   test('setting credential_secret moves the credentials to it; a secret that cannot open them stops the start and says what to do', async () => {

@@ -5,7 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type OpenedDb } from '../src/store/db';
 import { createFlowStorage, type FlowStorage } from '../src/flows/storage';
-import { CredentialSecretError, SECRET_FILE, decryptCredentials, encryptCredentials, resolveCredentialSecret } from '../src/flows/credentials';
+import {
+  CredentialSecretError,
+  SECRET_FILE,
+  decryptCredentials,
+  encryptCredentials,
+  resolveCredentialSecret,
+} from '../src/flows/credentials';
 import { diffFlows } from '../src/flows/diff';
 import { FlowConversations } from '../src/flows/conversations';
 import { loadShippedFlows, defaultFlowsDir } from '../src/flows/runtime';
@@ -26,7 +32,19 @@ describe('flow storage on SQLite', () => {
   after(() => db.close());
 
   test('settings and sessions are own properties, so Node-RED sees them (hasOwnProperty trap)', async () => {
-    for (const name of ['getSettings', 'saveSettings', 'getSessions', 'saveSessions', 'getFlows', 'saveFlows', 'getCredentials', 'saveCredentials', 'getLibraryEntry', 'saveLibraryEntry', 'init']) {
+    for (const name of [
+      'getSettings',
+      'saveSettings',
+      'getSessions',
+      'saveSessions',
+      'getFlows',
+      'saveFlows',
+      'getCredentials',
+      'saveCredentials',
+      'getLibraryEntry',
+      'saveLibraryEntry',
+      'init',
+    ]) {
       assert.ok(Object.hasOwn(storage, name), `${name} must be an own property`);
     }
     // Through Node-RED's own storage layer, which is what decides whether settings persist.
@@ -41,7 +59,11 @@ describe('flow storage on SQLite', () => {
     await nrStorage.saveSettings({ users: { token: { editor: { view: { 'view-grid-size': 10 } } } }, _credentialSecret: 'never stored' });
     assert.deepEqual(await nrStorage.getSettings(), { users: { token: { editor: { view: { 'view-grid-size': 10 } } } } });
     const raw = db.sqlite.prepare('SELECT key FROM nr_settings').all() as { key: string }[];
-    assert.deepEqual(raw.map((r) => r.key), ['users'], 'the credential secret never lands in the settings table');
+    assert.deepEqual(
+      raw.map((r) => r.key),
+      ['users'],
+      'the credential secret never lands in the settings table',
+    );
     await nrStorage.saveSessions({ abc: { user: 'token', expires: 1 } });
     assert.deepEqual(await nrStorage.getSessions(), { abc: { user: 'token', expires: 1 } });
   });
@@ -52,7 +74,10 @@ describe('flow storage on SQLite', () => {
     const [r] = storage.listRevisions();
     assert.equal(r.kind, 'initial');
     assert.equal(r.user, 'butler');
-    assert.deepEqual(r.summary.added.map((n) => n.id), ['t1', 'a']);
+    assert.deepEqual(
+      r.summary.added.map((n) => n.id),
+      ['t1', 'a'],
+    );
   });
 
   test('every deploy is a revision with who and what changed', async () => {
@@ -62,15 +87,24 @@ describe('flow storage on SQLite', () => {
     assert.equal(latest.kind, 'deploy');
     assert.equal(latest.user, 'alice');
     assert.deepEqual(latest.summary.added, [{ id: 'b', type: 'debug', name: 'out', z: 't1' }]);
-    assert.deepEqual(latest.summary.moved.map((n) => n.id), ['a']);
+    assert.deepEqual(
+      latest.summary.moved.map((n) => n.id),
+      ['a'],
+    );
     assert.deepEqual(latest.summary.changed, []);
     assert.equal(latest.summary.text, '+1 -0 ~0 moved 1');
 
     await storage.saveFlows([tab, { ...b, name: 'renamed' }], null);
     const [third] = storage.listRevisions({ limit: 1 });
     assert.equal(third.user, 'unknown');
-    assert.deepEqual(third.summary.removed.map((n) => n.id), ['a']);
-    assert.deepEqual(third.summary.changed.map((n) => n.id), ['b']);
+    assert.deepEqual(
+      third.summary.removed.map((n) => n.id),
+      ['a'],
+    );
+    assert.deepEqual(
+      third.summary.changed.map((n) => n.id),
+      ['b'],
+    );
     assert.equal(storage.listRevisions().length, 3);
     assert.deepEqual(storage.listRevisions({ before: third.id, limit: 1 })[0].id, third.id - 1);
   });
@@ -124,7 +158,7 @@ describe('flow storage on SQLite', () => {
     // A deploy repairs it.
     await storage.saveFlows([tab], { username: 'alice' });
     assert.equal(storage.check().ok, true);
-    db.sqlite.prepare("UPDATE nr_flows SET flows = '{\"not\":\"an array\"}' WHERE id = 'main'").run();
+    db.sqlite.prepare('UPDATE nr_flows SET flows = \'{"not":"an array"}\' WHERE id = \'main\'').run();
     assert.match(storage.check().problem!, /not an array of nodes/);
     await storage.saveFlows([tab], { username: 'alice' });
   });
@@ -148,7 +182,10 @@ describe('credential secret', () => {
     const enc = encryptCredentials('the-old-secret', { n: { token: 't' } });
     assert.throws(
       () => resolveCredentialSecret({ configured: 'a-different-secret', dataDir: dir, stored: enc }),
-      (err: Error) => err instanceof CredentialSecretError && /credential_secret cannot decrypt/.test(err.message) && /set credential_secret back/i.test(err.message),
+      (err: Error) =>
+        err instanceof CredentialSecretError &&
+        /credential_secret cannot decrypt/.test(err.message) &&
+        /set credential_secret back/i.test(err.message),
     );
     assert.throws(() => resolveCredentialSecret({ dataDir: dir, stored: enc }), /no secret is available/);
     assert.equal(resolveCredentialSecret({ configured: 'the-old-secret', dataDir: dir, stored: enc }).reencrypted, null);
@@ -166,7 +203,10 @@ describe('credential secret', () => {
 
 describe('diff and shipped flows', () => {
   test('diff ignores key order and reports position-only changes as moved', () => {
-    const d = diffFlows([{ id: 'x', type: 't', a: 1, b: { c: 2, d: 3 }, x: 1, y: 1 }], [{ id: 'x', type: 't', b: { d: 3, c: 2 }, a: 1, x: 5, y: 1 }]);
+    const d = diffFlows(
+      [{ id: 'x', type: 't', a: 1, b: { c: 2, d: 3 }, x: 1, y: 1 }],
+      [{ id: 'x', type: 't', b: { d: 3, c: 2 }, a: 1, x: 5, y: 1 }],
+    );
     assert.deepEqual([d.changed.length, d.moved.length], [0, 1]);
   });
 
@@ -176,7 +216,9 @@ describe('diff and shipped flows', () => {
     const types = new Set(pipeline.map((n) => n.type));
     for (const t of ['butler-event-in', 'butler-policy', 'butler-execute']) assert.ok(types.has(t), `pipeline has ${t}`);
     const ids = new Set(pipeline.map((n) => n.id));
-    for (const n of pipeline) for (const port of (n.wires as string[][] | undefined) ?? []) for (const target of port) assert.ok(ids.has(target), `${n.id} wires to ${target}`);
+    for (const n of pipeline)
+      for (const port of (n.wires as string[][] | undefined) ?? [])
+        for (const target of port) assert.ok(ids.has(target), `${n.id} wires to ${target}`);
     assert.ok(loadShippedFlows(dir, 'examples/good-night-conversation.json').some((n) => n.type === 'butler-reply'));
     assert.ok(loadShippedFlows(dir, 'examples/guest-mode-and-door.json').some((n) => n.type === 'butler-ha-entity'));
   });

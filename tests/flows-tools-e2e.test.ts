@@ -8,22 +8,59 @@ import { startFakeAnthropic, type FakeAnthropic } from '../src/demo/llm/server';
 import { until } from './helpers/wait';
 
 type Node = Record<string, unknown> & { id: string; type: string };
-interface ActionInfo { name: string; description: string; params: { required?: string[]; properties?: Record<string, unknown> }; risk: string; provider: string }
-interface ActionResult { action_type: string; status: string; output: unknown }
-interface Reply { reply: string; answered_by: string; results: ActionResult[] }
+interface ActionInfo {
+  name: string;
+  description: string;
+  params: { required?: string[]; properties?: Record<string, unknown> };
+  risk: string;
+  provider: string;
+}
+interface ActionResult {
+  action_type: string;
+  status: string;
+  output: unknown;
+}
+interface Reply {
+  reply: string;
+  answered_by: string;
+  results: ActionResult[];
+}
 
 const Z = 'tooltab';
-const CHIME_SCHEMA = { type: 'object', additionalProperties: false, required: ['times'], properties: { times: { type: 'integer', minimum: 1, maximum: 5, description: 'How many times to ring.' } } };
+const CHIME_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['times'],
+  properties: { times: { type: 'integer', minimum: 1, maximum: 5, description: 'How many times to ring.' } },
+};
 
 function chimeFlows(): Node[] {
   return [
     { id: Z, type: 'tab', label: 'chime tool' },
     {
-      id: 'chimetool', type: 'butler-tool', z: Z, tool: 'ring_doorbell_chime', description: 'Ring the doorbell chime a number of times.',
-      params: JSON.stringify(CHIME_SCHEMA), risk: 'safe', timeout: '', version: 1, x: 120, y: 80, wires: [['chimework']],
+      id: 'chimetool',
+      type: 'butler-tool',
+      z: Z,
+      tool: 'ring_doorbell_chime',
+      description: 'Ring the doorbell chime a number of times.',
+      params: JSON.stringify(CHIME_SCHEMA),
+      risk: 'safe',
+      timeout: '',
+      version: 1,
+      x: 120,
+      y: 80,
+      wires: [['chimework']],
     },
     // The "work": a change node computes the output from the params (JSONata), as a user would draw it.
-    { id: 'chimework', type: 'change', z: Z, rules: [{ t: 'set', p: 'payload', pt: 'msg', to: '{"rang": payload.times, "sound": "ding-dong"}', tot: 'jsonata' }], x: 320, y: 80, wires: [['chimeresult']] },
+    {
+      id: 'chimework',
+      type: 'change',
+      z: Z,
+      rules: [{ t: 'set', p: 'payload', pt: 'msg', to: '{"rang": payload.times, "sound": "ding-dong"}', tot: 'jsonata' }],
+      x: 320,
+      y: 80,
+      wires: [['chimeresult']],
+    },
     { id: 'chimeresult', type: 'butler-tool-result', z: Z, version: 1, x: 520, y: 80, wires: [] },
   ];
 }
@@ -43,7 +80,6 @@ async function deploy(b: ButlerProcess, flows: Node[]): Promise<void> {
   });
   assert.ok(res.status === 200 || res.status === 204, `deploy answered ${res.status}: ${await res.text()}`);
 }
-
 
 describe('a custom tool drawn as a flow (child process)', { timeout: 120_000 }, () => {
   let llm: FakeAnthropic;
@@ -71,7 +107,7 @@ describe('a custom tool drawn as a flow (child process)', { timeout: 120_000 }, 
     assert.equal(chime.description, 'Ring the doorbell chime a number of times.');
   });
 
-  test('POST /api/command runs it through the door and answers with the flow\'s output', async () => {
+  test("POST /api/command runs it through the door and answers with the flow's output", async () => {
     const r = await command({ actions: [{ action_type: 'ring_doorbell_chime', params: { times: 2 } }] });
     assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.equal(r.body.results[0].status, 'ok', JSON.stringify(r.body));
@@ -127,7 +163,19 @@ describe('a custom tool drawn as a flow (child process)', { timeout: 120_000 }, 
   test('a tool clashing with a built-in is a node error in /api/flows/status, and the built-in keeps working', async () => {
     const clash: Node[] = [
       { id: 'clashtab', type: 'tab', label: 'clash' },
-      { id: 'clashtool', type: 'butler-tool', z: 'clashtab', tool: 'notify', description: 'Not the real notify.', params: '{"type":"object"}', risk: 'safe', version: 1, x: 120, y: 80, wires: [[]] },
+      {
+        id: 'clashtool',
+        type: 'butler-tool',
+        z: 'clashtab',
+        tool: 'notify',
+        description: 'Not the real notify.',
+        params: '{"type":"object"}',
+        risk: 'safe',
+        version: 1,
+        x: 120,
+        y: 80,
+        wires: [[]],
+      },
     ];
     await deploy(butler, clash);
     const st = await until('the clash to be reported', async () => {

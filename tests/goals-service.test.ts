@@ -15,7 +15,6 @@ let ha: HaConnection;
 let core: Core;
 let brain: BrainServices;
 
-
 let env: HomeAndCore;
 
 before(async () => {
@@ -32,7 +31,14 @@ after(async () => {
 test('templates understand English and Chinese; deadlines are read', async () => {
   const p = new TemplateGoalPlanner();
   const h = { getState: (id: string) => ha.getState(id), mode: 'home' as const, scenes: ['home', 'away', 'sleep'] };
-  for (const [text, scene] of [['good night', 'sleep'], ['晚安', 'sleep'], ["I'm leaving home", 'away'], ['我出门了', 'away'], ["I'm back", 'home'], ['我回来了', 'home']]) {
+  for (const [text, scene] of [
+    ['good night', 'sleep'],
+    ['晚安', 'sleep'],
+    ["I'm leaving home", 'away'],
+    ['我出门了', 'away'],
+    ["I'm back", 'home'],
+    ['我回来了', 'home'],
+  ]) {
     const steps = await p.decompose(text, h);
     assert.ok(steps, text);
     assert.equal(steps[0].kind === 'action' && steps[0].params.scene_id, scene, text);
@@ -47,16 +53,26 @@ test('"good night" runs the sleep scene, waits for the lock, emits goal.* events
   await until('unlocked', () => ha.getState('lock.front_door')?.state === 'unlocked');
   const g = await brain.goals.start('good night', admin);
   assert.equal(g.status, 'running');
-  assert.deepEqual(g.steps.map((s) => s.step.kind), ['action', 'wait_state']);
+  assert.deepEqual(
+    g.steps.map((s) => s.step.kind),
+    ['action', 'wait_state'],
+  );
   const done = await until('goal done', () => {
     const x = brain.goals.get(g.goal_id);
     return x && x.status !== 'running' ? x : null;
   });
   assert.equal(done.status, 'done', JSON.stringify(done));
-  assert.deepEqual(done.steps.map((s) => s.status), ['ok', 'ok']);
+  assert.deepEqual(
+    done.steps.map((s) => s.status),
+    ['ok', 'ok'],
+  );
   assert.equal(core.modes.mode, 'night');
   core.audit.flush();
-  const types = core.audit.listEvents({ limit: 200 }).filter((e) => e.payload.goal_id === g.goal_id).map((e) => e.type).sort();
+  const types = core.audit
+    .listEvents({ limit: 200 })
+    .filter((e) => e.payload.goal_id === g.goal_id)
+    .map((e) => e.type)
+    .sort();
   assert.deepEqual(types, ['goal.done', 'goal.started', 'goal.step', 'goal.step']);
   const plans = core.audit.listPlans({ event_id: g.event_id!, limit: 10 });
   assert.equal(plans.length, 1);
@@ -64,26 +80,54 @@ test('"good night" runs the sleep scene, waits for the lock, emits goal.* events
 });
 
 test('a goal whose step fails is failed with the reason; bad steps and unknown text are refused', async () => {
-  const g = brain.goals.startSteps('broken', [{ kind: 'action', action_type: 'device_turn_on', params: { device_id: 'light.nowhere' } }, { kind: 'action', action_type: 'set_mode', params: { mode: 'home' } }], admin);
+  const g = brain.goals.startSteps(
+    'broken',
+    [
+      { kind: 'action', action_type: 'device_turn_on', params: { device_id: 'light.nowhere' } },
+      { kind: 'action', action_type: 'set_mode', params: { mode: 'home' } },
+    ],
+    admin,
+  );
   const done = await until('goal finished', () => {
     const x = brain.goals.get(g.goal_id);
     return x && x.status !== 'running' ? x : null;
   });
   assert.equal(done.status, 'failed');
   assert.match(done.error ?? '', /step 0.*unknown entity light.nowhere/);
-  assert.deepEqual(done.steps.map((s) => s.status), ['failed', 'cancelled']);
-  assert.throws(() => brain.goals.startSteps('x', [{ kind: 'action', action_type: 'fly', params: {} }, { kind: 'wait_time', at: 'teatime' }], admin), (e: GoalStepsError) => {
-    assert.match(e.details.join('\n'), /steps\/0: unknown action type "fly"/);
-    assert.match(e.details.join('\n'), /steps\/1\/at: "teatime"/);
-    return true;
-  });
+  assert.deepEqual(
+    done.steps.map((s) => s.status),
+    ['failed', 'cancelled'],
+  );
+  assert.throws(
+    () =>
+      brain.goals.startSteps(
+        'x',
+        [
+          { kind: 'action', action_type: 'fly', params: {} },
+          { kind: 'wait_time', at: 'teatime' },
+        ],
+        admin,
+      ),
+    (e: GoalStepsError) => {
+      assert.match(e.details.join('\n'), /steps\/0: unknown action type "fly"/);
+      assert.match(e.details.join('\n'), /steps\/1\/at: "teatime"/);
+      return true;
+    },
+  );
   await assert.rejects(brain.goals.start('make me a sandwich', admin), GoalNotUnderstoodError);
   await assert.rejects(brain.goals.start('   ', admin), GoalNotUnderstoodError);
 });
 
 test('a waiting goal resumes after a restart and can be cancelled; execute_goal and get_goals work through the door', async () => {
   const future = new Date(Date.now() + 3600_000).toISOString();
-  const g = brain.goals.startSteps('later', [{ kind: 'wait_time', at: future }, { kind: 'action', action_type: 'set_mode', params: { mode: 'home' } }], admin);
+  const g = brain.goals.startSteps(
+    'later',
+    [
+      { kind: 'wait_time', at: future },
+      { kind: 'action', action_type: 'set_mode', params: { mode: 'home' } },
+    ],
+    admin,
+  );
   await until('waiting', () => brain.goals.get(g.goal_id)?.steps[0].status === 'waiting');
   await brain.stop();
   assert.equal(brain.goals.get(g.goal_id)?.status, 'running', 'stopping keeps the goal for the next start');

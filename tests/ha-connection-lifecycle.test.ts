@@ -100,17 +100,35 @@ describe('HaConnection against the demo home', () => {
       assert.match(err.message, /^Home Assistant rejected light\.turn_on: Validation error: brightness must be between 0 and 255/);
       return true;
     });
-    await assert.rejects(ha.callService('light', 'turn_on', { brightness: 'bright' }, { entity_id: 'light.bed_light' }),
-      (err: unknown) => err instanceof HaError && err.code === 'invalid_format' && /brightness/.test(err.message));
-    await assert.rejects(ha.callService('climate', 'set_temperature', { temperature: 40 }, { entity_id: 'climate.hvac' }),
-      (err: unknown) => err instanceof HaError && /Accepted range is 7 to 35/.test(err.message));
+    await assert.rejects(
+      ha.callService('light', 'turn_on', { brightness: 'bright' }, { entity_id: 'light.bed_light' }),
+      (err: unknown) => err instanceof HaError && err.code === 'invalid_format' && /brightness/.test(err.message),
+    );
+    await assert.rejects(
+      ha.callService('climate', 'set_temperature', { temperature: 40 }, { entity_id: 'climate.hvac' }),
+      (err: unknown) => err instanceof HaError && /Accepted range is 7 to 35/.test(err.message),
+    );
   });
 
   test('registry updates are picked up without a reconnect', async () => {
     home.model.updateArea('office', { aliases: ['study', 'den'] });
-    await eventually('area alias', () => ha.registries().areas.find((a) => a.area_id === 'office')?.aliases.includes('den') === true);
+    await eventually(
+      'area alias',
+      () =>
+        ha
+          .registries()
+          .areas.find((a) => a.area_id === 'office')
+          ?.aliases.includes('den') === true,
+    );
     home.model.updateEntityEntry('switch.ac', { aliases: ['air conditioner', 'aircon'] });
-    await eventually('entity alias', () => ha.registries().entities.find((e) => e.entity_id === 'switch.ac')?.aliases?.includes('aircon') === true);
+    await eventually(
+      'entity alias',
+      () =>
+        ha
+          .registries()
+          .entities.find((e) => e.entity_id === 'switch.ac')
+          ?.aliases?.includes('aircon') === true,
+    );
   });
 
   test('HA restarts on the same port with changes made while away: reconnect, full resync, calls work again', async () => {
@@ -209,9 +227,16 @@ describe('HaConnection failure modes', () => {
     await new Promise<void>((r) => mute.once('listening', () => r()));
     const port = (mute.address() as AddressInfo).port;
     let accepted = 0;
-    mute.on('connection', () => { accepted++; });
+    mute.on('connection', () => {
+      accepted++;
+    });
     const ha = new HaConnection({
-      url: `ws://127.0.0.1:${port}/api/websocket`, token, log: silentLogger(), ...fast, authTimeoutMs: 100, startTimeoutMs: 50,
+      url: `ws://127.0.0.1:${port}/api/websocket`,
+      token,
+      log: silentLogger(),
+      ...fast,
+      authTimeoutMs: 100,
+      startTimeoutMs: 50,
     });
     const statuses: HaStatus[] = [];
     ha.onStatus((s) => statuses.push(s));
@@ -221,7 +246,10 @@ describe('HaConnection failure modes', () => {
       assert.equal(ha.status().connected, false);
       await eventually('several timed-out attempts', () => accepted >= 2);
       assert.equal(ha.status().connected, false, 'an open socket without auth_ok is not "connected"');
-      assert.ok(statuses.some((s) => /did not answer within 100 ms/.test(s.detail)), 'the timeout is named in the status');
+      assert.ok(
+        statuses.some((s) => /did not answer within 100 ms/.test(s.detail)),
+        'the timeout is named in the status',
+      );
       for (const c of mute.clients) c.terminate();
       await new Promise<void>((r) => mute.close(() => r()));
       // Home Assistant finally up on the same port.

@@ -39,7 +39,10 @@ test('answers each line in order, reports malformed lines and keeps going', asyn
     ].join('\n') + '\n',
   );
   assert.equal(await done, 0);
-  const lines = out().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const lines = out()
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   assert.equal(lines.length, 5);
   assert.deepEqual(lines[0], { text: 'turn on the lights', intent: { name: 'HassTurnOn', slots: { domain: 'light', area: 'Kitchen' } } });
   assert.match(String(lines[1].error), /^line 2: /);

@@ -18,7 +18,12 @@ function outcome(text: string, area?: string) {
 
 test('turn on by area becomes one service call with the resolved entities', () => {
   const o = handleIntent({ name: 'HassTurnOn', slots: { area: 'Kitchen', domain: 'light' } }, home, 'en');
-  assert.deepEqual(o.actions, [{ action_type: 'ha_call_service', params: { domain: 'light', service: 'turn_on', target: { entity_id: ['light.kitchen_ceiling', 'light.kitchen_counter'] } } }]);
+  assert.deepEqual(o.actions, [
+    {
+      action_type: 'ha_call_service',
+      params: { domain: 'light', service: 'turn_on', target: { entity_id: ['light.kitchen_ceiling', 'light.kitchen_counter'] } },
+    },
+  ]);
   assert.equal(o.reply, 'Turned on the kitchen lights.');
   const z = handleIntent({ name: 'HassTurnOn', slots: { area: '厨房', domain: 'light' } }, zhHome, 'zh-cn');
   assert.equal(z.reply, '已打开厨房的灯。');
@@ -53,9 +58,16 @@ test('timers, butler intents', () => {
   assert.deepEqual(outcome('cancel the pizza timer').actions[0], { action_type: 'cancel_task', params: { name: 'timer:pizza' } });
   assert.deepEqual(outcome('turn on privacy mode').actions, [{ action_type: 'set_privacy', params: { enabled: true } }]);
   assert.deepEqual(outcome('good night').actions, [{ action_type: 'set_mode', params: { mode: 'night' } }]);
-  assert.deepEqual(outcome('tell Anna that dinner is ready').actions, [{ action_type: 'send_message', params: { to: 'Anna', message: 'dinner is ready' } }]);
-  assert.deepEqual(outcome('remember that the spare key is in the drawer').actions, [{ action_type: 'memory_remember', params: { text: 'the spare key is in the drawer' } }]);
-  assert.deepEqual(outcome('show me the front door camera').actions[0].params, { preset: 'Front Door Camera', camera: 'camera.front_door' });
+  assert.deepEqual(outcome('tell Anna that dinner is ready').actions, [
+    { action_type: 'send_message', params: { to: 'Anna', message: 'dinner is ready' } },
+  ]);
+  assert.deepEqual(outcome('remember that the spare key is in the drawer').actions, [
+    { action_type: 'memory_remember', params: { text: 'the spare key is in the drawer' } },
+  ]);
+  assert.deepEqual(outcome('show me the front door camera').actions[0].params, {
+    preset: 'Front Door Camera',
+    camera: 'camera.front_door',
+  });
   const z = handleIntent(zh.recognize('开启隐私模式')!, zhHome, 'zh-cn');
   assert.equal(z.reply, '隐私模式已开启。');
 });

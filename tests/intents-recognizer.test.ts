@@ -58,7 +58,12 @@ describe('English', () => {
   test('questions and media', () => {
     assert.deepEqual(rec(en, 'is the front door locked?')?.slots, { name: 'Front Door', state: 'locked', domain: 'lock' });
     assert.equal(rec(en, 'which lights are on in the kitchen?')?.slots.state, 'on');
-    assert.deepEqual(rec(en, 'play Abbey Road album on the TV')?.slots, { search_query: 'Abbey Road', media_class: 'album', name: 'TV', domain: 'media_player' });
+    assert.deepEqual(rec(en, 'play Abbey Road album on the TV')?.slots, {
+      search_query: 'Abbey Road',
+      media_class: 'album',
+      name: 'TV',
+      domain: 'media_player',
+    });
     assert.equal(rec(en, "what's the time")?.name, 'HassGetCurrentTime');
   });
   test("the butler's own intents", () => {

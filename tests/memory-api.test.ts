@@ -43,16 +43,25 @@ after(async () => {
   core.close();
 });
 
-async function api<T = Record<string, unknown>>(method: string, path: string, body?: unknown, raw?: string): Promise<{ status: number; body: T }> {
+async function api<T = Record<string, unknown>>(
+  method: string,
+  path: string,
+  body?: unknown,
+  raw?: string,
+): Promise<{ status: number; body: T }> {
   const headers: Record<string, string> = { authorization: `Bearer ${token}` };
   if (body !== undefined || raw !== undefined) headers['content-type'] = 'application/json';
   const r = await fetch(base + path, { method, headers, body: raw ?? (body === undefined ? undefined : JSON.stringify(body)) });
   return { status: r.status, body: (await r.json()) as T };
 }
 
-test('the offline understanding\'s params match the actions exactly: remember, then recall says it', async () => {
+test("the offline understanding's params match the actions exactly: remember, then recall says it", async () => {
   const home = {} as HomeModel;
-  const remember = handleIntent({ name: 'ButlerRemember', slots: { fact: 'Anna likes the bedroom at 20 degrees' } } as unknown as RecognizedIntent, home, 'en');
+  const remember = handleIntent(
+    { name: 'ButlerRemember', slots: { fact: 'Anna likes the bedroom at 20 degrees' } } as unknown as RecognizedIntent,
+    home,
+    'en',
+  );
   const plan = await core.door.execute({ actions: remember.actions, origin: owner });
   assert.equal(plan.results[0].status, 'ok', JSON.stringify(plan.results[0].output));
   const recall = handleIntent({ name: 'ButlerRecall', slots: { topic: 'the bedroom' } } as unknown as RecognizedIntent, home, 'en');
@@ -89,7 +98,10 @@ test('actions reject bad params with errors naming the field, and the door keeps
 });
 
 test('an untrusted origin stores a memory marked untrusted', async () => {
-  const p = await core.door.execute({ actions: [{ action_type: 'memory_remember', params: { text: 'The code for the safe is 1234', subject: 'safe' } }], origin: { source: 'messaging', trusted: false, untrusted_input: true } });
+  const p = await core.door.execute({
+    actions: [{ action_type: 'memory_remember', params: { text: 'The code for the safe is 1234', subject: 'safe' } }],
+    origin: { source: 'messaging', trusted: false, untrusted_input: true },
+  });
   assert.equal(p.results[0].status, 'ok');
   const id = (p.results[0].output as { id: number }).id;
   assert.equal(memory.get(id)?.trusted, false);
@@ -97,11 +109,17 @@ test('an untrusted origin stores a memory marked untrusted', async () => {
 });
 
 test('POST, GET and DELETE /api/memories go through the door and are audited', async () => {
-  const created = await api<{ plan_id: string; result: { id: number; duplicate: boolean } }>('POST', '/api/memories', { text: 'Ben takes the bus at 8', subject: 'Ben' });
+  const created = await api<{ plan_id: string; result: { id: number; duplicate: boolean } }>('POST', '/api/memories', {
+    text: 'Ben takes the bus at 8',
+    subject: 'Ben',
+  });
   assert.equal(created.status, 201, JSON.stringify(created.body));
   const id = created.body.result.id;
   assert.equal(core.audit.getPlan(created.body.plan_id)?.plan.source, 'api', 'recorded with the request origin');
-  const again = await api<{ result: { id: number; duplicate: boolean } }>('POST', '/api/memories', { text: 'Ben takes the bus at 8', subject: 'Ben' });
+  const again = await api<{ result: { id: number; duplicate: boolean } }>('POST', '/api/memories', {
+    text: 'Ben takes the bus at 8',
+    subject: 'Ben',
+  });
   assert.equal(again.status, 200);
   assert.equal(again.body.result.duplicate, true);
 
@@ -152,5 +170,11 @@ test('recall replies in Chinese for a Chinese question', () => {
   assert.equal(recallReply('卧室', [{ text: '奶奶喜欢卧室二十二度', subject: null }]), '我记得：奶奶喜欢卧室二十二度。');
   assert.equal(recallReply('厨房', []), '关于厨房，我还什么都不知道。');
   assert.equal(recallReply('', []), "I haven't been asked to remember anything yet.");
-  assert.equal(recallReply('pets', [{ text: 'Rex eats at 7.', subject: 'Rex' }, { text: 'Tom is a cat', subject: null }]), 'Here is what I remember: Rex: Rex eats at 7; Tom is a cat.');
+  assert.equal(
+    recallReply('pets', [
+      { text: 'Rex eats at 7.', subject: 'Rex' },
+      { text: 'Tom is a cat', subject: null },
+    ]),
+    'Here is what I remember: Rex: Rex eats at 7; Tom is a cat.',
+  );
 });

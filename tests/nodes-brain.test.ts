@@ -50,7 +50,8 @@ interface Helper {
 const helper = require('node-red-node-test-helper') as Helper;
 
 // Core nodes the flows here use (the helper preloads only catch/status/complete).
-const coreNode = (rel: string): unknown => require(require.resolve(`@node-red/nodes/core/${rel}`, { paths: [require.resolve('node-red')] }));
+const coreNode = (rel: string): unknown =>
+  require(require.resolve(`@node-red/nodes/core/${rel}`, { paths: [require.resolve('node-red')] }));
 const CORE = ['function/10-function.js', 'function/10-switch.js', 'function/15-change.js', 'common/21-debug.js'].map(coreNode);
 const ALL = [...CORE, commandIn, reply, policy, execute, eventIn, planner, understand, tool, toolResult, rules, scene, goal, memory];
 type Msg = Record<string, unknown>;
@@ -67,9 +68,13 @@ function collect(id: string): Msg[] {
 }
 
 function withCatch(flow: Record<string, unknown>[]): Record<string, unknown>[] {
-  return [{ id: 'tab', type: 'tab' }, ...flow.map((n) => ({ z: 'tab', ...n })), { id: 'catcher', type: 'catch', z: 'tab', scope: null, uncaught: false, wires: [['caught']] }, { id: 'caught', type: 'helper', z: 'tab' }];
+  return [
+    { id: 'tab', type: 'tab' },
+    ...flow.map((n) => ({ z: 'tab', ...n })),
+    { id: 'catcher', type: 'catch', z: 'tab', scope: null, uncaught: false, wires: [['caught']] },
+    { id: 'caught', type: 'helper', z: 'tab' },
+  ];
 }
-
 
 const statusOf = (id: string) => statusOfNode(helper, id);
 
@@ -79,11 +84,29 @@ const errorOf = (m: Msg) => String((m.error as { message: string }).message);
 function chimeFlow(extra: Record<string, unknown> = {}): Record<string, unknown>[] {
   return [
     {
-      id: 'chime', type: 'butler-tool', tool: 'ring_doorbell_chime', description: 'Ring the doorbell chime a number of times.',
-      params: JSON.stringify({ type: 'object', additionalProperties: false, required: ['times'], properties: { times: { type: 'integer', minimum: 1, maximum: 5 } } }),
-      risk: 'safe', timeout: '', version: 1, wires: [['work', 'seen']], ...extra,
+      id: 'chime',
+      type: 'butler-tool',
+      tool: 'ring_doorbell_chime',
+      description: 'Ring the doorbell chime a number of times.',
+      params: JSON.stringify({
+        type: 'object',
+        additionalProperties: false,
+        required: ['times'],
+        properties: { times: { type: 'integer', minimum: 1, maximum: 5 } },
+      }),
+      risk: 'safe',
+      timeout: '',
+      version: 1,
+      wires: [['work', 'seen']],
+      ...extra,
     },
-    { id: 'work', type: 'function', func: 'if (msg.payload.times === 3) { msg.error = "the chime is broken"; return msg; }\nmsg.payload = { rang: msg.payload.times };\nreturn msg;', outputs: 1, wires: [['result']] },
+    {
+      id: 'work',
+      type: 'function',
+      func: 'if (msg.payload.times === 3) { msg.error = "the chime is broken"; return msg; }\nmsg.payload = { rang: msg.payload.times };\nreturn msg;',
+      outputs: 1,
+      wires: [['result']],
+    },
     { id: 'seen', type: 'helper' },
     { id: 'result', type: 'butler-tool-result', version: 1, wires: [] },
   ];
@@ -110,7 +133,11 @@ describe('butler brain nodes', () => {
     registerMemoryActions({ registry: core.registry, memory: new MemoryStore(core.db, { log: silentLogger() }) });
     llm = await startFakeAnthropic({ port: 0, host: '127.0.0.1' });
     const plannerOpts = {
-      model: 'claude-sonnet-4-6', registry: core.registry, executor: core.door, log: silentLogger(), maxRetries: 0,
+      model: 'claude-sonnet-4-6',
+      registry: core.registry,
+      executor: core.door,
+      log: silentLogger(),
+      maxRetries: 0,
       home: () => ({ areas: [], entities: [], mode: core.modes.mode, privacy: core.modes.privacy, memories: [] }),
       conversations: new SqliteConversationStore(core.db),
     };
@@ -119,10 +146,26 @@ describe('butler brain nodes', () => {
     conversations = new FlowConversations();
     tools = new FlowTools(core.registry);
     understanding = new Understander({ bus: core.bus, ha, hasScene: (id: string) => brainServices.scenes.get(id) !== null });
-    brain = { planner: online, online: () => brain.planner === online, understanding, rules: brainServices.rules, scenes: brainServices.scenes, goals: brainServices.goals };
+    brain = {
+      planner: online,
+      online: () => brain.planner === online,
+      understanding,
+      rules: brainServices.rules,
+      scenes: brainServices.scenes,
+      goals: brainServices.goals,
+    };
     const services: ButlerServices = {
-      bus: core.bus, door: core.door, policy: core.policy, registry: core.registry, ha, ingest: core.ingest,
-      mqtt: null, conversations, log: silentLogger(), tools, brain,
+      bus: core.bus,
+      door: core.door,
+      policy: core.policy,
+      registry: core.registry,
+      ha,
+      ingest: core.ingest,
+      mqtt: null,
+      conversations,
+      log: silentLogger(),
+      tools,
+      brain,
     };
     helper.init(require.resolve('node-red'));
     helper.settings({ butler: services });
@@ -144,7 +187,9 @@ describe('butler brain nodes', () => {
     await env.stop();
   });
 
-  test('butler-tool declares an action the door runs through the flow; invalid params never reach it; undeploy withdraws it', { timeout: 20_000 }, async () => {
+  test('butler-tool declares an action the door runs through the flow; invalid params never reach it; undeploy withdraws it', {
+    timeout: 20_000,
+  }, async () => {
     await helper.load(ALL, withCatch(chimeFlow()));
     const info = core.registry.list().find((a) => a.name === 'ring_doorbell_chime');
     assert.ok(info, 'registered');
@@ -154,45 +199,101 @@ describe('butler brain nodes', () => {
     assert.equal(statusOf('chime').fill, 'green');
 
     const seen = collect('seen');
-    const ok = await core.door.execute({ actions: [{ action_type: 'ring_doorbell_chime', params: { times: 2 } }], origin: { source: 'api', trusted: true } });
+    const ok = await core.door.execute({
+      actions: [{ action_type: 'ring_doorbell_chime', params: { times: 2 } }],
+      origin: { source: 'api', trusted: true },
+    });
     assert.equal(ok.results[0].status, 'ok', JSON.stringify(ok.results[0]));
     assert.deepEqual(ok.results[0].output, { rang: 2 });
     assert.equal(seen.length, 1);
     assert.deepEqual(seen[0].payload, { times: 2 });
     assert.deepEqual((seen[0].origin as { source: string }).source, 'api', 'the flow knows who asked');
 
-    const bad = await core.door.execute({ actions: [{ action_type: 'ring_doorbell_chime', params: { times: 9 } }], origin: { source: 'api', trusted: true } });
+    const bad = await core.door.execute({
+      actions: [{ action_type: 'ring_doorbell_chime', params: { times: 9 } }],
+      origin: { source: 'api', trusted: true },
+    });
     assert.equal(bad.results[0].status, 'error');
     assert.match(JSON.stringify(bad.results[0].output), /\/times: must be <= 5/);
     assert.equal(seen.length, 1, 'invalid params never reach the flow');
 
-    const failed = await core.door.execute({ actions: [{ action_type: 'ring_doorbell_chime', params: { times: 3 } }], origin: { source: 'api', trusted: true } });
+    const failed = await core.door.execute({
+      actions: [{ action_type: 'ring_doorbell_chime', params: { times: 3 } }],
+      origin: { source: 'api', trusted: true },
+    });
     assert.equal(failed.results[0].status, 'error');
     assert.match(JSON.stringify(failed.results[0].output), /the chime is broken/);
 
     await helper.unload();
     assert.equal(core.registry.has('ring_doorbell_chime'), false, 'withdrawn on close');
-    const gone = await core.door.execute({ actions: [{ action_type: 'ring_doorbell_chime', params: { times: 1 } }], origin: { source: 'api', trusted: true } });
+    const gone = await core.door.execute({
+      actions: [{ action_type: 'ring_doorbell_chime', params: { times: 1 } }],
+      origin: { source: 'api', trusted: true },
+    });
     assert.match(JSON.stringify(gone.results[0].output), /unknown action type/);
   });
 
-  test('a flow tool is gated by its declared tier: sensitive from an untrusted origin waits for confirmation without reaching the flow', { timeout: 20_000 }, async () => {
+  test('a flow tool is gated by its declared tier: sensitive from an untrusted origin waits for confirmation without reaching the flow', {
+    timeout: 20_000,
+  }, async () => {
     await helper.load(ALL, withCatch(chimeFlow({ risk: 'sensitive' })));
     const seen = collect('seen');
-    const out = await core.door.execute({ actions: [{ action_type: 'ring_doorbell_chime', params: { times: 1 } }], origin: { source: 'messaging', trusted: false } });
+    const out = await core.door.execute({
+      actions: [{ action_type: 'ring_doorbell_chime', params: { times: 1 } }],
+      origin: { source: 'messaging', trusted: false },
+    });
     assert.equal(out.results[0].status, 'pending_confirmation');
     assert.equal(seen.length, 0);
     assert.equal(core.registry.get('ring_doorbell_chime')?.risk, 'sensitive');
   });
 
   test('name clashes and bad schemas are node errors with a red status, never a crash', { timeout: 20_000 }, async () => {
-    await helper.load(ALL, withCatch([
-      ...chimeFlow(),
-      { id: 'clash', type: 'butler-tool', tool: 'notify', description: 'x', params: '{"type":"object"}', risk: 'safe', version: 1, wires: [[]] },
-      { id: 'twice', type: 'butler-tool', tool: 'ring_doorbell_chime', description: 'again', params: '{"type":"object"}', risk: 'safe', version: 1, wires: [[]] },
-      { id: 'badjson', type: 'butler-tool', tool: 'broken_tool', description: 'x', params: '{type: object', risk: 'safe', version: 1, wires: [[]] },
-      { id: 'badrisk', type: 'butler-tool', tool: 'risky_tool', description: 'x', params: '{"type":"object"}', risk: 'whatever', version: 1, wires: [[]] },
-    ]));
+    await helper.load(
+      ALL,
+      withCatch([
+        ...chimeFlow(),
+        {
+          id: 'clash',
+          type: 'butler-tool',
+          tool: 'notify',
+          description: 'x',
+          params: '{"type":"object"}',
+          risk: 'safe',
+          version: 1,
+          wires: [[]],
+        },
+        {
+          id: 'twice',
+          type: 'butler-tool',
+          tool: 'ring_doorbell_chime',
+          description: 'again',
+          params: '{"type":"object"}',
+          risk: 'safe',
+          version: 1,
+          wires: [[]],
+        },
+        {
+          id: 'badjson',
+          type: 'butler-tool',
+          tool: 'broken_tool',
+          description: 'x',
+          params: '{type: object',
+          risk: 'safe',
+          version: 1,
+          wires: [[]],
+        },
+        {
+          id: 'badrisk',
+          type: 'butler-tool',
+          tool: 'risky_tool',
+          description: 'x',
+          params: '{"type":"object"}',
+          risk: 'whatever',
+          version: 1,
+          wires: [[]],
+        },
+      ]),
+    );
     assert.match(String(statusOf('clash').text), /clashes/);
     assert.equal(statusOf('clash').fill, 'red');
     const builtinProvider = core.registry.get('notify')?.provider;
@@ -201,7 +302,11 @@ describe('butler brain nodes', () => {
     assert.equal(statusOf('badjson').fill, 'red');
     assert.equal(statusOf('badrisk').fill, 'red');
     assert.equal(core.registry.has('broken_tool'), false);
-    assert.equal(core.registry.get('ring_doorbell_chime')?.provider === 'flow:chime' || core.registry.get('ring_doorbell_chime')?.provider === 'flow:twice', true);
+    assert.equal(
+      core.registry.get('ring_doorbell_chime')?.provider === 'flow:chime' ||
+        core.registry.get('ring_doorbell_chime')?.provider === 'flow:twice',
+      true,
+    );
     const declared = tools.list().map((t) => t.name);
     assert.deepEqual(declared, ['ring_doorbell_chime']);
     await helper.unload();
@@ -210,16 +315,47 @@ describe('butler brain nodes', () => {
   });
 
   test('a flow that does not answer times out; a late or stray tool result is an error Catch nodes see', { timeout: 20_000 }, async () => {
-    await helper.load(ALL, withCatch([
-      { id: 'slow', type: 'butler-tool', tool: 'slow_tool', description: 'Never answers in time.', params: '{"type":"object"}', risk: 'safe', timeout: '0.3', version: 1, wires: [['held']] },
-      { id: 'held', type: 'helper' },
-      { id: 'late', type: 'butler-tool-result', version: 1, wires: [] },
-      { id: 'loopy', type: 'butler-tool', tool: 'loopy_tool', description: 'Answers with a circular object.', params: '{"type":"object"}', risk: 'safe', version: 1, wires: [['loopfn']] },
-      { id: 'loopfn', type: 'function', func: 'const o = {}; o.self = o; msg.payload = o; return msg;', outputs: 1, wires: [['loopres']] },
-      { id: 'loopres', type: 'butler-tool-result', version: 1, wires: [] },
-    ]));
+    await helper.load(
+      ALL,
+      withCatch([
+        {
+          id: 'slow',
+          type: 'butler-tool',
+          tool: 'slow_tool',
+          description: 'Never answers in time.',
+          params: '{"type":"object"}',
+          risk: 'safe',
+          timeout: '0.3',
+          version: 1,
+          wires: [['held']],
+        },
+        { id: 'held', type: 'helper' },
+        { id: 'late', type: 'butler-tool-result', version: 1, wires: [] },
+        {
+          id: 'loopy',
+          type: 'butler-tool',
+          tool: 'loopy_tool',
+          description: 'Answers with a circular object.',
+          params: '{"type":"object"}',
+          risk: 'safe',
+          version: 1,
+          wires: [['loopfn']],
+        },
+        {
+          id: 'loopfn',
+          type: 'function',
+          func: 'const o = {}; o.self = o; msg.payload = o; return msg;',
+          outputs: 1,
+          wires: [['loopres']],
+        },
+        { id: 'loopres', type: 'butler-tool-result', version: 1, wires: [] },
+      ]),
+    );
     const caughtLoop = next('caught');
-    const loop = await core.door.execute({ actions: [{ action_type: 'loopy_tool', params: {} }], origin: { source: 'api', trusted: true } });
+    const loop = await core.door.execute({
+      actions: [{ action_type: 'loopy_tool', params: {} }],
+      origin: { source: 'api', trusted: true },
+    });
     assert.equal(loop.results[0].status, 'error');
     assert.match(JSON.stringify(loop.results[0].output), /msg.payload cannot be stored as JSON/, 'fails at once, not by timeout');
     assert.match(errorOf(await caughtLoop), /cannot be stored as JSON/);
@@ -236,8 +372,17 @@ describe('butler brain nodes', () => {
     assert.match(errorOf(await caught2), /msg._butlerTool is missing/);
   });
 
-  test('butler-planner answers through the model; its tool calls (a flow tool too) run through the door; status shows tokens', { timeout: 20_000 }, async () => {
-    await helper.load(ALL, withCatch([...chimeFlow(), { id: 'plan', type: 'butler-planner', language: '', version: 1, wires: [['out']] }, { id: 'out', type: 'helper' }]));
+  test('butler-planner answers through the model; its tool calls (a flow tool too) run through the door; status shows tokens', {
+    timeout: 20_000,
+  }, async () => {
+    await helper.load(
+      ALL,
+      withCatch([
+        ...chimeFlow(),
+        { id: 'plan', type: 'butler-planner', language: '', version: 1, wires: [['out']] },
+        { id: 'out', type: 'helper' },
+      ]),
+    );
     llm.script(
       { content: [{ type: 'tool_use', name: 'ring_doorbell_chime', input: { times: 4 } }], stop_reason: 'tool_use' },
       { content: [{ type: 'text', text: 'I rang the chime four times.' }], stop_reason: 'end_turn' },
@@ -259,10 +404,27 @@ describe('butler brain nodes', () => {
     assert.ok(body.tools?.some((t) => t.name === 'ring_doorbell_chime'));
   });
 
-  test('butler-planner: msg.untrusted makes sensitive tool calls wait for confirmation; offline shows as such; bad input reaches Catch', { timeout: 20_000 }, async () => {
-    await helper.load(ALL, withCatch([{ id: 'plan', type: 'butler-planner', language: '', version: 1, wires: [['out']] }, { id: 'out', type: 'helper' }]));
+  test('butler-planner: msg.untrusted makes sensitive tool calls wait for confirmation; offline shows as such; bad input reaches Catch', {
+    timeout: 20_000,
+  }, async () => {
+    await helper.load(
+      ALL,
+      withCatch([
+        { id: 'plan', type: 'butler-planner', language: '', version: 1, wires: [['out']] },
+        { id: 'out', type: 'helper' },
+      ]),
+    );
     llm.script(
-      { content: [{ type: 'tool_use', name: 'ha_call_service', input: { domain: 'lock', service: 'unlock', target: { entity_id: 'lock.front_door' } } }], stop_reason: 'tool_use' },
+      {
+        content: [
+          {
+            type: 'tool_use',
+            name: 'ha_call_service',
+            input: { domain: 'lock', service: 'unlock', target: { entity_id: 'lock.front_door' } },
+          },
+        ],
+        stop_reason: 'tool_use',
+      },
       { content: [{ type: 'text', text: 'That needs confirmation.' }], stop_reason: 'end_turn' },
     );
     let out = next('out');
@@ -284,8 +446,17 @@ describe('butler brain nodes', () => {
     assert.match(errorOf(await caught), /msg.payload must be the request text/);
   });
 
-  test('butler-understand gives the intent and the actions without running them; unknown sentences leave by output 2', { timeout: 20_000 }, async () => {
-    await helper.load(ALL, withCatch([{ id: 'u', type: 'butler-understand', actions: true, language: '', version: 1, wires: [['yes'], ['no']] }, { id: 'yes', type: 'helper' }, { id: 'no', type: 'helper' }]));
+  test('butler-understand gives the intent and the actions without running them; unknown sentences leave by output 2', {
+    timeout: 20_000,
+  }, async () => {
+    await helper.load(
+      ALL,
+      withCatch([
+        { id: 'u', type: 'butler-understand', actions: true, language: '', version: 1, wires: [['yes'], ['no']] },
+        { id: 'yes', type: 'helper' },
+        { id: 'no', type: 'helper' },
+      ]),
+    );
     const before = ha.getState('light.kitchen_lights')?.state;
     const calls = home.serviceCalls.length;
     const yes = next('yes');
@@ -313,26 +484,43 @@ describe('butler brain nodes', () => {
     assert.match(errorOf(await caught), /msg.payload must be the sentence/);
   });
 
-  test('butler-rules saves rules (YAML), reports validation errors by field, triggers a rule and matches events', { timeout: 20_000 }, async () => {
-    await helper.load(ALL, withCatch([
-      { id: 'rsave', type: 'butler-rules', mode: 'save', rule: '', version: 1, wires: [['saved'], ['invalid']] },
-      { id: 'rrun', type: 'butler-rules', mode: 'trigger', rule: '', skip_conditions: false, wait: 10, version: 1, wires: [['ran'], []] },
-      { id: 'rmatch', type: 'butler-rules', mode: 'match', rule: '', version: 1, wires: [['matched'], ['unmatched']] },
-      { id: 'saved', type: 'helper' }, { id: 'invalid', type: 'helper' }, { id: 'ran', type: 'helper' }, { id: 'matched', type: 'helper' }, { id: 'unmatched', type: 'helper' },
-    ]));
+  test('butler-rules saves rules (YAML), reports validation errors by field, triggers a rule and matches events', {
+    timeout: 20_000,
+  }, async () => {
+    await helper.load(
+      ALL,
+      withCatch([
+        { id: 'rsave', type: 'butler-rules', mode: 'save', rule: '', version: 1, wires: [['saved'], ['invalid']] },
+        { id: 'rrun', type: 'butler-rules', mode: 'trigger', rule: '', skip_conditions: false, wait: 10, version: 1, wires: [['ran'], []] },
+        { id: 'rmatch', type: 'butler-rules', mode: 'match', rule: '', version: 1, wires: [['matched'], ['unmatched']] },
+        { id: 'saved', type: 'helper' },
+        { id: 'invalid', type: 'helper' },
+        { id: 'ran', type: 'helper' },
+        { id: 'matched', type: 'helper' },
+        { id: 'unmatched', type: 'helper' },
+      ]),
+    );
     const saved = next('saved');
     helper.getNode('rsave').receive({
-      payload: 'rules:\n  - id: flow_test_lights\n    name: Flow test\n    triggers:\n      - kind: event\n        type: flow.test\n    actions:\n      - action_type: ha_call_service\n        params: {domain: light, service: turn_off, target: {entity_id: light.office_rgbw_lights}}\n',
+      payload:
+        'rules:\n  - id: flow_test_lights\n    name: Flow test\n    triggers:\n      - kind: event\n        type: flow.test\n    actions:\n      - action_type: ha_call_service\n        params: {domain: light, service: turn_off, target: {entity_id: light.office_rgbw_lights}}\n',
     });
     assert.deepEqual(((await saved).payload as { saved: string[] }).saved, ['flow_test_lights']);
     assert.equal(brainServices.rules.get('flow_test_lights')?.status, 'ok');
 
     const invalid = next('invalid');
-    helper.getNode('rsave').receive({ payload: { id: 'broken', triggers: [{ kind: 'teleport' }], actions: [{ action_type: 'launch_rocket' }] } });
+    helper
+      .getNode('rsave')
+      .receive({ payload: { id: 'broken', triggers: [{ kind: 'teleport' }], actions: [{ action_type: 'launch_rocket' }] } });
     const errs = (await invalid).errors as string[];
-    assert.ok(errs.some((e) => /\/triggers\/0\/kind/.test(e)), errs.join('\n'));
+    assert.ok(
+      errs.some((e) => /\/triggers\/0\/kind/.test(e)),
+      errs.join('\n'),
+    );
     const invalid2 = next('invalid');
-    helper.getNode('rsave').receive({ payload: { id: 'broken', triggers: [{ kind: 'event', type: 'x' }], actions: [{ action_type: 'launch_rocket' }] } });
+    helper
+      .getNode('rsave')
+      .receive({ payload: { id: 'broken', triggers: [{ kind: 'event', type: 'x' }], actions: [{ action_type: 'launch_rocket' }] } });
     assert.match(((await invalid2).errors as string[]).join('\n'), /launch_rocket/);
     const invalid3 = next('invalid');
     helper.getNode('rsave').receive({ payload: 'rules: [ {' });
@@ -352,7 +540,10 @@ describe('butler brain nodes', () => {
 
     const matched = next('matched');
     helper.getNode('rmatch').receive({ event: { type: 'flow.test', source: 'test', payload: {} } });
-    assert.deepEqual(((await matched).rules as { id: string }[]).map((x) => x.id), ['flow_test_lights']);
+    assert.deepEqual(
+      ((await matched).rules as { id: string }[]).map((x) => x.id),
+      ['flow_test_lights'],
+    );
     const unmatched = next('unmatched');
     helper.getNode('rmatch').receive({ event: { type: 'nothing.here', source: 'test', payload: {} } });
     assert.deepEqual((await unmatched).rules, []);
@@ -363,11 +554,35 @@ describe('butler brain nodes', () => {
     brainServices.rules.remove('flow_test_lights');
   });
 
-  test('butler-scene activates a scene; a failing action goes to output 2; an unknown scene reaches Catch', { timeout: 20_000 }, async () => {
-    brainServices.scenes.create({ id: 'flow_reading', name: 'Reading', actions: [{ action_type: 'ha_call_service', params: { domain: 'light', service: 'turn_on', target: { entity_id: 'light.bed_light' } } }] });
-    brainServices.scenes.create({ id: 'flow_broken', name: 'Broken', actions: [{ action_type: 'ha_call_service', params: { domain: 'light', service: 'no_such_service', target: { entity_id: 'light.bed_light' } } }] });
+  test('butler-scene activates a scene; a failing action goes to output 2; an unknown scene reaches Catch', {
+    timeout: 20_000,
+  }, async () => {
+    brainServices.scenes.create({
+      id: 'flow_reading',
+      name: 'Reading',
+      actions: [
+        { action_type: 'ha_call_service', params: { domain: 'light', service: 'turn_on', target: { entity_id: 'light.bed_light' } } },
+      ],
+    });
+    brainServices.scenes.create({
+      id: 'flow_broken',
+      name: 'Broken',
+      actions: [
+        {
+          action_type: 'ha_call_service',
+          params: { domain: 'light', service: 'no_such_service', target: { entity_id: 'light.bed_light' } },
+        },
+      ],
+    });
     try {
-      await helper.load(ALL, withCatch([{ id: 's', type: 'butler-scene', scene: '', version: 1, wires: [['ok'], ['bad']] }, { id: 'ok', type: 'helper' }, { id: 'bad', type: 'helper' }]));
+      await helper.load(
+        ALL,
+        withCatch([
+          { id: 's', type: 'butler-scene', scene: '', version: 1, wires: [['ok'], ['bad']] },
+          { id: 'ok', type: 'helper' },
+          { id: 'bad', type: 'helper' },
+        ]),
+      );
       const ok = next('ok');
       helper.getNode('s').receive({ payload: 'flow_reading' });
       const a = (await ok).payload as { scene_id: string; ok: boolean; plan_id: string };
@@ -386,8 +601,17 @@ describe('butler brain nodes', () => {
     }
   });
 
-  test('butler-goal starts a goal and emits progress as steps complete, then done; a goal nobody understands reaches Catch', { timeout: 20_000 }, async () => {
-    await helper.load(ALL, withCatch([{ id: 'g', type: 'butler-goal', text: '', version: 1, wires: [['progress'], ['failed']] }, { id: 'progress', type: 'helper' }, { id: 'failed', type: 'helper' }]));
+  test('butler-goal starts a goal and emits progress as steps complete, then done; a goal nobody understands reaches Catch', {
+    timeout: 20_000,
+  }, async () => {
+    await helper.load(
+      ALL,
+      withCatch([
+        { id: 'g', type: 'butler-goal', text: '', version: 1, wires: [['progress'], ['failed']] },
+        { id: 'progress', type: 'helper' },
+        { id: 'failed', type: 'helper' },
+      ]),
+    );
     const progress = collect('progress');
     helper.getNode('g').receive({ payload: 'good night', keep: 'me' });
     await until('goal.done', () => progress.find((m) => m.topic === 'goal.done'));
@@ -404,11 +628,15 @@ describe('butler brain nodes', () => {
   });
 
   test('butler-memory remembers and recalls through the door', { timeout: 20_000 }, async () => {
-    await helper.load(ALL, withCatch([
-      { id: 'rem', type: 'butler-memory', mode: 'remember', subject: '', limit: '', version: 1, wires: [['remembered']] },
-      { id: 'rec', type: 'butler-memory', mode: 'recall', subject: '', limit: '3', version: 1, wires: [['recalled']] },
-      { id: 'remembered', type: 'helper' }, { id: 'recalled', type: 'helper' },
-    ]));
+    await helper.load(
+      ALL,
+      withCatch([
+        { id: 'rem', type: 'butler-memory', mode: 'remember', subject: '', limit: '', version: 1, wires: [['remembered']] },
+        { id: 'rec', type: 'butler-memory', mode: 'recall', subject: '', limit: '3', version: 1, wires: [['recalled']] },
+        { id: 'remembered', type: 'helper' },
+        { id: 'recalled', type: 'helper' },
+      ]),
+    );
     const remembered = next('remembered');
     helper.getNode('rem').receive({ payload: 'Anna likes the hallway light at 30 percent', subject: 'Anna' });
     const r = await remembered;
@@ -427,7 +655,9 @@ describe('butler brain nodes', () => {
     assert.match(errorOf(await caught), /memory_remember error: .*text/);
   });
 
-  test("the shipped pipeline's conversation tab answers through understand → execute and planner → reply", { timeout: 20_000 }, async () => {
+  test("the shipped pipeline's conversation tab answers through understand → execute and planner → reply", {
+    timeout: 20_000,
+  }, async () => {
     const flows = loadShippedFlows(defaultFlowsDir());
     const tab = flows.find((n) => n.type === 'tab' && /conversation/i.test(String(n.label)));
     assert.ok(tab, 'the pipeline has a conversation tab');
@@ -447,7 +677,9 @@ describe('butler brain nodes', () => {
     assert.equal(planned?.reply, 'Toasters rarely inspire sonnets.');
   });
 
-  test("the shipped pipeline's event tab: rules report the rules an event triggers; automation.plan events run through policy → execute", { timeout: 20_000 }, async () => {
+  test("the shipped pipeline's event tab: rules report the rules an event triggers; automation.plan events run through policy → execute", {
+    timeout: 20_000,
+  }, async () => {
     const flows = loadShippedFlows(defaultFlowsDir());
     const tab = flows.find((n) => n.type === 'tab' && n.label === 'Butler pipeline');
     assert.ok(tab);
@@ -459,15 +691,34 @@ describe('butler brain nodes', () => {
     (rulesNode.wires as string[][])[0].push('ruled');
     (executeNode.wires as string[][])[0].push('executed');
     await helper.load(ALL, [...nodes, { id: 'ruled', type: 'helper', z: tab.id }, { id: 'executed', type: 'helper', z: tab.id }]);
-    brainServices.rules.import({ id: 'pipeline_rule', triggers: [{ kind: 'event', type: 'pipeline.test' }], actions: [{ action_type: 'ha_call_service', params: { domain: 'light', service: 'turn_on', target: { entity_id: 'light.kitchen_lights' } } }] });
+    brainServices.rules.import({
+      id: 'pipeline_rule',
+      triggers: [{ kind: 'event', type: 'pipeline.test' }],
+      actions: [
+        { action_type: 'ha_call_service', params: { domain: 'light', service: 'turn_on', target: { entity_id: 'light.kitchen_lights' } } },
+      ],
+    });
     try {
       const ruled = next('ruled');
       core.ingest.accept({ type: 'pipeline.test', payload: {} }, 'ha');
-      assert.deepEqual(((await ruled).rules as { id: string }[]).map((r) => r.id), ['pipeline_rule']);
+      assert.deepEqual(
+        ((await ruled).rules as { id: string }[]).map((r) => r.id),
+        ['pipeline_rule'],
+      );
       home.setState('light.bed_light', 'off');
       await until('the bed light to be off', () => ha.getState('light.bed_light')?.state === 'off');
       const executed = next('executed');
-      core.ingest.accept({ type: 'automation.plan', payload: { actions: [{ action_type: 'ha_call_service', params: { domain: 'light', service: 'turn_on', target: { entity_id: 'light.bed_light' } } }] } }, 'api');
+      core.ingest.accept(
+        {
+          type: 'automation.plan',
+          payload: {
+            actions: [
+              { action_type: 'ha_call_service', params: { domain: 'light', service: 'turn_on', target: { entity_id: 'light.bed_light' } } },
+            ],
+          },
+        },
+        'api',
+      );
       const out = (await executed).payload as { results: { status: string }[] };
       assert.equal(out.results[0].status, 'ok');
       await until('the bed light to be on', () => ha.getState('light.bed_light')?.state === 'on');

@@ -38,7 +38,9 @@ interface Helper {
 const helper = require('node-red-node-test-helper') as Helper;
 
 // Node-RED's own change node, for flows that shape a message between ours.
-const changeNode: unknown = require(require.resolve('@node-red/nodes/core/function/15-change.js', { paths: [require.resolve('node-red')] }));
+const changeNode: unknown = require(
+  require.resolve('@node-red/nodes/core/function/15-change.js', { paths: [require.resolve('node-red')] }),
+);
 const ALL = [eventIn, commandIn, reply, policy, execute, haState, haCall, haEntity, changeNode];
 
 /** The next message a node sends to the helper node `id`. */
@@ -48,12 +50,15 @@ function next(id: string): Promise<Record<string, unknown>> {
 
 /** A flow with a Catch node wired to helper "caught". */
 function withCatch(flow: Record<string, unknown>[]): Record<string, unknown>[] {
-  return [{ id: 'tab', type: 'tab' }, ...flow.map((n) => ({ z: 'tab', ...n })), { id: 'catcher', type: 'catch', z: 'tab', scope: null, uncaught: false, wires: [['caught']] }, { id: 'caught', type: 'helper', z: 'tab' }];
+  return [
+    { id: 'tab', type: 'tab' },
+    ...flow.map((n) => ({ z: 'tab', ...n })),
+    { id: 'catcher', type: 'catch', z: 'tab', scope: null, uncaught: false, wires: [['caught']] },
+    { id: 'caught', type: 'helper', z: 'tab' },
+  ];
 }
 
-
 describe('butler palette', () => {
-
   let ha: HaConnection;
   let core: Core;
   let env: HomeAndCore;
@@ -70,8 +75,15 @@ describe('butler palette', () => {
     probe = await mqtt.connectAsync(broker.url, { clientId: `probe-${process.pid}` });
     conversations = new FlowConversations();
     const services: ButlerServices = {
-      bus: core.bus, door: core.door, policy: core.policy, registry: core.registry, ha, ingest: core.ingest,
-      mqtt: bridge, conversations, log: silentLogger(),
+      bus: core.bus,
+      door: core.door,
+      policy: core.policy,
+      registry: core.registry,
+      ha,
+      ingest: core.ingest,
+      mqtt: bridge,
+      conversations,
+      log: silentLogger(),
     };
     helper.init(require.resolve('node-red'));
     helper.settings({ butler: services });
@@ -90,7 +102,13 @@ describe('butler palette', () => {
   });
 
   test('butler-event-in sends matching events with the event attached, and shows the last one', { timeout: 15_000 }, async () => {
-    await helper.load(ALL, withCatch([{ id: 'in', type: 'butler-event-in', types: 'door.*', sources: 'mqtt', version: 1, wires: [['out']] }, { id: 'out', type: 'helper' }]));
+    await helper.load(
+      ALL,
+      withCatch([
+        { id: 'in', type: 'butler-event-in', types: 'door.*', sources: 'mqtt', version: 1, wires: [['out']] },
+        { id: 'out', type: 'helper' },
+      ]),
+    );
     const got = next('out');
     core.ingest.accept({ type: 'motion.detected', payload: {} }, 'mqtt');
     core.ingest.accept({ type: 'door.opened', payload: { where: 'front' } }, 'ha');
@@ -105,21 +123,44 @@ describe('butler palette', () => {
   });
 
   test('butler-command-in + butler-reply answer a conversation; other sentences are declined at once', { timeout: 15_000 }, async () => {
-    await helper.load(ALL, withCatch([
-      { id: 'cin', type: 'butler-command-in', pattern: '^hello', version: 1, wires: [['rep']] },
-      { id: 'rep', type: 'butler-reply', version: 1, wires: [] },
-    ]));
+    await helper.load(
+      ALL,
+      withCatch([
+        { id: 'cin', type: 'butler-command-in', pattern: '^hello', version: 1, wires: [['rep']] },
+        { id: 'rep', type: 'butler-reply', version: 1, wires: [] },
+      ]),
+    );
     const base = { conversation_id: 'c1', language: 'en', origin: { source: 'api', trusted: true }, event_id: null };
-    assert.deepEqual(await conversations.offer({ ...base, text: 'hello butler' }, 5000), { reply: 'hello butler', plan_id: null, results: undefined });
+    assert.deepEqual(await conversations.offer({ ...base, text: 'hello butler' }, 5000), {
+      reply: 'hello butler',
+      plan_id: null,
+      results: undefined,
+    });
     assert.equal(await conversations.offer({ ...base, text: 'what time is it' }, 60_000), null);
   });
 
   test('butler-reply does not let a success sentence hide an action that waits for a person', { timeout: 15_000 }, async () => {
-    await helper.load(ALL, withCatch([
-      { id: 'cin', type: 'butler-command-in', pattern: '^unlock', version: 1, wires: [['say']] },
-      { id: 'say', type: 'change', rules: [{ t: 'set', p: 'payload', pt: 'msg', to: '{"reply":"Unlocked the door.","results":[{"plan_id":"p","index":0,"action_type":"ha_call_service","status":"pending_confirmation","output":{},"ts":1}]}', tot: 'json' }], wires: [['rep']] },
-      { id: 'rep', type: 'butler-reply', version: 1, wires: [] },
-    ]));
+    await helper.load(
+      ALL,
+      withCatch([
+        { id: 'cin', type: 'butler-command-in', pattern: '^unlock', version: 1, wires: [['say']] },
+        {
+          id: 'say',
+          type: 'change',
+          rules: [
+            {
+              t: 'set',
+              p: 'payload',
+              pt: 'msg',
+              to: '{"reply":"Unlocked the door.","results":[{"plan_id":"p","index":0,"action_type":"ha_call_service","status":"pending_confirmation","output":{},"ts":1}]}',
+              tot: 'json',
+            },
+          ],
+          wires: [['rep']],
+        },
+        { id: 'rep', type: 'butler-reply', version: 1, wires: [] },
+      ]),
+    );
     const base = { conversation_id: 'c2', language: 'en', origin: { source: 'api', trusted: true }, event_id: null };
     const answer = await conversations.offer({ ...base, text: 'unlock the door' }, 5000);
     assert.match(String(answer?.reply), /needs confirmation/);
@@ -135,13 +176,23 @@ describe('butler palette', () => {
   });
 
   test('butler-policy routes allowed / denied / needs confirmation, and invalid params to Catch', { timeout: 15_000 }, async () => {
-    await helper.load(ALL, withCatch([
-      { id: 'pol', type: 'butler-policy', version: 1, wires: [['allow'], ['deny'], ['confirm']] },
-      { id: 'allow', type: 'helper' }, { id: 'deny', type: 'helper' }, { id: 'confirm', type: 'helper' },
-    ]));
+    await helper.load(
+      ALL,
+      withCatch([
+        { id: 'pol', type: 'butler-policy', version: 1, wires: [['allow'], ['deny'], ['confirm']] },
+        { id: 'allow', type: 'helper' },
+        { id: 'deny', type: 'helper' },
+        { id: 'confirm', type: 'helper' },
+      ]),
+    );
     const pol = helper.getNode('pol');
     const allowed = next('allow');
-    pol.receive({ payload: { action_type: 'ha_call_service', params: { domain: 'light', service: 'turn_on', target: { entity_id: 'light.bed_light' } } } });
+    pol.receive({
+      payload: {
+        action_type: 'ha_call_service',
+        params: { domain: 'light', service: 'turn_on', target: { entity_id: 'light.bed_light' } },
+      },
+    });
     assert.equal(((await allowed).policy as { verdict: string }).verdict, 'allow');
 
     const denied = next('deny');
@@ -151,7 +202,10 @@ describe('butler palette', () => {
     assert.match(d.decisions[0].reason, /allowlist/);
 
     const confirm = next('confirm');
-    pol.receive({ payload: { action_type: 'ha_call_service', params: { domain: 'lock', service: 'unlock', target: { entity_id: 'lock.front_door' } } }, origin: { source: 'messaging', trusted: false } });
+    pol.receive({
+      payload: { action_type: 'ha_call_service', params: { domain: 'lock', service: 'unlock', target: { entity_id: 'lock.front_door' } } },
+      origin: { source: 'messaging', trusted: false },
+    });
     assert.equal(((await confirm).policy as { verdict: string }).verdict, 'confirm');
 
     const caught = next('caught');
@@ -161,23 +215,41 @@ describe('butler palette', () => {
   });
 
   test('butler-execute runs through the one door, linked to the event; failures reach Catch', { timeout: 15_000 }, async () => {
-    await helper.load(ALL, withCatch([{ id: 'ex', type: 'butler-execute', version: 1, wires: [['out']] }, { id: 'out', type: 'helper' }]));
+    await helper.load(
+      ALL,
+      withCatch([
+        { id: 'ex', type: 'butler-execute', version: 1, wires: [['out']] },
+        { id: 'out', type: 'helper' },
+      ]),
+    );
     const event = core.ingest.accept({ type: 'test.execute', payload: {} }, 'test');
     const out = next('out');
     helper.getNode('ex').receive({
-      payload: { actions: [{ action_type: 'ha_call_service', params: { domain: 'light', service: 'turn_on', target: { entity_id: 'light.bed_light' } } }] },
+      payload: {
+        actions: [
+          { action_type: 'ha_call_service', params: { domain: 'light', service: 'turn_on', target: { entity_id: 'light.bed_light' } } },
+        ],
+      },
       event,
     });
     const outcome = (await out).payload as { plan_id: string; results: { status: string }[] };
     assert.equal(outcome.results[0].status, 'ok');
     await until('the bed light to be on', () => ha.getState('light.bed_light')?.state === 'on');
     core.audit.flush();
-    const row = core.db.sqlite.prepare('SELECT triggered_by_event_id, source FROM plans WHERE plan_id = ?').get(outcome.plan_id) as { triggered_by_event_id: string; source: string };
+    const row = core.db.sqlite.prepare('SELECT triggered_by_event_id, source FROM plans WHERE plan_id = ?').get(outcome.plan_id) as {
+      triggered_by_event_id: string;
+      source: string;
+    };
     assert.equal(row.triggered_by_event_id, event.event_id);
     assert.equal(row.source, 'flow');
 
     const caught = next('caught');
-    helper.getNode('ex').receive({ payload: { action_type: 'ha_call_service', params: { domain: 'light', service: 'no_such_service', target: { entity_id: 'light.bed_light' } } } });
+    helper.getNode('ex').receive({
+      payload: {
+        action_type: 'ha_call_service',
+        params: { domain: 'light', service: 'no_such_service', target: { entity_id: 'light.bed_light' } },
+      },
+    });
     const err = await caught;
     assert.match(String((err.error as { message: string }).message), /1 of 1 action\(s\) failed: ha_call_service/);
 
@@ -187,11 +259,32 @@ describe('butler palette', () => {
   });
 
   test('butler-ha-call-service calls Home Assistant through the door; bad data is an error', { timeout: 15_000 }, async () => {
-    await helper.load(ALL, withCatch([
-      { id: 'call', type: 'butler-ha-call-service', domain: 'light', service: 'turn_off', entity_id: 'light.ceiling_lights', data: '', version: 1, wires: [['out']] },
-      { id: 'bad', type: 'butler-ha-call-service', domain: 'light', service: 'turn_on', entity_id: 'light.ceiling_lights', data: '{oops', version: 1, wires: [['out']] },
-      { id: 'out', type: 'helper' },
-    ]));
+    await helper.load(
+      ALL,
+      withCatch([
+        {
+          id: 'call',
+          type: 'butler-ha-call-service',
+          domain: 'light',
+          service: 'turn_off',
+          entity_id: 'light.ceiling_lights',
+          data: '',
+          version: 1,
+          wires: [['out']],
+        },
+        {
+          id: 'bad',
+          type: 'butler-ha-call-service',
+          domain: 'light',
+          service: 'turn_on',
+          entity_id: 'light.ceiling_lights',
+          data: '{oops',
+          version: 1,
+          wires: [['out']],
+        },
+        { id: 'out', type: 'helper' },
+      ]),
+    );
     const out = next('out');
     helper.getNode('call').receive({ payload: 'go' });
     assert.equal(((await out).payload as { results: { status: string }[] }).results[0].status, 'ok');
@@ -204,10 +297,13 @@ describe('butler palette', () => {
   test('butler-ha-state fires on matching changes, after the hold time', { timeout: 15_000 }, async () => {
     await ha.callService('light', 'turn_on', {}, { entity_id: 'light.kitchen_lights' });
     await until('kitchen on', () => ha.getState('light.kitchen_lights')?.state === 'on');
-    await helper.load(ALL, withCatch([
-      { id: 'st', type: 'butler-ha-state', entity_id: 'light.kitchen*', from: 'on', to: 'off', for: 0.05, version: 1, wires: [['out']] },
-      { id: 'out', type: 'helper' },
-    ]));
+    await helper.load(
+      ALL,
+      withCatch([
+        { id: 'st', type: 'butler-ha-state', entity_id: 'light.kitchen*', from: 'on', to: 'off', for: 0.05, version: 1, wires: [['out']] },
+        { id: 'out', type: 'helper' },
+      ]),
+    );
     const out = next('out');
     await ha.callService('light', 'turn_off', {}, { entity_id: 'light.kitchen_lights' });
     const msg = await out;
@@ -223,10 +319,21 @@ describe('butler palette', () => {
     const seen = new Map<string, string>();
     probe.on('message', (topic, payload) => seen.set(topic, payload.toString()));
     await probe.subscribeAsync(['homeassistant/switch/test_guest/config', 'butler/entity/test_guest/state']);
-    await helper.load(ALL, withCatch([
-      { id: 'ent', type: 'butler-ha-entity', component: 'switch', object_id: 'test_guest', entity_name: 'Guest', version: 1, wires: [['out']] },
-      { id: 'out', type: 'helper' },
-    ]));
+    await helper.load(
+      ALL,
+      withCatch([
+        {
+          id: 'ent',
+          type: 'butler-ha-entity',
+          component: 'switch',
+          object_id: 'test_guest',
+          entity_name: 'Guest',
+          version: 1,
+          wires: [['out']],
+        },
+        { id: 'out', type: 'helper' },
+      ]),
+    );
     await until('discovery', () => seen.has('homeassistant/switch/test_guest/config'));
     const cfg = JSON.parse(seen.get('homeassistant/switch/test_guest/config')!) as Record<string, unknown>;
     assert.equal(cfg.command_topic, 'butler/entity/test_guest/set');
@@ -253,14 +360,21 @@ describe('butler palette', () => {
   });
 
   test('butler-ha-entity with a bad object id says so in its status', { timeout: 15_000 }, async () => {
-    await helper.load(ALL, withCatch([{ id: 'ent', type: 'butler-ha-entity', component: 'sensor', object_id: 'Bad Id!', version: 1, wires: [[]] }]));
+    await helper.load(
+      ALL,
+      withCatch([{ id: 'ent', type: 'butler-ha-entity', component: 'sensor', object_id: 'Bad Id!', version: 1, wires: [[]] }]),
+    );
     assert.deepEqual(statusOf(helper, 'ent'), { fill: 'red', shape: 'ring', text: 'config error' });
   });
 
   test('old node configs are migrated step by step', { timeout: 15_000 }, () => {
-    const c = migrate<{ id: string; type: string; version: number; types: string }>({ id: 'x', type: 'butler-event-in', filter: 'door.*' }, 1, {
-      0: (d) => ({ ...d, types: (d.filter as string) ?? '' }),
-    });
+    const c = migrate<{ id: string; type: string; version: number; types: string }>(
+      { id: 'x', type: 'butler-event-in', filter: 'door.*' },
+      1,
+      {
+        0: (d) => ({ ...d, types: (d.filter as string) ?? '' }),
+      },
+    );
     assert.equal(c.version, 1);
     assert.equal(c.types, 'door.*');
     assert.equal(migrate({ id: 'x', type: 't', version: 1 }, 1, { 0: () => assert.fail('not run for current configs') }).version, 1);

@@ -75,7 +75,10 @@ describe('planner: tool use loop through the real SDK', () => {
       assert.match(String(first.system[1].text), /^light\.kitchen "Kitchen Lights" \[Kitchen\]: off/m);
       assert.match(String(first.system[1].text), /Anna likes the hallway light/);
       const tools = first.tools ?? [];
-      assert.deepEqual(tools.map((t) => t.name), ['ha_call_service', 'notify']);
+      assert.deepEqual(
+        tools.map((t) => t.name),
+        ['ha_call_service', 'notify'],
+      );
       assert.deepEqual(tools[tools.length - 1].cache_control, { type: 'ephemeral' });
       assert.equal(tools[0].cache_control, undefined);
 
@@ -100,7 +103,10 @@ describe('planner: tool use loop through the real SDK', () => {
       fake.script({ kind: 'error', status: 429, headers: { 'retry-after': '1', 'retry-after-ms': '20' } });
       const reply = await planner.converse({ text: 'turn off the hallway light', origin: owner });
       assert.equal(reply.offline, false);
-      assert.deepEqual(fake.log.map((r) => r.status), [429, 200, 200]);
+      assert.deepEqual(
+        fake.log.map((r) => r.status),
+        [429, 200, 200],
+      );
       assert.equal(executor.calls.length, 1);
       assert.equal((executor.calls[0].actions[0].params as { service: string }).service, 'turn_off');
       assert.equal(planner.stats().retries, 1);
@@ -116,7 +122,16 @@ describe('planner: tool use loop through the real SDK', () => {
           maxRetries: 2,
           fallback: async (req, reason) => {
             fallbackReason = reason;
-            return { reply: 'Turned on the kitchen lights (offline understanding).', conversation_id: req.conversation_id, plan_ids: [], results: [], usage: { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 }, cached: false, offline: true, rejected: [] };
+            return {
+              reply: 'Turned on the kitchen lights (offline understanding).',
+              conversation_id: req.conversation_id,
+              plan_ids: [],
+              results: [],
+              usage: { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+              cached: false,
+              offline: true,
+              rejected: [],
+            };
           },
         },
       },
@@ -200,10 +215,17 @@ describe('planner: validation before execution', () => {
   test('a plan is capped at maxActions across the model turns of one request', async () => {
     await withRig({ planner: { maxActions: 2 } }, async ({ fake, planner, executor }) => {
       const call = (m: string) => ({ type: 'tool_use' as const, name: 'notify', input: { message: m } });
-      fake.script({ content: [call('1'), call('2'), call('3')] }, { content: [call('4')] }, { content: [{ type: 'text', text: 'Sent two.' }] });
+      fake.script(
+        { content: [call('1'), call('2'), call('3')] },
+        { content: [call('4')] },
+        { content: [{ type: 'text', text: 'Sent two.' }] },
+      );
       const reply = await planner.converse({ text: 'notify everyone many times', origin: owner });
       assert.equal(executor.calls.length, 1);
-      assert.deepEqual(executor.calls[0].actions.map((a) => a.params.message), ['1', '2']);
+      assert.deepEqual(
+        executor.calls[0].actions.map((a) => a.params.message),
+        ['1', '2'],
+      );
       assert.equal(executor.calls[0].actions[0].params.level, 'info', 'validated params (with defaults) are what runs');
       assert.equal(reply.results.length, 2);
       assert.equal(reply.rejected.length, 2);
@@ -290,7 +312,10 @@ describe('planner: plan cache', () => {
   test('trust is part of the cache key', async () => {
     await withRig({}, async ({ planner }) => {
       await planner.converse({ text: 'turn on the kitchen lights', origin: owner });
-      const untrustedSameText = await planner.converse({ text: 'turn on the kitchen lights', origin: { source: 'messaging', trusted: false } });
+      const untrustedSameText = await planner.converse({
+        text: 'turn on the kitchen lights',
+        origin: { source: 'messaging', trusted: false },
+      });
       assert.equal(untrustedSameText.cached, false);
     });
   });
@@ -320,11 +345,20 @@ describe('planner: plan cache', () => {
   test('a registry change rebuilds the tools and invalidates cached plans', async () => {
     await withRig({}, async ({ fake, planner, registry }) => {
       await planner.converse({ text: 'turn on the kitchen lights', origin: owner });
-      registry.register({ name: 'say', description: 'Speak.', params: { type: 'object', properties: { text: { type: 'string' } } }, risk: 'safe', handler: async () => null });
+      registry.register({
+        name: 'say',
+        description: 'Speak.',
+        params: { type: 'object', properties: { text: { type: 'string' } } },
+        risk: 'safe',
+        handler: async () => null,
+      });
       const again = await planner.converse({ text: 'turn on the kitchen lights', origin: owner });
       assert.equal(again.cached, false);
       const tools = (fake.requests[fake.requests.length - 1] as Body).tools ?? [];
-      assert.deepEqual(tools.map((t) => t.name), ['ha_call_service', 'notify', 'say']);
+      assert.deepEqual(
+        tools.map((t) => t.name),
+        ['ha_call_service', 'notify', 'say'],
+      );
       assert.deepEqual(tools[2].cache_control, { type: 'ephemeral' });
       assert.equal(tools[1].cache_control, undefined);
     });
@@ -360,7 +394,10 @@ describe('planner: conversations and vision', () => {
       assert.match(String(body.messages[1].content), /\[actions taken: ha_call_service → ok\]/);
       const stored = await conversations.load(a.conversation_id);
       assert.equal(stored.length, 4);
-      assert.deepEqual(stored.map((t) => t.role), ['user', 'assistant', 'user', 'assistant']);
+      assert.deepEqual(
+        stored.map((t) => t.role),
+        ['user', 'assistant', 'user', 'assistant'],
+      );
     });
   });
 
@@ -378,7 +415,11 @@ describe('planner: conversations and vision', () => {
   test('images go in as image blocks of the user message', async () => {
     await withRig({}, async ({ fake, planner }) => {
       const data = Buffer.from('not really a jpeg').toString('base64');
-      const reply = await planner.converse({ text: 'what do you see?', origin: owner, images: [{ media_type: 'image/jpeg', data_base64: data }] });
+      const reply = await planner.converse({
+        text: 'what do you see?',
+        origin: owner,
+        images: [{ media_type: 'image/jpeg', data_base64: data }],
+      });
       const content = (fake.requests[0] as Body).messages[0].content as Block[];
       assert.deepEqual(content[0], { type: 'image', source: { type: 'base64', media_type: 'image/jpeg', data } });
       assert.equal(content[1].type, 'text');
@@ -391,12 +432,18 @@ describe('planner: conversations and vision', () => {
       const bad: Array<[unknown, RegExp]> = [
         [{ text: '', origin: owner }, /^text: is empty/],
         [{ text: 'x', origin: owner, images: [{ media_type: 'image/bmp', data_base64: 'AAAA' }] }, /^images\[0\]\.media_type/],
-        [{ text: 'x', origin: owner, images: [{ media_type: 'image/png', data_base64: 'data:image/png;base64,AAAA' }] }, /^images\[0\]\.data_base64/],
+        [
+          { text: 'x', origin: owner, images: [{ media_type: 'image/png', data_base64: 'data:image/png;base64,AAAA' }] },
+          /^images\[0\]\.data_base64/,
+        ],
         [{ text: 'x', origin: { source: 'panel' } }, /^origin:/],
         [{ text: 42, origin: owner }, /^text: must be a string/],
       ];
       for (const [req, re] of bad) {
-        await assert.rejects(planner.converse(req as Parameters<Planner['converse']>[0]), (err: unknown) => err instanceof PlannerInputError && re.test(err.message));
+        await assert.rejects(
+          planner.converse(req as Parameters<Planner['converse']>[0]),
+          (err: unknown) => err instanceof PlannerInputError && re.test(err.message),
+        );
       }
       assert.equal(fake.requests.length, 0);
       const ok: PlannerReply = await planner.converse({ text: 'turn on the kitchen lights', origin: owner });

@@ -18,7 +18,10 @@ export function testRegistry(): ActionRegistry {
         domain: { type: 'string', pattern: '^[a-z0-9_]+$' },
         service: { type: 'string', pattern: '^[a-z0-9_]+$' },
         data: { type: 'object' },
-        target: { type: 'object', properties: { entity_id: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] } } },
+        target: {
+          type: 'object',
+          properties: { entity_id: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] } },
+        },
       },
     },
     risk: 'safe',
@@ -32,7 +35,11 @@ export function testRegistry(): ActionRegistry {
       type: 'object',
       additionalProperties: false,
       required: ['message'],
-      properties: { title: { type: 'string' }, message: { type: 'string', minLength: 1 }, level: { type: 'string', enum: ['info', 'warning', 'critical'], default: 'info' } },
+      properties: {
+        title: { type: 'string' },
+        message: { type: 'string', minLength: 1 },
+        level: { type: 'string', enum: ['info', 'warning', 'critical'], default: 'info' },
+      },
     },
     risk: 'safe',
     handler: async () => ({ sent: true }),
@@ -69,7 +76,8 @@ export function recordingExecutor(registry: ActionRegistry): RecordingExecutor {
           if (exec.deny.has(a.action_type)) return { ...base, status: 'denied', output: { reason: 'denied by test policy' } };
           const risk = registry.riskOf(a.action_type, params);
           const untrusted = !request.origin.trusted || request.origin.untrusted_input === true;
-          if (risk !== 'safe' && untrusted) return { ...base, status: 'pending_confirmation', output: { confirmation_id: `c_${plan_id}_${index}` } };
+          if (risk !== 'safe' && untrusted)
+            return { ...base, status: 'pending_confirmation', output: { confirmation_id: `c_${plan_id}_${index}` } };
           return { ...base, status: 'ok', output: { done: true, params } as JsonObject };
         } catch (err) {
           return { ...base, status: 'error', output: { error: (err as Error).message } };

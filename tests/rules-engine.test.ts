@@ -15,7 +15,10 @@ let ha: HaConnection;
 let core: Core;
 let brain: BrainServices;
 
-const plansFor = (ruleId: string) => { core.audit.flush(); return core.audit.listPlans({ limit: 1000 }).filter((p) => p.reason.startsWith(`rule ${ruleId}:`)); };
+const plansFor = (ruleId: string) => {
+  core.audit.flush();
+  return core.audit.listPlans({ limit: 1000 }).filter((p) => p.reason.startsWith(`rule ${ruleId}:`));
+};
 
 let env: HomeAndCore;
 
@@ -53,7 +56,14 @@ test('invalid rules are rejected with every error naming its field', () => {
   assert.match(text, /\/actions\/3: a step needs one of "action_type", "delay" or "choose"/);
   // Registry checks need a schema-valid rule.
   assert.throws(
-    () => brain.rules.validate({ triggers: [{ kind: 'cron', cron: 'nope nope' }, { kind: 'time', at: '25:00' }], actions: [{ action_type: 'launch_rocket' }, { action_type: 'set_mode', params: { mode: 'disco' } }] }),
+    () =>
+      brain.rules.validate({
+        triggers: [
+          { kind: 'cron', cron: 'nope nope' },
+          { kind: 'time', at: '25:00' },
+        ],
+        actions: [{ action_type: 'launch_rocket' }, { action_type: 'set_mode', params: { mode: 'disco' } }],
+      }),
     (e: RuleValidationError) => {
       const t = e.details.join('\n');
       assert.match(t, /\/triggers\/0\/cron: /);
@@ -63,7 +73,10 @@ test('invalid rules are rejected with every error naming its field', () => {
       return true;
     },
   );
-  assert.equal(brain.rules.list().some((r) => r.id === 'bad one!'), false);
+  assert.equal(
+    brain.rules.list().some((r) => r.id === 'bad one!'),
+    false,
+  );
 });
 
 test('an event trigger with source and payload match runs the actions through the door, linked to the event', async () => {
@@ -112,7 +125,9 @@ test('a state trigger with `for` waits, and a change back cancels the timer; the
   assert.equal(plansFor('deco_for').length, 0);
   await ha.callService('switch', 'turn_on', {}, { entity_id: 'switch.decorative_lights' });
   const plan = await until('the rule plan', () => plansFor('deco_for')[0]);
-  const ev = core.audit.listEvents({ type: 'ha.state_changed', limit: 10 }).find((x: ButlerEvent) => x.event_id === plan.triggered_by_event_id);
+  const ev = core.audit
+    .listEvents({ type: 'ha.state_changed', limit: 10 })
+    .find((x: ButlerEvent) => x.event_id === plan.triggered_by_event_id);
   assert.ok(ev, 'the plan links to a recorded ha.state_changed event');
   assert.equal(ev.payload.entity_id, 'switch.decorative_lights');
   assert.equal(ev.payload.to, 'on');
@@ -122,12 +137,26 @@ test('numeric state trigger fires when crossing into the range; conditions (mode
   brain.rules.create({
     id: 'warm',
     triggers: [{ kind: 'numeric_state', entity_id: 'climate.heatpump', attribute: 'temperature', above: 25 }],
-    conditions: [{ kind: 'mode', mode: ['home', 'night'] }, { kind: 'not', conditions: [{ kind: 'state', entity_id: 'switch.ac', state: 'unavailable' }] }],
+    conditions: [
+      { kind: 'mode', mode: ['home', 'night'] },
+      { kind: 'not', conditions: [{ kind: 'state', entity_id: 'switch.ac', state: 'unavailable' }] },
+    ],
     actions: [
       {
         choose: [
           { conditions: [{ kind: 'mode', mode: 'night' }], actions: [{ action_type: 'store_event', params: { kind: 'warm_night' } }] },
-          { conditions: [{ kind: 'or', conditions: [{ kind: 'mode', mode: 'home' }, { kind: 'time', after: '00:00' }] }], actions: [{ action_type: 'store_event', params: { kind: 'warm_home' } }] },
+          {
+            conditions: [
+              {
+                kind: 'or',
+                conditions: [
+                  { kind: 'mode', mode: 'home' },
+                  { kind: 'time', after: '00:00' },
+                ],
+              },
+            ],
+            actions: [{ action_type: 'store_event', params: { kind: 'warm_home' } }],
+          },
         ],
       },
     ],
@@ -135,7 +164,10 @@ test('numeric state trigger fires when crossing into the range; conditions (mode
   await ha.callService('climate', 'set_temperature', { temperature: 20 }, { entity_id: 'climate.heatpump' });
   await ha.callService('climate', 'set_temperature', { temperature: 27 }, { entity_id: 'climate.heatpump' });
   const plan = await until('the rule plan', () => plansFor('warm')[0]);
-  assert.deepEqual(plan.actions.map((a: { params: { kind?: string } }) => a.params.kind), ['warm_home']);
+  assert.deepEqual(
+    plan.actions.map((a: { params: { kind?: string } }) => a.params.kind),
+    ['warm_home'],
+  );
   // Staying above does not fire again.
   await ha.callService('climate', 'set_temperature', { temperature: 28 }, { entity_id: 'climate.heatpump' });
   core.modes.setMode('away');
@@ -148,7 +180,13 @@ test('numeric state trigger fires when crossing into the range; conditions (mode
 
 test('single mode skips while running, queued runs in order, restart aborts the delay; cooldown ignores triggers', async () => {
   const mk = (id: string, mode: string, extra: object = {}) =>
-    brain.rules.create({ id, mode, ...extra, triggers: [{ kind: 'event', type: `go_${id}` }], actions: [{ delay: 0.15 }, { action_type: 'store_event', params: { kind: id } }] });
+    brain.rules.create({
+      id,
+      mode,
+      ...extra,
+      triggers: [{ kind: 'event', type: `go_${id}` }],
+      actions: [{ delay: 0.15 }, { action_type: 'store_event', params: { kind: id } }],
+    });
   mk('m_single', 'single');
   mk('m_queued', 'queued');
   mk('m_restart', 'restart');
@@ -158,7 +196,10 @@ test('single mode skips while running, queued runs in order, restart aborts the 
     core.ingest.emit(`go_${id}`, 'api');
   }
   await until('queued done', () => plansFor('m_queued').length === 2);
-  await until('others done', () => plansFor('m_single').length === 1 && plansFor('m_restart').length === 1 && plansFor('m_cool').length === 1);
+  await until(
+    'others done',
+    () => plansFor('m_single').length === 1 && plansFor('m_restart').length === 1 && plansFor('m_cool').length === 1,
+  );
   await new Promise((r) => setTimeout(r, 250));
   assert.equal(plansFor('m_single').length, 1);
   assert.equal(plansFor('m_restart').length, 1, 'the first run was aborted during its delay');
@@ -167,7 +208,11 @@ test('single mode skips while running, queued runs in order, restart aborts the 
 });
 
 test('time and cron triggers fire through the clock and record a rule.clock event', async () => {
-  brain.rules.create({ id: 'every_second', triggers: [{ kind: 'cron', cron: '* * * * * *' }], actions: [{ action_type: 'store_event', params: { kind: 'tick' } }] });
+  brain.rules.create({
+    id: 'every_second',
+    triggers: [{ kind: 'cron', cron: '* * * * * *' }],
+    actions: [{ action_type: 'store_event', params: { kind: 'tick' } }],
+  });
   const plan = await until('a cron run', () => plansFor('every_second')[0], 4000);
   const ev = core.audit.listEvents({ type: 'rule.clock', limit: 5 }).find((x: ButlerEvent) => x.event_id === plan.triggered_by_event_id);
   assert.ok(ev);
@@ -179,19 +224,30 @@ test('time and cron triggers fire through the clock and record a rule.clock even
 
 test('import is all or nothing, accepts YAML, reports broken YAML; rules survive a restart of the services', async () => {
   const before = brain.rules.list().length;
-  assert.throws(() => brain.rules.import('rules:\n  - triggers: [ {kind: event, type: a\n'), (e: RuleValidationError) => /^document: /.test(e.details[0]));
   assert.throws(
-    () => brain.rules.import(`rules:\n  - id: ok_one\n    triggers: [{kind: event, type: x}]\n    actions: [{action_type: set_mode, params: {mode: home}}]\n  - id: bad_two\n    triggers: [{kind: wormhole}]\n    actions: [{action_type: nope}]\n`),
+    () => brain.rules.import('rules:\n  - triggers: [ {kind: event, type: a\n'),
+    (e: RuleValidationError) => /^document: /.test(e.details[0]),
+  );
+  assert.throws(
+    () =>
+      brain.rules.import(
+        `rules:\n  - id: ok_one\n    triggers: [{kind: event, type: x}]\n    actions: [{action_type: set_mode, params: {mode: home}}]\n  - id: bad_two\n    triggers: [{kind: wormhole}]\n    actions: [{action_type: nope}]\n`,
+      ),
     (e: RuleValidationError) => e.details.some((d) => d.startsWith('/rules/1/triggers/0/kind')),
   );
   assert.equal(brain.rules.list().length, before, 'nothing from a rejected document is applied');
   assert.equal(brain.rules.get('ok_one'), null);
   const yaml = `- id: y1\n  name: From YAML\n  triggers:\n    - kind: mqtt\n      topic: home/+/button\n  actions:\n    - action_type: store_event\n      params: {kind: pressed}\n- id: y2\n  triggers: [{kind: time, at: "07:30"}]\n  actions: [{action_type: set_mode, params: {mode: home}}]\n`;
   const imported = brain.rules.import(yaml);
-  assert.deepEqual(imported.map((r) => r.id), ['y1', 'y2']);
+  assert.deepEqual(
+    imported.map((r) => r.id),
+    ['y1', 'y2'],
+  );
   assert.equal(brain.rules.indexSizes().topics >= 1, true);
   // A stored row that went bad is listed as invalid, never crashes the load.
-  core.db.sqlite.prepare("INSERT INTO rules (id, name, enabled, definition, created_ts, updated_ts) VALUES ('broken', 'broken', 1, '{not json', 0, 0)").run();
+  core.db.sqlite
+    .prepare("INSERT INTO rules (id, name, enabled, definition, created_ts, updated_ts) VALUES ('broken', 'broken', 1, '{not json', 0, 0)")
+    .run();
   await brain.stop();
   brain = await startBrainWith(env.brainDeps());
   assert.equal(brain.rules.get('y1')?.rule?.name, 'From YAML');

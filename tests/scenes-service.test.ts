@@ -29,7 +29,10 @@ after(async () => {
 
 test('every preset names registered actions with valid params', () => {
   for (const p of SCENE_PRESETS) assert.doesNotThrow(() => brain.scenes.validate(p), p.id);
-  assert.deepEqual(brain.scenes.list().map((s) => s.id), ['away', 'home', 'movie', 'sleep', 'wake']);
+  assert.deepEqual(
+    brain.scenes.list().map((s) => s.id),
+    ['away', 'home', 'movie', 'sleep', 'wake'],
+  );
 });
 
 for (const id of ['away', 'sleep', 'movie', 'wake', 'home']) {
@@ -53,7 +56,14 @@ test('the presets change the home: away locks and switches off, sleep sets night
 
 test('a scene naming an unknown action or bad params is refused when saved, naming the field', () => {
   assert.throws(
-    () => brain.scenes.create({ name: 'Party', actions: [{ action_type: 'disco_ball_on' }, { action_type: 'set_brightness', params: { device_id: 'light.bed_light', brightness: 300 } }] }),
+    () =>
+      brain.scenes.create({
+        name: 'Party',
+        actions: [
+          { action_type: 'disco_ball_on' },
+          { action_type: 'set_brightness', params: { device_id: 'light.bed_light', brightness: 300 } },
+        ],
+      }),
     (e: SceneValidationError) => {
       assert.match(e.details.join('\n'), /\/actions\/0\/action_type: unknown action "disco_ball_on"/);
       assert.match(e.details.join('\n'), /\/actions\/1\/params\/brightness: must be <= 100/);
@@ -81,7 +91,10 @@ test('a failing action makes the scene not ok and says exactly which one failed;
   const res = await brain.scenes.activate('half_broken', admin);
   assert.equal(res.ok, false);
   assert.equal(res.failed, 1);
-  assert.deepEqual(res.results.map((r) => r.status), ['ok', 'error']);
+  assert.deepEqual(
+    res.results.map((r) => r.status),
+    ['ok', 'error'],
+  );
   const out = await core.door.execute({ actions: [{ action_type: 'activate_scene', params: { scene_id: 'half_broken' } }], origin: admin });
   assert.equal(out.results[0].status, 'error');
   assert.match(JSON.stringify(out.results[0].output), /1 of 2 actions did not succeed.*#1 device_turn_on: error/);

@@ -56,7 +56,13 @@ before(async () => {
   assert.ok(existsSync(mainJs), `${mainJs} is missing: run npm run build first`);
   broker = await startMosquitto();
   home = await startDemoHome({ port: 0, token: HOME_TOKEN });
-  sim = await startSupervisorSimulator({ port: 0, token: SUPERVISOR_TOKEN, homeUrl: home.httpUrl, homeToken: HOME_TOKEN, mqtt: { host: '127.0.0.1', port: broker.port, username: 'addons', password: 'x' } });
+  sim = await startSupervisorSimulator({
+    port: 0,
+    token: SUPERVISOR_TOKEN,
+    homeUrl: home.httpUrl,
+    homeToken: HOME_TOKEN,
+    mqtt: { host: '127.0.0.1', port: broker.port, username: 'addons', password: 'x' },
+  });
 
   // options.json as the Supervisor writes it: the manifest's options (every option with a default); unset optional
   // options are absent.
@@ -80,10 +86,14 @@ before(async () => {
   child.stdout!.on('data', (d) => (output += String(d)));
   child.stderr!.on('data', (d) => (output += String(d)));
   try {
-    await until('the butler to answer /api/health', async () => {
-      if (child.exitCode !== null) throw new Error(`the butler exited with ${child.exitCode}`);
-      return health();
-    }, 60_000);
+    await until(
+      'the butler to answer /api/health',
+      async () => {
+        if (child.exitCode !== null) throw new Error(`the butler exited with ${child.exitCode}`);
+        return health();
+      },
+      60_000,
+    );
   } catch (err) {
     throw new Error(`${(err as Error).message}\n--- butler output ---\n${output}`);
   }
@@ -102,10 +112,14 @@ after(async () => {
 
 describe('the add-on started as the container would', () => {
   test('finds the broker through /services/mqtt and Home Assistant through /core/websocket; health is ok', async () => {
-    const h = await until('health ok with mqtt and ha connected', async () => {
-      const v = await health();
-      return v?.components.mqtt?.ok && v.components.ha?.ok ? v : null;
-    }, 30_000).catch((err: Error) => {
+    const h = await until(
+      'health ok with mqtt and ha connected',
+      async () => {
+        const v = await health();
+        return v?.components.mqtt?.ok && v.components.ha?.ok ? v : null;
+      },
+      30_000,
+    ).catch((err: Error) => {
       throw new Error(`${err.message}\n--- butler output ---\n${output}`);
     });
     const res = await fetch(`${url}/api/health`);
@@ -117,7 +131,9 @@ describe('the add-on started as the container would', () => {
     assert.ok(home.connections() >= 1, 'Home Assistant sees the proxied connection');
     assert.doesNotMatch(output, /started the embedded broker|demo home/, 'neither the embedded broker nor the demo home in the add-on');
     assert.ok(!output.includes(SUPERVISOR_TOKEN), 'the Supervisor token never reaches the log');
-    const announced = await until('the Wyoming server announced to Home Assistant', () => sim.discoveries.find((d) => d.service === 'wyoming'));
+    const announced = await until('the Wyoming server announced to Home Assistant', () =>
+      sim.discoveries.find((d) => d.service === 'wyoming'),
+    );
     assert.match(String((announced.config as { uri?: string }).uri), /^tcp:\/\/[^:]+:\d+$/);
   });
 
@@ -137,9 +153,11 @@ describe('the add-on started as the container would', () => {
     await until('ha reported down', async () => (await health())?.components.ha?.ok === false, 30_000);
     assert.equal((await fetch(`${url}/api/health`)).status, 200, 'the butler itself stays up');
     sim.haDown(false);
-    await until('ha reconnected through the proxy', async () => (await health())?.components.ha?.ok === true, 60_000).catch((err: Error) => {
-      throw new Error(`${err.message}\n--- butler output ---\n${output.slice(-4000)}`);
-    });
+    await until('ha reconnected through the proxy', async () => (await health())?.components.ha?.ok === true, 60_000).catch(
+      (err: Error) => {
+        throw new Error(`${err.message}\n--- butler output ---\n${output.slice(-4000)}`);
+      },
+    );
   });
 
   test('SIGTERM stops it cleanly', async () => {

@@ -58,7 +58,15 @@ function rawSocket(url: string, send?: string): Promise<{ opened: boolean; messa
 describe('Supervisor client', () => {
   test('GET /services/mqtt: the string port becomes a number, credentials are kept apart from the URL', async () => {
     const svc = await client.mqttService();
-    assert.deepEqual(svc, { host: '127.0.0.1', port: 18830, ssl: false, username: 'addons', password: 'mqtt-secret', protocol: '3.1.1', addon: 'core_mosquitto' });
+    assert.deepEqual(svc, {
+      host: '127.0.0.1',
+      port: 18830,
+      ssl: false,
+      username: 'addons',
+      password: 'mqtt-secret',
+      protocol: '3.1.1',
+      addon: 'core_mosquitto',
+    });
     assert.equal(brokerUrl(svc!), 'mqtt://127.0.0.1:18830');
     assert.equal(brokerUrl({ ...svc!, ssl: true, host: 'fd00::1' }), 'mqtts://[fd00::1]:18830');
   });
@@ -95,7 +103,12 @@ describe('Supervisor client', () => {
   test('POST /discovery records the announcement and returns its uuid; the same again keeps the uuid', async () => {
     const { uuid } = await client.discover('wyoming', { uri: 'tcp://smart-butler:10700' });
     assert.match(uuid, /^[0-9a-f]{32}$/);
-    assert.deepEqual(sim.discoveries.at(-1), { uuid, service: 'wyoming', config: { uri: 'tcp://smart-butler:10700' }, addon: 'smart_butler' });
+    assert.deepEqual(sim.discoveries.at(-1), {
+      uuid,
+      service: 'wyoming',
+      config: { uri: 'tcp://smart-butler:10700' },
+      addon: 'smart_butler',
+    });
     const again = await client.discover('wyoming', { uri: 'tcp://smart-butler:10700' });
     assert.equal(again.uuid, uuid);
     assert.equal(sim.discoveries.length, 1);
@@ -141,7 +154,9 @@ describe('Supervisor simulator: bad input', () => {
 
 describe('Supervisor simulator: Home Assistant proxy', () => {
   test('REST /core/api/* reaches Home Assistant with the Supervisor token', async () => {
-    const res = await fetch(`${client.coreApiUrl()}/states/light.kitchen_lights`, { headers: { Authorization: `Bearer ${SUPERVISOR_TOKEN}` } });
+    const res = await fetch(`${client.coreApiUrl()}/states/light.kitchen_lights`, {
+      headers: { Authorization: `Bearer ${SUPERVISOR_TOKEN}` },
+    });
     assert.equal(res.status, 200);
     assert.equal(((await res.json()) as { entity_id: string }).entity_id, 'light.kitchen_lights');
     const all = await fetch(`${client.coreApiUrl()}/states`, { headers: { Authorization: `Bearer ${SUPERVISOR_TOKEN}` } });
@@ -151,7 +166,12 @@ describe('Supervisor simulator: Home Assistant proxy', () => {
   });
 
   test('the WebSocket proxy: the add-on authenticates with its SUPERVISOR_TOKEN, Home Assistant answers through it', async () => {
-    const ha = new HaConnection({ url: client.coreWebsocketUrl(), token: SUPERVISOR_TOKEN, log: silentLogger(), reconnect: { minDelayMs: 50, maxDelayMs: 200 } });
+    const ha = new HaConnection({
+      url: client.coreWebsocketUrl(),
+      token: SUPERVISOR_TOKEN,
+      log: silentLogger(),
+      reconnect: { minDelayMs: 50, maxDelayMs: 200 },
+    });
     try {
       await ha.start();
       assert.equal(ha.status().connected, true);
@@ -164,7 +184,10 @@ describe('Supervisor simulator: Home Assistant proxy', () => {
       const raw = await rawSocket(client.coreWebsocketUrl());
       assert.equal(raw.opened, true, 'the proxy accepts the socket while Home Assistant is down');
       assert.deepEqual(raw.messages, [], 'and never says auth_required');
-      assert.equal((await fetch(`${client.coreApiUrl()}/states`, { headers: { Authorization: `Bearer ${SUPERVISOR_TOKEN}` } })).status, 502);
+      assert.equal(
+        (await fetch(`${client.coreApiUrl()}/states`, { headers: { Authorization: `Bearer ${SUPERVISOR_TOKEN}` } })).status,
+        502,
+      );
 
       sim.haDown(false);
       await until('the butler reconnects through the proxy', () => ha.status().connected, 15_000);
@@ -176,10 +199,23 @@ describe('Supervisor simulator: Home Assistant proxy', () => {
   });
 
   test('the silent variant of the quirk: a socket held open without a word is not "connected"', async () => {
-    const silent = await startSupervisorSimulator({ port: 0, token: SUPERVISOR_TOKEN, homeUrl: home.httpUrl, homeToken: HOME_TOKEN, downBehaviour: 'silent' });
+    const silent = await startSupervisorSimulator({
+      port: 0,
+      token: SUPERVISOR_TOKEN,
+      homeUrl: home.httpUrl,
+      homeToken: HOME_TOKEN,
+      downBehaviour: 'silent',
+    });
     silent.haDown(true);
     const c = new SupervisorClient({ url: silent.url, token: SUPERVISOR_TOKEN, log: silentLogger() });
-    const ha = new HaConnection({ url: c.coreWebsocketUrl(), token: SUPERVISOR_TOKEN, log: silentLogger(), authTimeoutMs: 300, startTimeoutMs: 800, reconnect: { minDelayMs: 50, maxDelayMs: 200 } });
+    const ha = new HaConnection({
+      url: c.coreWebsocketUrl(),
+      token: SUPERVISOR_TOKEN,
+      log: silentLogger(),
+      authTimeoutMs: 300,
+      startTimeoutMs: 800,
+      reconnect: { minDelayMs: 50, maxDelayMs: 200 },
+    });
     try {
       await ha.start();
       assert.equal(ha.status().connected, false, 'an open socket without auth_ok is not a connection');

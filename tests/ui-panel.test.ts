@@ -27,7 +27,19 @@ function startIngressProxy(target: number): Promise<number> {
       return;
     }
     const upstream = httpRequest(
-      { host: '127.0.0.1', port: target, path: req.url.slice(PREFIX.length) || '/', method: req.method, headers: { ...req.headers, 'x-remote-user-id': 'u1', 'x-remote-user-name': 'paulus', 'x-remote-user-display-name': 'Paulus', 'x-ingress-path': PREFIX } },
+      {
+        host: '127.0.0.1',
+        port: target,
+        path: req.url.slice(PREFIX.length) || '/',
+        method: req.method,
+        headers: {
+          ...req.headers,
+          'x-remote-user-id': 'u1',
+          'x-remote-user-name': 'paulus',
+          'x-remote-user-display-name': 'Paulus',
+          'x-ingress-path': PREFIX,
+        },
+      },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);
@@ -42,7 +54,11 @@ function startIngressProxy(target: number): Promise<number> {
     const up = connect(target, '127.0.0.1', () => {
       const path = (req.url ?? '').slice(PREFIX.length);
       const headers = { ...req.headers, 'x-remote-user-id': 'u1', 'x-remote-user-name': 'paulus' };
-      up.write(`GET ${path} HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`);
+      up.write(
+        `GET ${path} HTTP/1.1\r\n${Object.entries(headers)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join('\r\n')}\r\n\r\n`,
+      );
       up.write(head);
       socket.pipe(up).pipe(socket);
     });
@@ -55,8 +71,14 @@ async function chat(page: Page, text: string): Promise<string> {
   const before = await page.locator('#chat .msg').count();
   await page.fill('#chat-input', text);
   await page.click('#chat-form button');
-  await page.locator('#chat .msg').nth(before + 1).waitFor();
-  return page.locator('#chat .msg').nth(before + 1).innerText();
+  await page
+    .locator('#chat .msg')
+    .nth(before + 1)
+    .waitFor();
+  return page
+    .locator('#chat .msg')
+    .nth(before + 1)
+    .innerText();
 }
 
 before(async () => {
@@ -65,7 +87,16 @@ before(async () => {
   proxyPort = await startIngressProxy(butler.port);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     // Playwright gives every launch a fresh, empty user data dir of its own.
   });
 });
@@ -76,7 +107,9 @@ after(async () => {
   await butler?.stop();
 });
 
-test('standalone: the token link opens the panel, every call it makes exists, and chat acts on the home', { skip: !hasBrowser && 'no /usr/bin/chromium (apt-get install chromium)' }, async () => {
+test('standalone: the token link opens the panel, every call it makes exists, and chat acts on the home', {
+  skip: !hasBrowser && 'no /usr/bin/chromium (apt-get install chromium)',
+}, async () => {
   const page = await browser.newPage();
   const failures: string[] = [];
   page.on('response', (r) => {
@@ -104,7 +137,9 @@ test('without the token the panel and API refuse, and say where to find it', { s
   await page.close();
 });
 
-test('through an ingress prefix: relative URLs work, the user comes from the proxy, and approves a voice request', { skip: !hasBrowser && 'no chromium' }, async () => {
+test('through an ingress prefix: relative URLs work, the user comes from the proxy, and approves a voice request', {
+  skip: !hasBrowser && 'no chromium',
+}, async () => {
   const page = await browser.newPage();
   const failures: string[] = [];
   page.on('response', (r) => {

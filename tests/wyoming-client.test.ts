@@ -19,7 +19,10 @@ interface FakeServer {
  * A scripted Wyoming peer: `onEvent(ev, socket, connectionIndex)` decides what to write back.
  * It keeps every socket so close() can end them all.
  */
-async function fakeServer(onEvent: (ev: WyomingEvent, socket: net.Socket, conn: number) => void, onConnect?: (socket: net.Socket, conn: number) => void): Promise<FakeServer> {
+async function fakeServer(
+  onEvent: (ev: WyomingEvent, socket: net.Socket, conn: number) => void,
+  onConnect?: (socket: net.Socket, conn: number) => void,
+): Promise<FakeServer> {
   const sockets = new Set<net.Socket>();
   const state = { connections: 0, received: [] as WyomingEvent[], rawHeaders: [] as Record<string, unknown>[] };
   const server = net.createServer((socket) => {
@@ -135,10 +138,16 @@ describe('describeWyoming (HA load_wyoming_info)', () => {
 describe('sendTranscript (HA WyomingConversationEntity)', () => {
   test('writes transcript {text, language, context.conversation_id} with a data_length block, one connection each', async () => {
     const srv = await fakeServer((ev, s) => {
-      if (ev.type === 'transcript') send(s, { type: 'handled', data: { text: `ok ${String(ev.data.text)}`, context: ev.data.context as Record<string, unknown> } });
+      if (ev.type === 'transcript')
+        send(s, { type: 'handled', data: { text: `ok ${String(ev.data.text)}`, context: ev.data.context as Record<string, unknown> } });
     });
     try {
-      const a = await sendTranscript(HOST, srv.port, { text: 'lights on', language: 'en', conversation_id: 'c-1', context: { device_id: 'd' } });
+      const a = await sendTranscript(HOST, srv.port, {
+        text: 'lights on',
+        language: 'en',
+        conversation_id: 'c-1',
+        context: { device_id: 'd' },
+      });
       const b = await sendTranscript(HOST, srv.port, { text: '关灯', language: 'zh-cn' });
       assert.deepEqual([a.handled, a.text, a.conversation_id], [true, 'ok lights on', 'c-1']);
       assert.deepEqual([b.handled, b.text], [true, 'ok 关灯']);
@@ -146,7 +155,10 @@ describe('sendTranscript (HA WyomingConversationEntity)', () => {
       assert.deepEqual(srv.received[0]?.data, { text: 'lights on', language: 'en', context: { device_id: 'd', conversation_id: 'c-1' } });
       assert.equal(typeof srv.rawHeaders[0]?.data_length, 'number');
       assert.equal(srv.rawHeaders[0]?.data, undefined);
-      assert.equal(srv.received[1]?.data.context && (srv.received[1].data.context as Record<string, unknown>).conversation_id, b.conversation_id);
+      assert.equal(
+        srv.received[1]?.data.context && (srv.received[1].data.context as Record<string, unknown>).conversation_id,
+        b.conversation_id,
+      );
     } finally {
       await srv.close();
     }

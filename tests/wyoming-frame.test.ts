@@ -58,7 +58,10 @@ describe('wyoming frame codec', () => {
     const whole = parseAll(new FrameParser(), stream);
     const byByte = parseAll(new FrameParser(), stream, 1);
     const bySeven = parseAll(new FrameParser(), stream, 7);
-    assert.deepEqual(whole.map((e) => e.type), ['describe', 'transcript', 'audio-chunk']);
+    assert.deepEqual(
+      whole.map((e) => e.type),
+      ['describe', 'transcript', 'audio-chunk'],
+    );
     assert.deepEqual(byByte, whole);
     assert.deepEqual(bySeven, whole);
     assert.equal(whole[1]!.data.text, '把客厅的灯打开');
@@ -78,7 +81,9 @@ describe('wyoming frame codec', () => {
     assert.deepEqual(inline[0]!.data, { text: 'inline', language: 'en' });
     const block = '{"text":"from block"}';
     const merged = parser.push(
-      Buffer.from(`{"type": "transcript", "data": {"text": "inline", "language": "en"}, "data_length": ${Buffer.byteLength(block)}}\n${block}`),
+      Buffer.from(
+        `{"type": "transcript", "data": {"text": "inline", "language": "en"}, "data_length": ${Buffer.byteLength(block)}}\n${block}`,
+      ),
     );
     assert.deepEqual(merged[0]!.data, { text: 'from block', language: 'en' });
   });
@@ -94,45 +99,79 @@ describe('wyoming frame codec', () => {
 
   test('blank lines between frames are tolerated', () => {
     const evs = new FrameParser().push(Buffer.from('\n\r\n{"type":"describe"}\n\n{"type":"ping"}\n'));
-    assert.deepEqual(evs.map((e) => e.type), ['describe', 'ping']);
+    assert.deepEqual(
+      evs.map((e) => e.type),
+      ['describe', 'ping'],
+    );
   });
 
   test('zero lengths and null lengths mean no block', () => {
     const evs = new FrameParser().push(Buffer.from('{"type":"a","data_length":0,"payload_length":null}\n{"type":"b"}\n'));
-    assert.deepEqual(evs.map((e) => e.type), ['a', 'b']);
+    assert.deepEqual(
+      evs.map((e) => e.type),
+      ['a', 'b'],
+    );
     assert.equal(evs[0]!.payload, undefined);
   });
 
   describe('bad input', () => {
     test('a header that is not JSON', () => {
-      expectFrameError(() => new FrameParser().push(Buffer.from('{"type": describe}\n')), 'header-not-json', /header line is not valid JSON/);
+      expectFrameError(
+        () => new FrameParser().push(Buffer.from('{"type": describe}\n')),
+        'header-not-json',
+        /header line is not valid JSON/,
+      );
     });
 
     test('a header that is JSON but not an object', () => {
-      expectFrameError(() => new FrameParser().push(Buffer.from('["describe"]\n')), 'header-not-object', /must be a JSON object, got an array/);
+      expectFrameError(
+        () => new FrameParser().push(Buffer.from('["describe"]\n')),
+        'header-not-object',
+        /must be a JSON object, got an array/,
+      );
       expectFrameError(() => new FrameParser().push(Buffer.from('null\n')), 'header-not-object', /got null/);
       expectFrameError(() => new FrameParser().push(Buffer.from('"describe"\n')), 'header-not-object', /got a string/);
     });
 
     test('a missing or non-string type', () => {
-      expectFrameError(() => new FrameParser().push(Buffer.from('{"data":{}}\n')), 'missing-type', /"type" must be a non-empty string, got nothing/);
+      expectFrameError(
+        () => new FrameParser().push(Buffer.from('{"data":{}}\n')),
+        'missing-type',
+        /"type" must be a non-empty string, got nothing/,
+      );
       expectFrameError(() => new FrameParser().push(Buffer.from('{"type":42}\n')), 'missing-type', /got 42/);
       expectFrameError(() => new FrameParser().push(Buffer.from('{"type":""}\n')), 'missing-type', /"type"/);
     });
 
     test('negative, fractional and non-numeric lengths', () => {
-      expectFrameError(() => new FrameParser().push(Buffer.from('{"type":"x","data_length":-1}\n')), 'bad-length', /"data_length" must be a non-negative integer, got -1/);
-      expectFrameError(() => new FrameParser().push(Buffer.from('{"type":"x","payload_length":1.5}\n')), 'bad-length', /"payload_length".*1\.5/);
+      expectFrameError(
+        () => new FrameParser().push(Buffer.from('{"type":"x","data_length":-1}\n')),
+        'bad-length',
+        /"data_length" must be a non-negative integer, got -1/,
+      );
+      expectFrameError(
+        () => new FrameParser().push(Buffer.from('{"type":"x","payload_length":1.5}\n')),
+        'bad-length',
+        /"payload_length".*1\.5/,
+      );
       expectFrameError(() => new FrameParser().push(Buffer.from('{"type":"x","data_length":"10"}\n')), 'bad-length', /"data_length".*"10"/);
     });
 
     test('an oversized data_length is refused as soon as the header arrives', () => {
       const parser = new FrameParser();
-      expectFrameError(() => parser.push(Buffer.from('{"type":"x","data_length":1048577}\n')), 'data-too-long', /"data_length" is 1048577 bytes, over the limit of 1048576/);
+      expectFrameError(
+        () => parser.push(Buffer.from('{"type":"x","data_length":1048577}\n')),
+        'data-too-long',
+        /"data_length" is 1048577 bytes, over the limit of 1048576/,
+      );
     });
 
     test('an oversized payload_length is refused, and the limit is configurable', () => {
-      expectFrameError(() => new FrameParser().push(Buffer.from(`{"type":"x","payload_length":${16 * 1024 * 1024 + 1}}\n`)), 'payload-too-long', /"payload_length"/);
+      expectFrameError(
+        () => new FrameParser().push(Buffer.from(`{"type":"x","payload_length":${16 * 1024 * 1024 + 1}}\n`)),
+        'payload-too-long',
+        /"payload_length"/,
+      );
       const small = new FrameParser({ maxPayloadBytes: 10 });
       assert.equal(small.push(Buffer.from('{"type":"x","payload_length":10}\n0123456789')).length, 1);
       expectFrameError(() => small.push(Buffer.from('{"type":"x","payload_length":11}\n')), 'payload-too-long', /over the limit of 10/);
@@ -157,8 +196,16 @@ describe('wyoming frame codec', () => {
     });
 
     test('a data block that is not JSON, or not an object', () => {
-      expectFrameError(() => new FrameParser().push(Buffer.from('{"type":"x","data_length":3}\nabc')), 'data-not-json', /data block of the "x" frame is not valid JSON/);
-      expectFrameError(() => new FrameParser().push(Buffer.from('{"type":"x","data_length":2}\n[]')), 'data-not-object', /must be a JSON object, got an array/);
+      expectFrameError(
+        () => new FrameParser().push(Buffer.from('{"type":"x","data_length":3}\nabc')),
+        'data-not-json',
+        /data block of the "x" frame is not valid JSON/,
+      );
+      expectFrameError(
+        () => new FrameParser().push(Buffer.from('{"type":"x","data_length":2}\n[]')),
+        'data-not-object',
+        /must be a JSON object, got an array/,
+      );
       expectFrameError(() => new FrameParser().push(Buffer.from('{"type":"x","data":[1]}\n')), 'data-not-object', /header field "data"/);
     });
 

@@ -275,9 +275,24 @@ describe('wyoming server', () => {
       { name: 'non-JSON header', bytes: () => '{"type": transcript}\n', code: 'header-not-json', mentions: /not valid JSON/ },
       { name: 'header not an object', bytes: () => '[1,2]\n', code: 'header-not-object', mentions: /JSON object/ },
       { name: 'missing type', bytes: () => '{"data":{"text":"hi"}}\n', code: 'missing-type', mentions: /"type"/ },
-      { name: 'negative data_length', bytes: () => '{"type":"transcript","data_length":-5}\n', code: 'bad-length', mentions: /"data_length"/ },
-      { name: 'data block not JSON', bytes: () => '{"type":"transcript","data_length":4}\nnope', code: 'data-not-json', mentions: /data block/ },
-      { name: 'data block not an object', bytes: () => '{"type":"transcript","data_length":4}\n"hi"', code: 'data-not-object', mentions: /JSON object/ },
+      {
+        name: 'negative data_length',
+        bytes: () => '{"type":"transcript","data_length":-5}\n',
+        code: 'bad-length',
+        mentions: /"data_length"/,
+      },
+      {
+        name: 'data block not JSON',
+        bytes: () => '{"type":"transcript","data_length":4}\nnope',
+        code: 'data-not-json',
+        mentions: /data block/,
+      },
+      {
+        name: 'data block not an object',
+        bytes: () => '{"type":"transcript","data_length":4}\n"hi"',
+        code: 'data-not-object',
+        mentions: /JSON object/,
+      },
       {
         // Only the header is sent: the refusal must come before the server tries to read 2 MiB it will never get.
         name: 'oversized data_length, refused before reading it',
@@ -285,7 +300,12 @@ describe('wyoming server', () => {
         code: 'data-too-long',
         mentions: /"data_length" is 2097152 bytes, over the limit of 1048576/,
       },
-      { name: 'header line over 64 KiB with no newline', bytes: () => Buffer.alloc(70 * 1024, 0x7b), code: 'header-too-long', mentions: /over the limit of 65536/ },
+      {
+        name: 'header line over 64 KiB with no newline',
+        bytes: () => Buffer.alloc(70 * 1024, 0x7b),
+        code: 'header-too-long',
+        mentions: /over the limit of 65536/,
+      },
     ];
     for (const c of cases) {
       test(c.name, async () => {
@@ -304,7 +324,9 @@ describe('wyoming server', () => {
 
     test('events before a bad frame are still answered, in order, before the error', async () => {
       const peer = await RawPeer.connect(server.port);
-      await peer.send(Buffer.concat([encodeEvent({ type: 'transcript', data: { text: 'first', language: 'en' } }), Buffer.from('garbage\n')]));
+      await peer.send(
+        Buffer.concat([encodeEvent({ type: 'transcript', data: { text: 'first', language: 'en' } }), Buffer.from('garbage\n')]),
+      );
       assert.equal((await peer.next())?.data.text, 'Done: first');
       assert.equal((await peer.next())?.type, 'error');
       assert.equal(await peer.next(), null);

@@ -12,7 +12,9 @@ export = (RED: NodeAPI) => {
   function ButlerExecute(this: RedNode, def: NodeDef) {
     RED.nodes.createNode(this, def);
     const node = this;
-    const config = migrate<Config>(def, 1, { 0: (c) => ({ ...c, action_type: c.action_type ?? '', params: c.params ?? '', reason: c.reason ?? '' }) });
+    const config = migrate<Config>(def, 1, {
+      0: (c) => ({ ...c, action_type: c.action_type ?? '', params: c.params ?? '', reason: c.reason ?? '' }),
+    });
     node.status({});
     node.on('input', async (msg, send, done) => {
       try {
@@ -33,7 +35,9 @@ export = (RED: NodeAPI) => {
         msg.plan_id = outcome.plan_id;
         const failed = outcome.results.filter((r) => r.status === 'error');
         if (failed.length > 0) {
-          const why = failed.map((r) => `${r.action_type}: ${JSON.stringify((r.output as { error?: unknown })?.error ?? r.output)}`).join('; ');
+          const why = failed
+            .map((r) => `${r.action_type}: ${JSON.stringify((r.output as { error?: unknown })?.error ?? r.output)}`)
+            .join('; ');
           node.status({ fill: 'red', shape: 'dot', text: short(`error · ${clock()}`) });
           done(new Error(`${failed.length} of ${outcome.results.length} action(s) failed: ${why}`));
           return;

@@ -2,7 +2,18 @@
 // its steps), one per finished step (topic goal.step), and one when it ends (goal.done on the first output;
 // goal.failed / cancelled on the second). Progress comes from the goal.* butler events.
 import type { ButlerEvent } from '../../src/types';
-import { clock, errorText, migrate, originOf, servicesOf, short, type NodeAPI, type NodeDef, type NodeMessage, type RedNode } from '../lib/red';
+import {
+  clock,
+  errorText,
+  migrate,
+  originOf,
+  servicesOf,
+  short,
+  type NodeAPI,
+  type NodeDef,
+  type NodeMessage,
+  type RedNode,
+} from '../lib/red';
 
 interface Config extends NodeDef {
   text: string;
@@ -33,13 +44,21 @@ export = (RED: NodeAPI) => {
       const out: NodeMessage = { ...f.msg, topic: e.type, payload: e.payload, goal_id: goalId, event: e };
       if (e.type === 'goal.step') {
         f.steps++;
-        node.status({ fill: 'blue', shape: 'dot', text: short(`step ${f.steps}/${(f.msg.goal as { steps?: unknown[] })?.steps?.length ?? '?'} · ${clock()}`) });
+        node.status({
+          fill: 'blue',
+          shape: 'dot',
+          text: short(`step ${f.steps}/${(f.msg.goal as { steps?: unknown[] })?.steps?.length ?? '?'} · ${clock()}`),
+        });
         node.send([out, null]);
         return;
       }
       following.delete(goalId);
       const ok = e.type === 'goal.done';
-      node.status({ fill: ok ? 'green' : 'yellow', shape: 'dot', text: short(`${ok ? 'done' : String(e.payload.status ?? 'failed')} · ${clock()}`) });
+      node.status({
+        fill: ok ? 'green' : 'yellow',
+        shape: 'dot',
+        text: short(`${ok ? 'done' : String(e.payload.status ?? 'failed')} · ${clock()}`),
+      });
       node.send(ok ? [out, null] : [null, out]);
     };
 

@@ -19,14 +19,18 @@ export = (RED: NodeAPI) => {
     node.on('input', async (msg, send, done) => {
       try {
         const services = servicesOf(RED);
-        const p = msg.payload && typeof msg.payload === 'object' && !Array.isArray(msg.payload) ? (msg.payload as Record<string, unknown>) : {};
+        const p =
+          msg.payload && typeof msg.payload === 'object' && !Array.isArray(msg.payload) ? (msg.payload as Record<string, unknown>) : {};
         const domain = typeof p.domain === 'string' ? p.domain : config.domain;
         const service = typeof p.service === 'string' ? p.service : config.service;
         if (!domain || !service) throw new Error('no service: set domain and service in the node, or send msg.payload = {domain, service}');
         const data = { ...parseJsonObject(config.data, "the node's data"), ...parseJsonObject(p.data, 'msg.payload.data') };
         const target: JsonObject = { ...parseJsonObject(p.target, 'msg.payload.target') };
         if (target.entity_id === undefined && config.entity_id) {
-          const ids = config.entity_id.split(',').map((s) => s.trim()).filter(Boolean);
+          const ids = config.entity_id
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean);
           target.entity_id = ids.length === 1 ? ids[0] : ids;
         }
         const params: JsonObject = { domain, service, data };
@@ -46,7 +50,11 @@ export = (RED: NodeAPI) => {
           done(new Error(`${domain}.${service} failed: ${JSON.stringify((r.output as { error?: unknown })?.error ?? r.output)}`));
           return;
         }
-        node.status({ fill: r.status === 'ok' ? 'green' : 'yellow', shape: 'dot', text: short(`${domain}.${service} ${r.status} · ${clock()}`) });
+        node.status({
+          fill: r.status === 'ok' ? 'green' : 'yellow',
+          shape: 'dot',
+          text: short(`${domain}.${service} ${r.status} · ${clock()}`),
+        });
         send(msg);
         done();
       } catch (err) {

@@ -36,7 +36,11 @@ function discoveryConfig(c: Config): Record<string, unknown> {
   if (COMMANDABLE.has(c.component)) cfg.command_topic = `${base}/set`;
   if (c.unit) cfg.unit_of_measurement = c.unit;
   if (c.device_class) cfg.device_class = c.device_class;
-  if (c.component === 'select') cfg.options = c.options.split(',').map((s) => s.trim()).filter(Boolean);
+  if (c.component === 'select')
+    cfg.options = c.options
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   if (c.component === 'number') Object.assign(cfg, { min: Number(c.min ?? 0), max: Number(c.max ?? 100), step: Number(c.step ?? 1) });
   return cfg;
 }
@@ -54,7 +58,14 @@ export = (RED: NodeAPI) => {
     RED.nodes.createNode(this, def);
     const node = this;
     const config = migrate<Config>(def, 1, {
-      0: (c) => ({ ...c, component: c.component ?? 'sensor', entity_name: c.entity_name ?? c.name ?? '', options: c.options ?? '', unit: c.unit ?? '', device_class: c.device_class ?? '' }),
+      0: (c) => ({
+        ...c,
+        component: c.component ?? 'sensor',
+        entity_name: c.entity_name ?? c.name ?? '',
+        options: c.options ?? '',
+        unit: c.unit ?? '',
+        device_class: c.device_class ?? '',
+      }),
     });
     let services: ButlerServices;
     try {
@@ -92,7 +103,12 @@ export = (RED: NodeAPI) => {
         }
       }
       node.status({ fill: 'blue', shape: 'dot', text: short(`set ${text} · ${clock()}`) });
-      node.send({ topic: setTopic, payload: value, entity: { component: config.component, object_id: config.object_id }, origin: { source: 'ha', trusted: true } });
+      node.send({
+        topic: setTopic,
+        payload: value,
+        entity: { component: config.component, object_id: config.object_id },
+        origin: { source: 'ha', trusted: true },
+      });
     };
     const subs = COMMANDABLE.has(config.component) ? [setTopic, 'homeassistant/status'] : ['homeassistant/status'];
     mqtt.client.on('message', onMessage);

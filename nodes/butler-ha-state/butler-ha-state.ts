@@ -40,7 +40,13 @@ export = (RED: NodeAPI) => {
         to: change.new_state?.state ?? null,
         flow_node: node.id,
       });
-      node.send({ topic: change.entity_id, payload: change.new_state?.state ?? null, data: change, event, origin: { source: 'ha', trusted: true } });
+      node.send({
+        topic: change.entity_id,
+        payload: change.new_state?.state ?? null,
+        data: change,
+        event,
+        origin: { source: 'ha', trusted: true },
+      });
     };
     const off = services.ha.onStateChange((change) => {
       // Any change of a held entity restarts (or cancels) its hold.
@@ -61,7 +67,9 @@ export = (RED: NodeAPI) => {
       );
     });
     const haOk = services.ha.status().connected;
-    node.status(haOk ? { fill: 'green', shape: 'ring', text: 'listening' } : { fill: 'yellow', shape: 'ring', text: 'Home Assistant disconnected' });
+    node.status(
+      haOk ? { fill: 'green', shape: 'ring', text: 'listening' } : { fill: 'yellow', shape: 'ring', text: 'Home Assistant disconnected' },
+    );
     node.on('close', (_removed, done) => {
       off();
       for (const t of timers.values()) clearTimeout(t);

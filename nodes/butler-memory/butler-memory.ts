@@ -14,13 +14,18 @@ export = (RED: NodeAPI) => {
   function ButlerMemory(this: RedNode, def: NodeDef) {
     RED.nodes.createNode(this, def);
     const node = this;
-    const config = migrate<Config>(def, 1, { 0: (c) => ({ ...c, mode: c.mode ?? 'remember', subject: c.subject ?? '', limit: c.limit ?? '' }) });
+    const config = migrate<Config>(def, 1, {
+      0: (c) => ({ ...c, mode: c.mode ?? 'remember', subject: c.subject ?? '', limit: c.limit ?? '' }),
+    });
     node.status({});
     node.on('input', async (msg, send, done) => {
       try {
         const services = servicesOf(RED);
         const recall = config.mode === 'recall';
-        if (typeof msg.payload !== 'string') throw new Error(`msg.payload must be ${recall ? 'the query' : 'the fact to remember'} (a string), got ${msg.payload === null ? 'null' : typeof msg.payload}`);
+        if (typeof msg.payload !== 'string')
+          throw new Error(
+            `msg.payload must be ${recall ? 'the query' : 'the fact to remember'} (a string), got ${msg.payload === null ? 'null' : typeof msg.payload}`,
+          );
         let params: JsonObject;
         if (recall) {
           const limit = msg.limit ?? (config.limit === '' ? undefined : Number(config.limit));
@@ -30,17 +35,27 @@ export = (RED: NodeAPI) => {
           params = { text: msg.payload, ...(subject ? { subject } : {}) };
         }
         const action_type = recall ? 'memory_recall' : 'memory_remember';
-        const outcome = await services.door.execute({ actions: [{ action_type, params }], origin: originOf(msg, node), reason: `flow node ${config.name || node.id}` });
+        const outcome = await services.door.execute({
+          actions: [{ action_type, params }],
+          origin: originOf(msg, node),
+          reason: `flow node ${config.name || node.id}`,
+        });
         const r = outcome.results[0];
         if (r?.status !== 'ok') {
           const o = r?.output as { error?: unknown; reason?: unknown } | null | undefined;
-          throw new Error(`${action_type} ${r?.status ?? 'did not run'}: ${String(o?.error ?? o?.reason ?? JSON.stringify(r?.output ?? null))}`);
+          throw new Error(
+            `${action_type} ${r?.status ?? 'did not run'}: ${String(o?.error ?? o?.reason ?? JSON.stringify(r?.output ?? null))}`,
+          );
         }
         msg.payload = r.output;
         msg.plan_id = outcome.plan_id;
         const out = r.output as { reply?: unknown; count?: unknown; duplicate?: unknown } | null;
         if (recall && typeof out?.reply === 'string') msg.reply = out.reply;
-        node.status({ fill: 'green', shape: 'dot', text: short(recall ? `${String(out?.count ?? 0)} found · ${clock()}` : `${out?.duplicate ? 'known' : 'remembered'} · ${clock()}`) });
+        node.status({
+          fill: 'green',
+          shape: 'dot',
+          text: short(recall ? `${String(out?.count ?? 0)} found · ${clock()}` : `${out?.duplicate ? 'known' : 'remembered'} · ${clock()}`),
+        });
         send(msg);
         done();
       } catch (err) {

@@ -3,7 +3,18 @@
 // through the one door with the message's origin; msg.untrusted === true marks the text as untrusted input.
 import type { ImageInput } from '../../src/brain/planner/types';
 import type { Origin } from '../../src/types';
-import { clock, errorText, migrate, originOf, servicesOf, short, type NodeAPI, type NodeDef, type NodeMessage, type RedNode } from '../lib/red';
+import {
+  clock,
+  errorText,
+  migrate,
+  originOf,
+  servicesOf,
+  short,
+  type NodeAPI,
+  type NodeDef,
+  type NodeMessage,
+  type RedNode,
+} from '../lib/red';
 
 interface Config extends NodeDef {
   /** Answer in this language ('' = the message's, else the planner's default). */
@@ -33,8 +44,10 @@ export = (RED: NodeAPI) => {
       try {
         const brain = servicesOf(RED).brain;
         if (!brain) throw new Error('the planner is missing from the butler services (settings.butler.brain)');
-        if (typeof msg.payload !== 'string') throw new Error(`msg.payload must be the request text (a string), got ${msg.payload === null ? 'null' : typeof msg.payload}`);
-        if (msg.images !== undefined && !Array.isArray(msg.images)) throw new Error('msg.images must be a list of {media_type, data_base64}');
+        if (typeof msg.payload !== 'string')
+          throw new Error(`msg.payload must be the request text (a string), got ${msg.payload === null ? 'null' : typeof msg.payload}`);
+        if (msg.images !== undefined && !Array.isArray(msg.images))
+          throw new Error('msg.images must be a list of {media_type, data_base64}');
         let origin: Origin = originOf(msg, node);
         if (msg.untrusted === true) origin = { ...origin, untrusted_input: true };
         node.status({ fill: 'blue', shape: 'ring', text: 'thinking…' });
@@ -55,7 +68,9 @@ export = (RED: NodeAPI) => {
           node.status({ fill: 'yellow', shape: 'ring', text: short(`offline · ${clock()}`) });
         } else {
           const s = brain.planner.stats();
-          const tokens = r.cached ? 'cache' : `${r.usage.input_tokens + r.usage.cache_read_input_tokens + r.usage.cache_creation_input_tokens}+${r.usage.output_tokens} tok`;
+          const tokens = r.cached
+            ? 'cache'
+            : `${r.usage.input_tokens + r.usage.cache_read_input_tokens + r.usage.cache_creation_input_tokens}+${r.usage.output_tokens} tok`;
           node.status({ fill: 'green', shape: 'dot', text: short(`online · ${tokens} · Σ${s.input_tokens + s.output_tokens}`) });
         }
         send(msg);

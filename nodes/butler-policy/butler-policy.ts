@@ -23,10 +23,18 @@ export = (RED: NodeAPI) => {
           const params = services.registry.validate(a.action_type, a.params);
           return { action_type: a.action_type, ...services.policy.evaluate(a.action_type, params, origin) };
         });
-        const verdict = decisions.some((d) => d.verdict === 'deny') ? 'deny' : decisions.some((d) => d.verdict === 'confirm') ? 'confirm' : 'allow';
+        const verdict = decisions.some((d) => d.verdict === 'deny')
+          ? 'deny'
+          : decisions.some((d) => d.verdict === 'confirm')
+            ? 'confirm'
+            : 'allow';
         msg.policy = { verdict, decisions };
         const out = verdict === 'allow' ? 0 : verdict === 'deny' ? 1 : 2;
-        node.status({ fill: verdict === 'allow' ? 'green' : verdict === 'deny' ? 'red' : 'yellow', shape: 'dot', text: short(`${verdict} · ${clock()}`) });
+        node.status({
+          fill: verdict === 'allow' ? 'green' : verdict === 'deny' ? 'red' : 'yellow',
+          shape: 'dot',
+          text: short(`${verdict} · ${clock()}`),
+        });
         const outputs: (typeof msg | null)[] = [null, null, null];
         outputs[out] = msg;
         send(outputs);

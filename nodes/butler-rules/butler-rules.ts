@@ -32,7 +32,9 @@ export = (RED: NodeAPI) => {
   function ButlerRules(this: RedNode, def: NodeDef) {
     RED.nodes.createNode(this, def);
     const node = this;
-    const config = migrate<Config>(def, 1, { 0: (c) => ({ ...c, mode: c.mode ?? 'trigger', rule: c.rule ?? '', skip_conditions: c.skip_conditions ?? false, wait: c.wait ?? 30 }) });
+    const config = migrate<Config>(def, 1, {
+      0: (c) => ({ ...c, mode: c.mode ?? 'trigger', rule: c.rule ?? '', skip_conditions: c.skip_conditions ?? false, wait: c.wait ?? 30 }),
+    });
     let closed = false;
     node.status({});
     node.on('input', async (msg, send, done) => {
@@ -41,7 +43,8 @@ export = (RED: NodeAPI) => {
         if (!brain) throw new Error('the rule engine is missing from the butler services (settings.butler.brain)');
         const rules = brain.rules;
         if (config.mode === 'save') {
-          if (msg.payload === undefined || msg.payload === null || msg.payload === '') throw new Error('msg.payload must be the rules: YAML or JSON text, a rule, a list of rules or {rules: [...]}');
+          if (msg.payload === undefined || msg.payload === null || msg.payload === '')
+            throw new Error('msg.payload must be the rules: YAML or JSON text, a rule, a list of rules or {rules: [...]}');
           try {
             const saved = rules.import(msg.payload);
             msg.payload = { saved: saved.map((r) => r.id), rules: saved };
@@ -58,7 +61,8 @@ export = (RED: NodeAPI) => {
         }
         if (config.mode === 'match') {
           const e = (msg.event ?? msg.payload) as { type?: unknown; source?: unknown; payload?: unknown } | null;
-          if (!e || typeof e !== 'object' || typeof e.type !== 'string') throw new Error('msg.event must be a butler event ({type, source, payload}): wire this node after butler event in');
+          if (!e || typeof e !== 'object' || typeof e.type !== 'string')
+            throw new Error('msg.event must be a butler event ({type, source, payload}): wire this node after butler event in');
           const matched = rulesForEvent(rules.list(), {
             type: e.type,
             source: typeof e.source === 'string' ? e.source : undefined,
@@ -86,8 +90,12 @@ export = (RED: NodeAPI) => {
         }
         msg.payload = { rule_id: id, fired, run: fired ? run : null };
         msg.plan_ids = fired && run ? run.plan_ids : [];
-        const st = !fired ? 'not run (conditions, cooldown or mode)' : run?.status ?? 'queued';
-        node.status({ fill: !fired ? 'grey' : st === 'ok' ? 'green' : st === 'running' ? 'blue' : 'yellow', shape: 'dot', text: short(`${id}: ${st} · ${clock()}`) });
+        const st = !fired ? 'not run (conditions, cooldown or mode)' : (run?.status ?? 'queued');
+        node.status({
+          fill: !fired ? 'grey' : st === 'ok' ? 'green' : st === 'running' ? 'blue' : 'yellow',
+          shape: 'dot',
+          text: short(`${id}: ${st} · ${clock()}`),
+        });
         send([msg, null]);
         done();
       } catch (err) {

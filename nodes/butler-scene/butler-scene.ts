@@ -18,11 +18,15 @@ export = (RED: NodeAPI) => {
         const brain = servicesOf(RED).brain;
         if (!brain) throw new Error('the scene service is missing from the butler services (settings.butler.brain)');
         const p = msg.payload as { scene_id?: unknown } | string | null | undefined;
-        const id = config.scene || (typeof p === 'string' ? p.trim() : p && typeof p === 'object' && typeof p.scene_id === 'string' ? p.scene_id : '');
+        const id =
+          config.scene ||
+          (typeof p === 'string' ? p.trim() : p && typeof p === 'object' && typeof p.scene_id === 'string' ? p.scene_id : '');
         if (!id) throw new Error('no scene: set one in the node, or send msg.payload = "<scene id>"');
         const event = msg.event as { event_id?: unknown } | undefined;
         node.status({ fill: 'blue', shape: 'ring', text: short(`${id}…`) });
-        const a = await brain.scenes.activate(id, originOf(msg, node), { triggered_by_event_id: typeof event?.event_id === 'string' ? event.event_id : null });
+        const a = await brain.scenes.activate(id, originOf(msg, node), {
+          triggered_by_event_id: typeof event?.event_id === 'string' ? event.event_id : null,
+        });
         msg.payload = a;
         msg.plan_id = a.plan_id;
         if (a.ok) {

@@ -21,13 +21,19 @@ export = (RED: NodeAPI) => {
         if (!tools) throw new Error('the flow-tool bridge is missing from the butler services');
         const call = msg._butlerTool as { id?: unknown; action_type?: unknown } | undefined;
         if (!call || typeof call !== 'object' || typeof call.id !== 'string') {
-          throw new Error('msg._butlerTool is missing: butler-tool-result answers messages that came from a butler-tool node (keep msg._butlerTool on the way)');
+          throw new Error(
+            'msg._butlerTool is missing: butler-tool-result answers messages that came from a butler-tool node (keep msg._butlerTool on the way)',
+          );
         }
         const name = typeof call.action_type === 'string' ? call.action_type : 'tool';
         const failure = errorMessage(msg.error);
         const answered = failure !== null ? tools.reject(call.id, failure) : tools.resolve(call.id, msg.payload);
         if (!answered) throw new Error(`the call of ${name} already ended (it timed out, or was answered before)`);
-        node.status(failure !== null ? { fill: 'yellow', shape: 'dot', text: short(`${name} failed · ${clock()}`) } : { fill: 'green', shape: 'dot', text: short(`${name} ok · ${clock()}`) });
+        node.status(
+          failure !== null
+            ? { fill: 'yellow', shape: 'dot', text: short(`${name} failed · ${clock()}`) }
+            : { fill: 'green', shape: 'dot', text: short(`${name} ok · ${clock()}`) },
+        );
         send(null);
         done();
       } catch (err) {

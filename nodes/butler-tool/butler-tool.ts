@@ -20,14 +20,22 @@ export = (RED: NodeAPI) => {
     RED.nodes.createNode(this, def);
     const node = this;
     const config = migrate<Config>(def, 1, {
-      0: (c) => ({ ...c, tool: c.tool ?? '', description: c.description ?? '', params: c.params ?? '', risk: c.risk ?? 'safe', timeout: c.timeout ?? '' }),
+      0: (c) => ({
+        ...c,
+        tool: c.tool ?? '',
+        description: c.description ?? '',
+        params: c.params ?? '',
+        risk: c.risk ?? 'safe',
+        timeout: c.timeout ?? '',
+      }),
     });
     let calls = 0;
     let tools: FlowTools | undefined;
     try {
       tools = servicesOf(RED).tools;
       if (!tools) throw new Error('the flow-tool bridge is missing from the butler services');
-      const timeout = config.timeout === '' || config.timeout === undefined || config.timeout === null ? undefined : Number(config.timeout) * 1000;
+      const timeout =
+        config.timeout === '' || config.timeout === undefined || config.timeout === null ? undefined : Number(config.timeout) * 1000;
       const spec = tools.declare(
         node.id,
         { name: config.tool, description: config.description, params: config.params, risk: config.risk, timeoutMs: timeout },

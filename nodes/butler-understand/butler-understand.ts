@@ -20,9 +20,12 @@ export = (RED: NodeAPI) => {
       try {
         const brain = servicesOf(RED).brain;
         if (!brain) throw new Error('the offline understanding is missing from the butler services (settings.butler.brain)');
-        if (typeof msg.payload !== 'string') throw new Error(`msg.payload must be the sentence (a string), got ${msg.payload === null ? 'null' : typeof msg.payload}`);
+        if (typeof msg.payload !== 'string')
+          throw new Error(`msg.payload must be the sentence (a string), got ${msg.payload === null ? 'null' : typeof msg.payload}`);
         const conv = msg.conversation as { language?: unknown } | undefined;
-        const language = config.language || (typeof msg.language === 'string' ? msg.language : typeof conv?.language === 'string' ? conv.language : undefined);
+        const language =
+          config.language ||
+          (typeof msg.language === 'string' ? msg.language : typeof conv?.language === 'string' ? conv.language : undefined);
         const u = brain.understanding.understand(msg.payload, language);
         if (!u) {
           node.status({ fill: 'grey', shape: 'ring', text: short(`not understood · ${clock()}`) });

@@ -53,7 +53,10 @@ export interface NodeAPI {
 /** The butler services, or an error that says why a node cannot work (tests or a settings file without them). */
 export function servicesOf(RED: NodeAPI): ButlerServices {
   const b = RED.settings.butler;
-  if (!b) throw new Error('the butler services are missing from the Node-RED settings (settings.butler): this node only runs inside Smart Butler');
+  if (!b)
+    throw new Error(
+      'the butler services are missing from the Node-RED settings (settings.butler): this node only runs inside Smart Butler',
+    );
   return b;
 }
 
@@ -117,7 +120,7 @@ export interface ActionSpec {
  */
 export function actionsOf(msg: NodeMessage, config: { action_type?: unknown; params?: unknown }): ActionSpec[] {
   if (typeof config.action_type === 'string' && config.action_type) {
-    const params = { ...parseJsonObject(config.params, 'the node\'s params'), ...parseJsonObject(msg.params, 'msg.params') };
+    const params = { ...parseJsonObject(config.params, "the node's params"), ...parseJsonObject(msg.params, 'msg.params') };
     return [{ action_type: config.action_type, params }];
   }
   const p = msg.payload as { actions?: unknown; action_type?: unknown; params?: unknown } | null | undefined;

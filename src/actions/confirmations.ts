@@ -58,8 +58,21 @@ export class ConfirmationStore {
   create(c: Omit<Confirmation, 'id' | 'status' | 'created_ts' | 'decided_by' | 'decided_ts'>, now = Date.now() / 1000): Confirmation {
     const conf: Confirmation = { ...c, id: randomUUID(), status: 'pending', created_ts: now, decided_by: null, decided_ts: null };
     this.store.sqlite
-      .prepare('INSERT INTO confirmations (id, plan_id, idx, action_type, params, origin, reason, status, created_ts, expires_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(conf.id, conf.plan_id, conf.index, conf.action_type, JSON.stringify(conf.params), JSON.stringify(conf.origin), conf.reason, conf.status, conf.created_ts, conf.expires_ts);
+      .prepare(
+        'INSERT INTO confirmations (id, plan_id, idx, action_type, params, origin, reason, status, created_ts, expires_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        conf.id,
+        conf.plan_id,
+        conf.index,
+        conf.action_type,
+        JSON.stringify(conf.params),
+        JSON.stringify(conf.origin),
+        conf.reason,
+        conf.status,
+        conf.created_ts,
+        conf.expires_ts,
+      );
     return conf;
   }
 
@@ -70,7 +83,9 @@ export class ConfirmationStore {
 
   list(status?: ConfirmationStatus, limit = 100): Confirmation[] {
     const rows = status
-      ? (this.store.sqlite.prepare('SELECT * FROM confirmations WHERE status = ? ORDER BY created_ts DESC LIMIT ?').all(status, limit) as Row[])
+      ? (this.store.sqlite
+          .prepare('SELECT * FROM confirmations WHERE status = ? ORDER BY created_ts DESC LIMIT ?')
+          .all(status, limit) as Row[])
       : (this.store.sqlite.prepare('SELECT * FROM confirmations ORDER BY created_ts DESC LIMIT ?').all(limit) as Row[]);
     return rows.map(fromRow);
   }

@@ -67,7 +67,8 @@ export class ActionDoor implements ActionExecutor {
 
     // Decide every action before running any, so the plan's recorded verdict is the whole truth.
     const decisions = actions.map((a, i): { params: JsonObject | null; decision: PolicyDecision | null; error: JsonObject | null } => {
-      if (i >= maxActions) return { params: null, decision: null, error: { error: `plan too long: at most ${maxActions} actions per plan` } };
+      if (i >= maxActions)
+        return { params: null, decision: null, error: { error: `plan too long: at most ${maxActions} actions per plan` } };
       try {
         const params = this.registry.validate(a.action_type, a.params);
         return { params, decision: this.policy.evaluate(a.action_type, params, origin), error: null };
@@ -141,13 +142,31 @@ export class ActionDoor implements ActionExecutor {
     this.bus.emit('confirmation', conf);
     let result: ActionResult;
     if (!approve) {
-      result = this.record({ plan_id: conf.plan_id, index: conf.index, action_type: conf.action_type, status: 'denied', output: { reason: `denied by ${by}` }, ts: nowSeconds() });
+      result = this.record({
+        plan_id: conf.plan_id,
+        index: conf.index,
+        action_type: conf.action_type,
+        status: 'denied',
+        output: { reason: `denied by ${by}` },
+        ts: nowSeconds(),
+      });
     } else {
       const decision = this.policy.evaluate(conf.action_type, conf.params, conf.origin, { approved: true });
       if (decision.verdict === 'deny') {
-        result = this.record({ plan_id: conf.plan_id, index: conf.index, action_type: conf.action_type, status: 'denied', output: { reason: decision.reason }, ts: nowSeconds() });
+        result = this.record({
+          plan_id: conf.plan_id,
+          index: conf.index,
+          action_type: conf.action_type,
+          status: 'denied',
+          output: { reason: decision.reason },
+          ts: nowSeconds(),
+        });
       } else {
-        const ran = await this.run(conf.action_type, conf.params, { plan_id: conf.plan_id, index: conf.index, origin: { ...conf.origin, user: by } });
+        const ran = await this.run(conf.action_type, conf.params, {
+          plan_id: conf.plan_id,
+          index: conf.index,
+          origin: { ...conf.origin, user: by },
+        });
         result = this.record({ plan_id: conf.plan_id, index: conf.index, action_type: conf.action_type, ...ran, ts: nowSeconds() });
       }
     }
@@ -159,12 +178,23 @@ export class ActionDoor implements ActionExecutor {
     const expired = this.confirmations.expireDue();
     for (const conf of expired) {
       this.bus.emit('confirmation', conf);
-      this.record({ plan_id: conf.plan_id, index: conf.index, action_type: conf.action_type, status: 'denied', output: { reason: 'confirmation expired' }, ts: nowSeconds() });
+      this.record({
+        plan_id: conf.plan_id,
+        index: conf.index,
+        action_type: conf.action_type,
+        status: 'denied',
+        output: { reason: 'confirmation expired' },
+        ts: nowSeconds(),
+      });
     }
     return expired.length;
   }
 
-  private async run(action_type: string, params: JsonObject, ctx: { plan_id: string; index: number; origin: Origin }): Promise<{ status: 'ok' | 'error'; output: Json }> {
+  private async run(
+    action_type: string,
+    params: JsonObject,
+    ctx: { plan_id: string; index: number; origin: Origin },
+  ): Promise<{ status: 'ok' | 'error'; output: Json }> {
     const def = this.registry.get(action_type);
     if (!def) return { status: 'error', output: { error: `action type "${action_type}" was removed before it ran` } };
     const timeoutMs = def.timeoutMs ?? this.opts.actionTimeoutMs;

@@ -45,7 +45,14 @@ export class EventPolicies {
     this.entryTimes = [];
     await this.butler.door.execute({
       actions: [
-        { action_type: 'notify', params: { title: 'Possible intrusion', message: `${o.intrusion_threshold} entry detections within ${o.intrusion_window_s} s while away.`, level: 'critical' } },
+        {
+          action_type: 'notify',
+          params: {
+            title: 'Possible intrusion',
+            message: `${o.intrusion_threshold} entry detections within ${o.intrusion_window_s} s while away.`,
+            level: 'critical',
+          },
+        },
         { action_type: 'store_event', params: { kind: 'record', data: { reason: 'R2_intrusion_entry', event_id: e.event_id } } },
       ],
       origin,

@@ -43,8 +43,17 @@ export class PolicyEngine {
       return { verdict: 'confirm', risk, reason: `${action} was asked for by ${describe(origin)}: a trusted person must approve` };
     }
     if (risk === 'sensitive') {
-      if (opts.approved || direct) return { verdict: 'allow', risk, reason: opts.approved ? 'approved by a trusted person' : `sensitive, asked for by ${describe(origin)}` };
-      return { verdict: 'confirm', risk, reason: `${action} is sensitive and was asked for by ${describe(origin)}: a trusted person must approve` };
+      if (opts.approved || direct)
+        return {
+          verdict: 'allow',
+          risk,
+          reason: opts.approved ? 'approved by a trusted person' : `sensitive, asked for by ${describe(origin)}`,
+        };
+      return {
+        verdict: 'confirm',
+        risk,
+        reason: `${action} is sensitive and was asked for by ${describe(origin)}: a trusted person must approve`,
+      };
     }
     return { verdict: 'allow', risk, reason: 'safe' };
   }

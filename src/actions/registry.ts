@@ -46,7 +46,11 @@ export class ParamsError extends Error {
     public readonly action: string,
     public readonly details: string[],
   ) {
-    super(details.length === 1 && details[0].startsWith('unknown action type') ? details[0] : `invalid params for ${action}: ${details.join('; ')}`);
+    super(
+      details.length === 1 && details[0].startsWith('unknown action type')
+        ? details[0]
+        : `invalid params for ${action}: ${details.join('; ')}`,
+    );
     this.name = 'ParamsError';
   }
 }
@@ -55,9 +59,12 @@ export class ParamsError extends Error {
 export function describeAjvErrors(errors: ErrorObject[] | null | undefined, prefix = ''): string[] {
   return (errors ?? []).map((e) => {
     const where = `${prefix}${e.instancePath}` || '(root)';
-    if (e.keyword === 'additionalProperties') return `${where}: unknown property "${(e.params as { additionalProperty: string }).additionalProperty}"`;
-    if (e.keyword === 'required') return `${where}: missing required property "${(e.params as { missingProperty: string }).missingProperty}"`;
-    if (e.keyword === 'enum') return `${where}: must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+    if (e.keyword === 'additionalProperties')
+      return `${where}: unknown property "${(e.params as { additionalProperty: string }).additionalProperty}"`;
+    if (e.keyword === 'required')
+      return `${where}: missing required property "${(e.params as { missingProperty: string }).missingProperty}"`;
+    if (e.keyword === 'enum')
+      return `${where}: must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
     return `${where}: ${e.message ?? e.keyword}`;
   });
 }
@@ -97,7 +104,8 @@ export class ActionRegistry {
     if (!/^[a-z][a-z0-9_]{1,63}$/.test(def.name)) {
       throw new Error(`action name "${def.name}" must be snake_case (a-z, 0-9, _), 2-64 characters`);
     }
-    if (this.entries.has(def.name)) throw new Error(`action "${def.name}" is already registered by ${this.entries.get(def.name)!.def.provider ?? 'core'}`);
+    if (this.entries.has(def.name))
+      throw new Error(`action "${def.name}" is already registered by ${this.entries.get(def.name)!.def.provider ?? 'core'}`);
     if (def.params.type !== 'object') throw new Error(`action "${def.name}": params schema must have type "object"`);
     let validate: ValidateFunction;
     try {

@@ -40,7 +40,9 @@ export class Scheduler {
     this.running = true;
     // A task that was running when the butler stopped may have acted already: report it rather than run it twice.
     this.store.sqlite
-      .prepare("UPDATE scheduled_tasks SET status = 'failed', last_error = 'interrupted by a restart; not run again in case it had already acted' WHERE status = 'running'")
+      .prepare(
+        "UPDATE scheduled_tasks SET status = 'failed', last_error = 'interrupted by a restart; not run again in case it had already acted' WHERE status = 'running'",
+      )
       .run();
     this.arm();
   }
@@ -73,23 +75,33 @@ export class Scheduler {
   /** Cancels by id, or every pending task with that name; returns what was cancelled. */
   cancel(idOrName: string): ScheduledTask[] {
     const pending = this.list('pending').filter((t) => t.task_id === idOrName || (t.name !== '' && t.name === idOrName));
-    for (const t of pending) this.store.sqlite.prepare("UPDATE scheduled_tasks SET status = 'cancelled' WHERE task_id = ? AND status = 'pending'").run(t.task_id);
+    for (const t of pending)
+      this.store.sqlite.prepare("UPDATE scheduled_tasks SET status = 'cancelled' WHERE task_id = ? AND status = 'pending'").run(t.task_id);
     this.arm();
     return pending.map((t) => ({ ...t, status: 'cancelled' }));
   }
 
   list(status?: ScheduledTask['status']): ScheduledTask[] {
-    const rows = (status
-      ? this.store.sqlite.prepare('SELECT * FROM scheduled_tasks WHERE status = ? ORDER BY run_at').all(status)
-      : this.store.sqlite.prepare('SELECT * FROM scheduled_tasks ORDER BY run_at DESC LIMIT 200').all()) as Row[];
-    return rows.map((r) => ({ ...r, actions: JSON.parse(r.actions) as ActionRequest[], origin: JSON.parse(r.origin) as Origin, status: r.status as ScheduledTask['status'] }));
+    const rows = (
+      status
+        ? this.store.sqlite.prepare('SELECT * FROM scheduled_tasks WHERE status = ? ORDER BY run_at').all(status)
+        : this.store.sqlite.prepare('SELECT * FROM scheduled_tasks ORDER BY run_at DESC LIMIT 200').all()
+    ) as Row[];
+    return rows.map((r) => ({
+      ...r,
+      actions: JSON.parse(r.actions) as ActionRequest[],
+      origin: JSON.parse(r.origin) as Origin,
+      status: r.status as ScheduledTask['status'],
+    }));
   }
 
   private arm(): void {
     if (!this.running) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const next = this.store.sqlite.prepare("SELECT min(run_at) AS t FROM scheduled_tasks WHERE status = 'pending'").get() as { t: number | null };
+    const next = this.store.sqlite.prepare("SELECT min(run_at) AS t FROM scheduled_tasks WHERE status = 'pending'").get() as {
+      t: number | null;
+    };
     if (next.t === null) return;
     const delay = Math.min(MAX_TIMER_MS, Math.max(0, next.t * 1000 - Date.now()));
     this.timer = setTimeout(() => void this.runDue(), delay);
@@ -102,7 +114,9 @@ export class Scheduler {
     const due = this.list('pending').filter((t) => t.run_at <= now);
     for (const task of due) {
       // Claim it first so a crash mid-run does not run it twice.
-      const claimed = this.store.sqlite.prepare("UPDATE scheduled_tasks SET status = 'running' WHERE task_id = ? AND status = 'pending'").run(task.task_id).changes;
+      const claimed = this.store.sqlite
+        .prepare("UPDATE scheduled_tasks SET status = 'running' WHERE task_id = ? AND status = 'pending'")
+        .run(task.task_id).changes;
       if (!claimed || !this.executor) continue;
       try {
         const outcome = await this.executor.execute({
@@ -113,10 +127,17 @@ export class Scheduler {
         const failed = outcome.results.filter((r) => r.status === 'error');
         this.store.sqlite
           .prepare('UPDATE scheduled_tasks SET status = ?, plan_id = ?, last_error = ? WHERE task_id = ?')
-          .run(failed.length ? 'failed' : 'done', outcome.plan_id, failed.length ? JSON.stringify(failed.map((f) => f.output)) : null, task.task_id);
+          .run(
+            failed.length ? 'failed' : 'done',
+            outcome.plan_id,
+            failed.length ? JSON.stringify(failed.map((f) => f.output)) : null,
+            task.task_id,
+          );
       } catch (err) {
         this.log.error({ err, task_id: task.task_id }, 'scheduled task failed');
-        this.store.sqlite.prepare("UPDATE scheduled_tasks SET status = 'failed', last_error = ? WHERE task_id = ?").run((err as Error).message, task.task_id);
+        this.store.sqlite
+          .prepare("UPDATE scheduled_tasks SET status = 'failed', last_error = ? WHERE task_id = ?")
+          .run((err as Error).message, task.task_id);
       }
     }
     this.arm();

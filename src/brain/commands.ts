@@ -57,7 +57,9 @@ export interface ConversationReply {
 }
 
 /** The stages that may answer a conversation, tried in order; null means "not mine". */
-export type ConversationStage = (req: ConversationRequest & { conversation_id: string; language: string; event_id: string }) => Promise<ConversationReply | null>;
+export type ConversationStage = (
+  req: ConversationRequest & { conversation_id: string; language: string; event_id: string },
+) => Promise<ConversationReply | null>;
 
 const YES = /^(yes|yeah|yep|sure|ok|okay|do it|confirm|approve|go ahead|是|是的|好|好的|确认|可以|对)[.!。！]?$/i;
 const NO = /^(no|nope|cancel|deny|don't|do not|stop|不|不要|取消|算了|拒绝)[.!。！]?$/i;
@@ -88,29 +90,54 @@ export class CommandService {
     mqtt.handle(TOPICS.inCommand, async (_topic, body) => {
       const origin: Origin = { source: 'mqtt', trusted: this.butler.options.mqtt_trusted };
       const out = await this.command(body, origin);
-      if ('reply' in out) mqtt.publishJson(TOPICS.outReply, { ...out, correlation_id: (body as { correlation_id?: string }).correlation_id ?? null });
+      if ('reply' in out)
+        mqtt.publishJson(TOPICS.outReply, { ...out, correlation_id: (body as { correlation_id?: string }).correlation_id ?? null });
     });
   }
 
   /** A `{command_type, payload}` command from MQTT (or the same shape from elsewhere). Throws InputRejected on bad input. */
   async command(body: unknown, origin: Origin): Promise<{ plan_id: string; results: ActionResult[] } | ConversationReply> {
-    if (!this.validateCommand(body)) throw new InputRejected(`invalid command: ${describeAjvErrors(this.validateCommand.errors).join('; ')}`);
+    if (!this.validateCommand(body))
+      throw new InputRejected(`invalid command: ${describeAjvErrors(this.validateCommand.errors).join('; ')}`);
     const cmd = body as { command_type: 'actions' | 'text'; payload: JsonObject; source?: string; correlation_id?: string | null };
     const o: Origin = cmd.source ? { ...origin, source: `${origin.source}:${cmd.source}` } : origin;
     if (cmd.command_type === 'actions') {
-      if (!this.validateActions(cmd.payload)) throw new InputRejected(`invalid actions command: ${describeAjvErrors(this.validateActions.errors, 'payload').join('; ')}`);
+      if (!this.validateActions(cmd.payload))
+        throw new InputRejected(`invalid actions command: ${describeAjvErrors(this.validateActions.errors, 'payload').join('; ')}`);
       const p = cmd.payload as { actions: ActionRequest[]; reason?: string };
       return this.actions(p.actions, o, { reason: p.reason, correlation_id: cmd.correlation_id ?? null });
     }
-    if (!this.validateText(cmd.payload)) throw new InputRejected(`invalid text command: ${describeAjvErrors(this.validateText.errors, 'payload').join('; ')}`);
+    if (!this.validateText(cmd.payload))
+      throw new InputRejected(`invalid text command: ${describeAjvErrors(this.validateText.errors, 'payload').join('; ')}`);
     const p = cmd.payload as { text: string; conversation_id?: string | null; language?: string };
-    return this.converse({ text: p.text, origin: o, conversation_id: p.conversation_id, language: p.language, correlation_id: cmd.correlation_id ?? null });
+    return this.converse({
+      text: p.text,
+      origin: o,
+      conversation_id: p.conversation_id,
+      language: p.language,
+      correlation_id: cmd.correlation_id ?? null,
+    });
   }
 
   /** Explicit actions: recorded as a command event, then through the one door. */
-  async actions(actions: ActionRequest[], origin: Origin, opts: { reason?: string; correlation_id?: string | null } = {}): Promise<{ plan_id: string; results: ActionResult[] }> {
-    const event = this.butler.ingest.emit('command.actions', origin.source, { actions: actions as unknown as JsonObject[], user: origin.user ?? null }, 0, opts.correlation_id ?? null);
-    const outcome = await this.butler.door.execute({ actions, origin, triggered_by_event_id: event.event_id, reason: opts.reason ?? `${origin.source} command` });
+  async actions(
+    actions: ActionRequest[],
+    origin: Origin,
+    opts: { reason?: string; correlation_id?: string | null } = {},
+  ): Promise<{ plan_id: string; results: ActionResult[] }> {
+    const event = this.butler.ingest.emit(
+      'command.actions',
+      origin.source,
+      { actions: actions as unknown as JsonObject[], user: origin.user ?? null },
+      0,
+      opts.correlation_id ?? null,
+    );
+    const outcome = await this.butler.door.execute({
+      actions,
+      origin,
+      triggered_by_event_id: event.event_id,
+      reason: opts.reason ?? `${origin.source} command`,
+    });
     return { plan_id: outcome.plan_id, results: outcome.results };
   }
 
@@ -119,7 +146,13 @@ export class CommandService {
     const conversation_id = req.conversation_id || randomUUID();
     const language = languageOf(req.language, req.text);
     const origin: Origin = { ...req.origin, conversation_id };
-    const event = this.butler.ingest.emit('command.text', origin.source, { text: req.text, conversation_id, language, user: origin.user ?? null }, 0, req.correlation_id ?? null);
+    const event = this.butler.ingest.emit(
+      'command.text',
+      origin.source,
+      { text: req.text, conversation_id, language, user: origin.user ?? null },
+      0,
+      req.correlation_id ?? null,
+    );
 
     const confirmation = await this.answerConfirmation(req.text.trim(), conversation_id, language, origin);
     if (confirmation) return confirmation;
@@ -144,20 +177,34 @@ export class CommandService {
   }
 
   /** "yes"/"no" in a conversation with a pending confirmation decides it. */
-  private async answerConfirmation(text: string, conversation_id: string, language: string, origin: Origin): Promise<ConversationReply | null> {
+  private async answerConfirmation(
+    text: string,
+    conversation_id: string,
+    language: string,
+    origin: Origin,
+  ): Promise<ConversationReply | null> {
     const yes = YES.test(text);
     if (!yes && !NO.test(text)) return null;
     const pending = this.butler.confirmations.pendingForConversation(conversation_id);
     if (!pending) return null;
     if (!origin.trusted) {
       // Whoever asked from an untrusted channel cannot also approve: that would make confirmation meaningless.
-      const reply = language === 'zh-cn' ? '这需要家里受信任的人在面板上批准。' : 'That needs approval from a trusted person in the Butler panel.';
+      const reply =
+        language === 'zh-cn' ? '这需要家里受信任的人在面板上批准。' : 'That needs approval from a trusted person in the Butler panel.';
       return { reply, conversation_id, handled: true, plan_id: pending.plan_id, results: [], language, answered_by: 'confirmation' };
     }
     const { result } = await this.butler.door.decide(pending.id, yes, origin.user ?? origin.source);
     const ok = result?.status === 'ok';
     const en = yes ? (ok ? `Done: ${pending.action_type}.` : `I could not do it: ${JSON.stringify(result?.output)}`) : 'Cancelled.';
     const zh = yes ? (ok ? `已完成：${pending.action_type}。` : `没能完成：${JSON.stringify(result?.output)}`) : '已取消。';
-    return { reply: language === 'zh-cn' ? zh : en, conversation_id, handled: true, plan_id: pending.plan_id, results: result ? [result] : [], language, answered_by: 'confirmation' };
+    return {
+      reply: language === 'zh-cn' ? zh : en,
+      conversation_id,
+      handled: true,
+      plan_id: pending.plan_id,
+      results: result ? [result] : [],
+      language,
+      answered_by: 'confirmation',
+    };
   }
 }

@@ -19,7 +19,11 @@ export class OfflineUnderstanding {
         return butler.scheduler
           .list('pending')
           .filter((t) => t.name.startsWith(TIMER_PREFIX))
-          .map((t) => ({ name: t.name.slice(TIMER_PREFIX.length), total_seconds_left: Math.max(0, Math.round(t.run_at - now)), is_active: true }));
+          .map((t) => ({
+            name: t.name.slice(TIMER_PREFIX.length),
+            total_seconds_left: Math.max(0, Math.round(t.run_at - now)),
+            is_active: true,
+          }));
       },
     });
   }

@@ -39,7 +39,8 @@ export class Understander {
     host.bus.on(
       'ha_state',
       (c) => {
-        if (!c.old_state || !c.new_state || c.old_state.attributes.friendly_name !== c.new_state.attributes.friendly_name) this.invalidate();
+        if (!c.old_state || !c.new_state || c.old_state.attributes.friendly_name !== c.new_state.attributes.friendly_name)
+          this.invalidate();
       },
       OWNER,
     );
@@ -69,7 +70,9 @@ export class Understander {
     const outcome = handleIntent(intent, this.home, lang);
     const actions = outcome.actions.map((a) => {
       const sceneId = a.action_type === 'set_mode' ? MODE_SCENES[String(a.params.mode)] : undefined;
-      return sceneId && this.host.hasScene?.(sceneId) ? { action_type: 'activate_scene', params: { scene_id: sceneId } as JsonObject } : { action_type: a.action_type, params: a.params };
+      return sceneId && this.host.hasScene?.(sceneId)
+        ? { action_type: 'activate_scene', params: { scene_id: sceneId } as JsonObject }
+        : { action_type: a.action_type, params: a.params };
     });
     return {
       language: lang,

@@ -46,7 +46,7 @@ export class EventIngest {
     return {
       event_id: e.event_id ?? randomUUID(),
       ts: e.ts ?? nowSeconds(),
-      source: !e.source || e.source === channel || e.source.startsWith(`${channel}:`) ? e.source ?? channel : `${channel}:${e.source}`,
+      source: !e.source || e.source === channel || e.source.startsWith(`${channel}:`) ? (e.source ?? channel) : `${channel}:${e.source}`,
       type: e.type!,
       payload: (e.payload ?? {}) as JsonObject,
       severity: e.severity ?? 0,

@@ -67,7 +67,9 @@ export class MqttBridge {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         client.end(true);
-        reject(new Error(`could not connect to the MQTT broker at ${opts.url} within ${timeoutMs} ms: check BUTLER_MQTT_URL and credentials`));
+        reject(
+          new Error(`could not connect to the MQTT broker at ${opts.url} within ${timeoutMs} ms: check BUTLER_MQTT_URL and credentials`),
+        );
       }, timeoutMs);
       client.once('connect', () => {
         clearTimeout(timer);
@@ -75,10 +77,16 @@ export class MqttBridge {
       });
       client.on('error', (err) => {
         // Bad credentials do not get better by retrying.
-        if ((err as { code?: number }).code === 4 || (err as { code?: number }).code === 5 || /Not authorized|Bad username/i.test(err.message)) {
+        if (
+          (err as { code?: number }).code === 4 ||
+          (err as { code?: number }).code === 5 ||
+          /Not authorized|Bad username/i.test(err.message)
+        ) {
           clearTimeout(timer);
           client.end(true);
-          reject(new Error(`the MQTT broker at ${opts.url} refused the butler: ${err.message} (check mqtt_username / BUTLER_MQTT_PASSWORD)`));
+          reject(
+            new Error(`the MQTT broker at ${opts.url} refused the butler: ${err.message} (check mqtt_username / BUTLER_MQTT_PASSWORD)`),
+          );
         }
       });
     });
@@ -128,7 +136,8 @@ export class MqttBridge {
     if (!handler) return;
     this.counters.received++;
     try {
-      if (payload.length > MAX_INPUT_BYTES) throw new InputRejected(`payload of ${payload.length} bytes is larger than the ${MAX_INPUT_BYTES} bytes accepted`);
+      if (payload.length > MAX_INPUT_BYTES)
+        throw new InputRejected(`payload of ${payload.length} bytes is larger than the ${MAX_INPUT_BYTES} bytes accepted`);
       if (payload.length === 0) throw new InputRejected('empty payload: expected a JSON object');
       let body: unknown;
       try {
@@ -143,7 +152,10 @@ export class MqttBridge {
         source: 'mqtt',
         topic,
         reason: err instanceof Error ? err.message : String(err),
-        excerpt: payload.subarray(0, 200).toString('utf8').replace(/[^\x20-\x7e]/g, '?'),
+        excerpt: payload
+          .subarray(0, 200)
+          .toString('utf8')
+          .replace(/[^\x20-\x7e]/g, '?'),
         ts: nowSeconds(),
       };
       if (!(err instanceof InputRejected)) this.log.error({ err, topic }, 'handling an MQTT input failed');

@@ -49,7 +49,12 @@ function coerceEnv(option: string, raw: string): unknown {
         return raw;
       }
     }
-    return t === '' ? [] : t.split(',').map((s) => s.trim()).filter(Boolean);
+    return t === ''
+      ? []
+      : t
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
   }
   return raw;
 }
@@ -116,7 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   const validate = createAjv().compile(optionsSchema);
   if (!validate(merged)) {
     for (const e of describeAjvErrors(validate.errors)) {
-      const key = /^\/([^/:]+)/.exec(e)?.[1] ?? (/unknown property "([^"]+)"/.exec(e)?.[1] ?? '');
+      const key = /^\/([^/:]+)/.exec(e)?.[1] ?? /unknown property "([^"]+)"/.exec(e)?.[1] ?? '';
       problems.push(origin[key] ? `${e} (from ${origin[key]})` : e);
     }
   }

@@ -62,7 +62,11 @@ function readGenerated(dataDir: string): string | null {
  * Picks the secret and proves it opens the stored credentials.
  * `stored` is the encrypted blob as saved ({"$": ...}), or null/{} when nothing is stored yet.
  */
-export function resolveCredentialSecret(opts: { configured?: string; dataDir: string; stored: Record<string, unknown> | null }): ResolvedSecret {
+export function resolveCredentialSecret(opts: {
+  configured?: string;
+  dataDir: string;
+  stored: Record<string, unknown> | null;
+}): ResolvedSecret {
   const encrypted = opts.stored && typeof opts.stored.$ === 'string' ? opts.stored : null;
   const plainStored = opts.stored && !encrypted && Object.keys(opts.stored).length > 0;
   const generated = readGenerated(opts.dataDir);
@@ -88,7 +92,8 @@ export function resolveCredentialSecret(opts: { configured?: string; dataDir: st
   }
 
   if (generated) {
-    if (!encrypted) return { secret: generated, source: 'generated', reencrypted: plainStored ? encryptCredentials(generated, opts.stored!) : null };
+    if (!encrypted)
+      return { secret: generated, source: 'generated', reencrypted: plainStored ? encryptCredentials(generated, opts.stored!) : null };
     if (canDecrypt(generated, encrypted)) return { secret: generated, source: 'generated', reencrypted: null };
     throw new CredentialSecretError(
       `the stored flow credentials cannot be decrypted with the generated secret in ${file}. If you set credential_secret ` +

@@ -22,7 +22,12 @@ export interface FlowDiff {
 export type FlowNode = { id: string; type: string; [key: string]: unknown };
 
 export function isFlowArray(value: unknown): value is FlowNode[] {
-  return Array.isArray(value) && value.every((n) => n !== null && typeof n === 'object' && typeof (n as FlowNode).id === 'string' && typeof (n as FlowNode).type === 'string');
+  return (
+    Array.isArray(value) &&
+    value.every(
+      (n) => n !== null && typeof n === 'object' && typeof (n as FlowNode).id === 'string' && typeof (n as FlowNode).type === 'string',
+    )
+  );
 }
 
 function ref(n: FlowNode): FlowNodeRef {

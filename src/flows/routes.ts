@@ -47,19 +47,28 @@ export async function registerRevisionRoutes(
   app.addHook('onRequest', async (req, reply) => {
     req.flowsIdentity = identify(req.raw, deps.auth);
     if (!req.flowsIdentity) {
-      return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized: send Authorization: Bearer <token> (the token is in <data dir>/api-token)' });
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer')
+        .send({ error: 'unauthorized: send Authorization: Bearer <token> (the token is in <data dir>/api-token)' });
     }
     if (!req.flowsIdentity.admin) return reply.code(403).send({ error: 'forbidden: flows are for administrators' });
   });
-  app.setErrorHandler((err: Error & { validation?: { instancePath?: string; message?: string }[]; validationContext?: string; statusCode?: number }, req, reply) => {
-    if (err.validation) {
-      const details = err.validation.map((v) => `${err.validationContext ?? 'request'}${v.instancePath ?? ''}: ${v.message}`);
-      return reply.code(400).send({ error: `invalid request: ${details.join('; ')}`, details });
-    }
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
-    if (status === 500) req.log.error({ err }, 'flows request failed');
-    return reply.code(status).send({ error: status === 500 ? `internal error: ${err.message}` : err.message });
-  });
+  app.setErrorHandler(
+    (
+      err: Error & { validation?: { instancePath?: string; message?: string }[]; validationContext?: string; statusCode?: number },
+      req,
+      reply,
+    ) => {
+      if (err.validation) {
+        const details = err.validation.map((v) => `${err.validationContext ?? 'request'}${v.instancePath ?? ''}: ${v.message}`);
+        return reply.code(400).send({ error: `invalid request: ${details.join('; ')}`, details });
+      }
+      const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
+      if (status === 500) req.log.error({ err }, 'flows request failed');
+      return reply.code(status).send({ error: status === 500 ? `internal error: ${err.message}` : err.message });
+    },
+  );
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: `no route ${req.method} ${req.url.split('?')[0]}` }));
 
   app.get('/api/flows/status', async () => deps.runtime.status());

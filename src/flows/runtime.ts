@@ -61,7 +61,11 @@ interface NodeRedModule {
   events: EventEmitter;
   runtime: {
     flows: {
-      setFlows(opts: { flows: { flows: FlowNode[]; credentials?: Record<string, unknown> }; deploymentType: string; user?: unknown }): Promise<{ rev: string }>;
+      setFlows(opts: {
+        flows: { flows: FlowNode[]; credentials?: Record<string, unknown> };
+        deploymentType: string;
+        user?: unknown;
+      }): Promise<{ rev: string }>;
     };
   };
 }
@@ -74,7 +78,14 @@ interface NodeRedLogMessage {
   name?: string;
 }
 
-const NR_LEVELS: Record<number, 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace'> = { 10: 'fatal', 20: 'error', 30: 'warn', 40: 'info', 50: 'debug', 60: 'trace' };
+const NR_LEVELS: Record<number, 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace'> = {
+  10: 'fatal',
+  20: 'error',
+  30: 'warn',
+  40: 'info',
+  50: 'debug',
+  60: 'trace',
+};
 
 function findUp(from: string, rel: string): string | null {
   for (let dir = from; ; dir = dirname(dir)) {
@@ -89,7 +100,9 @@ export function defaultNodesDir(): string {
 }
 
 export function defaultFlowsDir(): string {
-  return findUp(__dirname, join('flows', 'default-pipeline.json')) ? dirname(findUp(__dirname, join('flows', 'default-pipeline.json'))!) : resolve(__dirname, '..', '..', 'flows');
+  return findUp(__dirname, join('flows', 'default-pipeline.json'))
+    ? dirname(findUp(__dirname, join('flows', 'default-pipeline.json'))!)
+    : resolve(__dirname, '..', '..', 'flows');
 }
 
 export function loadShippedFlows(flowsDir: string, name = 'default-pipeline.json'): FlowNode[] {
@@ -116,7 +129,11 @@ function pathOf(url: string | undefined): string {
 
 function denied(res: ServerResponse): void {
   res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' });
-  res.end(JSON.stringify({ error: 'unauthorized: the flow editor is for administrators; open it from the Home Assistant sidebar or with ?token=<API token>' }));
+  res.end(
+    JSON.stringify({
+      error: 'unauthorized: the flow editor is for administrators; open it from the Home Assistant sidebar or with ?token=<API token>',
+    }),
+  );
 }
 
 let started = false;
@@ -192,7 +209,9 @@ export async function startFlows(butler: Butler, auth: AuthOptions, opts: StartF
     }
     const msg =
       `${check.problem}; a copy is in ${backup}. ` +
-      (check.fallbackRevision !== null ? `The editor shows revision ${check.fallbackRevision} (the newest readable one), stopped: ` : 'The editor starts empty, stopped: ') +
+      (check.fallbackRevision !== null
+        ? `The editor shows revision ${check.fallbackRevision} (the newest readable one), stopped: `
+        : 'The editor starts empty, stopped: ') +
       'review it in the flow editor and deploy to run flows again';
     problems.push(msg);
     log.error({ problem: check.problem, backup, revision: check.fallbackRevision }, 'flows are corrupt: Node-RED starts in safe mode');
@@ -242,7 +261,8 @@ export async function startFlows(butler: Butler, auth: AuthOptions, opts: StartF
   const userDir = join(dataDir, 'node-red');
   mkdirSync(userDir, { recursive: true });
   // Node-RED reads <userDir>/package.json when it scans for modules.
-  if (!existsSync(join(userDir, 'package.json'))) writeFileSync(join(userDir, 'package.json'), `${JSON.stringify({ name: 'butler-node-red', private: true }, null, 2)}\n`);
+  if (!existsSync(join(userDir, 'package.json')))
+    writeFileSync(join(userDir, 'package.json'), `${JSON.stringify({ name: 'butler-node-red', private: true }, null, 2)}\n`);
   const paletteAsModule = linkPalette(userDir, nodesDir, log);
   const settings: Record<string, unknown> = {
     httpAdminRoot: ADMIN_ROOT,
@@ -297,7 +317,8 @@ export async function startFlows(butler: Butler, auth: AuthOptions, opts: StartF
             if (nodeErrors.size > 50) nodeErrors.delete(nodeErrors.keys().next().value!);
           }
           // Palette nodes that fail to load are reported by the registry during start: keep them for health().
-          if (!m.id && m.level <= 30 && state === 'starting' && /^\[[^\]]+\] \w*Error|Failed to register/.test(text)) problems.push(text.slice(0, 300));
+          if (!m.id && m.level <= 30 && state === 'starting' && /^\[[^\]]+\] \w*Error|Failed to register/.test(text))
+            problems.push(text.slice(0, 300));
           log[level](m.id ? { node: m.id, type: m.type, name: m.name } : {}, text);
         },
       },
@@ -452,9 +473,26 @@ export async function startFlows(butler: Butler, auth: AuthOptions, opts: StartF
   butler.addMetrics((): MetricFamily[] => {
     const c = conversations.stats();
     return [
-      ['butler_flows_running', { type: 'gauge', help: '1 when deployed flows are running', samples: [[null, status().state === 'running' ? 1 : 0]] }],
-      ['butler_flows_node_errors', { type: 'gauge', help: 'Flow nodes that reported an error since the last deploy', samples: [[null, nodeErrors.size]] }],
-      ['butler_flow_conversations_total', { type: 'counter', help: 'Conversations offered to flows, by outcome', samples: [[{ outcome: 'answered' }, c.answered], [{ outcome: 'timed_out' }, c.timed_out], [{ outcome: 'declined' }, c.declined]] }],
+      [
+        'butler_flows_running',
+        { type: 'gauge', help: '1 when deployed flows are running', samples: [[null, status().state === 'running' ? 1 : 0]] },
+      ],
+      [
+        'butler_flows_node_errors',
+        { type: 'gauge', help: 'Flow nodes that reported an error since the last deploy', samples: [[null, nodeErrors.size]] },
+      ],
+      [
+        'butler_flow_conversations_total',
+        {
+          type: 'counter',
+          help: 'Conversations offered to flows, by outcome',
+          samples: [
+            [{ outcome: 'answered' }, c.answered],
+            [{ outcome: 'timed_out' }, c.timed_out],
+            [{ outcome: 'declined' }, c.declined],
+          ],
+        },
+      ],
     ];
   });
 
@@ -472,13 +510,14 @@ export async function startFlows(butler: Butler, auth: AuthOptions, opts: StartF
     const all = [...problems];
     if (missingTypes.length) all.push(`flows are stopped: node types missing from the palette: ${missingTypes.join(', ')}`);
     const errs = [...nodeErrors.values()];
-    const ok = (state === 'running') && all.length === 0;
+    const ok = state === 'running' && all.length === 0;
     let detail: string;
     if (state === 'running') detail = 'running';
     else if (state === 'safe') detail = 'safe mode: flows are loaded but stopped';
     else detail = state;
     if (all.length) detail += `: ${all.join('; ')}`;
-    if (errs.length) detail += `; ${errs.length} node error(s), latest [${errs[errs.length - 1].type}:${errs[errs.length - 1].id}] ${errs[errs.length - 1].message}`;
+    if (errs.length)
+      detail += `; ${errs.length} node error(s), latest [${errs[errs.length - 1].type}:${errs[errs.length - 1].id}] ${errs[errs.length - 1].message}`;
     return { ok: ok && errs.length === 0, detail, state, safe_mode: state === 'safe', problems: all, node_errors: errs };
   }
 

@@ -123,7 +123,9 @@ export function createFlowStorage(store: OpenedDb): FlowStorage {
     return row ? parseObject(row.credentials, 'stored flow credentials') : null;
   };
 
-  type SummaryRow = Pick<typeof flowRevisions.$inferSelect, 'id' | 'ts' | 'user' | 'kind' | 'restored_from' | 'rev' | 'summary'> & { nodes: number };
+  type SummaryRow = Pick<typeof flowRevisions.$inferSelect, 'id' | 'ts' | 'user' | 'kind' | 'restored_from' | 'rev' | 'summary'> & {
+    nodes: number;
+  };
   // The node count comes from SQLite so listing revisions never parses every stored flow.
   const summaryColumns = {
     id: flowRevisions.id,
@@ -142,7 +144,16 @@ export function createFlowStorage(store: OpenedDb): FlowStorage {
     } catch {
       summary = { added: [], removed: [], changed: [], moved: [], text: '(summary unreadable)' };
     }
-    return { id: row.id, ts: row.ts, user: row.user, kind: row.kind as RevisionKind, restored_from: row.restored_from, rev: row.rev, summary, nodes: Number(row.nodes) };
+    return {
+      id: row.id,
+      ts: row.ts,
+      user: row.user,
+      kind: row.kind as RevisionKind,
+      restored_from: row.restored_from,
+      rev: row.rev,
+      summary,
+      nodes: Number(row.nodes),
+    };
   };
 
   const latestGoodRevision = (): Revision | null => {
@@ -264,7 +275,9 @@ export function createFlowStorage(store: OpenedDb): FlowStorage {
         for (const [key, value] of Object.entries(settings)) {
           // The butler owns the credential secret (options or its own file); it never lands in this table.
           if (key === '_credentialSecret' || value === undefined) continue;
-          db.insert(nrSettings).values({ key, value: JSON.stringify(value) }).run();
+          db.insert(nrSettings)
+            .values({ key, value: JSON.stringify(value) })
+            .run();
         }
       })();
     },
@@ -280,12 +293,21 @@ export function createFlowStorage(store: OpenedDb): FlowStorage {
 
     async saveSessions(sessions) {
       const text = JSON.stringify(sessions ?? {});
-      db.insert(nrSessions).values({ id: MAIN, sessions: text }).onConflictDoUpdate({ target: nrSessions.id, set: { sessions: text } }).run();
+      db.insert(nrSessions)
+        .values({ id: MAIN, sessions: text })
+        .onConflictDoUpdate({ target: nrSessions.id, set: { sessions: text } })
+        .run();
     },
 
     async getLibraryEntry(type, path) {
       const p = normalizePath(path);
-      const exact = p ? db.select().from(nrLibrary).where(and(eq(nrLibrary.type, type), eq(nrLibrary.path, p))).get() : undefined;
+      const exact = p
+        ? db
+            .select()
+            .from(nrLibrary)
+            .where(and(eq(nrLibrary.type, type), eq(nrLibrary.path, p)))
+            .get()
+        : undefined;
       if (exact) return exact.body;
       const prefix = p ? `${p}/` : '';
       const dirs = new Set<string>();
@@ -315,7 +337,10 @@ export function createFlowStorage(store: OpenedDb): FlowStorage {
       const values = { type, path: p, meta: JSON.stringify(meta ?? {}), body: String(body), updated_ts: now() };
       db.insert(nrLibrary)
         .values(values)
-        .onConflictDoUpdate({ target: [nrLibrary.type, nrLibrary.path], set: { meta: values.meta, body: values.body, updated_ts: values.updated_ts } })
+        .onConflictDoUpdate({
+          target: [nrLibrary.type, nrLibrary.path],
+          set: { meta: values.meta, body: values.body, updated_ts: values.updated_ts },
+        })
         .run();
     },
 
@@ -325,7 +350,9 @@ export function createFlowStorage(store: OpenedDb): FlowStorage {
       return store.sqlite.transaction(() => {
         if (readFlowsRow() !== null) return false;
         if (db.select({ id: flowRevisions.id }).from(flowRevisions).limit(1).get()) return false;
-        db.insert(nrFlows).values({ id: MAIN, flows: JSON.stringify(flows), updated_ts: now() }).run();
+        db.insert(nrFlows)
+          .values({ id: MAIN, flows: JSON.stringify(flows), updated_ts: now() })
+          .run();
         insertRevision('initial', user, [], flows, null);
         return true;
       })();

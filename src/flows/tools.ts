@@ -45,9 +45,16 @@ interface Pending {
 }
 
 /** Checks a tool declaration from a node's config; throws FlowToolError naming the field. */
-export function checkToolSpec(input: { name?: unknown; description?: unknown; params?: unknown; risk?: unknown; timeoutMs?: unknown }): FlowToolSpec {
+export function checkToolSpec(input: {
+  name?: unknown;
+  description?: unknown;
+  params?: unknown;
+  risk?: unknown;
+  timeoutMs?: unknown;
+}): FlowToolSpec {
   const name = typeof input.name === 'string' ? input.name.trim() : '';
-  if (!/^[a-z][a-z0-9_]{1,63}$/.test(name)) throw new FlowToolError(`tool name "${name}" must be snake_case (a-z, 0-9, _), 2-64 characters, starting with a letter`);
+  if (!/^[a-z][a-z0-9_]{1,63}$/.test(name))
+    throw new FlowToolError(`tool name "${name}" must be snake_case (a-z, 0-9, _), 2-64 characters, starting with a letter`);
   const description = typeof input.description === 'string' ? input.description.trim() : '';
   if (!description) throw new FlowToolError(`tool "${name}": description is empty (the planner reads it to know when to call the tool)`);
   let params: unknown = input.params;
@@ -59,10 +66,12 @@ export function checkToolSpec(input: { name?: unknown; description?: unknown; pa
       throw new FlowToolError(`tool "${name}": params schema is not valid JSON: ${(err as Error).message}`);
     }
   }
-  if (typeof params !== 'object' || params === null || Array.isArray(params)) throw new FlowToolError(`tool "${name}": params schema must be a JSON object`);
+  if (typeof params !== 'object' || params === null || Array.isArray(params))
+    throw new FlowToolError(`tool "${name}": params schema must be a JSON object`);
   if ((params as JsonSchema).type !== 'object') throw new FlowToolError(`tool "${name}": params schema must have "type": "object"`);
   const risk = input.risk === undefined || input.risk === '' ? 'safe' : input.risk;
-  if (!RISK_TIERS.includes(risk as RiskTier)) throw new FlowToolError(`tool "${name}": risk must be one of ${RISK_TIERS.join(', ')} (got ${JSON.stringify(risk)})`);
+  if (!RISK_TIERS.includes(risk as RiskTier))
+    throw new FlowToolError(`tool "${name}": risk must be one of ${RISK_TIERS.join(', ')} (got ${JSON.stringify(risk)})`);
   let timeoutMs: number | undefined;
   if (input.timeoutMs !== undefined && input.timeoutMs !== null && input.timeoutMs !== '') {
     const t = Number(input.timeoutMs);

@@ -7,8 +7,8 @@ export function areaNamesByEntity(reg: HassRegistries): Map<string, string | nul
   const deviceArea = new Map(reg.devices.map((d) => [d.id, d.area_id]));
   const out = new Map<string, string | null>();
   for (const e of reg.entities) {
-    const areaId = e.area_id ?? (e.device_id ? deviceArea.get(e.device_id) ?? null : null);
-    out.set(e.entity_id, areaId ? areaName.get(areaId) ?? areaId : null);
+    const areaId = e.area_id ?? (e.device_id ? (deviceArea.get(e.device_id) ?? null) : null);
+    out.set(e.entity_id, areaId ? (areaName.get(areaId) ?? areaId) : null);
   }
   return out;
 }

@@ -24,8 +24,18 @@ export async function startAssist(butler: Butler, host = '0.0.0.0'): Promise<Wyo
     info: { version: VERSION, description: 'Smart Butler: your home, understood (offline first, Claude when configured)' },
     handler: async (req) => {
       const trusted = isTrustedAssistPeer(req.peer);
-      const origin: Origin = { source: 'assist', trusted, confirm_sensitive: true, user: typeof req.context.user_id === 'string' ? req.context.user_id : undefined };
-      const reply = await butler.commands.converse({ text: req.text, origin, conversation_id: req.conversation_id, language: req.language });
+      const origin: Origin = {
+        source: 'assist',
+        trusted,
+        confirm_sensitive: true,
+        user: typeof req.context.user_id === 'string' ? req.context.user_id : undefined,
+      };
+      const reply = await butler.commands.converse({
+        text: req.text,
+        origin,
+        conversation_id: req.conversation_id,
+        language: req.language,
+      });
       return { handled: reply.handled, text: reply.reply, conversation_id: reply.conversation_id };
     },
   });

@@ -9,8 +9,18 @@
 import type { Logger } from '../log';
 import {
   HaError,
-  type CallServiceResult, type HaStatus, type HassArea, type HassContext, type HassDevice, type HassEntityEntry,
-  type HassFloor, type HassRegistries, type HassState, type HassStateChange, type HomeAssistantConnection, type ServiceTarget,
+  type CallServiceResult,
+  type HaStatus,
+  type HassArea,
+  type HassContext,
+  type HassDevice,
+  type HassEntityEntry,
+  type HassFloor,
+  type HassRegistries,
+  type HassState,
+  type HassStateChange,
+  type HomeAssistantConnection,
+  type ServiceTarget,
 } from './types';
 import { haws, type HawsConnection, type HawsSocket } from './haws';
 import { openHaSocket, SocketFailure } from './socket';
@@ -58,7 +68,10 @@ interface HaErrorPayload {
 const REGISTRY_EVENTS = ['area_registry_updated', 'floor_registry_updated', 'device_registry_updated', 'entity_registry_updated'] as const;
 type RegistryKind = 'areas' | 'floors' | 'devices' | 'entities';
 const EVENT_TO_KIND: Record<(typeof REGISTRY_EVENTS)[number], RegistryKind> = {
-  area_registry_updated: 'areas', floor_registry_updated: 'floors', device_registry_updated: 'devices', entity_registry_updated: 'entities',
+  area_registry_updated: 'areas',
+  floor_registry_updated: 'floors',
+  device_registry_updated: 'devices',
+  entity_registry_updated: 'entities',
 };
 
 const NEVER = new Promise<never>(() => undefined);
@@ -136,14 +149,21 @@ export class HaConnection implements HomeAssistantConnection {
     this.starting = true;
     this.attempt = 0;
     this.setStatus({ connected: false, detail: `connecting to Home Assistant at ${this.url}` });
-    const synced = new Promise<void>((resolve, reject) => { this.firstSync = { resolve, reject }; });
+    const synced = new Promise<void>((resolve, reject) => {
+      this.firstSync = { resolve, reject };
+    });
     void this.connectFirst();
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), this.startTimeout); });
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), this.startTimeout);
+    });
     try {
       const outcome = await Promise.race([synced.then(() => 'ok' as const), timeout]);
       if (outcome === 'timeout') {
-        this.log.warn({ url: this.url, detail: this.current.detail }, 'Home Assistant not reachable yet; continuing to retry in the background');
+        this.log.warn(
+          { url: this.url, detail: this.current.detail },
+          'Home Assistant not reachable yet; continuing to retry in the background',
+        );
         synced.catch((err: Error) => this.log.error({ err: err.message }, 'Home Assistant connection failed'));
       }
     } finally {
@@ -164,9 +184,14 @@ export class HaConnection implements HomeAssistantConnection {
       this.firstSync = null;
       return;
     }
-    if (this.stopped) { conn.close(); return; }
+    if (this.stopped) {
+      conn.close();
+      return;
+    }
     this.conn = conn;
-    conn.addEventListener('ready', () => { void this.resync('reconnected'); });
+    conn.addEventListener('ready', () => {
+      void this.resync('reconnected');
+    });
     conn.addEventListener('disconnected', () => this.onDisconnected());
     const gen = ++this.generation;
     this.awaitingSnapshot = true;
@@ -174,7 +199,9 @@ export class HaConnection implements HomeAssistantConnection {
     try {
       await conn.subscribeMessage<EntitiesMessage>((m) => this.onEntities(m), { type: 'subscribe_entities' });
       for (const ev of REGISTRY_EVENTS) {
-        await conn.subscribeEvents(() => { void this.refreshRegistry(EVENT_TO_KIND[ev]); }, ev);
+        await conn.subscribeEvents(() => {
+          void this.refreshRegistry(EVENT_TO_KIND[ev]);
+        }, ev);
       }
       await this.finishSync(gen, snapshot, 'connected');
     } catch (err) {
@@ -194,7 +221,10 @@ export class HaConnection implements HomeAssistantConnection {
       try {
         const sock = await openHaSocket({ url: this.url, token: this.token, timeoutMs: this.authTimeout, signal: this.abort.signal });
         this.abort = null;
-        if (this.stopped) { sock.close(); return NEVER; }
+        if (this.stopped) {
+          sock.close();
+          return NEVER;
+        }
         return sock;
       } catch (err) {
         this.abort = null;
@@ -228,7 +258,9 @@ export class HaConnection implements HomeAssistantConnection {
   private onDisconnected(): void {
     this.generation++;
     this.stopHeartbeat();
-    if (this.snapshotWaiter) { this.snapshotWaiter = null; }
+    if (this.snapshotWaiter) {
+      this.snapshotWaiter = null;
+    }
     if (this.stopped) return;
     this.attempt = 0;
     this.setStatus({ connected: false, detail: `reconnecting (attempt 1): lost the connection to Home Assistant at ${this.url}` });
@@ -273,7 +305,9 @@ export class HaConnection implements HomeAssistantConnection {
     const version = conn.haVersion;
     this.attempt = 0;
     this.setStatus({
-      connected: true, detail: `connected to Home Assistant ${version} at ${this.url}`, ha_version: version,
+      connected: true,
+      detail: `connected to Home Assistant ${version} at ${this.url}`,
+      ha_version: version,
       connects: this.current.connects + 1,
     });
     this.log.info({ url: this.url, ha_version: version, entities: this.mirror.size, why }, 'Home Assistant in sync');
@@ -314,14 +348,25 @@ export class HaConnection implements HomeAssistantConnection {
       const conn = this.conn;
       if (!conn?.connected) return;
       let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<'timeout'>((r) => { timer = setTimeout(() => r('timeout'), this.heartbeatMs); });
-      Promise.race([conn.ping().then(() => 'pong' as const, () => 'pong' as const), timeout]).then((r) => {
-        clearTimeout(timer);
-        if (r === 'timeout' && this.conn === conn && !this.stopped) {
-          this.log.warn('Home Assistant did not answer a ping; reconnecting');
-          conn.reconnect(true);
-        }
-      }, () => clearTimeout(timer));
+      const timeout = new Promise<'timeout'>((r) => {
+        timer = setTimeout(() => r('timeout'), this.heartbeatMs);
+      });
+      Promise.race([
+        conn.ping().then(
+          () => 'pong' as const,
+          () => 'pong' as const,
+        ),
+        timeout,
+      ]).then(
+        (r) => {
+          clearTimeout(timer);
+          if (r === 'timeout' && this.conn === conn && !this.stopped) {
+            this.log.warn('Home Assistant did not answer a ping; reconnecting');
+            conn.reconnect(true);
+          }
+        },
+        () => clearTimeout(timer),
+      );
     }, this.heartbeatMs);
     this.heartbeat.unref();
   }
@@ -342,13 +387,19 @@ export class HaConnection implements HomeAssistantConnection {
     if (sameJson(next, this.current)) return;
     this.current = next;
     for (const fn of [...this.statusListeners]) {
-      try { fn({ ...next }); } catch (err) { this.log.error({ err: (err as Error).message }, 'status listener failed'); }
+      try {
+        fn({ ...next });
+      } catch (err) {
+        this.log.error({ err: (err as Error).message }, 'status listener failed');
+      }
     }
   }
 
   onStatus(fn: (status: HaStatus) => void): () => void {
     this.statusListeners.add(fn);
-    return () => { this.statusListeners.delete(fn); };
+    return () => {
+      this.statusListeners.delete(fn);
+    };
   }
 
   // ---- entity mirror ----
@@ -363,19 +414,29 @@ export class HaConnection implements HomeAssistantConnection {
 
   onStateChange(fn: (change: HassStateChange) => void): () => void {
     this.stateListeners.add(fn);
-    return () => { this.stateListeners.delete(fn); };
+    return () => {
+      this.stateListeners.delete(fn);
+    };
   }
 
   private emit(change: HassStateChange): void {
     for (const fn of [...this.stateListeners]) {
-      try { fn(change); } catch (err) { this.log.error({ err: (err as Error).message, entity_id: change.entity_id }, 'state listener failed'); }
+      try {
+        fn(change);
+      } catch (err) {
+        this.log.error({ err: (err as Error).message, entity_id: change.entity_id }, 'state listener failed');
+      }
     }
   }
 
   private expand(entityId: string, c: CompressedState): HassState {
     const lc = iso(c.lc);
     return {
-      entity_id: entityId, state: c.s, attributes: c.a ?? {}, last_changed: lc, last_updated: c.lu ? iso(c.lu) : lc,
+      entity_id: entityId,
+      state: c.s,
+      attributes: c.a ?? {},
+      last_changed: lc,
+      last_updated: c.lu ? iso(c.lu) : lc,
       context: typeof c.c === 'string' ? { id: c.c, parent_id: null, user_id: null } : c.c,
     };
   }
@@ -444,7 +505,8 @@ export class HaConnection implements HomeAssistantConnection {
       next.set(id, st);
       const old = this.mirror.get(id) ?? null;
       // A restarted HA re-stamps every state; only a different state or attributes is a change worth telling.
-      if (!old || old.state !== st.state || !sameJson(old.attributes, st.attributes)) changes.push({ entity_id: id, old_state: old, new_state: st });
+      if (!old || old.state !== st.state || !sameJson(old.attributes, st.attributes))
+        changes.push({ entity_id: id, old_state: old, new_state: st });
     }
     for (const [id, old] of this.mirror) if (!next.has(id)) changes.push({ entity_id: id, old_state: old, new_state: null });
     this.mirror = next;
@@ -459,13 +521,21 @@ export class HaConnection implements HomeAssistantConnection {
 
   private async fetchRegistries(conn: HawsConnection): Promise<HassRegistries> {
     const [areas, floors, devices, entities] = await Promise.all([
-      this.fetchKind(conn, 'areas'), this.fetchKind(conn, 'floors'), this.fetchKind(conn, 'devices'), this.fetchKind(conn, 'entities'),
+      this.fetchKind(conn, 'areas'),
+      this.fetchKind(conn, 'floors'),
+      this.fetchKind(conn, 'devices'),
+      this.fetchKind(conn, 'entities'),
     ]);
     return { areas, floors, devices, entities } as HassRegistries;
   }
 
   private async fetchKind(conn: HawsConnection, kind: RegistryKind): Promise<HassRegistries[RegistryKind]> {
-    const cmd = { areas: 'config/area_registry/list', floors: 'config/floor_registry/list', devices: 'config/device_registry/list', entities: 'config/entity_registry/list' }[kind];
+    const cmd = {
+      areas: 'config/area_registry/list',
+      floors: 'config/floor_registry/list',
+      devices: 'config/device_registry/list',
+      entities: 'config/entity_registry/list',
+    }[kind];
     let rows: Record<string, unknown>[];
     try {
       rows = await conn.sendMessagePromise<Record<string, unknown>[]>({ type: cmd });
@@ -477,24 +547,53 @@ export class HaConnection implements HomeAssistantConnection {
     if (!Array.isArray(rows)) return [];
     switch (kind) {
       case 'areas':
-        return rows.map((r): HassArea => ({ area_id: String(r.area_id), name: String(r.name ?? r.area_id), floor_id: str(r.floor_id), aliases: strList(r.aliases) }));
+        return rows.map(
+          (r): HassArea => ({
+            area_id: String(r.area_id),
+            name: String(r.name ?? r.area_id),
+            floor_id: str(r.floor_id),
+            aliases: strList(r.aliases),
+          }),
+        );
       case 'floors':
-        return rows.map((r): HassFloor => ({
-          floor_id: String(r.floor_id), name: String(r.name ?? r.floor_id), level: typeof r.level === 'number' ? r.level : null, aliases: strList(r.aliases),
-        }));
+        return rows.map(
+          (r): HassFloor => ({
+            floor_id: String(r.floor_id),
+            name: String(r.name ?? r.floor_id),
+            level: typeof r.level === 'number' ? r.level : null,
+            aliases: strList(r.aliases),
+          }),
+        );
       case 'devices':
-        return rows.map((r): HassDevice => ({
-          id: String(r.id), name: str(r.name), name_by_user: str(r.name_by_user), area_id: str(r.area_id), manufacturer: str(r.manufacturer), model: str(r.model),
-        }));
+        return rows.map(
+          (r): HassDevice => ({
+            id: String(r.id),
+            name: str(r.name),
+            name_by_user: str(r.name_by_user),
+            area_id: str(r.area_id),
+            manufacturer: str(r.manufacturer),
+            model: str(r.model),
+          }),
+        );
       case 'entities': {
-        const entries = rows.map((r): HassEntityEntry => ({
-          entity_id: String(r.entity_id), name: str(r.name), original_name: str(r.original_name), area_id: str(r.area_id), device_id: str(r.device_id),
-          aliases: [], platform: str(r.platform) ?? undefined, disabled_by: str(r.disabled_by), hidden_by: str(r.hidden_by),
-        }));
+        const entries = rows.map(
+          (r): HassEntityEntry => ({
+            entity_id: String(r.entity_id),
+            name: str(r.name),
+            original_name: str(r.original_name),
+            area_id: str(r.area_id),
+            device_id: str(r.device_id),
+            aliases: [],
+            platform: str(r.platform) ?? undefined,
+            disabled_by: str(r.disabled_by),
+            hidden_by: str(r.hidden_by),
+          }),
+        );
         // The list leaves aliases out; get_entries has them (one round trip for all).
         try {
           const extended = await conn.sendMessagePromise<Record<string, { aliases?: unknown } | null>>({
-            type: 'config/entity_registry/get_entries', entity_ids: entries.map((e) => e.entity_id),
+            type: 'config/entity_registry/get_entries',
+            entity_ids: entries.map((e) => e.entity_id),
           });
           for (const e of entries) {
             const x = extended?.[e.entity_id];
@@ -522,18 +621,27 @@ export class HaConnection implements HomeAssistantConnection {
   // ---- services ----
 
   async callService(
-    domain: string, service: string, data?: Record<string, unknown>, target?: ServiceTarget, returnResponse?: boolean,
+    domain: string,
+    service: string,
+    data?: Record<string, unknown>,
+    target?: ServiceTarget,
+    returnResponse?: boolean,
   ): Promise<CallServiceResult> {
     const conn = this.conn;
     if (!conn?.connected) {
-      const why = this.stopped ? 'stopped' : this.current.detail.startsWith('reconnecting')
-        ? `reconnecting, attempt ${Math.max(1, this.attempt)}`
-        : this.current.detail;
+      const why = this.stopped
+        ? 'stopped'
+        : this.current.detail.startsWith('reconnecting')
+          ? `reconnecting, attempt ${Math.max(1, this.attempt)}`
+          : this.current.detail;
       throw new HaError('not_connected', `not connected to Home Assistant (${why})`);
     }
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new HaError('timeout', `Home Assistant did not answer ${domain}.${service} within ${this.callTimeout} ms`)), this.callTimeout);
+      timer = setTimeout(
+        () => reject(new HaError('timeout', `Home Assistant did not answer ${domain}.${service} within ${this.callTimeout} ms`)),
+        this.callTimeout,
+      );
     });
     try {
       const result = await Promise.race([
@@ -553,7 +661,10 @@ export class HaConnection implements HomeAssistantConnection {
     const e = (typeof err === 'object' && err !== null ? err : { code: err }) as HaErrorPayload;
     const message = typeof e.message === 'string' ? e.message.replace(/\.$/, '') : '';
     if (e.code === haws.ERR_CONNECTION_LOST || message === 'Connection lost') {
-      return new HaError('connection_lost', `lost the connection to Home Assistant during ${domain}.${service}; it may or may not have run`);
+      return new HaError(
+        'connection_lost',
+        `lost the connection to Home Assistant during ${domain}.${service}; it may or may not have run`,
+      );
     }
     const code = typeof e.code === 'string' ? e.code : 'unknown_error';
     if (code === 'not_found' && /^Service /.test(message)) return new HaError(code, message);

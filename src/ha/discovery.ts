@@ -131,33 +131,52 @@ export class MqttDiscovery {
     const onConnect = () => this.subscribeAndPublish();
     client.on('message', onMessage);
     client.on('connect', onConnect);
-    this.cleanups.push(() => client.off('message', onMessage), () => client.off('connect', onConnect));
+    this.cleanups.push(
+      () => client.off('message', onMessage),
+      () => client.off('connect', onConnect),
+    );
 
     bus.on('mode', () => this.publishModeStates(), this.owner);
-    bus.on('confirmation', (c) => {
-      this.publishState('pending', String(this.host.confirmations.countPending()));
-      this.fireEvent(c.status === 'pending' ? 'confirmation_requested' : 'confirmation_decided', {
-        confirmation_id: c.id,
-        action_type: c.action_type,
-        status: c.status,
-        reason: c.reason,
-      });
-    }, this.owner);
+    bus.on(
+      'confirmation',
+      (c) => {
+        this.publishState('pending', String(this.host.confirmations.countPending()));
+        this.fireEvent(c.status === 'pending' ? 'confirmation_requested' : 'confirmation_decided', {
+          confirmation_id: c.id,
+          action_type: c.action_type,
+          status: c.status,
+          reason: c.reason,
+        });
+      },
+      this.owner,
+    );
     bus.on('event', (e) => this.onButlerEvent(e), this.owner);
     bus.on('plan', (p) => this.onPlan(p), this.owner);
-    bus.on('result', (r) => {
-      if (r.status === 'error') this.fireEvent('action_failed', { plan_id: r.plan_id, action_type: r.action_type, output: r.output });
-    }, this.owner);
-    bus.on('input_error', (e) => {
-      // Our own rejections are already on butler/out/error; firing them as events too would echo every typo.
-      if (e.source !== 'ha') this.fireEvent('input_rejected', { source: e.source, topic: e.topic ?? null, reason: e.reason });
-    }, this.owner);
-    bus.on('backend', (b) => {
-      const known = this.backends.has(b.name);
-      this.backends.set(b.name, { ok: b.ok, detail: b.detail });
-      if (!known) this.publishConfig();
-      this.publishState(`backend_${safeId(b.name)}`, b.ok ? 'ON' : 'OFF', { detail: b.detail });
-    }, this.owner);
+    bus.on(
+      'result',
+      (r) => {
+        if (r.status === 'error') this.fireEvent('action_failed', { plan_id: r.plan_id, action_type: r.action_type, output: r.output });
+      },
+      this.owner,
+    );
+    bus.on(
+      'input_error',
+      (e) => {
+        // Our own rejections are already on butler/out/error; firing them as events too would echo every typo.
+        if (e.source !== 'ha') this.fireEvent('input_rejected', { source: e.source, topic: e.topic ?? null, reason: e.reason });
+      },
+      this.owner,
+    );
+    bus.on(
+      'backend',
+      (b) => {
+        const known = this.backends.has(b.name);
+        this.backends.set(b.name, { ok: b.ok, detail: b.detail });
+        if (!known) this.publishConfig();
+        this.publishState(`backend_${safeId(b.name)}`, b.ok ? 'ON' : 'OFF', { detail: b.detail });
+      },
+      this.owner,
+    );
     bus.on('mode', (m) => this.fireEvent('mode_changed', { mode: m.mode, privacy: m.privacy }), this.owner);
 
     if (this.opts.scenes) {
@@ -248,35 +267,65 @@ export class MqttDiscovery {
       c.set(id, { p: platform, name, uniq_id: `${n}_${id}`, default_entity_id: `${platform}.butler_${id}`, ...extra });
     };
     entity('privacy', 'switch', 'Privacy mode', {
-      cmd_t: this.topic('privacy', 'set'), stat_t: this.topic('privacy'), pl_on: 'ON', pl_off: 'OFF', ic: 'mdi:shield-lock',
+      cmd_t: this.topic('privacy', 'set'),
+      stat_t: this.topic('privacy'),
+      pl_on: 'ON',
+      pl_off: 'OFF',
+      ic: 'mdi:shield-lock',
     });
     entity('mode', 'select', 'Home mode', {
-      cmd_t: this.topic('mode', 'set'), stat_t: this.topic('mode'), ops: ['home', 'away', 'night'], ic: 'mdi:home-switch',
+      cmd_t: this.topic('mode', 'set'),
+      stat_t: this.topic('mode'),
+      ops: ['home', 'away', 'night'],
+      ic: 'mdi:home-switch',
     });
     entity('say', 'text', 'Say to butler', {
-      cmd_t: this.topic('say', 'set'), stat_t: this.topic('say'), max: STATE_MAX, min: 0, mode: 'text', ic: 'mdi:message-text',
+      cmd_t: this.topic('say', 'set'),
+      stat_t: this.topic('say'),
+      max: STATE_MAX,
+      min: 0,
+      mode: 'text',
+      ic: 'mdi:message-text',
     });
     entity('reply', 'sensor', 'Last reply', {
-      stat_t: this.topic('reply'), val_tpl: '{{ value_json.state }}', json_attr_t: this.topic('reply'), ic: 'mdi:robot-happy-outline',
+      stat_t: this.topic('reply'),
+      val_tpl: '{{ value_json.state }}',
+      json_attr_t: this.topic('reply'),
+      ic: 'mdi:robot-happy-outline',
     });
     entity('last_event', 'sensor', 'Last event', {
-      stat_t: this.topic('last_event'), val_tpl: '{{ value_json.state }}', json_attr_t: this.topic('last_event'), ic: 'mdi:bell-ring',
+      stat_t: this.topic('last_event'),
+      val_tpl: '{{ value_json.state }}',
+      json_attr_t: this.topic('last_event'),
+      ic: 'mdi:bell-ring',
     });
     entity('last_plan', 'sensor', 'Last plan', {
-      stat_t: this.topic('last_plan'), val_tpl: '{{ value_json.state }}', json_attr_t: this.topic('last_plan'), ic: 'mdi:format-list-checks',
+      stat_t: this.topic('last_plan'),
+      val_tpl: '{{ value_json.state }}',
+      json_attr_t: this.topic('last_plan'),
+      ic: 'mdi:format-list-checks',
     });
     entity('pending', 'sensor', 'Pending confirmations', {
-      stat_t: this.topic('pending'), stat_cla: 'measurement', ic: 'mdi:account-question',
+      stat_t: this.topic('pending'),
+      stat_cla: 'measurement',
+      ic: 'mdi:account-question',
     });
     entity('events', 'event', 'Butler events', {
-      stat_t: this.topic('events'), event_types: [...BUTLER_EVENT_TYPES, ...(this.opts.extraEventTypes ?? [])], ic: 'mdi:bell-badge',
+      stat_t: this.topic('events'),
+      event_types: [...BUTLER_EVENT_TYPES, ...(this.opts.extraEventTypes ?? [])],
+      ic: 'mdi:bell-badge',
     });
     entity('notify', 'notify', 'Notify', { cmd_t: this.topic('notify', 'set'), ic: 'mdi:message-alert' });
     entity('camera', 'camera', 'Latest snapshot', { t: this.topic('camera', 'state') });
     for (const [name] of this.backends) {
       const id = `backend_${safeId(name)}`;
       entity(id, 'binary_sensor', `${backendLabel(name)} connection`, {
-        stat_t: this.topic(id), pl_on: 'ON', pl_off: 'OFF', dev_cla: 'connectivity', ent_cat: 'diagnostic', json_attr_t: this.topic(id, 'attributes'),
+        stat_t: this.topic(id),
+        pl_on: 'ON',
+        pl_off: 'OFF',
+        dev_cla: 'connectivity',
+        ent_cat: 'diagnostic',
+        json_attr_t: this.topic(id, 'attributes'),
       });
     }
     this.sceneButtons.clear();
@@ -382,7 +431,8 @@ export class MqttDiscovery {
     if (!isSet && !isPress) return;
     this.counters.commands++;
     try {
-      if (payload.length > MAX_COMMAND_BYTES) throw new CommandRejected(`payload of ${payload.length} bytes is larger than the ${MAX_COMMAND_BYTES} bytes accepted`);
+      if (payload.length > MAX_COMMAND_BYTES)
+        throw new CommandRejected(`payload of ${payload.length} bytes is larger than the ${MAX_COMMAND_BYTES} bytes accepted`);
       const text = payload.toString('utf8');
       if (isPress) await this.pressScene(rest[1], text);
       else await this.command(rest[0], text);
@@ -395,7 +445,10 @@ export class MqttDiscovery {
         source: 'ha',
         topic,
         reason,
-        excerpt: payload.subarray(0, 200).toString('utf8').replace(/[^\x20-\x7e]/g, '?'),
+        excerpt: payload
+          .subarray(0, 200)
+          .toString('utf8')
+          .replace(/[^\x20-\x7e]/g, '?'),
         ts: nowSeconds(),
       });
       // Home Assistant may have shown the asked-for state already: show what is.
@@ -414,7 +467,8 @@ export class MqttDiscovery {
       }
       case 'mode': {
         const v = text.trim();
-        if (v !== 'home' && v !== 'away' && v !== 'night') throw new CommandRejected(`mode: expected one of home, away, night, got ${describePayload(text)}`);
+        if (v !== 'home' && v !== 'away' && v !== 'night')
+          throw new CommandRejected(`mode: expected one of home, away, night, got ${describePayload(text)}`);
         await this.act('set_mode', { mode: v }, `Home Assistant: home mode ${v}`);
         this.publishModeStates();
         return;
@@ -475,7 +529,13 @@ export function eventTypeOf(e: ButlerEvent): string | null {
 }
 
 function safeId(s: string): string {
-  return s.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 64) || 'x';
+  return (
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9_]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+      .slice(0, 64) || 'x'
+  );
 }
 
 function backendLabel(name: string): string {

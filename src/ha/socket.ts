@@ -46,11 +46,14 @@ export function openHaSocket(opts: OpenSocketOptions): Promise<HawsSocket> {
       reject(new SocketFailure(kind, message));
     };
     const timer = setTimeout(() => {
-      fail('timeout', !opened
-        ? `no WebSocket connection within ${opts.timeoutMs} ms`
-        : authRequiredSeen
-          ? `no answer to auth within ${opts.timeoutMs} ms`
-          : `the socket opened but Home Assistant did not answer within ${opts.timeoutMs} ms (still starting?)`);
+      fail(
+        'timeout',
+        !opened
+          ? `no WebSocket connection within ${opts.timeoutMs} ms`
+          : authRequiredSeen
+            ? `no answer to auth within ${opts.timeoutMs} ms`
+            : `the socket opened but Home Assistant did not answer within ${opts.timeoutMs} ms (still starting?)`,
+      );
     }, opts.timeoutMs);
     const onAbort = (): void => fail('aborted', 'stopped');
     opts.signal?.addEventListener('abort', onAbort);

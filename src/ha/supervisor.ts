@@ -113,7 +113,8 @@ export class SupervisorClient {
 
   async addonInfo(): Promise<AddonSelfInfo> {
     const data = await this.request('GET', '/addons/self/info');
-    if (!isObject(data)) throw new SupervisorError('GET /addons/self/info', 200, 'GET /addons/self/info: the answer carries no data object');
+    if (!isObject(data))
+      throw new SupervisorError('GET /addons/self/info', 200, 'GET /addons/self/info: the answer carries no data object');
     return data as AddonSelfInfo;
   }
 
@@ -141,7 +142,11 @@ export class SupervisorClient {
       parsed = undefined;
     }
     if (res.status === 401 || res.status === 403) {
-      throw new SupervisorError(endpoint, res.status, `${endpoint}: the Supervisor refused the token (HTTP ${res.status}); is SUPERVISOR_TOKEN the add-on's?`);
+      throw new SupervisorError(
+        endpoint,
+        res.status,
+        `${endpoint}: the Supervisor refused the token (HTTP ${res.status}); is SUPERVISOR_TOKEN the add-on's?`,
+      );
     }
     if (isObject(parsed) && parsed.result === 'error') {
       const message = typeof parsed.message === 'string' && parsed.message ? parsed.message : 'no message';
@@ -149,7 +154,11 @@ export class SupervisorClient {
     }
     if (!res.ok) throw new SupervisorError(endpoint, res.status, `${endpoint}: HTTP ${res.status} ${text.slice(0, 200)}`);
     if (!isObject(parsed) || parsed.result !== 'ok') {
-      throw new SupervisorError(endpoint, res.status, `${endpoint}: expected {"result":"ok","data":…}, got ${text.slice(0, 200) || 'an empty body'}`);
+      throw new SupervisorError(
+        endpoint,
+        res.status,
+        `${endpoint}: expected {"result":"ok","data":…}, got ${text.slice(0, 200) || 'an empty body'}`,
+      );
     }
     return parsed.data;
   }
@@ -165,7 +174,8 @@ export function parseMqttService(data: unknown): SupervisorMqttService {
   if (!isObject(data)) throw new SupervisorError(endpoint, 200, `${endpoint}: the answer carries no data object`);
   const host = data.host;
   if (typeof host !== 'string' || host === '') throw new SupervisorError(endpoint, 200, `${endpoint}: data.host is missing`);
-  const port = typeof data.port === 'number' ? data.port : typeof data.port === 'string' && /^\d+$/.test(data.port.trim()) ? Number(data.port) : NaN;
+  const port =
+    typeof data.port === 'number' ? data.port : typeof data.port === 'string' && /^\d+$/.test(data.port.trim()) ? Number(data.port) : NaN;
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     throw new SupervisorError(endpoint, 200, `${endpoint}: data.port ${JSON.stringify(data.port)} is not a port number`);
   }

@@ -10,8 +10,16 @@ async function api(path, options = {}) {
   return body;
 }
 
-function text(el, value) { el.textContent = value; return el; }
-function el(tag, cls, value) { const e = document.createElement(tag); if (cls) e.className = cls; if (value !== undefined) text(e, value); return e; }
+function text(el, value) {
+  el.textContent = value;
+  return el;
+}
+function el(tag, cls, value) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (value !== undefined) text(e, value);
+  return e;
+}
 
 function say(who, message) {
   const row = el('div', `msg ${who}`);
@@ -23,12 +31,18 @@ function say(who, message) {
 async function refreshHealth() {
   try {
     const h = await api('api/health');
-    const bad = Object.entries(h.components).filter(([, c]) => !c.ok).map(([n]) => n);
+    const bad = Object.entries(h.components)
+      .filter(([, c]) => !c.ok)
+      .map(([n]) => n);
     const pill = $('health');
     pill.className = `pill ${h.status}`;
     text(pill, bad.length ? `${h.status}: ${bad.join(', ')}` : h.status);
-    pill.title = Object.entries(h.components).map(([n, c]) => `${n}: ${c.detail}`).join('\n');
-  } catch (err) { text($('health'), String(err.message)); }
+    pill.title = Object.entries(h.components)
+      .map(([n, c]) => `${n}: ${c.detail}`)
+      .join('\n');
+  } catch (err) {
+    text($('health'), String(err.message));
+  }
 }
 
 async function refreshMode() {
@@ -46,11 +60,19 @@ async function refreshConfirmations() {
     const li = el('li');
     li.appendChild(el('code', '', `${c.action_type} ${JSON.stringify(c.params)}`));
     li.appendChild(el('div', '', c.reason));
-    for (const [label, decision] of [['Approve', 'approve'], ['Deny', 'deny']]) {
+    for (const [label, decision] of [
+      ['Approve', 'approve'],
+      ['Deny', 'deny'],
+    ]) {
       const b = el('button', '', label);
       b.onclick = async () => {
-        try { await api(`api/confirmations/${c.id}/${decision}`, { method: 'POST', body: '{}' }); } catch (err) { alert(err.message); }
-        refreshConfirmations(); refreshTimeline();
+        try {
+          await api(`api/confirmations/${c.id}/${decision}`, { method: 'POST', body: '{}' });
+        } catch (err) {
+          alert(err.message);
+        }
+        refreshConfirmations();
+        refreshTimeline();
       };
       li.appendChild(b);
     }
@@ -64,7 +86,7 @@ async function refreshTimeline() {
   list.replaceChildren();
   for (const entry of timeline) {
     const li = el('li');
-    const when = new Date(((entry.event?.ts) || entry.plans[0].plan.created_ts) * 1000).toLocaleTimeString();
+    const when = new Date((entry.event?.ts || entry.plans[0].plan.created_ts) * 1000).toLocaleTimeString();
     li.appendChild(el('strong', '', `${when} `));
     if (entry.event) li.appendChild(el('span', '', `${entry.event.type} from ${entry.event.source}`));
     for (const { plan, results } of entry.plans) {
@@ -84,18 +106,28 @@ $('chat-form').onsubmit = async (ev) => {
   input.value = '';
   say('me', message);
   try {
-    const r = await api('api/command', { method: 'POST', body: JSON.stringify({ text: message, ...(conversationId ? { conversation_id: conversationId } : {}) }) });
+    const r = await api('api/command', {
+      method: 'POST',
+      body: JSON.stringify({ text: message, ...(conversationId ? { conversation_id: conversationId } : {}) }),
+    });
     conversationId = r.conversation_id;
     say('butler', r.reply);
-  } catch (err) { say('butler', `Error: ${err.message}`); }
-  refreshConfirmations(); refreshTimeline();
+  } catch (err) {
+    say('butler', `Error: ${err.message}`);
+  }
+  refreshConfirmations();
+  refreshTimeline();
 };
 
-$('mode').onchange = () => api('api/mode', { method: 'PUT', body: JSON.stringify({ mode: $('mode').value }) }).then(refreshTimeline, (e) => alert(e.message));
+$('mode').onchange = () =>
+  api('api/mode', { method: 'PUT', body: JSON.stringify({ mode: $('mode').value }) }).then(refreshTimeline, (e) => alert(e.message));
 $('privacy').onchange = async () => {
-  const r = await api('api/mode', { method: 'PUT', body: JSON.stringify({ privacy: $('privacy').checked }) }).catch((e) => alert(e.message));
+  const r = await api('api/mode', { method: 'PUT', body: JSON.stringify({ privacy: $('privacy').checked }) }).catch((e) =>
+    alert(e.message),
+  );
   if (r?.results.some((x) => x.status === 'pending_confirmation')) refreshConfirmations();
-  refreshMode(); refreshTimeline();
+  refreshMode();
+  refreshTimeline();
 };
 
 function connectStream() {
@@ -113,5 +145,9 @@ function connectStream() {
   ws.onclose = () => setTimeout(connectStream, 2000);
 }
 
-refreshHealth(); refreshMode(); refreshConfirmations(); refreshTimeline(); connectStream();
+refreshHealth();
+refreshMode();
+refreshConfirmations();
+refreshTimeline();
+connectStream();
 setInterval(refreshHealth, 10000);

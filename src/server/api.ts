@@ -51,7 +51,10 @@ const commandBody = {
         type: 'object',
         additionalProperties: false,
         required: ['media_type', 'data_base64'],
-        properties: { media_type: { type: 'string', enum: ['image/jpeg', 'image/png', 'image/gif', 'image/webp'] }, data_base64: { type: 'string', minLength: 4, maxLength: 7_000_000, pattern: '^[A-Za-z0-9+/=\\s]+$' } },
+        properties: {
+          media_type: { type: 'string', enum: ['image/jpeg', 'image/png', 'image/gif', 'image/webp'] },
+          data_base64: { type: 'string', minLength: 4, maxLength: 7_000_000, pattern: '^[A-Za-z0-9+/=\\s]+$' },
+        },
       },
     },
     conversation_id: { type: 'string', maxLength: 128 },
@@ -75,7 +78,10 @@ export function registerApi(butler: Butler, auth: AuthOptions): void {
     const path = req.url.split('?')[0];
     if (!path.startsWith('/api/') || PUBLIC.has(path)) return;
     if (!req.identity) {
-      return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized: send Authorization: Bearer <token> (the token is in <data dir>/api-token)' });
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer')
+        .send({ error: 'unauthorized: send Authorization: Bearer <token> (the token is in <data dir>/api-token)' });
     }
   });
 
@@ -110,11 +116,29 @@ export function registerApi(butler: Butler, auth: AuthOptions): void {
 
   // Images (vision) make this body larger than the default limit.
   app.post('/api/command', { schema: { body: commandBody }, bodyLimit: 24 * 1024 * 1024 }, async (req) => {
-    const body = req.body as { actions?: ActionRequest[]; text?: string; images?: ImageInput[]; conversation_id?: string; language?: string; reason?: string };
+    const body = req.body as {
+      actions?: ActionRequest[];
+      text?: string;
+      images?: ImageInput[];
+      conversation_id?: string;
+      language?: string;
+      reason?: string;
+    };
     const origin = originOf(req);
-    if (body.actions) return butler.commands.actions(body.actions.map((a) => ({ action_type: a.action_type, params: a.params ?? {} })), origin, { reason: body.reason });
+    if (body.actions)
+      return butler.commands.actions(
+        body.actions.map((a) => ({ action_type: a.action_type, params: a.params ?? {} })),
+        origin,
+        { reason: body.reason },
+      );
     if (body.images && !body.text) throw new InputRejected('body: images need a text saying what to do with them');
-    return butler.commands.converse({ text: body.text!, origin, conversation_id: body.conversation_id, language: body.language, images: body.images });
+    return butler.commands.converse({
+      text: body.text!,
+      origin,
+      conversation_id: body.conversation_id,
+      language: body.language,
+      images: body.images,
+    });
   });
 
   app.post('/api/events', { schema: { body: eventInputSchema } }, async (req) => {
@@ -122,36 +146,85 @@ export function registerApi(butler: Butler, auth: AuthOptions): void {
     return { event_id: event.event_id };
   });
 
-  app.get('/api/confirmations', { schema: { querystring: { type: 'object', properties: { status: { type: 'string', enum: ['pending', 'approved', 'denied', 'expired'] } } } } }, async (req) => {
-    const { status } = req.query as { status?: 'pending' | 'approved' | 'denied' | 'expired' };
-    return { confirmations: butler.confirmations.list(status) };
-  });
-  app.post('/api/confirmations/:id/:decision', { schema: { params: { type: 'object', properties: { id: { type: 'string' }, decision: { type: 'string', enum: ['approve', 'deny'] } } } } }, async (req) => {
-    const { id, decision } = req.params as { id: string; decision: 'approve' | 'deny' };
-    return butler.door.decide(id, decision === 'approve', req.identity!.user);
-  });
+  app.get(
+    '/api/confirmations',
+    {
+      schema: {
+        querystring: { type: 'object', properties: { status: { type: 'string', enum: ['pending', 'approved', 'denied', 'expired'] } } },
+      },
+    },
+    async (req) => {
+      const { status } = req.query as { status?: 'pending' | 'approved' | 'denied' | 'expired' };
+      return { confirmations: butler.confirmations.list(status) };
+    },
+  );
+  app.post(
+    '/api/confirmations/:id/:decision',
+    {
+      schema: {
+        params: { type: 'object', properties: { id: { type: 'string' }, decision: { type: 'string', enum: ['approve', 'deny'] } } },
+      },
+    },
+    async (req) => {
+      const { id, decision } = req.params as { id: string; decision: 'approve' | 'deny' };
+      return butler.door.decide(id, decision === 'approve', req.identity!.user);
+    },
+  );
 
-  app.get('/api/events', { schema: { querystring: withProps({ type: { type: 'string' }, source: { type: 'string' }, correlation_id: { type: 'string' } }) } }, async (req) => ({
-    events: butler.audit.listEvents(req.query as object),
-  }));
-  app.get('/api/plans', { schema: { querystring: withProps({ event_id: { type: 'string' }, source: { type: 'string' }, conversation_id: { type: 'string' } }) } }, async (req) => ({
-    plans: butler.audit.listPlans(req.query as object),
-  }));
+  app.get(
+    '/api/events',
+    { schema: { querystring: withProps({ type: { type: 'string' }, source: { type: 'string' }, correlation_id: { type: 'string' } }) } },
+    async (req) => ({
+      events: butler.audit.listEvents(req.query as object),
+    }),
+  );
+  app.get(
+    '/api/plans',
+    {
+      schema: { querystring: withProps({ event_id: { type: 'string' }, source: { type: 'string' }, conversation_id: { type: 'string' } }) },
+    },
+    async (req) => ({
+      plans: butler.audit.listPlans(req.query as object),
+    }),
+  );
   app.get('/api/plans/:plan_id', async (req, reply) => {
     const p = butler.audit.getPlan((req.params as { plan_id: string }).plan_id);
     return p ?? reply.code(404).send({ error: 'no such plan' });
   });
-  app.get('/api/results', { schema: { querystring: withProps({ plan_id: { type: 'string' }, status: { type: 'string', enum: ['ok', 'error', 'denied', 'pending_confirmation'] }, action_type: { type: 'string' } }) } }, async (req) => ({
-    results: butler.audit.listResults(req.query as object),
+  app.get(
+    '/api/results',
+    {
+      schema: {
+        querystring: withProps({
+          plan_id: { type: 'string' },
+          status: { type: 'string', enum: ['ok', 'error', 'denied', 'pending_confirmation'] },
+          action_type: { type: 'string' },
+        }),
+      },
+    },
+    async (req) => ({
+      results: butler.audit.listResults(req.query as object),
+    }),
+  );
+  app.get('/api/timeline', { schema: { querystring: pageQuery } }, async (req) => ({
+    timeline: butler.audit.timeline(req.query as object),
   }));
-  app.get('/api/timeline', { schema: { querystring: pageQuery } }, async (req) => ({ timeline: butler.audit.timeline(req.query as object) }));
 
   app.get('/api/actions', async () => ({ actions: butler.registry.list() }));
 
   app.get('/api/mode', async () => ({ mode: butler.modes.mode, privacy: butler.modes.privacy }));
   app.put(
     '/api/mode',
-    { schema: { body: { type: 'object', additionalProperties: false, minProperties: 1, properties: { mode: { type: 'string', enum: ['home', 'away', 'night'] }, privacy: { type: 'boolean' } } } } },
+    {
+      schema: {
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          properties: { mode: { type: 'string', enum: ['home', 'away', 'night'] }, privacy: { type: 'boolean' } },
+        },
+      },
+    },
     async (req) => {
       const body = req.body as { mode?: string; privacy?: boolean };
       const actions: ActionRequest[] = [];
@@ -209,4 +282,3 @@ function registerStream(butler: Butler, auth: AuthOptions): void {
     wss.close();
   });
 }
-

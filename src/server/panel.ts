@@ -5,7 +5,11 @@ import type { Butler } from '../service';
 
 export const PANEL_DIR = resolve(__dirname, '../panel');
 
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+};
 const FILES = ['index.html', 'app.js', 'style.css'];
 
 export function registerPanel(butler: Butler): void {
@@ -20,11 +24,19 @@ export function registerPanel(butler: Butler): void {
   };
   const serve = (name: string) => async (req: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) => {
     if (!req.identity) {
-      return reply.code(401).type('text/html; charset=utf-8').send('<!doctype html><title>Smart Butler</title><p>Open the link with the token that the butler printed at start-up (or the add-on panel in Home Assistant).</p>');
+      return reply
+        .code(401)
+        .type('text/html; charset=utf-8')
+        .send(
+          '<!doctype html><title>Smart Butler</title><p>Open the link with the token that the butler printed at start-up (or the add-on panel in Home Assistant).</p>',
+        );
     }
     const body = load(name);
     if (!body) return reply.code(404).send({ error: `${name} missing from the build` });
-    return reply.type(TYPES[name.slice(name.lastIndexOf('.'))]).header('cache-control', 'no-cache').send(body);
+    return reply
+      .type(TYPES[name.slice(name.lastIndexOf('.'))])
+      .header('cache-control', 'no-cache')
+      .send(body);
   };
   butler.http.app.get('/', serve('index.html'));
   for (const f of FILES) butler.http.app.get(`/${f}`, serve(f));

@@ -5,10 +5,7 @@ import type { ActionPlan, ActionResult, ButlerEvent, Json, JsonObject } from '..
 import type { OpenedDb } from './db';
 import { events, plans, results } from './schema/core';
 
-type Op =
-  | { kind: 'event'; row: ButlerEvent }
-  | { kind: 'plan'; row: ActionPlan }
-  | { kind: 'result'; row: ActionResult };
+type Op = { kind: 'event'; row: ButlerEvent } | { kind: 'plan'; row: ActionPlan } | { kind: 'result'; row: ActionResult };
 
 export interface Page {
   limit?: number;
@@ -65,7 +62,17 @@ export class AuditStore {
           this.insertEvent.run(e.event_id, e.ts, e.source, e.type, JSON.stringify(e.payload), e.severity, e.correlation_id);
         } else if (op.kind === 'plan') {
           const p = op.row;
-          this.insertPlan.run(p.plan_id, p.triggered_by_event_id, JSON.stringify(p.actions), p.policy, p.reason, p.created_ts, p.source, p.trusted ? 1 : 0, p.conversation_id);
+          this.insertPlan.run(
+            p.plan_id,
+            p.triggered_by_event_id,
+            JSON.stringify(p.actions),
+            p.policy,
+            p.reason,
+            p.created_ts,
+            p.source,
+            p.trusted ? 1 : 0,
+            p.conversation_id,
+          );
         } else {
           const r = op.row;
           this.insertResult.run(r.plan_id, r.index, r.action_type, r.status, JSON.stringify(r.output ?? null), r.ts);
@@ -128,7 +135,13 @@ export class AuditStore {
     if (filter.since !== undefined) where.push(gte(events.ts, filter.since));
     if (filter.until !== undefined) where.push(lte(events.ts, filter.until));
     if (filter.before !== undefined) where.push(lt(events.ts, filter.before));
-    const rows = this.store.db.select().from(events).where(and(...where)).orderBy(desc(events.ts)).limit(clampLimit(filter.limit)).all();
+    const rows = this.store.db
+      .select()
+      .from(events)
+      .where(and(...where))
+      .orderBy(desc(events.ts))
+      .limit(clampLimit(filter.limit))
+      .all();
     return rows.map(rowToEvent);
   }
 
@@ -147,7 +160,13 @@ export class AuditStore {
     if (filter.since !== undefined) where.push(gte(plans.created_ts, filter.since));
     if (filter.until !== undefined) where.push(lte(plans.created_ts, filter.until));
     if (filter.before !== undefined) where.push(lt(plans.created_ts, filter.before));
-    const rows = this.store.db.select().from(plans).where(and(...where)).orderBy(desc(plans.created_ts)).limit(clampLimit(filter.limit)).all();
+    const rows = this.store.db
+      .select()
+      .from(plans)
+      .where(and(...where))
+      .orderBy(desc(plans.created_ts))
+      .limit(clampLimit(filter.limit))
+      .all();
     return rows.map(rowToPlan);
   }
 
@@ -167,7 +186,13 @@ export class AuditStore {
     if (filter.since !== undefined) where.push(gte(results.ts, filter.since));
     if (filter.until !== undefined) where.push(lte(results.ts, filter.until));
     if (filter.before !== undefined) where.push(lt(results.ts, filter.before));
-    const rows = this.store.db.select().from(results).where(and(...where)).orderBy(desc(results.ts), desc(results.id)).limit(clampLimit(filter.limit)).all();
+    const rows = this.store.db
+      .select()
+      .from(results)
+      .where(and(...where))
+      .orderBy(desc(results.ts), desc(results.id))
+      .limit(clampLimit(filter.limit))
+      .all();
     return rows.map(rowToResult);
   }
 
@@ -194,7 +219,13 @@ export class AuditStore {
     const loosePlans = this.listPlans({ ...filter, limit }).filter((p) => !p.triggered_by_event_id);
     const eventIds = evs.map((e) => e.event_id);
     const linked = eventIds.length
-      ? this.store.db.select().from(plans).where(inArray(plans.triggered_by_event_id, eventIds)).orderBy(plans.created_ts).all().map(rowToPlan)
+      ? this.store.db
+          .select()
+          .from(plans)
+          .where(inArray(plans.triggered_by_event_id, eventIds))
+          .orderBy(plans.created_ts)
+          .all()
+          .map(rowToPlan)
       : [];
     const resultsByPlan = this.resultsFor([...linked, ...loosePlans].map((p) => p.plan_id));
     const plansByEvent = new Map<string, ActionPlan[]>();
@@ -209,7 +240,11 @@ export class AuditStore {
         event: e,
         plans: (plansByEvent.get(e.event_id) ?? []).map((plan) => ({ plan, results: resultsByPlan.get(plan.plan_id) ?? [] })),
       })),
-      ...loosePlans.map((plan) => ({ ts: plan.created_ts, event: null, plans: [{ plan, results: resultsByPlan.get(plan.plan_id) ?? [] }] })),
+      ...loosePlans.map((plan) => ({
+        ts: plan.created_ts,
+        event: null,
+        plans: [{ plan, results: resultsByPlan.get(plan.plan_id) ?? [] }],
+      })),
     ];
     entries.sort((a, b) => b.ts - a.ts);
     return entries.slice(0, limit).map(({ event, plans: p }) => ({ event, plans: p }));
@@ -255,7 +290,15 @@ function parseJson(text: string): Json {
 }
 
 function rowToEvent(r: typeof events.$inferSelect): ButlerEvent {
-  return { event_id: r.event_id, ts: r.ts, source: r.source, type: r.type, payload: parseJson(r.payload) as JsonObject, severity: r.severity, correlation_id: r.correlation_id };
+  return {
+    event_id: r.event_id,
+    ts: r.ts,
+    source: r.source,
+    type: r.type,
+    payload: parseJson(r.payload) as JsonObject,
+    severity: r.severity,
+    correlation_id: r.correlation_id,
+  };
 }
 
 function rowToPlan(r: typeof plans.$inferSelect): ActionPlan {
@@ -273,5 +316,12 @@ function rowToPlan(r: typeof plans.$inferSelect): ActionPlan {
 }
 
 function rowToResult(r: typeof results.$inferSelect): ActionResult {
-  return { plan_id: r.plan_id, index: r.idx, action_type: r.action_type, status: r.status as ActionResult['status'], output: parseJson(r.output), ts: r.ts };
+  return {
+    plan_id: r.plan_id,
+    index: r.idx,
+    action_type: r.action_type,
+    status: r.status as ActionResult['status'],
+    output: parseJson(r.output),
+    ts: r.ts,
+  };
 }

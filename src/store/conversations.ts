@@ -21,7 +21,9 @@ export class SqliteConversationStore implements ConversationStore {
       for (const t of turns) insert.run(id, JSON.stringify(t), t.ts);
       // Keep the table bounded per conversation.
       this.store.sqlite
-        .prepare('DELETE FROM conversation_turns WHERE conversation_id = ? AND id NOT IN (SELECT id FROM conversation_turns WHERE conversation_id = ? ORDER BY id DESC LIMIT ?)')
+        .prepare(
+          'DELETE FROM conversation_turns WHERE conversation_id = ? AND id NOT IN (SELECT id FROM conversation_turns WHERE conversation_id = ? ORDER BY id DESC LIMIT ?)',
+        )
         .run(id, id, this.keep);
     })();
   }

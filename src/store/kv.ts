@@ -16,7 +16,9 @@ export class KeyValueStore {
 
   set(key: string, value: unknown): void {
     this.store.sqlite
-      .prepare('INSERT INTO kv (key, value, updated_ts) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_ts = excluded.updated_ts')
+      .prepare(
+        'INSERT INTO kv (key, value, updated_ts) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_ts = excluded.updated_ts',
+      )
       .run(key, JSON.stringify(value), Date.now() / 1000);
   }
 }

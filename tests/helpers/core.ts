@@ -37,7 +37,9 @@ export interface Core {
   close(): void;
 }
 
-export function buildCore(opts: { ha?: HomeAssistantConnection; execAllowlist?: string[]; dir?: string; actionTimeoutMs?: number } = {}): Core {
+export function buildCore(
+  opts: { ha?: HomeAssistantConnection; execAllowlist?: string[]; dir?: string; actionTimeoutMs?: number } = {},
+): Core {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'butler-core-'));
   const db = openDatabase(join(dir, 'butler.db'));
   const bus = new Bus();
@@ -46,19 +48,39 @@ export function buildCore(opts: { ha?: HomeAssistantConnection; execAllowlist?: 
   const modes = new ModeState(new KeyValueStore(db), bus, 'home');
   const policy = new PolicyEngine(registry, modes);
   const confirmations = new ConfirmationStore(db);
-  const door = new ActionDoor(registry, policy, confirmations, audit, bus, { actionTimeoutMs: opts.actionTimeoutMs ?? 2000, confirmationTimeoutS: 300 });
+  const door = new ActionDoor(registry, policy, confirmations, audit, bus, {
+    actionTimeoutMs: opts.actionTimeoutMs ?? 2000,
+    confirmationTimeoutS: 300,
+  });
   const scheduler = new Scheduler(db, silentLogger());
   const ingest = new EventIngest(audit, bus);
   if (opts.ha) {
     registerHaActions(registry, opts.ha);
     registerButlerActions({
-      registry, policy, modes, ingest, scheduler, ha: opts.ha,
+      registry,
+      policy,
+      modes,
+      ingest,
+      scheduler,
+      ha: opts.ha,
       notifyService: 'persistent_notification.create',
-      execAllowlist: opts.execAllowlist ?? [], scriptAllowlist: [], scriptsDir: join(dir, 'scripts'),
+      execAllowlist: opts.execAllowlist ?? [],
+      scriptAllowlist: [],
+      scriptsDir: join(dir, 'scripts'),
     });
   }
   return {
-    dir, db, bus, audit, registry, modes, policy, confirmations, door, scheduler, ingest,
+    dir,
+    db,
+    bus,
+    audit,
+    registry,
+    modes,
+    policy,
+    confirmations,
+    door,
+    scheduler,
+    ingest,
     close() {
       scheduler.stop();
       audit.flush();
@@ -88,7 +110,16 @@ export async function startHomeAndCore(opts: { execAllowlist?: string[]; actionT
     home,
     ha,
     core,
-    brainDeps: () => ({ bus: core.bus, door: core.door, registry: core.registry, ha, db: core.db, ingest: core.ingest, modes: core.modes, log: silentLogger() }),
+    brainDeps: () => ({
+      bus: core.bus,
+      door: core.door,
+      registry: core.registry,
+      ha,
+      db: core.db,
+      ingest: core.ingest,
+      modes: core.modes,
+      log: silentLogger(),
+    }),
     async stop() {
       core.close();
       await ha.stop();

@@ -52,7 +52,11 @@ export function registerButlerActions(d: ButlerActionDeps): void {
         type: 'object',
         additionalProperties: false,
         required: ['message'],
-        properties: { title: { type: 'string', maxLength: 200 }, message: { type: 'string', minLength: 1, maxLength: 4000 }, level: { type: 'string', enum: LEVELS, default: 'info' } },
+        properties: {
+          title: { type: 'string', maxLength: 200 },
+          message: { type: 'string', minLength: 1, maxLength: 4000 },
+          level: { type: 'string', enum: LEVELS, default: 'info' },
+        },
       },
       risk: 'safe',
       handler: async (p, ctx) => {
@@ -60,7 +64,8 @@ export function registerButlerActions(d: ButlerActionDeps): void {
         const title = typeof p.title === 'string' ? p.title : 'Smart Butler';
         const level = String(p.level);
         d.ingest.emit('notify', 'butler', { title, message: String(p.message), level, plan_id: ctx.plan_id }, LEVELS.indexOf(level) + 1);
-        if (!d.ha.status().connected) throw new Error(`cannot deliver the notification: Home Assistant is not connected (${d.ha.status().detail})`);
+        if (!d.ha.status().connected)
+          throw new Error(`cannot deliver the notification: Home Assistant is not connected (${d.ha.status().detail})`);
         await d.ha.callService(domain, service, { title, message: String(p.message) });
         return { delivered_via: d.notifyService, title, level };
       },
@@ -71,20 +76,34 @@ export function registerButlerActions(d: ButlerActionDeps): void {
       params: {
         type: 'object',
         required: ['kind'],
-        properties: { kind: { type: 'string', minLength: 1, maxLength: 64 }, data: { type: 'object' }, severity: { type: 'integer', minimum: 0, maximum: 3 } },
+        properties: {
+          kind: { type: 'string', minLength: 1, maxLength: 64 },
+          data: { type: 'object' },
+          severity: { type: 'integer', minimum: 0, maximum: 3 },
+        },
       },
       risk: 'safe',
       privacy: (p) => p.kind === 'record',
       handler: async (p, ctx) => {
         const { kind, severity, ...rest } = p;
-        const e = d.ingest.emit(`stored.${String(kind)}`, 'butler', { ...rest, plan_id: ctx.plan_id }, typeof severity === 'number' ? severity : 0);
+        const e = d.ingest.emit(
+          `stored.${String(kind)}`,
+          'butler',
+          { ...rest, plan_id: ctx.plan_id },
+          typeof severity === 'number' ? severity : 0,
+        );
         return { event_id: e.event_id };
       },
     },
     {
       name: 'set_mode',
       description: 'Set the home mode: home, away or night.',
-      params: { type: 'object', additionalProperties: false, required: ['mode'], properties: { mode: { type: 'string', enum: ['home', 'away', 'night'] } } },
+      params: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['mode'],
+        properties: { mode: { type: 'string', enum: ['home', 'away', 'night'] } },
+      },
       risk: 'safe',
       handler: async (p) => {
         d.modes.setMode(p.mode as HomeMode);
@@ -113,15 +132,28 @@ export function registerButlerActions(d: ButlerActionDeps): void {
         oneOf: [{ required: ['run_at'] }, { required: ['delay_sec'] }],
         properties: {
           name: { type: 'string', maxLength: 100 },
-          run_at: { oneOf: [{ type: 'number', minimum: 0 }, { type: 'string', format: 'date-time' }] },
+          run_at: {
+            oneOf: [
+              { type: 'number', minimum: 0 },
+              { type: 'string', format: 'date-time' },
+            ],
+          },
           delay_sec: { type: 'number', minimum: 0, maximum: 31_536_000 },
           actions: actionListSchema(20),
         },
       },
       risk: 'safe',
       handler: async (p, ctx) => {
-        const actions = (p.actions as unknown as ActionRequest[]).map((a) => ({ action_type: a.action_type, params: d.registry.validate(a.action_type, a.params ?? {}) }));
-        const runAt = p.run_at !== undefined ? (typeof p.run_at === 'number' ? p.run_at : Date.parse(String(p.run_at)) / 1000) : Date.now() / 1000 + Number(p.delay_sec);
+        const actions = (p.actions as unknown as ActionRequest[]).map((a) => ({
+          action_type: a.action_type,
+          params: d.registry.validate(a.action_type, a.params ?? {}),
+        }));
+        const runAt =
+          p.run_at !== undefined
+            ? typeof p.run_at === 'number'
+              ? p.run_at
+              : Date.parse(String(p.run_at)) / 1000
+            : Date.now() / 1000 + Number(p.delay_sec);
         const task = d.scheduler.schedule({ name: typeof p.name === 'string' ? p.name : '', run_at: runAt, actions, origin: ctx.origin });
         return { task_id: task.task_id, name: task.name, run_at: new Date(task.run_at * 1000).toISOString() };
       },
@@ -129,13 +161,20 @@ export function registerButlerActions(d: ButlerActionDeps): void {
     {
       name: 'cancel_task',
       description: 'Cancel a scheduled task by its id (task) or name; with neither, cancel every running timer.',
-      params: { type: 'object', additionalProperties: false, properties: { task: { type: 'string', minLength: 1 }, name: { type: 'string', minLength: 1 } } },
+      params: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { task: { type: 'string', minLength: 1 }, name: { type: 'string', minLength: 1 } },
+      },
       risk: 'safe',
       handler: async (p) => {
         const which = typeof p.task === 'string' ? p.task : typeof p.name === 'string' ? p.name : null;
         const cancelled = which
           ? d.scheduler.cancel(which)
-          : d.scheduler.list('pending').filter((t) => t.name.startsWith(TIMER_PREFIX)).flatMap((t) => d.scheduler.cancel(t.task_id));
+          : d.scheduler
+              .list('pending')
+              .filter((t) => t.name.startsWith(TIMER_PREFIX))
+              .flatMap((t) => d.scheduler.cancel(t.task_id));
         if (cancelled.length === 0) throw new Error(which ? `no pending task with id or name "${which}"` : 'no timers are running');
         return { cancelled: cancelled.map((t) => t.task_id) };
       },
@@ -145,7 +184,11 @@ export function registerButlerActions(d: ButlerActionDeps): void {
       description: 'List pending scheduled tasks.',
       params: { type: 'object', additionalProperties: false, properties: {} },
       risk: 'safe',
-      handler: async () => ({ tasks: d.scheduler.list('pending').map((t) => ({ task_id: t.task_id, name: t.name, run_at: new Date(t.run_at * 1000).toISOString(), actions: t.actions.length })) }),
+      handler: async () => ({
+        tasks: d.scheduler
+          .list('pending')
+          .map((t) => ({ task_id: t.task_id, name: t.name, run_at: new Date(t.run_at * 1000).toISOString(), actions: t.actions.length })),
+      }),
     },
     {
       name: 'system_exec',
@@ -167,7 +210,10 @@ export function registerButlerActions(d: ButlerActionDeps): void {
         type: 'object',
         additionalProperties: false,
         required: ['script'],
-        properties: { script: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$' }, args: { type: 'array', items: { type: 'string' }, default: [] } },
+        properties: {
+          script: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$' },
+          args: { type: 'array', items: { type: 'string' }, default: [] },
+        },
       },
       risk: 'dangerous',
       timeoutMs: 60_000,
@@ -188,5 +234,9 @@ export function registerButlerActions(d: ButlerActionDeps): void {
     });
     return { allowed, what: argv.join(' '), list: 'exec_allowlist' };
   });
-  d.policy.setAllowlist('script_run', (p) => ({ allowed: d.scriptAllowlist.includes(String(p.script)), what: String(p.script), list: 'script_allowlist' }));
+  d.policy.setAllowlist('script_run', (p) => ({
+    allowed: d.scriptAllowlist.includes(String(p.script)),
+    what: String(p.script),
+    list: 'script_allowlist',
+  }));
 }

@@ -19,11 +19,24 @@ const targetSchema = {
 };
 
 const SENSITIVE_SERVICES = new Set([
-  'lock.unlock', 'lock.open', 'alarm_control_panel.alarm_disarm', 'alarm_control_panel.alarm_arm_custom_bypass',
-  'script.turn_on', 'script.toggle', 'automation.trigger', 'automation.turn_off', 'camera.turn_on', 'camera.enable_motion_detection',
+  'lock.unlock',
+  'lock.open',
+  'alarm_control_panel.alarm_disarm',
+  'alarm_control_panel.alarm_arm_custom_bypass',
+  'script.turn_on',
+  'script.toggle',
+  'automation.trigger',
+  'automation.turn_off',
+  'camera.turn_on',
+  'camera.enable_motion_detection',
 ]);
 const DANGEROUS_DOMAINS = new Set(['shell_command', 'hassio', 'python_script', 'pyscript', 'recorder', 'system_log', 'backup']);
-const DANGEROUS_SERVICES = new Set(['homeassistant.restart', 'homeassistant.stop', 'homeassistant.reload_all', 'homeassistant.reload_core_config']);
+const DANGEROUS_SERVICES = new Set([
+  'homeassistant.restart',
+  'homeassistant.stop',
+  'homeassistant.reload_all',
+  'homeassistant.reload_core_config',
+]);
 const GARAGE_CLASSES = new Set(['garage', 'gate', 'door']);
 
 /** Turn on/off/toggle: the service for each domain (entities not listed cannot be switched that way). */
@@ -58,7 +71,9 @@ function serviceRisk(domain: string, service: string, entityIds: string[], ha: H
   if (SENSITIVE_SERVICES.has(key)) return 'sensitive';
   if (domain === 'cover' && (service === 'open_cover' || service === 'toggle' || service === 'set_cover_position')) {
     // Opening a garage door or a gate is sensitive; a window blind is not.
-    const garage = entityIds.some((e) => GARAGE_CLASSES.has(String(ha.getState(e)?.attributes.device_class ?? '')) || /garage|gate/.test(e));
+    const garage = entityIds.some(
+      (e) => GARAGE_CLASSES.has(String(ha.getState(e)?.attributes.device_class ?? '')) || /garage|gate/.test(e),
+    );
     if (garage) return 'sensitive';
   }
   return 'safe';
@@ -75,7 +90,14 @@ function requireEntity(ha: HomeAssistantConnection, id: string): void {
 }
 
 /** Flattens the service context so results stay small and stable. */
-async function call(ha: HomeAssistantConnection, domain: string, service: string, data: JsonObject, target: ServiceTarget, returnResponse = false) {
+async function call(
+  ha: HomeAssistantConnection,
+  domain: string,
+  service: string,
+  data: JsonObject,
+  target: ServiceTarget,
+  returnResponse = false,
+) {
   const res = await ha.callService(domain, service, data, target, returnResponse);
   const entities = entitiesOf(target);
   const out: JsonObject = { service: `${domain}.${service}`, context_id: res.context.id };
@@ -99,7 +121,10 @@ export function registerHaActions(registry: ActionRegistry, ha: HomeAssistantCon
   });
 
   const switchAction = (kind: 'on' | 'off' | 'toggle'): ActionDefinition => ({
-    ...device(`device_${kind === 'toggle' ? 'toggle' : `turn_${kind}`}`, `Turn a Home Assistant entity ${kind === 'toggle' ? 'on or off (toggle)' : kind}; the right service is chosen for its domain.`),
+    ...device(
+      `device_${kind === 'toggle' ? 'toggle' : `turn_${kind}`}`,
+      `Turn a Home Assistant entity ${kind === 'toggle' ? 'on or off (toggle)' : kind}; the right service is chosen for its domain.`,
+    ),
     risk: 'safe',
     riskFor: (p) => {
       const id = String(p.device_id);
@@ -119,7 +144,8 @@ export function registerHaActions(registry: ActionRegistry, ha: HomeAssistantCon
   const defs: ActionDefinition[] = [
     {
       name: 'ha_call_service',
-      description: 'Call any Home Assistant service, e.g. light.turn_on with target {entity_id}. Prefer the device_* actions for simple switching.',
+      description:
+        'Call any Home Assistant service, e.g. light.turn_on with target {entity_id}. Prefer the device_* actions for simple switching.',
       params: {
         type: 'object',
         additionalProperties: false,
@@ -149,18 +175,30 @@ export function registerHaActions(registry: ActionRegistry, ha: HomeAssistantCon
     switchAction('off'),
     switchAction('toggle'),
     {
-      ...device('set_brightness', 'Set a light to a brightness in percent (0 turns it off).', { brightness: { type: 'number', minimum: 0, maximum: 100 } }, ['brightness']),
+      ...device(
+        'set_brightness',
+        'Set a light to a brightness in percent (0 turns it off).',
+        { brightness: { type: 'number', minimum: 0, maximum: 100 } },
+        ['brightness'],
+      ),
       risk: 'safe',
       handler: async (p) => {
         const id = String(p.device_id);
         if (domainOf(id) !== 'light') throw new Error(`${id} is not a light: set_brightness works on light.* entities`);
         requireEntity(ha, id);
         const pct = Number(p.brightness);
-        return pct === 0 ? call(ha, 'light', 'turn_off', {}, { entity_id: id }) : call(ha, 'light', 'turn_on', { brightness_pct: pct }, { entity_id: id });
+        return pct === 0
+          ? call(ha, 'light', 'turn_off', {}, { entity_id: id })
+          : call(ha, 'light', 'turn_on', { brightness_pct: pct }, { entity_id: id });
       },
     },
     {
-      ...device('set_temperature', 'Set the target temperature of a climate entity.', { temperature: { type: 'number', minimum: -50, maximum: 100 } }, ['temperature']),
+      ...device(
+        'set_temperature',
+        'Set the target temperature of a climate entity.',
+        { temperature: { type: 'number', minimum: -50, maximum: 100 } },
+        ['temperature'],
+      ),
       risk: 'safe',
       handler: async (p) => {
         const id = String(p.device_id);
@@ -170,7 +208,12 @@ export function registerHaActions(registry: ActionRegistry, ha: HomeAssistantCon
       },
     },
     {
-      ...device('set_hvac_mode', 'Set the HVAC mode of a climate entity.', { mode: { type: 'string', enum: ['off', 'heat', 'cool', 'heat_cool', 'auto', 'dry', 'fan_only'] } }, ['mode']),
+      ...device(
+        'set_hvac_mode',
+        'Set the HVAC mode of a climate entity.',
+        { mode: { type: 'string', enum: ['off', 'heat', 'cool', 'heat_cool', 'auto', 'dry', 'fan_only'] } },
+        ['mode'],
+      ),
       risk: 'safe',
       handler: async (p) => {
         const id = String(p.device_id);
@@ -193,7 +236,12 @@ export function registerHaActions(registry: ActionRegistry, ha: HomeAssistantCon
       }),
     ),
     {
-      ...device('set_cover_position', 'Move a cover to a position in percent (0 closed, 100 open).', { position: { type: 'integer', minimum: 0, maximum: 100 } }, ['position']),
+      ...device(
+        'set_cover_position',
+        'Move a cover to a position in percent (0 closed, 100 open).',
+        { position: { type: 'integer', minimum: 0, maximum: 100 } },
+        ['position'],
+      ),
       risk: 'safe',
       riskFor: (p) => serviceRisk('cover', 'set_cover_position', [String(p.device_id)], ha),
       handler: async (p) => {
@@ -204,13 +252,24 @@ export function registerHaActions(registry: ActionRegistry, ha: HomeAssistantCon
       },
     },
     {
-      ...device('play_media', 'Play media on a media player.', { media_content_id: { type: 'string', minLength: 1 }, media_content_type: { type: 'string', default: 'music' } }, ['media_content_id']),
+      ...device(
+        'play_media',
+        'Play media on a media player.',
+        { media_content_id: { type: 'string', minLength: 1 }, media_content_type: { type: 'string', default: 'music' } },
+        ['media_content_id'],
+      ),
       risk: 'safe',
       handler: async (p) => {
         const id = String(p.device_id);
         if (domainOf(id) !== 'media_player') throw new Error(`${id} is not a media player`);
         requireEntity(ha, id);
-        return call(ha, 'media_player', 'play_media', { media_content_id: String(p.media_content_id), media_content_type: String(p.media_content_type) }, { entity_id: id });
+        return call(
+          ha,
+          'media_player',
+          'play_media',
+          { media_content_id: String(p.media_content_id), media_content_type: String(p.media_content_type) },
+          { entity_id: id },
+        );
       },
     },
     ...(['pause', 'stop'] as const).map(
@@ -244,13 +303,18 @@ export function registerHaActions(registry: ActionRegistry, ha: HomeAssistantCon
         const areaOf = areaNamesByEntity(reg);
         // Asked by name or by id ("Living Room" or "living_room").
         const wanted = typeof p.area === 'string' ? p.area.toLowerCase() : null;
-        const wantedName = wanted ? reg.areas.find((a) => a.area_id === wanted)?.name.toLowerCase() ?? wanted : null;
+        const wantedName = wanted ? (reg.areas.find((a) => a.area_id === wanted)?.name.toLowerCase() ?? wanted) : null;
         const out = [];
         for (const s of ha.states().values()) {
           if (p.domain && domainOf(s.entity_id) !== p.domain) continue;
           const area = areaOf.get(s.entity_id) ?? null;
           if (wantedName && (area ?? '').toLowerCase() !== wantedName) continue;
-          out.push({ entity_id: s.entity_id, name: (s.attributes.friendly_name as string | undefined) ?? s.entity_id, state: s.state, area });
+          out.push({
+            entity_id: s.entity_id,
+            name: (s.attributes.friendly_name as string | undefined) ?? s.entity_id,
+            state: s.state,
+            area,
+          });
         }
         return { count: out.length, devices: out };
       },
@@ -262,7 +326,13 @@ export function registerHaActions(registry: ActionRegistry, ha: HomeAssistantCon
       risk: 'safe',
       handler: async () => {
         const reg = ha.registries();
-        return { connected: ha.status().connected, entities: ha.states().size, areas: reg.areas.length, floors: reg.floors.length, devices: reg.devices.length };
+        return {
+          connected: ha.status().connected,
+          entities: ha.states().size,
+          areas: reg.areas.length,
+          floors: reg.floors.length,
+          devices: reg.devices.length,
+        };
       },
     },
   ];

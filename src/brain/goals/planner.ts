@@ -22,8 +22,19 @@ export interface GoalPlanner {
   decompose(text: string, home: GoalHome): Promise<GoalStep[] | null>;
 }
 
-const scene = (id: string, description: string): GoalStep => ({ kind: 'action', action_type: 'activate_scene', params: { scene_id: id }, description });
-const locked = (entity: string): GoalStep => ({ kind: 'wait_state', entity_id: entity, state: 'locked', timeout_s: 120, description: `wait until ${entity} is locked` });
+const scene = (id: string, description: string): GoalStep => ({
+  kind: 'action',
+  action_type: 'activate_scene',
+  params: { scene_id: id },
+  description,
+});
+const locked = (entity: string): GoalStep => ({
+  kind: 'wait_state',
+  entity_id: entity,
+  state: 'locked',
+  timeout_s: 120,
+  description: `wait until ${entity} is locked`,
+});
 
 interface Template {
   name: string;
@@ -56,12 +67,18 @@ const TEMPLATES: Template[] = [
   {
     name: 'good_night',
     match: /\bgood\s*night\b|\bnight\s*night\b|晚安/i,
-    steps: (_t, home) => [scene('sleep', 'sleep scene: lights down, doors locked, mode night'), ...(home.getState('lock.front_door') ? [locked('lock.front_door')] : [])],
+    steps: (_t, home) => [
+      scene('sleep', 'sleep scene: lights down, doors locked, mode night'),
+      ...(home.getState('lock.front_door') ? [locked('lock.front_door')] : []),
+    ],
   },
   {
     name: 'leaving_home',
     match: /\b(i'?m|i am)\s+(leaving|heading out|off|going out)\b|\bleaving\s+(home|the house|now)\b|\bgoodbye\b|我(要)?出门了?|出门了/i,
-    steps: (_t, home) => [scene('away', 'away scene: lights off, covers closed, doors locked, mode away'), ...(home.getState('lock.front_door') ? [locked('lock.front_door')] : [])],
+    steps: (_t, home) => [
+      scene('away', 'away scene: lights off, covers closed, doors locked, mode away'),
+      ...(home.getState('lock.front_door') ? [locked('lock.front_door')] : []),
+    ],
   },
   {
     name: 'back_home',
@@ -77,7 +94,12 @@ const TEMPLATES: Template[] = [
       if (by) {
         const [h, m] = by.split(':').map(Number);
         const start = h * 60 + m - 30;
-        if (start >= 0) steps.push({ kind: 'wait_time', at: `${String(Math.floor(start / 60)).padStart(2, '0')}:${String(start % 60).padStart(2, '0')}`, description: `start 30 minutes before ${by}` });
+        if (start >= 0)
+          steps.push({
+            kind: 'wait_time',
+            at: `${String(Math.floor(start / 60)).padStart(2, '0')}:${String(start % 60).padStart(2, '0')}`,
+            description: `start 30 minutes before ${by}`,
+          });
       }
       steps.push(scene('home', 'home scene: lights on, covers open, 21 °C'));
       return steps;
@@ -92,7 +114,9 @@ export class TemplateGoalPlanner implements GoalPlanner {
   async decompose(text: string, home: GoalHome): Promise<GoalStep[] | null> {
     const t = TEMPLATES.find((x) => x.match.test(text));
     if (!t) return null;
-    return t.steps(text, home).filter((s) => s.kind !== 'action' || s.action_type !== 'activate_scene' || home.scenes.includes(String(s.params.scene_id)));
+    return t
+      .steps(text, home)
+      .filter((s) => s.kind !== 'action' || s.action_type !== 'activate_scene' || home.scenes.includes(String(s.params.scene_id)));
   }
 
   /** Which template matches (for the goal's `planner` column). */

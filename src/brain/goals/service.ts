@@ -99,7 +99,8 @@ export class GoalService {
       }
       if (s.kind === 'wait_state') {
         if (typeof s.entity_id !== 'string' || !/^[a-z_]+\.[a-z0-9_]+$/.test(s.entity_id)) errors.push(`${at}/entity_id: not an entity id`);
-        if (s.timeout_s !== undefined && !(typeof s.timeout_s === 'number' && s.timeout_s > 0 && s.timeout_s <= 7 * 86400)) errors.push(`${at}/timeout_s: must be 1 s to 7 days`);
+        if (s.timeout_s !== undefined && !(typeof s.timeout_s === 'number' && s.timeout_s > 0 && s.timeout_s <= 7 * 86400))
+          errors.push(`${at}/timeout_s: must be 1 s to 7 days`);
         return s;
       }
       if (s.kind === 'wait_time') {
@@ -133,7 +134,10 @@ export class GoalService {
         break;
       }
     }
-    if (!steps?.length) throw new GoalNotUnderstoodError(`text: no planner knows how to do "${clean.slice(0, 100)}" (offline: good night, leaving home, I'm back, guests by <time>)`);
+    if (!steps?.length)
+      throw new GoalNotUnderstoodError(
+        `text: no planner knows how to do "${clean.slice(0, 100)}" (offline: good night, leaving home, I'm back, guests by <time>)`,
+      );
     return this.startSteps(clean, steps, origin, plannerName);
   }
 
@@ -146,9 +150,22 @@ export class GoalService {
     const event = this.deps.ingest.emit('goal.started', 'goal', { goal_id, text, planner: plannerName, steps: steps as unknown as Json[] });
     this.deps.db.sqlite.transaction(() => {
       db.insert(goalsTable)
-        .values({ goal_id, text, status: 'running', planner: plannerName, current_step: 0, origin: JSON.stringify({ source: origin.source, trusted: origin.trusted, user: origin.user ?? null }), event_id: event.event_id, created_ts: ts, updated_ts: ts })
+        .values({
+          goal_id,
+          text,
+          status: 'running',
+          planner: plannerName,
+          current_step: 0,
+          origin: JSON.stringify({ source: origin.source, trusted: origin.trusted, user: origin.user ?? null }),
+          event_id: event.event_id,
+          created_ts: ts,
+          updated_ts: ts,
+        })
         .run();
-      for (const [idx, step] of steps.entries()) db.insert(goalSteps).values({ goal_id, idx, step: JSON.stringify(step), status: 'pending' }).run();
+      for (const [idx, step] of steps.entries())
+        db.insert(goalSteps)
+          .values({ goal_id, idx, step: JSON.stringify(step), status: 'pending' })
+          .run();
     })();
     void this.run(goal_id);
     return this.get(goal_id)!;
@@ -156,7 +173,10 @@ export class GoalService {
 
   list(opts: { status?: GoalStatus; limit?: number } = {}): GoalInfo[] {
     const q = this.deps.db.db.select().from(goalsTable);
-    const rows = (opts.status ? q.where(eq(goalsTable.status, opts.status)) : q).orderBy(desc(goalsTable.created_ts)).limit(opts.limit ?? 100).all();
+    const rows = (opts.status ? q.where(eq(goalsTable.status, opts.status)) : q)
+      .orderBy(desc(goalsTable.created_ts))
+      .limit(opts.limit ?? 100)
+      .all();
     return rows.map((r) => this.get(r.goal_id)!).filter(Boolean);
   }
 
@@ -165,11 +185,22 @@ export class GoalService {
     if (!row) return null;
     const steps = this.deps.db.db.select().from(goalSteps).where(eq(goalSteps.goal_id, goalId)).orderBy(asc(goalSteps.idx)).all();
     return {
-      goal_id: row.goal_id, text: row.text, status: row.status as GoalStatus, planner: row.planner, current_step: row.current_step,
-      event_id: row.event_id, error: row.error, created_ts: row.created_ts, updated_ts: row.updated_ts,
+      goal_id: row.goal_id,
+      text: row.text,
+      status: row.status as GoalStatus,
+      planner: row.planner,
+      current_step: row.current_step,
+      event_id: row.event_id,
+      error: row.error,
+      created_ts: row.created_ts,
+      updated_ts: row.updated_ts,
       steps: steps.map((s) => ({
-        index: s.idx, step: safeParse(s.step) as GoalStep, status: s.status as StepStatus, result: s.result === null ? null : (safeParse(s.result) as Json),
-        started_ts: s.started_ts, finished_ts: s.finished_ts,
+        index: s.idx,
+        step: safeParse(s.step) as GoalStep,
+        status: s.status as StepStatus,
+        result: s.result === null ? null : (safeParse(s.result) as Json),
+        started_ts: s.started_ts,
+        finished_ts: s.finished_ts,
       })),
     };
   }
@@ -185,7 +216,11 @@ export class GoalService {
   }
 
   private setStep(goalId: string, idx: number, set: Partial<typeof goalSteps.$inferInsert>): void {
-    this.deps.db.db.update(goalSteps).set(set).where(and(eq(goalSteps.goal_id, goalId), eq(goalSteps.idx, idx))).run();
+    this.deps.db.db
+      .update(goalSteps)
+      .set(set)
+      .where(and(eq(goalSteps.goal_id, goalId), eq(goalSteps.idx, idx)))
+      .run();
   }
 
   private finish(goalId: string, status: GoalStatus, error: string | null): void {
@@ -194,8 +229,18 @@ export class GoalService {
     const row = db.select().from(goalsTable).where(eq(goalsTable.goal_id, goalId)).get();
     if (row?.status !== 'running') return;
     db.update(goalsTable).set({ status, error, updated_ts: ts }).where(eq(goalsTable.goal_id, goalId)).run();
-    if (status !== 'done') db.update(goalSteps).set({ status: 'cancelled', finished_ts: ts }).where(and(eq(goalSteps.goal_id, goalId), eq(goalSteps.status, 'pending'))).run();
-    this.deps.ingest.emit(status === 'done' ? 'goal.done' : 'goal.failed', 'goal', { goal_id: goalId, text: row.text, status, error }, status === 'failed' ? 1 : 0, row.event_id);
+    if (status !== 'done')
+      db.update(goalSteps)
+        .set({ status: 'cancelled', finished_ts: ts })
+        .where(and(eq(goalSteps.goal_id, goalId), eq(goalSteps.status, 'pending')))
+        .run();
+    this.deps.ingest.emit(
+      status === 'done' ? 'goal.done' : 'goal.failed',
+      'goal',
+      { goal_id: goalId, text: row.text, status, error },
+      status === 'failed' ? 1 : 0,
+      row.event_id,
+    );
   }
 
   private async run(goalId: string): Promise<void> {
@@ -210,20 +255,45 @@ export class GoalService {
       for (const s of goal.steps) {
         if (s.status === 'ok') continue;
         if (controller.signal.aborted) return;
-        this.deps.db.db.update(goalsTable).set({ current_step: s.index, updated_ts: nowSeconds() }).where(eq(goalsTable.goal_id, goalId)).run();
-        this.setStep(goalId, s.index, { status: s.step.kind === 'action' ? 'running' : 'waiting', started_ts: s.started_ts ?? nowSeconds() });
+        this.deps.db.db
+          .update(goalsTable)
+          .set({ current_step: s.index, updated_ts: nowSeconds() })
+          .where(eq(goalsTable.goal_id, goalId))
+          .run();
+        this.setStep(goalId, s.index, {
+          status: s.step.kind === 'action' ? 'running' : 'waiting',
+          started_ts: s.started_ts ?? nowSeconds(),
+        });
         let outcome: { ok: boolean; result: Json };
         try {
-          outcome = await this.runStep(goal, s.step, { trusted: origin.trusted === true, user: origin.user ?? undefined }, controller.signal);
+          outcome = await this.runStep(
+            goal,
+            s.step,
+            { trusted: origin.trusted === true, user: origin.user ?? undefined },
+            controller.signal,
+          );
         } catch (err) {
           if (controller.signal.aborted) return; // stopping or cancelled: the store keeps the truth
           outcome = { ok: false, result: { error: (err as Error).message } };
         }
         if (controller.signal.aborted) return;
-        this.setStep(goalId, s.index, { status: outcome.ok ? 'ok' : 'failed', result: JSON.stringify(outcome.result), finished_ts: nowSeconds() });
-        this.deps.ingest.emit('goal.step', 'goal', { goal_id: goalId, index: s.index, kind: s.step.kind, status: outcome.ok ? 'ok' : 'failed', result: outcome.result }, 0, goal.event_id);
+        this.setStep(goalId, s.index, {
+          status: outcome.ok ? 'ok' : 'failed',
+          result: JSON.stringify(outcome.result),
+          finished_ts: nowSeconds(),
+        });
+        this.deps.ingest.emit(
+          'goal.step',
+          'goal',
+          { goal_id: goalId, index: s.index, kind: s.step.kind, status: outcome.ok ? 'ok' : 'failed', result: outcome.result },
+          0,
+          goal.event_id,
+        );
         if (!outcome.ok) {
-          const err = outcome.result && typeof outcome.result === 'object' && !Array.isArray(outcome.result) && 'error' in outcome.result ? String(outcome.result.error) : 'step failed';
+          const err =
+            outcome.result && typeof outcome.result === 'object' && !Array.isArray(outcome.result) && 'error' in outcome.result
+              ? String(outcome.result.error)
+              : 'step failed';
           this.finish(goalId, 'failed', `step ${s.index} (${describeStep(s.step)}): ${err}`);
           return;
         }
@@ -241,7 +311,12 @@ export class GoalService {
     }
   }
 
-  private async runStep(goal: GoalInfo, step: GoalStep, who: { trusted: boolean; user?: string }, signal: AbortSignal): Promise<{ ok: boolean; result: Json }> {
+  private async runStep(
+    goal: GoalInfo,
+    step: GoalStep,
+    who: { trusted: boolean; user?: string },
+    signal: AbortSignal,
+  ): Promise<{ ok: boolean; result: Json }> {
     if (step.kind === 'action') {
       const out = await this.deps.door.execute({
         actions: [{ action_type: step.action_type, params: step.params }],
@@ -251,7 +326,11 @@ export class GoalService {
       });
       const r = out.results[0];
       const result: JsonObject = { plan_id: out.plan_id, status: r?.status ?? 'error', output: r?.output ?? null };
-      if (r?.status !== 'ok') result.error = r?.output && typeof r.output === 'object' && !Array.isArray(r.output) && 'error' in r.output ? String(r.output.error) : `action ${r?.status ?? 'did not run'}`;
+      if (r?.status !== 'ok')
+        result.error =
+          r?.output && typeof r.output === 'object' && !Array.isArray(r.output) && 'error' in r.output
+            ? String(r.output.error)
+            : `action ${r?.status ?? 'did not run'}`;
       return { ok: r?.status === 'ok', result };
     }
     if (step.kind === 'wait_time') {
@@ -280,12 +359,26 @@ export class GoalService {
         else resolve(v);
       };
       const timeoutS = step.timeout_s ?? DEFAULT_WAIT_S;
-      const timer = setTimeout(() => done({ ok: false, result: { error: `${step.entity_id} did not become ${[step.state].flat().join(' or ')} within ${timeoutS} s`, state: this.deps.ha.getState(step.entity_id)?.state ?? null } }), timeoutS * 1000);
+      const timer = setTimeout(
+        () =>
+          done({
+            ok: false,
+            result: {
+              error: `${step.entity_id} did not become ${[step.state].flat().join(' or ')} within ${timeoutS} s`,
+              state: this.deps.ha.getState(step.entity_id)?.state ?? null,
+            },
+          }),
+        timeoutS * 1000,
+      );
       const onAbort = () => done(new Error('aborted'));
       signal.addEventListener('abort', onAbort, { once: true });
-      this.deps.bus.on('ha_state', (c) => {
-        if (c.entity_id === step.entity_id && holds()) done({ ok: true, result: { state: c.new_state?.state ?? null } });
-      }, owner);
+      this.deps.bus.on(
+        'ha_state',
+        (c) => {
+          if (c.entity_id === step.entity_id && holds()) done({ ok: true, result: { state: c.new_state?.state ?? null } });
+        },
+        owner,
+      );
     });
   }
 
@@ -302,8 +395,14 @@ export class GoalService {
       this.registered.push('execute_goal');
       reg.register({
         name: 'execute_goal',
-        description: 'Start a household goal described in words ("good night", "I\'m leaving", "get ready for guests by 7 pm"); it is split into steps that run in order.',
-        params: { type: 'object', additionalProperties: false, required: ['text'], properties: { text: { type: 'string', minLength: 1, maxLength: 1000 } } },
+        description:
+          'Start a household goal described in words ("good night", "I\'m leaving", "get ready for guests by 7 pm"); it is split into steps that run in order.',
+        params: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['text'],
+          properties: { text: { type: 'string', minLength: 1, maxLength: 1000 } },
+        },
         risk: 'safe',
         handler: async (p, ctx) => {
           const g = await this.start(String(p.text), ctx.origin);
@@ -316,11 +415,20 @@ export class GoalService {
       reg.register({
         name: 'get_goals',
         description: 'List recent goals with their status and progress.',
-        params: { type: 'object', additionalProperties: false, properties: { status: { type: 'string', enum: ['running', 'done', 'failed', 'cancelled'] } } },
+        params: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { status: { type: 'string', enum: ['running', 'done', 'failed', 'cancelled'] } },
+        },
         risk: 'safe',
         handler: async (p) => ({
           goals: this.list({ status: p.status as GoalStatus | undefined, limit: 20 }).map((g) => ({
-            goal_id: g.goal_id, text: g.text, status: g.status, current_step: g.current_step, steps: g.steps.length, error: g.error,
+            goal_id: g.goal_id,
+            text: g.text,
+            status: g.status,
+            current_step: g.current_step,
+            steps: g.steps.length,
+            error: g.error,
           })),
         }),
       });

@@ -125,7 +125,7 @@ export class HomeModel {
       }
     }
     const list = (key: string): Record<string, unknown>[] =>
-      ((doc as Record<string, unknown>)[key] as unknown[] | undefined ?? []).map((x, i) => {
+      (((doc as Record<string, unknown>)[key] as unknown[] | undefined) ?? []).map((x, i) => {
         if (!isRecord(x)) throw new HomeModelError(`fixtures: ${key}[${i}] must be a mapping`);
         return x;
       });
@@ -173,7 +173,9 @@ export class HomeModel {
         is_active: typeof t.is_active === 'boolean' ? t.is_active : true,
       };
     });
-    const mediaTitles = list('media').map((m) => str(m.title)).filter((s): s is string => !!s);
+    const mediaTitles = list('media')
+      .map((m) => str(m.title))
+      .filter((s): s is string => !!s);
     return new HomeModel({ areas, floors, entities, timers, mediaTitles });
   }
 

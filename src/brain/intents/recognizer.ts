@@ -57,7 +57,13 @@ function compilePack(language: Language): { templates: Compiled[]; valueLists: M
     for (const t of group.templates) {
       const src = typeof t === 'string' ? t : t.t;
       const node = parseTemplate(src, rule);
-      templates.push({ group, node, required: [...requiredWords(node)], slots: typeof t === 'string' ? {} : t.slots ?? {}, order: order++ });
+      templates.push({
+        group,
+        node,
+        required: [...requiredWords(node)],
+        slots: typeof t === 'string' ? {} : (t.slots ?? {}),
+        order: order++,
+      });
     }
   }
   const valueLists = new Map<string, SlotList>();
@@ -191,7 +197,13 @@ export class IntentRecognizer {
       }
       if (cap.entities) named = [...cap.entities];
     }
-    if (c.group.context && context?.area && slots.area === undefined && slots.floor === undefined && (slots.name === undefined || slots.name === 'all')) {
+    if (
+      c.group.context &&
+      context?.area &&
+      slots.area === undefined &&
+      slots.floor === undefined &&
+      (slots.name === undefined || slots.name === 'all')
+    ) {
       slots.area = this.home.findArea(context.area)?.name ?? context.area;
     }
     let entities: string[] | null = null;

@@ -105,7 +105,13 @@ export function expandStrings(src: string, limit = 64): string[] {
     }
     return acc;
   }
-  return [...new Set(alt().map((s) => s.replace(/\s+/g, ' ').trim()).filter((s) => s.length > 0))];
+  return [
+    ...new Set(
+      alt()
+        .map((s) => s.replace(/\s+/g, ' ').trim())
+        .filter((s) => s.length > 0),
+    ),
+  ];
 }
 
 /** Tokens that every match of the node must contain: a cheap pre-filter. */
@@ -179,9 +185,34 @@ export type SlotList =
 // ---- numbers ---------------------------------------------------------------------------------------
 
 const EN_NUM: Record<string, number> = {
-  zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
-  eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18,
-  nineteen: 19, twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90,
+  zero: 0,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fifty: 50,
+  sixty: 60,
+  seventy: 70,
+  eighty: 80,
+  ninety: 90,
 };
 const ZH_DIGIT: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
 const ZH_UNIT: Record<string, number> = { 十: 10, 百: 100, 千: 1000 };
@@ -198,7 +229,7 @@ function parseZh(chars: string[]): number | null {
       cur = -1;
     } else return null;
   }
-  return total + (Math.max(cur , 0));
+  return total + Math.max(cur, 0);
 }
 
 /** Every way a number can start at `pos`: digits, English number words, Chinese numerals. */
@@ -219,7 +250,7 @@ export function numbersAt(toks: readonly Token[], pos: number): { end: number; v
     out.push({ end: pos + 1, value: v });
     return out;
   }
-  if (t === 'hundred' || t === 'a' && toks[pos + 1]?.t === 'hundred') {
+  if (t === 'hundred' || (t === 'a' && toks[pos + 1]?.t === 'hundred')) {
     out.push({ end: t === 'a' ? pos + 2 : pos + 1, value: 100 });
     return out;
   }

@@ -34,9 +34,15 @@ export function tokenize(text: string): { norm: string; tokens: Token[] } {
       const s = i;
       while (i < n) {
         const d = norm[i];
-        if (ALNUM.test(d) && !HAN.test(d)) { i++; continue; }
+        if (ALNUM.test(d) && !HAN.test(d)) {
+          i++;
+          continue;
+        }
         // decimal point inside a number: 20.5, pm2.5
-        if (d === '.' && i > s && /\d/.test(norm[i - 1]) && i + 1 < n && /\d/.test(norm[i + 1])) { i++; continue; }
+        if (d === '.' && i > s && /\d/.test(norm[i - 1]) && i + 1 < n && /\d/.test(norm[i + 1])) {
+          i++;
+          continue;
+        }
         break;
       }
       tokens.push({ t: norm.slice(s, i).toLowerCase(), s, e: i });

@@ -46,7 +46,10 @@ export function registerMemoryActions(host: MemoryActionsHost): void {
     },
     risk: 'safe',
     handler: async (params, ctx) => {
-      const m = await memory.remember({ text: params.text as string, subject: (params.subject as string | undefined) ?? null, origin: ctx.origin }, ctx.signal);
+      const m = await memory.remember(
+        { text: params.text as string, subject: (params.subject as string | undefined) ?? null, origin: ctx.origin },
+        ctx.signal,
+      );
       return { id: m.id, text: m.text, subject: m.subject, duplicate: m.duplicate, embedded: m.embedded };
     },
   });

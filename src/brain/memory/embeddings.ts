@@ -18,7 +18,11 @@ export class EmbeddingsError extends Error {
 }
 
 /** The embeddings endpoint from the butler's options (embeddings_url / _model / _api_key), or null for keyword search only. */
-export function embeddingsFromOptions(o: { embeddings_url?: string; embeddings_model?: string; embeddings_api_key?: string }): EmbeddingsConfig | null {
+export function embeddingsFromOptions(o: {
+  embeddings_url?: string;
+  embeddings_model?: string;
+  embeddings_api_key?: string;
+}): EmbeddingsConfig | null {
   if (!o.embeddings_url) return null;
   if (!o.embeddings_model) throw new EmbeddingsError('embeddings_model: required when embeddings_url is set (e.g. nomic-embed-text)');
   return { url: o.embeddings_url, model: o.embeddings_model, apiKey: o.embeddings_api_key || undefined };
@@ -47,7 +51,7 @@ export class EmbeddingsClient {
       });
     } catch (err) {
       const e = err as Error & { cause?: { code?: string } };
-      const why = e.name === 'TimeoutError' ? 'timed out' : e.cause?.code ?? e.message;
+      const why = e.name === 'TimeoutError' ? 'timed out' : (e.cause?.code ?? e.message);
       throw new EmbeddingsError(`embeddings endpoint ${redact(this.endpoint)} unreachable: ${why}`);
     }
     const raw = await res.text().catch(() => '');

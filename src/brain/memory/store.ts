@@ -113,15 +113,21 @@ export class MemoryStore {
     this.client = opts.embeddings ? new EmbeddingsClient(opts.embeddings) : null;
     const s = store.sqlite;
     this.stmts = {
-      insert: s.prepare('INSERT INTO memories (text, subject, search_text, source, user, trusted, created_ts) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      insert: s.prepare(
+        'INSERT INTO memories (text, subject, search_text, source, user, trusted, created_ts) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
       get: s.prepare(`SELECT ${COLUMNS} FROM memories m WHERE m.id = ?`),
       sameText: s.prepare(`SELECT ${COLUMNS} FROM memories m WHERE m.search_text = ? LIMIT 1`),
       del: s.prepare('DELETE FROM memories WHERE id = ?'),
       count: s.prepare('SELECT count(*) AS n FROM memories'),
-      fts: s.prepare(`SELECT ${COLUMNS} FROM memories_fts f JOIN memories m ON m.id = f.rowid WHERE memories_fts MATCH ? ORDER BY bm25(memories_fts) LIMIT ?`),
+      fts: s.prepare(
+        `SELECT ${COLUMNS} FROM memories_fts f JOIN memories m ON m.id = f.rowid WHERE memories_fts MATCH ? ORDER BY bm25(memories_fts) LIMIT ?`,
+      ),
       recent: s.prepare(`SELECT ${COLUMNS} FROM memories m WHERE m.id < ? ORDER BY m.id DESC LIMIT ?`),
       setEmbedding: s.prepare('UPDATE memories SET embedding = ?, embedding_model = ? WHERE id = ?'),
-      unembedded: s.prepare('SELECT id, text, subject FROM memories WHERE embedding IS NULL OR embedding_model IS NOT ? ORDER BY id LIMIT ?'),
+      unembedded: s.prepare(
+        'SELECT id, text, subject FROM memories WHERE embedding IS NULL OR embedding_model IS NOT ? ORDER BY id LIMIT ?',
+      ),
       allEmbeddings: s.prepare('SELECT id, embedding FROM memories WHERE embedding IS NOT NULL AND embedding_model = ?'),
     };
   }
@@ -157,13 +163,22 @@ export class MemoryStore {
     if (!text) throw new MemoryInputError('text: say what to remember (it was empty)');
     if (text.length > MAX_MEMORY_CHARS) throw new MemoryInputError(`text: at most ${MAX_MEMORY_CHARS} characters (got ${text.length})`);
     const subject = typeof input.subject === 'string' && input.subject.trim() ? input.subject.replace(/\s+/g, ' ').trim() : null;
-    if (subject && subject.length > MAX_SUBJECT_CHARS) throw new MemoryInputError(`subject: at most ${MAX_SUBJECT_CHARS} characters (got ${subject.length})`);
+    if (subject && subject.length > MAX_SUBJECT_CHARS)
+      throw new MemoryInputError(`subject: at most ${MAX_SUBJECT_CHARS} characters (got ${subject.length})`);
     const search = foldForIndex(text, subject);
     const existing = this.stmts.sameText.get(search) as Row | undefined;
     if (existing) return { ...this.toMemory(existing), duplicate: true };
     const origin = input.origin;
     const trusted = origin ? origin.trusted && !origin.untrusted_input : true;
-    const info = this.stmts.insert.run(text, subject, search, origin?.source ?? '', origin?.user ?? null, trusted ? 1 : 0, Date.now() / 1000);
+    const info = this.stmts.insert.run(
+      text,
+      subject,
+      search,
+      origin?.source ?? '',
+      origin?.user ?? null,
+      trusted ? 1 : 0,
+      Date.now() / 1000,
+    );
     const id = Number(info.lastInsertRowid);
     if (this.client && this.endpointUsable()) {
       const vec = await this.embedOrNull([embeddingInput(text, subject)], signal);
@@ -185,7 +200,13 @@ export class MemoryStore {
 
   /** BM25 only, synchronous (the planner's context). Never throws on odd query text. */
   searchText(query: string, limit = 5): MemoryHit[] {
-    return this.bm25(query, clampLimit(limit, 5, MAX_RECALL)).map((m, i) => ({ ...m, score: rrf(i + 1, this.k), bm25_rank: i + 1, vector_rank: null, similarity: null }));
+    return this.bm25(query, clampLimit(limit, 5, MAX_RECALL)).map((m, i) => ({
+      ...m,
+      score: rrf(i + 1, this.k),
+      bm25_rank: i + 1,
+      vector_rank: null,
+      similarity: null,
+    }));
   }
 
   /** Hybrid search when an endpoint is configured and answering; BM25 otherwise, saying why. */
@@ -209,10 +230,17 @@ export class MemoryStore {
   /** Embeds up to one batch of memories that have no vector for the configured model; returns how many. */
   async backfill(signal?: AbortSignal): Promise<number> {
     if (!this.client || !this.backfillDue || !this.endpointUsable()) return 0;
-    const rows = this.stmts.unembedded.all(this.client.config.model, BACKFILL_BATCH) as { id: number; text: string; subject: string | null }[];
+    const rows = this.stmts.unembedded.all(this.client.config.model, BACKFILL_BATCH) as {
+      id: number;
+      text: string;
+      subject: string | null;
+    }[];
     if (rows.length < BACKFILL_BATCH) this.backfillDue = false;
     if (!rows.length) return 0;
-    const vecs = await this.embedOrNull(rows.map((r) => embeddingInput(r.text, r.subject)), signal);
+    const vecs = await this.embedOrNull(
+      rows.map((r) => embeddingInput(r.text, r.subject)),
+      signal,
+    );
     if (!vecs) {
       this.backfillDue = true;
       return 0;

@@ -10,7 +10,9 @@ export const MAX_QUERY_CHARS = 500;
 const MAX_TERMS = 32;
 
 const STOP = new Set(
-  'a an the of to in on at is are was were be been i me my we our you your he she it its they them their what who whom which do does did know about that this these those and or for with from by as any anything something tell please remember recall'.split(' '),
+  'a an the of to in on at is are was were be been i me my we our you your he she it its they them their what who whom which do does did know about that this these those and or for with from by as any anything something tell please remember recall'.split(
+    ' ',
+  ),
 );
 
 /** What goes into `memories.search_text`: NFKC, lower case, CJK characters spaced apart. */
@@ -21,12 +23,19 @@ export function foldForIndex(text: string, subject?: string | null): string {
 
 /** An FTS5 MATCH expression (terms OR-ed, BM25 ranks them), or null when the text has nothing searchable. */
 export function ftsQuery(text: string): string | null {
-  const runs = text.slice(0, MAX_QUERY_CHARS).normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const runs =
+    text
+      .slice(0, MAX_QUERY_CHARS)
+      .normalize('NFKC')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? [];
   const words: string[] = [];
   const cjk: string[] = [];
   for (const run of runs) {
     // A run can mix scripts ("wifi密码"): split it into CJK and non-CJK pieces.
-    for (const piece of run.match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]+|[^\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]+/gu) ?? []) {
+    for (const piece of run.match(
+      /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]+|[^\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]+/gu,
+    ) ?? []) {
       if (CJK.test(piece)) {
         const chars = [...piece];
         if (chars.length === 1) cjk.push(`"${chars[0]}"`);

@@ -4,9 +4,7 @@ import type { ConversationStore, StoredTurn } from './types';
 export class InMemoryConversationStore implements ConversationStore {
   private readonly conversations = new Map<string, StoredTurn[]>();
 
-  constructor(
-    private readonly opts: { maxConversations?: number; maxTurnsPerConversation?: number } = {},
-  ) {}
+  constructor(private readonly opts: { maxConversations?: number; maxTurnsPerConversation?: number } = {}) {}
 
   async load(id: string): Promise<StoredTurn[]> {
     return (this.conversations.get(id) ?? []).map((t) => structuredClone(t));

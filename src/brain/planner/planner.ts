@@ -146,7 +146,8 @@ function checkRequest(req: ConverseRequest): void {
   if (req.text.trim() === '' && images.length === 0) throw new PlannerInputError('text', 'is empty and no image was given');
   if (images.length > MAX_IMAGES) throw new PlannerInputError('images', `${images.length} given; at most ${MAX_IMAGES}`);
   images.forEach((img, i) => {
-    if (!img || !IMAGE_TYPES.has(img.media_type)) throw new PlannerInputError(`images[${i}].media_type`, `must be one of ${[...IMAGE_TYPES].join(', ')}`);
+    if (!img || !IMAGE_TYPES.has(img.media_type))
+      throw new PlannerInputError(`images[${i}].media_type`, `must be one of ${[...IMAGE_TYPES].join(', ')}`);
     if (typeof img.data_base64 !== 'string' || img.data_base64.length === 0 || !/^[A-Za-z0-9+/]+=*$/.test(img.data_base64)) {
       throw new PlannerInputError(`images[${i}].data_base64`, 'must be non-empty base64 (no data: prefix, no line breaks)');
     }
@@ -246,7 +247,12 @@ export class Planner {
 
     const images = req.images ?? [];
     const content: ContentBlockParam[] = [
-      ...images.map((img: ImageInput): ContentBlockParam => ({ type: 'image', source: { type: 'base64', media_type: img.media_type, data: img.data_base64 } })),
+      ...images.map(
+        (img: ImageInput): ContentBlockParam => ({
+          type: 'image',
+          source: { type: 'base64', media_type: img.media_type, data: img.data_base64 },
+        }),
+      ),
     ];
     const text = userText(req.text.trim() || '(see the image)', untrusted, req.origin.source);
     content.push({ type: 'text', text });
@@ -336,14 +342,21 @@ export class Planner {
           executed.push(...accepted.map((a) => a.action));
           accepted.forEach((a, i) => {
             const r = outcome.results.find((x) => x.index === i) ?? outcome.results[i];
-            const rc = r ? resultContent(r) : { content: 'status: error. The executor returned no result for this action.', is_error: true };
+            const rc = r
+              ? resultContent(r)
+              : { content: 'status: error. The executor returned no result for this action.', is_error: true };
             toolResults.push({ type: 'tool_result', tool_use_id: a.use.id, ...rc });
           });
         } catch (err) {
           this.counters.errors += 1;
           this.opts.log.error({ err, conversation_id: conversationId }, 'planner: executor failed');
           for (const a of accepted) {
-            toolResults.push({ type: 'tool_result', tool_use_id: a.use.id, is_error: true, content: `status: error. ${(err as Error).message}` });
+            toolResults.push({
+              type: 'tool_result',
+              tool_use_id: a.use.id,
+              is_error: true,
+              content: `status: error. ${(err as Error).message}`,
+            });
           }
         }
       }
@@ -358,7 +371,16 @@ export class Planner {
     else if (!finished) reply = `${summarizeResults(results, rejected)} I stopped after ${maxTurns} steps.`;
 
     this.account(usage);
-    const out: PlannerReply = { reply, conversation_id: conversationId, plan_ids: planIds, results, usage, cached: false, offline: false, rejected };
+    const out: PlannerReply = {
+      reply,
+      conversation_id: conversationId,
+      plan_ids: planIds,
+      results,
+      usage,
+      cached: false,
+      offline: false,
+      rejected,
+    };
     const clean = finished && rejected.length === 0 && results.every((r) => r.status !== 'error');
     if (cacheKey && this.cache && clean) {
       this.cache.set(cacheKey, { calls: executed, reply, statuses: results.map((r) => r.status) });
@@ -403,10 +425,25 @@ export class Planner {
     const same = results.length === hit.statuses.length && results.every((r, i) => r.status === hit.statuses[i]);
     const reply = same ? hit.reply : summarizeResults(results, []);
     this.opts.log.info({ conversation_id: conversationId, actions: results.length }, 'planner answered from the plan cache');
-    return { reply, conversation_id: conversationId, plan_ids: planIds, results, usage: emptyUsage(), cached: true, offline: false, rejected: [] };
+    return {
+      reply,
+      conversation_id: conversationId,
+      plan_ids: planIds,
+      results,
+      usage: emptyUsage(),
+      cached: true,
+      offline: false,
+      rejected: [],
+    };
   }
 
-  private async offline(req: ConverseRequest, conversationId: string, reason: string, userTurn: StoredTurn, usage: TokenUsage = emptyUsage()): Promise<PlannerReply> {
+  private async offline(
+    req: ConverseRequest,
+    conversationId: string,
+    reason: string,
+    userTurn: StoredTurn,
+    usage: TokenUsage = emptyUsage(),
+  ): Promise<PlannerReply> {
     this.counters.offline_replies += 1;
     let out: PlannerReply;
     if (this.opts.fallback) {
@@ -417,7 +454,11 @@ export class Planner {
       } catch (err) {
         this.counters.errors += 1;
         this.opts.log.error({ err, conversation_id: conversationId }, 'planner: offline fallback failed');
-        out = this.offlineReply(conversationId, `I am offline (${reason}) and the offline understanding failed: ${(err as Error).message}.`, usage);
+        out = this.offlineReply(
+          conversationId,
+          `I am offline (${reason}) and the offline understanding failed: ${(err as Error).message}.`,
+          usage,
+        );
       }
     } else {
       out = this.offlineReply(conversationId, `I am offline (${reason}) and no offline understanding is configured.`, usage);
@@ -428,7 +469,16 @@ export class Planner {
   }
 
   private offlineReply(conversationId: string, reply: string, usage: TokenUsage): PlannerReply {
-    return { reply, conversation_id: conversationId, plan_ids: [], results: [], usage: { ...usage }, cached: false, offline: true, rejected: [] };
+    return {
+      reply,
+      conversation_id: conversationId,
+      plan_ids: [],
+      results: [],
+      usage: { ...usage },
+      cached: false,
+      offline: true,
+      rejected: [],
+    };
   }
 
   private account(usage: TokenUsage): void {

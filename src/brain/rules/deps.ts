@@ -23,7 +23,19 @@ export interface BrainDeps {
 
 /** Event sources whose events may drive trusted rule runs; anything else (mqtt, messaging, webhooks ...) is untrusted. */
 export const TRUSTED_EVENT_SOURCES = new Set([
-  'ha', 'butler', 'rule', 'scene', 'goal', 'schedule', 'system', 'policy', 'flow', 'api', 'panel', 'assist', 'planner',
+  'ha',
+  'butler',
+  'rule',
+  'scene',
+  'goal',
+  'schedule',
+  'system',
+  'policy',
+  'flow',
+  'api',
+  'panel',
+  'assist',
+  'planner',
 ]);
 
 export function isTrustedSource(source: string): boolean {

@@ -137,7 +137,12 @@ export class RuleEngine {
     try {
       parsed = JSON.parse(row.definition);
     } catch (err) {
-      this.invalid.set(row.id, { name: row.name, enabled: row.enabled, errors: [`stored definition is not JSON: ${(err as Error).message}`], definition: row.definition });
+      this.invalid.set(row.id, {
+        name: row.name,
+        enabled: row.enabled,
+        errors: [`stored definition is not JSON: ${(err as Error).message}`],
+        definition: row.definition,
+      });
       return;
     }
     try {
@@ -229,13 +234,33 @@ export class RuleEngine {
     const c = this.compiled.get(id);
     if (c) {
       return {
-        id, name: c.rule.name, enabled: c.rule.enabled, status: 'ok', rule: c.rule, run_count: c.runCount, last_run_ts: c.lastRunTs,
-        running: c.runs.size, queued: c.queue.length, last_run: c.lastRun,
+        id,
+        name: c.rule.name,
+        enabled: c.rule.enabled,
+        status: 'ok',
+        rule: c.rule,
+        run_count: c.runCount,
+        last_run_ts: c.lastRunTs,
+        running: c.runs.size,
+        queued: c.queue.length,
+        last_run: c.lastRun,
       };
     }
     const bad = this.invalid.get(id);
     if (!bad) return null;
-    return { id, name: bad.name, enabled: bad.enabled, status: 'invalid', errors: bad.errors, rule: null, run_count: 0, last_run_ts: null, running: 0, queued: 0, last_run: null };
+    return {
+      id,
+      name: bad.name,
+      enabled: bad.enabled,
+      status: 'invalid',
+      errors: bad.errors,
+      rule: null,
+      run_count: 0,
+      last_run_ts: null,
+      running: 0,
+      queued: 0,
+      last_run: null,
+    };
   }
 
   has(id: string): boolean {
@@ -266,7 +291,8 @@ export class RuleEngine {
     if (!this.has(id)) throw new RuleNotFoundError(`no rule with id "${id}"`);
     if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
       const given = (input as { id?: unknown }).id;
-      if (given !== undefined && given !== id) throw new RuleValidationError([`/id: "${String(given)}" does not match the rule being changed ("${id}")`]);
+      if (given !== undefined && given !== id)
+        throw new RuleValidationError([`/id: "${String(given)}" does not match the rule being changed ("${id}")`]);
       input = { ...input, id };
     }
     const rule = this.validate(input);
@@ -298,7 +324,8 @@ export class RuleEngine {
     let items: unknown[];
     let base: string;
     if (Array.isArray(parsed)) [items, base] = [parsed, ''];
-    else if (typeof parsed === 'object' && parsed !== null && Array.isArray((parsed as { rules?: unknown }).rules)) [items, base] = [(parsed as { rules: unknown[] }).rules, '/rules'];
+    else if (typeof parsed === 'object' && parsed !== null && Array.isArray((parsed as { rules?: unknown }).rules))
+      [items, base] = [(parsed as { rules: unknown[] }).rules, '/rules'];
     else if (typeof parsed === 'object' && parsed !== null && 'triggers' in parsed) [items, base] = [[parsed], ''];
     else throw new RuleValidationError(['document: expected a list of rules, {rules: [...]} or a single rule']);
     if (items.length === 0) throw new RuleValidationError(['document: contains no rules']);
@@ -330,7 +357,10 @@ export class RuleEngine {
         this.deps.db.db
           .insert(rulesTable)
           .values({ id: rule.id, name: rule.name, enabled: rule.enabled, definition: JSON.stringify(rule), created_ts: ts, updated_ts: ts })
-          .onConflictDoUpdate({ target: rulesTable.id, set: { name: rule.name, enabled: rule.enabled, definition: JSON.stringify(rule), updated_ts: ts } })
+          .onConflictDoUpdate({
+            target: rulesTable.id,
+            set: { name: rule.name, enabled: rule.enabled, definition: JSON.stringify(rule), updated_ts: ts },
+          })
           .run();
       }
     })();
@@ -346,12 +376,25 @@ export class RuleEngine {
 
   private retryInvalid(): void {
     if (this.invalid.size === 0) return;
-    const rows = this.deps.db.db.select().from(rulesTable).all().filter((r) => this.invalid.has(r.id));
+    const rows = this.deps.db.db
+      .select()
+      .from(rulesTable)
+      .all()
+      .filter((r) => this.invalid.has(r.id));
     for (const row of rows) this.loadRow(row);
   }
 
   private install(rule: Rule, counters: { runCount: number; lastRunTs: number | null; lastRun?: RuleRunInfo | null }): void {
-    const c: Compiled = { rule, runs: new Set(), queue: [], lastStart: 0, runCount: counters.runCount, lastRunTs: counters.lastRunTs, lastRun: counters.lastRun ?? null, crons: [] };
+    const c: Compiled = {
+      rule,
+      runs: new Set(),
+      queue: [],
+      lastStart: 0,
+      runCount: counters.runCount,
+      lastRunTs: counters.lastRunTs,
+      lastRun: counters.lastRun ?? null,
+      crons: [],
+    };
     this.compiled.set(rule.id, c);
     if (!rule.enabled) return;
     const newTopics: string[] = [];
@@ -382,7 +425,10 @@ export class RuleEngine {
         new Cron(pattern, { catch: (err) => this.deps.log.warn({ err, rule: c.rule.id }, 'clock trigger failed') }, () => {
           this.fire(c, {
             label,
-            event: () => ({ event_id: this.deps.ingest.emit('rule.clock', 'rule', { rule_id: c.rule.id, trigger: index, at: label }).event_id, trusted: true }),
+            event: () => ({
+              event_id: this.deps.ingest.emit('rule.clock', 'rule', { rule_id: c.rule.id, trigger: index, at: label }).event_id,
+              trusted: true,
+            }),
           });
         }),
       );
@@ -448,7 +494,10 @@ export class RuleEngine {
         }
         // `for`: the state has to stay; any change away from it cancels the wait.
         if (this.forTimers.has(key) && (t.to === undefined || !stateMatches(after, t.to))) this.cancelTimer(key);
-        if (matches && !this.forTimers.has(key)) this.startTimer(key, holdMs, ref, change, () => stateMatches(stateValue(this.deps.ha.getState(t.entity_id), t.attribute), t.to ?? String(after)));
+        if (matches && !this.forTimers.has(key))
+          this.startTimer(key, holdMs, ref, change, () =>
+            stateMatches(stateValue(this.deps.ha.getState(t.entity_id), t.attribute), t.to ?? String(after)),
+          );
       } else if (t.kind === 'numeric_state') {
         const wasIn = inRange(numericValue(stateValue(change.old_state, t.attribute)), t.above, t.below);
         const isIn = inRange(numericValue(stateValue(change.new_state, t.attribute)), t.above, t.below);
@@ -459,7 +508,10 @@ export class RuleEngine {
         }
         if (wasIn) continue;
         if (holdMs === null) this.fireState(ref, change);
-        else if (!this.forTimers.has(key)) this.startTimer(key, holdMs, ref, change, () => inRange(numericValue(stateValue(this.deps.ha.getState(t.entity_id), t.attribute)), t.above, t.below));
+        else if (!this.forTimers.has(key))
+          this.startTimer(key, holdMs, ref, change, () =>
+            inRange(numericValue(stateValue(this.deps.ha.getState(t.entity_id), t.attribute)), t.above, t.below),
+          );
       }
     }
   }
@@ -508,7 +560,8 @@ export class RuleEngine {
     const exact = this.byTopic.get(topic);
     if (exact) hits.push(...exact);
     // Wildcard filters are few; exact topics are looked up directly.
-    for (const [filter, refs] of this.byTopic) if (filter !== topic && (filter.includes('+') || filter.includes('#')) && topicMatches(filter, topic)) hits.push(...refs);
+    for (const [filter, refs] of this.byTopic)
+      if (filter !== topic && (filter.includes('+') || filter.includes('#')) && topicMatches(filter, topic)) hits.push(...refs);
     if (!hits.length) return;
     const text = payload.subarray(0, 4096).toString('utf8');
     let recorded: string | null = null;
@@ -518,7 +571,11 @@ export class RuleEngine {
       this.fire(ref.c, {
         label: `mqtt ${topic}`,
         event: () => {
-          recorded ??= this.deps.ingest.emit('mqtt.message', 'mqtt', { topic, payload: text.slice(0, 1024), rule_id: ref.c.rule.id }).event_id;
+          recorded ??= this.deps.ingest.emit('mqtt.message', 'mqtt', {
+            topic,
+            payload: text.slice(0, 1024),
+            rule_id: ref.c.rule.id,
+          }).event_id;
           // Anyone on the broker can publish: MQTT-triggered runs are untrusted.
           return { event_id: recorded, trusted: false };
         },
@@ -530,7 +587,14 @@ export class RuleEngine {
   trigger(id: string, opts: { skipConditions?: boolean } = {}): boolean {
     const c = this.compiled.get(id);
     if (!c) throw new RuleNotFoundError(`no valid rule with id "${id}"`);
-    return this.fire(c, { label: 'manual', event: () => ({ event_id: this.deps.ingest.emit('rule.manual', 'rule', { rule_id: id }).event_id, trusted: true }) }, opts.skipConditions);
+    return this.fire(
+      c,
+      {
+        label: 'manual',
+        event: () => ({ event_id: this.deps.ingest.emit('rule.manual', 'rule', { rule_id: id }).event_id, trusted: true }),
+      },
+      opts.skipConditions,
+    );
   }
 
   // ---- runs ----
@@ -615,7 +679,11 @@ export class RuleEngine {
     }
   }
 
-  private async runSteps(c: Compiled, steps: RuleStep[], r: { event_id: string | null; trusted: boolean; signal: AbortSignal; info: RuleRunInfo }): Promise<void> {
+  private async runSteps(
+    c: Compiled,
+    steps: RuleStep[],
+    r: { event_id: string | null; trusted: boolean; signal: AbortSignal; info: RuleRunInfo },
+  ): Promise<void> {
     let batch: ActionRequest[] = [];
     const flush = async () => {
       while (batch.length) {

@@ -54,7 +54,12 @@ export interface Rule {
 const ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$';
 const entityId = { type: 'string', pattern: '^[a-z_]+\\.[a-z0-9_]+$' };
 const stateValue = { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, minItems: 1 }] };
-const duration = { oneOf: [{ type: 'number', minimum: 0 }, { type: 'string', pattern: '^\\d{1,2}:\\d{2}(:\\d{2})?$' }] };
+const duration = {
+  oneOf: [
+    { type: 'number', minimum: 0 },
+    { type: 'string', pattern: '^\\d{1,2}:\\d{2}(:\\d{2})?$' },
+  ],
+};
 const clock = { type: 'string', pattern: '^\\d{1,2}:\\d{2}(:\\d{2})?$' };
 
 function kinds(list: readonly string[], shapes: Record<string, { required?: string[]; properties: Record<string, unknown> }>) {
@@ -89,24 +94,67 @@ export const ruleSchema = {
   },
   definitions: {
     trigger: kinds(TRIGGER_KINDS, {
-      event: { required: ['type'], properties: { type: { type: 'string', minLength: 1, maxLength: 128 }, source: { type: 'string', minLength: 1 }, payload: { type: 'object' } } },
-      state: { required: ['entity_id'], properties: { entity_id: entityId, attribute: { type: 'string', minLength: 1 }, from: stateValue, to: stateValue, for: duration } },
+      event: {
+        required: ['type'],
+        properties: {
+          type: { type: 'string', minLength: 1, maxLength: 128 },
+          source: { type: 'string', minLength: 1 },
+          payload: { type: 'object' },
+        },
+      },
+      state: {
+        required: ['entity_id'],
+        properties: { entity_id: entityId, attribute: { type: 'string', minLength: 1 }, from: stateValue, to: stateValue, for: duration },
+      },
       numeric_state: {
         required: ['entity_id'],
-        properties: { entity_id: entityId, attribute: { type: 'string', minLength: 1 }, above: { type: 'number' }, below: { type: 'number' }, for: duration },
+        properties: {
+          entity_id: entityId,
+          attribute: { type: 'string', minLength: 1 },
+          above: { type: 'number' },
+          below: { type: 'number' },
+          for: duration,
+        },
       },
       mqtt: { required: ['topic'], properties: { topic: { type: 'string', minLength: 1, maxLength: 256 }, payload: { type: 'string' } } },
       time: { required: ['at'], properties: { at: clock } },
       cron: { required: ['cron'], properties: { cron: { type: 'string', minLength: 9, maxLength: 120 } } },
     }),
     condition: kinds(CONDITION_KINDS, {
-      state: { required: ['entity_id', 'state'], properties: { entity_id: entityId, attribute: { type: 'string', minLength: 1 }, state: stateValue } },
-      numeric_state: { required: ['entity_id'], properties: { entity_id: entityId, attribute: { type: 'string', minLength: 1 }, above: { type: 'number' }, below: { type: 'number' } } },
+      state: {
+        required: ['entity_id', 'state'],
+        properties: { entity_id: entityId, attribute: { type: 'string', minLength: 1 }, state: stateValue },
+      },
+      numeric_state: {
+        required: ['entity_id'],
+        properties: {
+          entity_id: entityId,
+          attribute: { type: 'string', minLength: 1 },
+          above: { type: 'number' },
+          below: { type: 'number' },
+        },
+      },
       time: { properties: { after: clock, before: clock, weekday: { type: 'array', minItems: 1, items: { enum: WEEKDAYS } } } },
-      mode: { properties: { mode: { oneOf: [{ enum: ['home', 'away', 'night'] }, { type: 'array', minItems: 1, items: { enum: ['home', 'away', 'night'] } }] }, privacy: { type: 'boolean' } } },
-      and: { required: ['conditions'], properties: { conditions: { type: 'array', minItems: 1, items: { $ref: '#/definitions/condition' } } } },
-      or: { required: ['conditions'], properties: { conditions: { type: 'array', minItems: 1, items: { $ref: '#/definitions/condition' } } } },
-      not: { required: ['conditions'], properties: { conditions: { type: 'array', minItems: 1, items: { $ref: '#/definitions/condition' } } } },
+      mode: {
+        properties: {
+          mode: {
+            oneOf: [{ enum: ['home', 'away', 'night'] }, { type: 'array', minItems: 1, items: { enum: ['home', 'away', 'night'] } }],
+          },
+          privacy: { type: 'boolean' },
+        },
+      },
+      and: {
+        required: ['conditions'],
+        properties: { conditions: { type: 'array', minItems: 1, items: { $ref: '#/definitions/condition' } } },
+      },
+      or: {
+        required: ['conditions'],
+        properties: { conditions: { type: 'array', minItems: 1, items: { $ref: '#/definitions/condition' } } },
+      },
+      not: {
+        required: ['conditions'],
+        properties: { conditions: { type: 'array', minItems: 1, items: { $ref: '#/definitions/condition' } } },
+      },
     }),
     steps: { type: 'array', minItems: 1, maxItems: 100, items: { $ref: '#/definitions/step' } },
     step: {
@@ -130,7 +178,10 @@ export const ruleSchema = {
                   type: 'object',
                   additionalProperties: false,
                   required: ['conditions', 'actions'],
-                  properties: { conditions: { type: 'array', minItems: 1, items: { $ref: '#/definitions/condition' } }, actions: { $ref: '#/definitions/steps' } },
+                  properties: {
+                    conditions: { type: 'array', minItems: 1, items: { $ref: '#/definitions/condition' } },
+                    actions: { $ref: '#/definitions/steps' },
+                  },
                 },
               },
               default: { $ref: '#/definitions/steps' },
@@ -178,9 +229,12 @@ function describe(errors: ErrorObject[], prefix: string): string[] {
     }
     if (/\/oneOf\/\d+\//.test(e.schemaPath) && oneOfPaths.has(e.instancePath)) continue;
     if (e.keyword === 'const' && e.instancePath.endsWith('/kind')) continue;
-    if (e.keyword === 'additionalProperties') push(`${where}: unknown property "${(e.params as { additionalProperty: string }).additionalProperty}"`);
-    else if (e.keyword === 'required') push(`${where}: missing required property "${(e.params as { missingProperty: string }).missingProperty}"`);
-    else if (e.keyword === 'enum') push(`${where}: must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`);
+    if (e.keyword === 'additionalProperties')
+      push(`${where}: unknown property "${(e.params as { additionalProperty: string }).additionalProperty}"`);
+    else if (e.keyword === 'required')
+      push(`${where}: missing required property "${(e.params as { missingProperty: string }).missingProperty}"`);
+    else if (e.keyword === 'enum')
+      push(`${where}: must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`);
     else push(`${where}: ${e.message ?? e.keyword}`);
   }
   return out;
@@ -193,7 +247,8 @@ function checkConditions(conds: Condition[], path: string, errors: string[]): vo
     else if (c.kind === 'time') {
       if (c.after !== undefined && parseClock(c.after) === null) errors.push(`${at}/after: "${c.after}" is not a time of day (HH:MM)`);
       if (c.before !== undefined && parseClock(c.before) === null) errors.push(`${at}/before: "${c.before}" is not a time of day (HH:MM)`);
-    } else if (c.kind === 'numeric_state' && c.above === undefined && c.below === undefined) errors.push(`${at}: needs "above", "below" or both`);
+    } else if (c.kind === 'numeric_state' && c.above === undefined && c.below === undefined)
+      errors.push(`${at}: needs "above", "below" or both`);
   });
 }
 
@@ -228,7 +283,8 @@ function checkSteps(steps: RuleStep[], path: string, registry: ActionRegistry, e
  * validated). `fallbackId` names a rule without an id. Throws RuleValidationError listing every problem.
  */
 export function validateRule(input: unknown, registry: ActionRegistry, fallbackId: () => string, prefix = ''): Rule {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new RuleValidationError([`${prefix || '(root)'}: a rule must be an object`]);
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    throw new RuleValidationError([`${prefix || '(root)'}: a rule must be an object`]);
   const copy = structuredClone(input) as JsonObject;
   if (!validateSchema(copy)) throw new RuleValidationError(describe(validateSchema.errors ?? [], prefix));
   const rule = copy as unknown as Rule;
@@ -243,7 +299,8 @@ export function validateRule(input: unknown, registry: ActionRegistry, fallbackI
         errors.push(`${at}/cron: ${(err as Error).message}`);
       }
     }
-    if ((t.kind === 'state' || t.kind === 'numeric_state') && t.for !== undefined && parseDuration(t.for) === null) errors.push(`${at}/for: "${String(t.for)}" is not a duration`);
+    if ((t.kind === 'state' || t.kind === 'numeric_state') && t.for !== undefined && parseDuration(t.for) === null)
+      errors.push(`${at}/for: "${String(t.for)}" is not a duration`);
     if (t.kind === 'numeric_state' && t.above === undefined && t.below === undefined) errors.push(`${at}: needs "above", "below" or both`);
   });
   checkConditions(rule.conditions, `${prefix}/conditions`, errors);

@@ -9,8 +9,12 @@ export interface SceneDefinition {
 }
 
 const ALL_LIGHTS = [
-  'light.bed_light', 'light.ceiling_lights', 'light.kitchen_lights', 'light.office_rgbw_lights',
-  'light.living_room_rgbww_lights', 'light.entrance_color_white_lights',
+  'light.bed_light',
+  'light.ceiling_lights',
+  'light.kitchen_lights',
+  'light.office_rgbw_lights',
+  'light.living_room_rgbww_lights',
+  'light.entrance_color_white_lights',
 ];
 const off = (id: string): ActionRequest => ({ action_type: 'device_turn_off', params: { device_id: id } });
 const on = (id: string): ActionRequest => ({ action_type: 'device_turn_on', params: { device_id: id } });

@@ -45,7 +45,12 @@ export const sceneSchema = {
       type: 'array',
       minItems: 1,
       maxItems: 20,
-      items: { type: 'object', additionalProperties: false, required: ['action_type'], properties: { action_type: { type: 'string', minLength: 1 }, params: { type: 'object' } } },
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['action_type'],
+        properties: { action_type: { type: 'string', minLength: 1 }, params: { type: 'object' } },
+      },
     },
   },
 } as const;
@@ -53,7 +58,13 @@ export const sceneSchema = {
 const validateShape = createAjv().compile(sceneSchema);
 
 function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 64) || 'scene';
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+      .slice(0, 64) || 'scene'
+  );
 }
 
 export class SceneService {
@@ -71,11 +82,21 @@ export class SceneService {
       this.deps.db.sqlite.transaction(() => {
         for (const p of SCENE_PRESETS) {
           db.insert(scenesTable)
-            .values({ id: p.id, name: p.name, description: p.description ?? '', actions: JSON.stringify(p.actions), preset: true, created_ts: ts, updated_ts: ts })
+            .values({
+              id: p.id,
+              name: p.name,
+              description: p.description ?? '',
+              actions: JSON.stringify(p.actions),
+              preset: true,
+              created_ts: ts,
+              updated_ts: ts,
+            })
             .onConflictDoNothing()
             .run();
         }
-        db.insert(brainMeta).values({ key: 'scene_presets_seeded', value: String(ts) }).run();
+        db.insert(brainMeta)
+          .values({ key: 'scene_presets_seeded', value: String(ts) })
+          .run();
       })();
     }
     for (const row of db.select().from(scenesTable).all()) {
@@ -85,7 +106,15 @@ export class SceneService {
       } catch (err) {
         this.deps.log.warn({ scene: row.id, err: (err as Error).message }, 'a stored scene is not valid JSON; it has no actions');
       }
-      this.scenes.set(row.id, { id: row.id, name: row.name, description: row.description, actions, preset: row.preset, created_ts: row.created_ts, updated_ts: row.updated_ts });
+      this.scenes.set(row.id, {
+        id: row.id,
+        name: row.name,
+        description: row.description,
+        actions,
+        preset: row.preset,
+        created_ts: row.created_ts,
+        updated_ts: row.updated_ts,
+      });
     }
   }
 
@@ -116,7 +145,8 @@ export class SceneService {
 
   /** Validates a scene body: shape, then every action against the registry. Returns the normalised definition. */
   validate(input: unknown): SceneDefinition {
-    if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new SceneValidationError(['(root): a scene must be an object']);
+    if (typeof input !== 'object' || input === null || Array.isArray(input))
+      throw new SceneValidationError(['(root): a scene must be an object']);
     const copy = structuredClone(input) as JsonObject;
     if (!validateShape(copy)) throw new SceneValidationError(describeAjvErrors(validateShape.errors));
     const def = copy as unknown as SceneDefinition;
@@ -141,7 +171,8 @@ export class SceneService {
 
   create(input: unknown): Scene {
     const def = this.validate(input);
-    if (this.scenes.has(def.id)) throw new SceneConflictError(`a scene with id "${def.id}" exists: use PUT /api/scenes/${def.id} to change it`);
+    if (this.scenes.has(def.id))
+      throw new SceneConflictError(`a scene with id "${def.id}" exists: use PUT /api/scenes/${def.id} to change it`);
     return this.save(def, false);
   }
 
@@ -150,7 +181,8 @@ export class SceneService {
     if (!existing) throw new SceneNotFoundError(`no scene with id "${id}"`);
     if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
       const given = (input as { id?: unknown }).id;
-      if (given !== undefined && given !== id) throw new SceneValidationError([`/id: "${String(given)}" does not match the scene being changed ("${id}")`]);
+      if (given !== undefined && given !== id)
+        throw new SceneValidationError([`/id: "${String(given)}" does not match the scene being changed ("${id}")`]);
       input = { ...input, id };
     }
     return this.save(this.validate(input), existing.preset);
@@ -166,11 +198,22 @@ export class SceneService {
   private save(def: SceneDefinition, preset: boolean): Scene {
     const ts = nowSeconds();
     const created = this.scenes.get(def.id)?.created_ts ?? ts;
-    const scene: Scene = { id: def.id, name: def.name, description: def.description ?? '', actions: def.actions, preset, created_ts: created, updated_ts: ts };
+    const scene: Scene = {
+      id: def.id,
+      name: def.name,
+      description: def.description ?? '',
+      actions: def.actions,
+      preset,
+      created_ts: created,
+      updated_ts: ts,
+    };
     this.deps.db.db
       .insert(scenesTable)
       .values({ ...scene, actions: JSON.stringify(scene.actions) })
-      .onConflictDoUpdate({ target: scenesTable.id, set: { name: scene.name, description: scene.description, actions: JSON.stringify(scene.actions), updated_ts: ts } })
+      .onConflictDoUpdate({
+        target: scenesTable.id,
+        set: { name: scene.name, description: scene.description, actions: JSON.stringify(scene.actions), updated_ts: ts },
+      })
       .run();
     this.scenes.set(scene.id, scene);
     this.changed();
@@ -189,7 +232,14 @@ export class SceneService {
     });
     const results = out.results.map((r) => ({ index: r.index, action_type: r.action_type, status: r.status, output: r.output }));
     const failed = results.filter((r) => r.status !== 'ok').length;
-    return { scene_id: scene.id, plan_id: out.plan_id, policy: out.policy, ok: failed === 0 && results.length === scene.actions.length, failed, results };
+    return {
+      scene_id: scene.id,
+      plan_id: out.plan_id,
+      policy: out.policy,
+      ok: failed === 0 && results.length === scene.actions.length,
+      failed,
+      results,
+    };
   }
 
   /** activate_scene and get_scenes in the action registry. */
@@ -206,15 +256,28 @@ export class SceneService {
       this.registered.push('activate_scene');
       reg.register({
         name: 'activate_scene',
-        description: 'Activate a scene (home, away, sleep, movie, wake or a saved one) by its id; every action of the scene runs as one plan.',
-        params: { type: 'object', additionalProperties: false, required: ['scene_id'], properties: { scene_id: { type: 'string', minLength: 1, maxLength: 64 } } },
+        description:
+          'Activate a scene (home, away, sleep, movie, wake or a saved one) by its id; every action of the scene runs as one plan.',
+        params: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['scene_id'],
+          properties: { scene_id: { type: 'string', minLength: 1, maxLength: 64 } },
+        },
         risk: 'safe',
         timeoutMs: 120_000,
         handler: async (p, ctx) => {
           const res = await this.activate(String(p.scene_id), { ...ctx.origin, source: 'scene' });
           if (!res.ok) {
-            const bad = res.results.filter((r) => r.status !== 'ok').map((r) => `#${r.index} ${r.action_type}: ${r.status}${r.output && typeof r.output === 'object' && 'error' in r.output ? ` (${String((r.output as JsonObject).error)})` : ''}`);
-            throw new Error(`scene ${res.scene_id}: ${res.failed} of ${res.results.length} actions did not succeed (plan ${res.plan_id}): ${bad.join('; ')}`);
+            const bad = res.results
+              .filter((r) => r.status !== 'ok')
+              .map(
+                (r) =>
+                  `#${r.index} ${r.action_type}: ${r.status}${r.output && typeof r.output === 'object' && 'error' in r.output ? ` (${String((r.output as JsonObject).error)})` : ''}`,
+              );
+            throw new Error(
+              `scene ${res.scene_id}: ${res.failed} of ${res.results.length} actions did not succeed (plan ${res.plan_id}): ${bad.join('; ')}`,
+            );
           }
           return res;
         },
@@ -227,7 +290,9 @@ export class SceneService {
         description: 'List the scenes that can be activated, with their ids and what they do.',
         params: { type: 'object', additionalProperties: false, properties: {} },
         risk: 'safe',
-        handler: async () => ({ scenes: this.list().map((s) => ({ id: s.id, name: s.name, description: s.description, actions: s.actions.length })) }),
+        handler: async () => ({
+          scenes: this.list().map((s) => ({ id: s.id, name: s.name, description: s.description, actions: s.actions.length })),
+        }),
       });
     }
   }

@@ -29,7 +29,26 @@ export interface FakeEmbeddings {
 }
 
 const CONCEPTS: Record<string, string[]> = {
-  temperature: ['temperature', 'degrees', 'degree', 'warm', 'warmer', 'cold', 'colder', 'heat', 'heating', 'thermostat', 'hot', 'cool', 'celsius', '度', '温', '暖', '冷', '热'],
+  temperature: [
+    'temperature',
+    'degrees',
+    'degree',
+    'warm',
+    'warmer',
+    'cold',
+    'colder',
+    'heat',
+    'heating',
+    'thermostat',
+    'hot',
+    'cool',
+    'celsius',
+    '度',
+    '温',
+    '暖',
+    '冷',
+    '热',
+  ],
   light: ['light', 'lights', 'lamp', 'lamps', 'bright', 'brightness', 'dim', 'dark', '灯', '亮', '暗'],
   food: ['food', 'eat', 'eats', 'dinner', 'lunch', 'breakfast', 'coffee', 'tea', 'cook', 'meal', '吃', '饭', '茶'],
   sleep: ['sleep', 'sleeps', 'bed', 'bedroom', 'night', 'nap', 'wake', '睡', '床', '卧'],
@@ -46,7 +65,11 @@ function bucket(feature: string, dims: number): { i: number; sign: number } {
 /** The fake's vector for a text (exported so tests can reason about it). */
 export function fakeEmbedding(text: string, dims = 64): number[] {
   const v = new Array<number>(dims).fill(0);
-  const tokens = text.normalize('NFKC').toLowerCase().match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]|[\p{L}\p{N}]+/gu) ?? [];
+  const tokens =
+    text
+      .normalize('NFKC')
+      .toLowerCase()
+      .match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]|[\p{L}\p{N}]+/gu) ?? [];
   for (const t of tokens) {
     const w = bucket(`w:${t}`, dims);
     v[w.i] += w.sign;
@@ -87,7 +110,8 @@ export async function startFakeEmbeddings(opts: FakeEmbeddingsOptions = {}): Pro
     });
     req.on('end', () => {
       if (state.down) return error(res, 503, 'the embeddings service is unavailable', 'server_error');
-      if (opts.apiKey && req.headers.authorization !== `Bearer ${opts.apiKey}`) return error(res, 401, 'invalid API key', 'authentication_error');
+      if (opts.apiKey && req.headers.authorization !== `Bearer ${opts.apiKey}`)
+        return error(res, 401, 'invalid API key', 'authentication_error');
       if (size > 4 * 1024 * 1024) return error(res, 413, 'request too large');
       let body: { model?: unknown; input?: unknown };
       try {
@@ -97,9 +121,15 @@ export async function startFakeEmbeddings(opts: FakeEmbeddingsOptions = {}): Pro
       }
       if (typeof body !== 'object' || body === null) return error(res, 400, 'body must be an object');
       if (typeof body.model !== 'string' || !body.model) return error(res, 400, 'model: required string', 'invalid_request_error', 'model');
-      if (opts.models && !opts.models.includes(body.model)) return error(res, 404, `model "${body.model}" does not exist`, 'invalid_request_error', 'model');
+      if (opts.models && !opts.models.includes(body.model))
+        return error(res, 404, `model "${body.model}" does not exist`, 'invalid_request_error', 'model');
       const input = typeof body.input === 'string' ? [body.input] : body.input;
-      if (!Array.isArray(input) || input.length === 0 || input.length > 2048 || !input.every((s) => typeof s === 'string' && s.length > 0)) {
+      if (
+        !Array.isArray(input) ||
+        input.length === 0 ||
+        input.length > 2048 ||
+        !input.every((s) => typeof s === 'string' && s.length > 0)
+      ) {
         return error(res, 400, 'input: a non-empty string or an array of 1-2048 non-empty strings', 'invalid_request_error', 'input');
       }
       state.inputs += input.length;

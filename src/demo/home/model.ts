@@ -62,7 +62,11 @@ function sameJson(a: unknown, b: unknown): boolean {
 
 function toList(v: unknown, field: string): string[] {
   if (v === undefined || v === null) return [];
-  if (typeof v === 'string') return v.split(',').map((s) => s.trim()).filter(Boolean);
+  if (typeof v === 'string')
+    return v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
   throw new HomeError('invalid_format', `expected a string or a list of strings for dictionary value @ data['${field}']`);
 }
@@ -92,7 +96,13 @@ export class HomeModel {
       const attributes = { ...e.attributes };
       if (e.name) attributes.friendly_name = e.name;
       this.stateMap.set(e.entity_id, {
-        entity_id: e.entity_id, state: e.state, attributes, last_changed: now, last_updated: now, last_reported: now, context: ctx,
+        entity_id: e.entity_id,
+        state: e.state,
+        attributes,
+        last_changed: now,
+        last_updated: now,
+        last_reported: now,
+        context: ctx,
       });
     }
   }
@@ -130,12 +140,16 @@ export class HomeModel {
    * moves only when the state string changes, and an unchanged write fires no state_changed.
    */
   setState(
-    entityId: string, state: string, attributes?: Record<string, unknown>, opts: { context?: HassContext; merge?: boolean } = {},
+    entityId: string,
+    state: string,
+    attributes?: Record<string, unknown>,
+    opts: { context?: HassContext; merge?: boolean } = {},
   ): HassState {
     if (!/^[a-z0-9_]+\.[a-z0-9_]+$/.test(entityId)) throw new HomeError('invalid_format', `Invalid entity ID: ${entityId}`);
     const old = this.stateMap.get(entityId) ?? null;
     const merge = opts.merge ?? true;
-    const attrs = attributes === undefined ? { ...(old?.attributes ?? {}) } : merge ? { ...(old?.attributes ?? {}), ...attributes } : { ...attributes };
+    const attrs =
+      attributes === undefined ? { ...(old?.attributes ?? {}) } : merge ? { ...(old?.attributes ?? {}), ...attributes } : { ...attributes };
     const now = this.tick();
     const context = opts.context ?? newContext();
     if (old && old.state === state && sameJson(old.attributes, attrs)) {
@@ -172,27 +186,69 @@ export class HomeModel {
 
   areaList(): Record<string, unknown>[] {
     return this.seed.areas.map((a) => ({
-      area_id: a.area_id, name: a.name, floor_id: a.floor_id, aliases: a.aliases, icon: a.icon, labels: [], picture: null,
-      humidity_entity_id: null, temperature_entity_id: null, created_at: this.created, modified_at: this.created,
+      area_id: a.area_id,
+      name: a.name,
+      floor_id: a.floor_id,
+      aliases: a.aliases,
+      icon: a.icon,
+      labels: [],
+      picture: null,
+      humidity_entity_id: null,
+      temperature_entity_id: null,
+      created_at: this.created,
+      modified_at: this.created,
     }));
   }
 
   deviceList(): Record<string, unknown>[] {
     return this.seed.devices.map((d) => ({
-      id: d.id, name: d.name, name_by_user: null, area_id: d.area_id, manufacturer: d.manufacturer, model: d.model, model_id: null,
-      sw_version: null, hw_version: null, serial_number: null, identifiers: [['demo', d.id]], connections: [],
-      config_entries: ['demo_config_entry'], config_entries_subentries: { demo_config_entry: [null] }, primary_config_entry: 'demo_config_entry',
-      configuration_url: null, disabled_by: null, entry_type: null, labels: [], via_device_id: null,
-      created_at: this.created, modified_at: this.created,
+      id: d.id,
+      name: d.name,
+      name_by_user: null,
+      area_id: d.area_id,
+      manufacturer: d.manufacturer,
+      model: d.model,
+      model_id: null,
+      sw_version: null,
+      hw_version: null,
+      serial_number: null,
+      identifiers: [['demo', d.id]],
+      connections: [],
+      config_entries: ['demo_config_entry'],
+      config_entries_subentries: { demo_config_entry: [null] },
+      primary_config_entry: 'demo_config_entry',
+      configuration_url: null,
+      disabled_by: null,
+      entry_type: null,
+      labels: [],
+      via_device_id: null,
+      created_at: this.created,
+      modified_at: this.created,
     }));
   }
 
   private entryDict(e: SeedEntity & { id: string; created_at: number }): Record<string, unknown> {
     return {
-      area_id: e.area_id, categories: {}, config_entry_id: 'demo_config_entry', config_subentry_id: null, created_at: e.created_at,
-      device_id: e.device_id, disabled_by: null, entity_category: null, entity_id: e.entity_id, has_entity_name: false,
-      hidden_by: null, icon: null, id: e.id, labels: [], modified_at: e.created_at, name: e.name, options: {},
-      original_name: (e.attributes.friendly_name as string | undefined) ?? null, platform: 'demo', translation_key: null,
+      area_id: e.area_id,
+      categories: {},
+      config_entry_id: 'demo_config_entry',
+      config_subentry_id: null,
+      created_at: e.created_at,
+      device_id: e.device_id,
+      disabled_by: null,
+      entity_category: null,
+      entity_id: e.entity_id,
+      has_entity_name: false,
+      hidden_by: null,
+      icon: null,
+      id: e.id,
+      labels: [],
+      modified_at: e.created_at,
+      name: e.name,
+      options: {},
+      original_name: (e.attributes.friendly_name as string | undefined) ?? null,
+      platform: 'demo',
+      translation_key: null,
       unique_id: e.entity_id.replace('.', '_'),
     };
   }
@@ -207,7 +263,14 @@ export class HomeModel {
     for (const id of ids) {
       const e = this.entries.get(id);
       out[id] = e
-        ? { ...this.entryDict(e), aliases: e.aliases, capabilities: null, device_class: null, original_device_class: null, original_icon: null }
+        ? {
+            ...this.entryDict(e),
+            aliases: e.aliases,
+            capabilities: null,
+            device_class: null,
+            original_device_class: null,
+            original_icon: null,
+          }
         : null;
     }
     return out;
@@ -232,13 +295,36 @@ export class HomeModel {
   config(): Record<string, unknown> {
     const s = this.seed;
     return {
-      latitude: s.latitude, longitude: s.longitude, elevation: s.elevation, radius: 100,
-      unit_system: { length: 'km', accumulated_precipitation: 'mm', area: 'm²', mass: 'g', pressure: 'Pa', temperature: '°C', volume: 'L', wind_speed: 'm/s' },
-      location_name: s.location_name, time_zone: s.time_zone,
+      latitude: s.latitude,
+      longitude: s.longitude,
+      elevation: s.elevation,
+      radius: 100,
+      unit_system: {
+        length: 'km',
+        accumulated_precipitation: 'mm',
+        area: 'm²',
+        mass: 'g',
+        pressure: 'Pa',
+        temperature: '°C',
+        volume: 'L',
+        wind_speed: 'm/s',
+      },
+      location_name: s.location_name,
+      time_zone: s.time_zone,
       components: ['api', 'websocket_api', 'demo', ...Object.keys(DOMAIN_SERVICES)].filter((v, i, a) => a.indexOf(v) === i),
-      config_dir: '/config', allowlist_external_dirs: ['/config/www', '/media'], allowlist_external_urls: [],
-      version: s.ha_version, config_source: 'storage', recovery_mode: false, safe_mode: false, state: 'RUNNING',
-      external_url: null, internal_url: null, currency: 'EUR', country: 'NL', language: 'en',
+      config_dir: '/config',
+      allowlist_external_dirs: ['/config/www', '/media'],
+      allowlist_external_urls: [],
+      version: s.ha_version,
+      config_source: 'storage',
+      recovery_mode: false,
+      safe_mode: false,
+      state: 'RUNNING',
+      external_url: null,
+      internal_url: null,
+      currency: 'EUR',
+      country: 'NL',
+      language: 'en',
     };
   }
 
@@ -250,7 +336,9 @@ export class HomeModel {
     const notify: Record<string, ServiceDef> = {};
     for (const n of this.seed.notifiers) {
       notify[n] = {
-        name: `Send a notification via ${n}`, description: 'Sends a notification message.', entity: false,
+        name: `Send a notification via ${n}`,
+        description: 'Sends a notification message.',
+        entity: false,
         fields: {
           message: { type: 'string', required: true, description: 'Message body of the notification.' },
           title: { type: 'string', description: 'Title for your notification.' },
@@ -259,8 +347,12 @@ export class HomeModel {
         },
         run: ({ model, data }) => {
           model.notifications.push({
-            service: `notify.${n}`, message: String(data.message), title: typeof data.title === 'string' ? data.title : null,
-            target: data.target ?? null, data: data.data ?? null, ts: isoNow(),
+            service: `notify.${n}`,
+            message: String(data.message),
+            title: typeof data.title === 'string' ? data.title : null,
+            target: data.target ?? null,
+            data: data.data ?? null,
+            ts: isoNow(),
           });
         },
       };
@@ -269,7 +361,9 @@ export class HomeModel {
     // Always present in Home Assistant: the notifications bell in the sidebar.
     table.persistent_notification = {
       create: {
-        name: 'Create', description: 'Shows a notification on the notifications panel.', entity: false,
+        name: 'Create',
+        description: 'Shows a notification on the notifications panel.',
+        entity: false,
         fields: {
           message: { type: 'string', required: true, description: 'Message body of the notification.' },
           title: { type: 'string', description: 'Optional title of the notification.' },
@@ -277,8 +371,12 @@ export class HomeModel {
         },
         run: ({ model, data }) => {
           model.notifications.push({
-            service: 'persistent_notification.create', message: String(data.message), title: typeof data.title === 'string' ? data.title : null,
-            target: null, data: null, ts: isoNow(),
+            service: 'persistent_notification.create',
+            message: String(data.message),
+            title: typeof data.title === 'string' ? data.title : null,
+            target: null,
+            data: null,
+            ts: isoNow(),
           });
         },
       },
@@ -287,8 +385,11 @@ export class HomeModel {
     for (const sc of this.seed.scripts) {
       const objectId = sc.entity_id.split('.')[1];
       script[objectId] = {
-        name: String(this.stateMap.get(sc.entity_id)?.attributes.friendly_name ?? objectId), description: '', entity: false,
-        fields: {}, response: { optional: true },
+        name: String(this.stateMap.get(sc.entity_id)?.attributes.friendly_name ?? objectId),
+        description: '',
+        entity: false,
+        fields: {},
+        response: { optional: true },
         run: ({ model, context }) => model.runScript(sc.entity_id, context),
       };
     }
@@ -305,10 +406,17 @@ export class HomeModel {
         const fields: Record<string, unknown> = {};
         for (const [f, fd] of Object.entries(def.fields)) {
           fields[f] = {
-            required: fd.required ?? false, description: fd.description ?? '', example: fd.example,
-            selector: fd.type === 'int' || fd.type === 'float'
-              ? { number: { min: fd.min ?? 0, max: fd.max ?? 100 } }
-              : fd.type === 'boolean' ? { boolean: {} } : fd.options ? { select: { options: fd.options } } : { text: {} },
+            required: fd.required ?? false,
+            description: fd.description ?? '',
+            example: fd.example,
+            selector:
+              fd.type === 'int' || fd.type === 'float'
+                ? { number: { min: fd.min ?? 0, max: fd.max ?? 100 } }
+                : fd.type === 'boolean'
+                  ? { boolean: {} }
+                  : fd.options
+                    ? { select: { options: fd.options } }
+                    : { text: {} },
           };
         }
         const desc: Record<string, unknown> = { name: def.name, description: def.description, fields };
@@ -359,12 +467,22 @@ export class HomeModel {
    * Throws HomeError with HA's error code. Returns the service response when `returnResponse` is true.
    */
   callService(
-    domain: string, service: string, serviceData: Record<string, unknown> = {}, target: ServiceTargetInput | null = null,
-    returnResponse = false, context: HassContext = newContext(DEMO_USER_ID),
+    domain: string,
+    service: string,
+    serviceData: Record<string, unknown> = {},
+    target: ServiceTargetInput | null = null,
+    returnResponse = false,
+    context: HassContext = newContext(DEMO_USER_ID),
   ): { response?: unknown; entity_ids: string[] } {
     const record: ServiceCallRecord = {
-      domain, service, service_data: serviceData, target: target ? { ...target } : null, return_response: returnResponse,
-      entity_ids: [], error: null, ts: isoNow(),
+      domain,
+      service,
+      service_data: serviceData,
+      target: target ? { ...target } : null,
+      return_response: returnResponse,
+      entity_ids: [],
+      error: null,
+      ts: isoNow(),
     };
     this.serviceCalls.push(record);
     try {
@@ -378,16 +496,26 @@ export class HomeModel {
   }
 
   private doCall(
-    domain: string, service: string, serviceData: Record<string, unknown>, target: ServiceTargetInput | null,
-    returnResponse: boolean, context: HassContext,
+    domain: string,
+    service: string,
+    serviceData: Record<string, unknown>,
+    target: ServiceTargetInput | null,
+    returnResponse: boolean,
+    context: HassContext,
   ): { response?: unknown; entity_ids: string[] } {
     const def = this.serviceTable()[domain]?.[service];
     if (!def) throw new HomeError('not_found', `Service ${domain}.${service} not found.`);
     if (def.response && !def.response.optional && !returnResponse) {
-      throw new HomeError('service_validation_error', `Validation error: The action ${domain}.${service} requires responses and must be called with return_response=True`);
+      throw new HomeError(
+        'service_validation_error',
+        `Validation error: The action ${domain}.${service} requires responses and must be called with return_response=True`,
+      );
     }
     if (!def.response && returnResponse) {
-      throw new HomeError('service_validation_error', `Validation error: An action which does not return responses can't be called with return_response=True`);
+      throw new HomeError(
+        'service_validation_error',
+        `Validation error: An action which does not return responses can't be called with return_response=True`,
+      );
     }
     // Target keys may also arrive inside service_data (REST, old-style calls).
     const data: Record<string, unknown> = {};
@@ -405,14 +533,19 @@ export class HomeModel {
       return returnResponse ? { response: response ?? null, entity_ids: [] } : { entity_ids: [] };
     }
     const wantDomain = def.entityDomain ?? domain;
-    const entityIds = this.resolveTarget(tgt).filter((id) => wantDomain === '*' ? Boolean(DOMAIN_SERVICES[id.split('.')[0]]?.[service]) : id.startsWith(`${wantDomain}.`));
+    const entityIds = this.resolveTarget(tgt).filter((id) =>
+      wantDomain === '*' ? Boolean(DOMAIN_SERVICES[id.split('.')[0]]?.[service]) : id.startsWith(`${wantDomain}.`),
+    );
     const explicit = new Set(toList(tgt.entity_id, 'entity_id'));
     const responses: Record<string, unknown> = {};
     for (const entityId of entityIds) {
       const state = this.stateMap.get(entityId)!;
       if (def.requiredFeature !== undefined && (Number(state.attributes.supported_features ?? 0) & def.requiredFeature) === 0) {
         if (explicit.has(entityId)) {
-          throw new HomeError('service_validation_error', `Validation error: Entity ${entityId} does not support action ${domain}.${service}`);
+          throw new HomeError(
+            'service_validation_error',
+            `Validation error: Entity ${entityId} does not support action ${domain}.${service}`,
+          );
         }
         continue;
       }
@@ -447,8 +580,10 @@ function validateData(domain: string, service: string, def: ServiceDef, data: Re
         const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
         if (typeof n !== 'number' || !Number.isFinite(n)) throw new HomeError('invalid_format', `expected ${fd.type} ${where}`);
         if ((fd.min !== undefined && n < fd.min) || (fd.max !== undefined && n > fd.max)) {
-          throw new HomeError('service_validation_error',
-            `Validation error: ${key} must be between ${fd.min ?? '-∞'} and ${fd.max ?? '∞'} for ${domain}.${service} (got ${n})`);
+          throw new HomeError(
+            'service_validation_error',
+            `Validation error: ${key} must be between ${fd.min ?? '-∞'} and ${fd.max ?? '∞'} for ${domain}.${service} (got ${n})`,
+          );
         }
         data[key] = fd.type === 'int' ? Math.round(n) : n;
         break;
@@ -459,7 +594,10 @@ function validateData(domain: string, service: string, def: ServiceDef, data: Re
       case 'string':
         if (typeof value !== 'string') throw new HomeError('invalid_format', `expected str ${where}`);
         if (fd.options && !fd.options.includes(value)) {
-          throw new HomeError('service_validation_error', `Validation error: ${key} must be one of ${fd.options.join(', ')} for ${domain}.${service} (got ${value})`);
+          throw new HomeError(
+            'service_validation_error',
+            `Validation error: ${key} must be one of ${fd.options.join(', ')} for ${domain}.${service} (got ${value})`,
+          );
         }
         break;
       case 'rgb': {
@@ -468,7 +606,10 @@ function validateData(domain: string, service: string, def: ServiceDef, data: Re
           throw new HomeError('invalid_format', `expected a list of ${len} numbers ${where}`);
         }
         if (value.some((x: number) => x < (fd.min ?? 0) || x > (fd.max ?? 255))) {
-          throw new HomeError('service_validation_error', `Validation error: every value of ${key} must be between ${fd.min ?? 0} and ${fd.max ?? 255} for ${domain}.${service}`);
+          throw new HomeError(
+            'service_validation_error',
+            `Validation error: every value of ${key} must be between ${fd.min ?? 0} and ${fd.max ?? 255} for ${domain}.${service}`,
+          );
         }
         break;
       }
@@ -512,7 +653,8 @@ export function stateDiff(old: HassState, next: HassState): Record<string, unkno
   if (old.state !== next.state) add.s = next.state;
   if (old.last_changed !== next.last_changed) add.lc = ts(next.last_changed);
   else if (old.last_updated !== next.last_updated) add.lu = ts(next.last_updated);
-  const oc = old.context, nc = next.context;
+  const oc = old.context,
+    nc = next.context;
   if (nc) {
     const ctx: Record<string, unknown> = {};
     if (oc?.parent_id !== nc.parent_id) ctx.parent_id = nc.parent_id;

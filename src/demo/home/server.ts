@@ -9,8 +9,15 @@ import { silentLogger } from '../../log';
 import type { HassState } from '../../ha/types';
 import { HomeError } from './errors';
 import {
-  HomeModel, compressState, newContext, stateDiff, DEMO_USER_ID,
-  type HomeEvent, type NotificationRecord, type ServiceCallRecord, type ServiceTargetInput,
+  HomeModel,
+  compressState,
+  newContext,
+  stateDiff,
+  DEMO_USER_ID,
+  type HomeEvent,
+  type NotificationRecord,
+  type ServiceCallRecord,
+  type ServiceTargetInput,
 } from './model';
 import type { DemoHomeSeed } from './seed';
 
@@ -66,7 +73,7 @@ function describeAuthProblem(msg: unknown): string | null {
   for (const key of Object.keys(m)) {
     if (key !== 'type' && key !== 'access_token' && key !== 'api_password') return `extra keys not allowed @ data['${key}']`;
   }
-  if (m.access_token === undefined && m.api_password === undefined) return "must contain at least one of access_token, api_password.";
+  if (m.access_token === undefined && m.api_password === undefined) return 'must contain at least one of access_token, api_password.';
   if (m.access_token !== undefined && typeof m.access_token !== 'string') return "expected str for dictionary value @ data['access_token']";
   return null;
 }
@@ -109,7 +116,10 @@ class Session {
 
   /** With coalesce_messages on, everything queued in one tick leaves as one JSON array. */
   send(msg: unknown): void {
-    if (!this.coalesce) { this.sendNow(msg); return; }
+    if (!this.coalesce) {
+      this.sendNow(msg);
+      return;
+    }
     this.queue.push(msg);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
@@ -144,7 +154,10 @@ class Session {
       this.ws.close(1003, 'Received invalid JSON.');
       return;
     }
-    if (!this.authed) { this.onAuth(msg); return; }
+    if (!this.authed) {
+      this.onAuth(msg);
+      return;
+    }
     if (Array.isArray(msg)) for (const m of msg) this.onCommand(m);
     else this.onCommand(msg);
   }
@@ -170,8 +183,14 @@ class Session {
 
   private onCommand(raw: unknown): void {
     const msg = raw as Incoming;
-    const valid = typeof raw === 'object' && raw !== null && !Array.isArray(raw)
-      && Number.isInteger(msg.id) && (msg.id as number) > 0 && typeof msg.type === 'string' && msg.type !== '';
+    const valid =
+      typeof raw === 'object' &&
+      raw !== null &&
+      !Array.isArray(raw) &&
+      Number.isInteger(msg.id) &&
+      (msg.id as number) > 0 &&
+      typeof msg.type === 'string' &&
+      msg.type !== '';
     if (!valid) {
       const id = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (msg.id ?? null) : 0;
       this.error(id, 'invalid_format', 'Message incorrectly formatted.');
@@ -207,7 +226,8 @@ class Session {
   private readonly handlers: Record<string, (id: number, msg: Incoming) => void> = {
     supported_features: (id, msg) => {
       const features = msg.features;
-      if (typeof features !== 'object' || features === null) throw new HomeError('invalid_format', "required key not provided @ data['features']");
+      if (typeof features !== 'object' || features === null)
+        throw new HomeError('invalid_format', "required key not provided @ data['features']");
       this.coalesce = Boolean((features as Record<string, unknown>).coalesce_messages);
       this.result(id, null);
     },
@@ -215,10 +235,15 @@ class Session {
     get_states: (id) => this.result(id, this.home.model.states()),
     get_config: (id) => this.result(id, this.home.model.config()),
     get_services: (id) => this.result(id, this.home.model.services()),
-    'auth/current_user': (id) => this.result(id, {
-      id: DEMO_USER_ID, name: 'Paulus', is_owner: true, is_admin: true,
-      credentials: [{ auth_provider_type: 'homeassistant', auth_provider_id: null }], mfa_modules: [],
-    }),
+    'auth/current_user': (id) =>
+      this.result(id, {
+        id: DEMO_USER_ID,
+        name: 'Paulus',
+        is_owner: true,
+        is_admin: true,
+        credentials: [{ auth_provider_type: 'homeassistant', auth_provider_id: null }],
+        mfa_modules: [],
+      }),
     'config/area_registry/list': (id) => this.result(id, this.home.model.areaList()),
     'config/floor_registry/list': (id) => this.result(id, this.home.model.floorList()),
     'config/device_registry/list': (id) => this.result(id, this.home.model.deviceList()),
@@ -246,7 +271,12 @@ class Session {
       const context = newContext(DEMO_USER_ID);
       const returnResponse = msg.return_response === true;
       const out = this.home.model.callService(
-        msg.domain, msg.service, data as Record<string, unknown>, target as ServiceTargetInput | null, returnResponse, context,
+        msg.domain,
+        msg.service,
+        data as Record<string, unknown>,
+        target as ServiceTargetInput | null,
+        returnResponse,
+        context,
       );
       this.result(id, returnResponse ? { context, response: out.response } : { context });
     },
@@ -269,7 +299,11 @@ class Session {
       const wanted = filter ? new Set(filter as string[]) : null;
       const unsub = this.home.model.onEvent((ev) => {
         if (ev.event_type !== 'state_changed') return;
-        const { entity_id, old_state, new_state } = ev.data as { entity_id: string; old_state: HassState | null; new_state: HassState | null };
+        const { entity_id, old_state, new_state } = ev.data as {
+          entity_id: string;
+          old_state: HassState | null;
+          new_state: HassState | null;
+        };
         if (wanted && !wanted.has(entity_id)) return;
         let event: Record<string, unknown>;
         if (!new_state) event = { r: [entity_id] };
@@ -317,23 +351,37 @@ class DemoHomeServer implements DemoHome {
     this.model = new HomeModel({ seed: opts.seed });
   }
 
-  get port(): number { return this.boundPort; }
-  get url(): string { return `ws://${this.hostForUrl()}:${this.boundPort}/api/websocket`; }
-  get httpUrl(): string { return `http://${this.hostForUrl()}:${this.boundPort}`; }
-  get serviceCalls(): ServiceCallRecord[] { return this.model.serviceCalls; }
-  get notifications(): NotificationRecord[] { return this.model.notifications; }
+  get port(): number {
+    return this.boundPort;
+  }
+  get url(): string {
+    return `ws://${this.hostForUrl()}:${this.boundPort}/api/websocket`;
+  }
+  get httpUrl(): string {
+    return `http://${this.hostForUrl()}:${this.boundPort}`;
+  }
+  get serviceCalls(): ServiceCallRecord[] {
+    return this.model.serviceCalls;
+  }
+  get notifications(): NotificationRecord[] {
+    return this.model.notifications;
+  }
 
   private hostForUrl(): string {
     return this.host.includes(':') ? `[${this.host}]` : this.host;
   }
 
-  getState(entityId: string): HassState | undefined { return this.model.getState(entityId); }
+  getState(entityId: string): HassState | undefined {
+    return this.model.getState(entityId);
+  }
 
   setState(entityId: string, state: string, attributes?: Record<string, unknown>): HassState {
     return this.model.setState(entityId, state, attributes);
   }
 
-  removeState(entityId: string): boolean { return this.model.removeState(entityId); }
+  removeState(entityId: string): boolean {
+    return this.model.removeState(entityId);
+  }
 
   connections(): number {
     let n = 0;
@@ -381,17 +429,32 @@ class DemoHomeServer implements DemoHome {
   }
 
   async stop(): Promise<void> {
-    const http = this.http, wss = this.wss;
+    const http = this.http,
+      wss = this.wss;
     if (!http || !wss) return;
     this.http = null;
     this.wss = null;
     const clients = [...wss.clients];
-    await Promise.all(clients.map((ws) => new Promise<void>((resolve) => {
-      if (ws.readyState === WebSocket.CLOSED) { resolve(); return; }
-      const timer = setTimeout(() => { ws.terminate(); resolve(); }, 500);
-      ws.once('close', () => { clearTimeout(timer); resolve(); });
-      ws.close(1001, 'Home Assistant is shutting down');
-    })));
+    await Promise.all(
+      clients.map(
+        (ws) =>
+          new Promise<void>((resolve) => {
+            if (ws.readyState === WebSocket.CLOSED) {
+              resolve();
+              return;
+            }
+            const timer = setTimeout(() => {
+              ws.terminate();
+              resolve();
+            }, 500);
+            ws.once('close', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            ws.close(1001, 'Home Assistant is shutting down');
+          }),
+      ),
+    );
     for (const s of [...this.sessions]) s.dispose();
     await new Promise<void>((resolve) => {
       wss.close(() => resolve());
@@ -441,14 +504,27 @@ class DemoHomeServer implements DemoHome {
       return;
     }
     if (path === '/api/' || path === '/api') {
-      if (method !== 'GET') { this.json(res, 405, { message: 'Method not allowed' }); return; }
+      if (method !== 'GET') {
+        this.json(res, 405, { message: 'Method not allowed' });
+        return;
+      }
       this.json(res, 200, { message: 'API running.' });
       return;
     }
-    if (path === '/api/config' && method === 'GET') { this.json(res, 200, this.model.config()); return; }
-    if (path === '/api/states' && method === 'GET') { this.json(res, 200, this.model.states()); return; }
+    if (path === '/api/config' && method === 'GET') {
+      this.json(res, 200, this.model.config());
+      return;
+    }
+    if (path === '/api/states' && method === 'GET') {
+      this.json(res, 200, this.model.states());
+      return;
+    }
     if (path === '/api/services' && method === 'GET') {
-      this.json(res, 200, Object.entries(this.model.services()).map(([domain, services]) => ({ domain, services })));
+      this.json(
+        res,
+        200,
+        Object.entries(this.model.services()).map(([domain, services]) => ({ domain, services })),
+      );
       return;
     }
     const stateMatch = /^\/api\/states\/([^/]+)$/.exec(path);
@@ -462,9 +538,15 @@ class DemoHomeServer implements DemoHome {
       }
       if (method === 'POST') {
         const body = await this.readJson(req);
-        if (!body.ok) { this.json(res, 400, { message: body.message }); return; }
+        if (!body.ok) {
+          this.json(res, 400, { message: body.message });
+          return;
+        }
         const v = body.value as { state?: unknown; attributes?: unknown } | undefined;
-        if (!v || typeof v !== 'object' || typeof v.state !== 'string') { this.json(res, 400, { message: 'No state specified.' }); return; }
+        if (!v || typeof v !== 'object' || typeof v.state !== 'string') {
+          this.json(res, 400, { message: 'No state specified.' });
+          return;
+        }
         if (v.attributes !== undefined && (typeof v.attributes !== 'object' || v.attributes === null || Array.isArray(v.attributes))) {
           this.json(res, 400, { message: 'attributes should be a dictionary.' });
           return;
@@ -484,7 +566,10 @@ class DemoHomeServer implements DemoHome {
     const svcMatch = /^\/api\/services\/([^/]+)\/([^/]+)$/.exec(path);
     if (svcMatch && method === 'POST') {
       const body = await this.readJson(req);
-      if (!body.ok) { this.json(res, 400, { message: body.message }); return; }
+      if (!body.ok) {
+        this.json(res, 400, { message: body.message });
+        return;
+      }
       const data = body.value ?? {};
       if (typeof data !== 'object' || data === null || Array.isArray(data)) {
         this.json(res, 400, { message: 'Data should be a JSON object.' });

@@ -3,9 +3,7 @@
 // (`light.kitchen "Kitchen Lights" [Kitchen]: on`), and answers with tool_use blocks for simple
 // commands, or, after tool_result blocks, with a short end_turn summary.
 
-export type FakeBlock =
-  | { type: 'text'; text: string }
-  | { type: 'tool_use'; id: string; name: string; input: unknown };
+export type FakeBlock = { type: 'text'; text: string } | { type: 'tool_use'; id: string; name: string; input: unknown };
 
 export interface FakeMessage {
   role: 'user' | 'assistant';
@@ -39,7 +37,30 @@ type Intent =
   | { kind: 'brightness'; pct: number }
   | { kind: 'temperature'; value: number };
 
-const STOP = new Set(['the', 'a', 'an', 'in', 'on', 'off', 'of', 'to', 'please', 'turn', 'switch', 'set', 'my', 'all', 'and', 'is', 'are', 'what', 'it', 'up', 'down', 'room']);
+const STOP = new Set([
+  'the',
+  'a',
+  'an',
+  'in',
+  'on',
+  'off',
+  'of',
+  'to',
+  'please',
+  'turn',
+  'switch',
+  'set',
+  'my',
+  'all',
+  'and',
+  'is',
+  'are',
+  'what',
+  'it',
+  'up',
+  'down',
+  'room',
+]);
 
 function stem(w: string): string {
   return w.length > 3 && w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w;
@@ -55,9 +76,26 @@ function words(s: string): string[] {
 }
 
 const DOMAIN_WORDS: Record<string, string> = {
-  light: 'light', lamp: 'light', fan: 'fan', blind: 'cover', curtain: 'cover', shade: 'cover', garage: 'cover', cover: 'cover',
-  window: 'cover', lock: 'lock', tv: 'media_player', speaker: 'media_player', music: 'media_player', thermostat: 'climate',
-  heating: 'climate', heater: 'climate', switch: 'switch', plug: 'switch', socket: 'switch', outlet: 'switch',
+  light: 'light',
+  lamp: 'light',
+  fan: 'fan',
+  blind: 'cover',
+  curtain: 'cover',
+  shade: 'cover',
+  garage: 'cover',
+  cover: 'cover',
+  window: 'cover',
+  lock: 'lock',
+  tv: 'media_player',
+  speaker: 'media_player',
+  music: 'media_player',
+  thermostat: 'climate',
+  heating: 'climate',
+  heater: 'climate',
+  switch: 'switch',
+  plug: 'switch',
+  socket: 'switch',
+  outlet: 'switch',
 };
 
 const INTENT_DOMAINS: Record<string, string[]> = {
@@ -166,7 +204,8 @@ function toolCall(intent: Intent, targets: KnownEntity[], tools: Set<string>): {
   }
   const device = DEVICE_TOOLS[intent.kind];
   if (device && tools.has(device)) return { name: device, input: { device_id: targets[0].entity_id } };
-  if (intent.kind === 'brightness' && tools.has('set_brightness')) return { name: 'set_brightness', input: { device_id: targets[0].entity_id, brightness: intent.pct } };
+  if (intent.kind === 'brightness' && tools.has('set_brightness'))
+    return { name: 'set_brightness', input: { device_id: targets[0].entity_id, brightness: intent.pct } };
   return null;
 }
 
@@ -189,7 +228,8 @@ function describeCall(name: string, input: unknown, entities: KnownEntity[]): st
   const raw = target?.entity_id ?? i.device_id;
   const ids = Array.isArray(raw) ? raw.map(String) : raw ? [String(raw)] : [];
   const names = ids.map((id) => entities.find((e) => e.entity_id === id)?.name ?? id).join(' and ');
-  const what = name === 'ha_call_service' ? String(i.service ?? 'call').replace(/_/g, ' ') : name.replace(/^device_/, '').replace(/_/g, ' ');
+  const what =
+    name === 'ha_call_service' ? String(i.service ?? 'call').replace(/_/g, ' ') : name.replace(/^device_/, '').replace(/_/g, ' ');
   return names ? `${what} ${names}` : what;
 }
 
@@ -234,7 +274,10 @@ export function answer(req: FakeRequest): ModelAnswer {
   let lastIntent: Intent | null = null;
   let lastTargets: KnownEntity[] = [];
   const globalHint = domainHint(text);
-  for (const clause of text.split(/\band then\b|\bthen\b|\band\b|[,;\n]/i).map((c) => c.trim()).filter(Boolean)) {
+  for (const clause of text
+    .split(/\band then\b|\bthen\b|\band\b|[,;\n]/i)
+    .map((c) => c.trim())
+    .filter(Boolean)) {
     const intent: Intent | null = intentOf(clause) ?? lastIntent;
     if (!intent) continue;
     const hint = domainHint(clause) ?? globalHint;
@@ -256,15 +299,22 @@ export function answer(req: FakeRequest): ModelAnswer {
     };
   }
   if (images > 0) {
-    return { content: [{ type: 'text', text: `I looked at the ${images === 1 ? 'image' : `${images} images`}; nothing in it needs action.` }], stop_reason: 'end_turn' };
+    return {
+      content: [{ type: 'text', text: `I looked at the ${images === 1 ? 'image' : `${images} images`}; nothing in it needs action.` }],
+      stop_reason: 'end_turn',
+    };
   }
   if (/\?\s*$|^(is|are|what|which|how|who)\b/i.test(text)) {
     const found = match(text, entities, null, domainHint(text));
     if (found.length) {
-      return { content: [{ type: 'text', text: found.map((e) => `${e.name} is ${e.state || 'unknown'}.`).join(' ') }], stop_reason: 'end_turn' };
+      return {
+        content: [{ type: 'text', text: found.map((e) => `${e.name} is ${e.state || 'unknown'}.`).join(' ') }],
+        stop_reason: 'end_turn',
+      };
     }
   }
-  if (/^(hi|hello|hey|thanks|thank you)\b/i.test(text)) return { content: [{ type: 'text', text: 'Hello! How can I help at home?' }], stop_reason: 'end_turn' };
+  if (/^(hi|hello|hey|thanks|thank you)\b/i.test(text))
+    return { content: [{ type: 'text', text: 'Hello! How can I help at home?' }], stop_reason: 'end_turn' };
   return {
     content: [{ type: 'text', text: 'Sorry, I did not understand that. Try "turn on the kitchen lights".' }],
     stop_reason: 'end_turn',

@@ -223,7 +223,13 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
   };
   const sendError = (res: ServerResponse, status: number, message: string, type?: string, headers: Record<string, string> = {}) => {
     const requestId = randomId('req_');
-    send(res, status, { type: 'error', error: { type: type ?? ERROR_TYPES[status] ?? 'api_error', message }, request_id: requestId }, headers, requestId);
+    send(
+      res,
+      status,
+      { type: 'error', error: { type: type ?? ERROR_TYPES[status] ?? 'api_error', message }, request_id: requestId },
+      headers,
+      requestId,
+    );
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<number> => {
@@ -292,7 +298,9 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     let content: FakeBlock[];
     let stopReason: string;
     if (scripted) {
-      content = scripted.content.map((b) => (b.type === 'tool_use' ? { type: 'tool_use', id: b.id ?? randomId('toolu_'), name: b.name, input: b.input } : b));
+      content = scripted.content.map((b) =>
+        b.type === 'tool_use' ? { type: 'tool_use', id: b.id ?? randomId('toolu_'), name: b.name, input: b.input } : b,
+      );
       stopReason = scripted.stop_reason ?? (content.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn');
     } else {
       const a = answer(request);
@@ -320,7 +328,11 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       content,
       stop_reason: stopReason,
       stop_sequence: null,
-      usage: { ...usage, cache_creation: { ephemeral_5m_input_tokens: usage.cache_creation_input_tokens, ephemeral_1h_input_tokens: 0 }, service_tier: 'standard' },
+      usage: {
+        ...usage,
+        cache_creation: { ephemeral_5m_input_tokens: usage.cache_creation_input_tokens, ephemeral_1h_input_tokens: 0 },
+        service_tier: 'standard',
+      },
     });
     return 200;
   };

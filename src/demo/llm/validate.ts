@@ -50,7 +50,8 @@ function checkBlock(b: unknown, path: string, role: string): RequestError | null
     case 'tool_use':
       if (role !== 'assistant') return err(path, 'tool_use blocks are only allowed in assistant messages');
       if (typeof b.id !== 'string' || b.id === '') return err(`${path}.id`, 'Field required');
-      if (typeof b.name !== 'string' || !TOOL_NAME.test(b.name)) return err(`${path}.name`, 'String should match pattern ^[a-zA-Z0-9_-]{1,128}$');
+      if (typeof b.name !== 'string' || !TOOL_NAME.test(b.name))
+        return err(`${path}.name`, 'String should match pattern ^[a-zA-Z0-9_-]{1,128}$');
       if (!isObj(b.input)) return err(`${path}.input`, 'Input should be a valid dictionary');
       return null;
     case 'tool_result':
@@ -81,7 +82,8 @@ function checkTools(tools: unknown): RequestError | null {
     const t = tools[i];
     const p = `tools.${i}`;
     if (!isObj(t)) return err(p, 'Input should be a valid dictionary');
-    if (typeof t.name !== 'string' || !TOOL_NAME.test(t.name)) return err(`${p}.name`, 'String should match pattern ^[a-zA-Z0-9_-]{1,128}$');
+    if (typeof t.name !== 'string' || !TOOL_NAME.test(t.name))
+      return err(`${p}.name`, 'String should match pattern ^[a-zA-Z0-9_-]{1,128}$');
     if (names.has(t.name)) return err('tools', `Tool names must be unique. Found duplicate: ${t.name}`);
     names.add(t.name);
     if (t.description !== undefined && typeof t.description !== 'string') return err(`${p}.description`, 'Input should be a valid string');
@@ -115,9 +117,11 @@ function checkMessages(messages: unknown): RequestError | null {
     if (!isObj(m)) return err(p, 'Input should be a valid dictionary');
     if (m.role !== 'user' && m.role !== 'assistant') return err(`${p}.role`, "Input should be 'user' or 'assistant'");
     if (i === 0 && m.role !== 'user') return err(`${p}.role`, 'the first message must use the "user" role');
-    const blocks: unknown[] = typeof m.content === 'string' ? [{ type: 'text', text: m.content }] : Array.isArray(m.content) ? m.content : [];
+    const blocks: unknown[] =
+      typeof m.content === 'string' ? [{ type: 'text', text: m.content }] : Array.isArray(m.content) ? m.content : [];
     if (typeof m.content !== 'string' && !Array.isArray(m.content)) return err(`${p}.content`, 'Input should be a valid string or list');
-    if (blocks.length === 0 && !(m.role === 'assistant' && i === messages.length - 1)) return err(`${p}.content`, 'messages must have non-empty content');
+    if (blocks.length === 0 && !(m.role === 'assistant' && i === messages.length - 1))
+      return err(`${p}.content`, 'messages must have non-empty content');
     for (let j = 0; j < blocks.length; j++) {
       const e = checkBlock(blocks[j], `${p}.content.${j}`, m.role);
       if (e) return e;
@@ -128,13 +132,19 @@ function checkMessages(messages: unknown): RequestError | null {
       for (let j = 0; j < blocks.length; j++) {
         const b = blocks[j] as Obj;
         if (b.type === 'tool_result' && !expected.has(String(b.tool_use_id))) {
-          return err(`${p}.content.${j}`, `unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${String(b.tool_use_id)}. Each \`tool_result\` block must have a corresponding \`tool_use\` block in the previous message.`);
+          return err(
+            `${p}.content.${j}`,
+            `unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${String(b.tool_use_id)}. Each \`tool_result\` block must have a corresponding \`tool_use\` block in the previous message.`,
+          );
         }
       }
       const answered = new Set(results.map((b) => String(b.tool_use_id)));
       const missing = [...expected].filter((id) => !answered.has(id));
       if (missing.length) {
-        return err(p, `\`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${missing.join(', ')}. Each \`tool_use\` block must have a corresponding \`tool_result\` block in the next message.`);
+        return err(
+          p,
+          `\`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${missing.join(', ')}. Each \`tool_use\` block must have a corresponding \`tool_result\` block in the next message.`,
+        );
       }
       previousToolUses = null;
     } else {

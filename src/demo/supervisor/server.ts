@@ -83,7 +83,10 @@ class Simulator implements SupervisorSimulator {
 
   constructor(private readonly opts: SupervisorSimulatorOptions) {
     this.log = opts.log ?? silentLogger();
-    this.homeBase = opts.homeUrl.replace(/\/+$/, '').replace(/^ws/, 'http').replace(/\/api\/websocket$/, '');
+    this.homeBase = opts.homeUrl
+      .replace(/\/+$/, '')
+      .replace(/^ws/, 'http')
+      .replace(/\/api\/websocket$/, '');
     this.homeToken = opts.homeToken ?? opts.token;
     this.haVersion = opts.haVersion ?? '2026.11.0';
     this.server = createServer((req, res) => {
@@ -198,7 +201,9 @@ class Simulator implements SupervisorSimulator {
       });
     }
     if (path === '/services' && method === 'GET') {
-      return this.ok(res, { services: [{ slug: 'mqtt', available: Boolean(this.opts.mqtt), providers: this.opts.mqtt ? ['core_mosquitto'] : [] }] });
+      return this.ok(res, {
+        services: [{ slug: 'mqtt', available: Boolean(this.opts.mqtt), providers: this.opts.mqtt ? ['core_mosquitto'] : [] }],
+      });
     }
     if (path === '/discovery' && method === 'POST') {
       let body: unknown;
@@ -208,13 +213,21 @@ class Simulator implements SupervisorSimulator {
         return this.error(res, 400, `Invalid JSON body: ${(err as Error).message}`);
       }
       const b = body as { service?: unknown; config?: unknown };
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) return this.error(res, 400, 'Body must be an object with service and config');
-      if (typeof b.service !== 'string' || !/^[a-z0-9_]+$/.test(b.service)) return this.error(res, 400, 'service: required, a lower-case service name');
-      if (typeof b.config !== 'object' || b.config === null || Array.isArray(b.config)) return this.error(res, 400, 'config: required, an object');
+      if (typeof body !== 'object' || body === null || Array.isArray(body))
+        return this.error(res, 400, 'Body must be an object with service and config');
+      if (typeof b.service !== 'string' || !/^[a-z0-9_]+$/.test(b.service))
+        return this.error(res, 400, 'service: required, a lower-case service name');
+      if (typeof b.config !== 'object' || b.config === null || Array.isArray(b.config))
+        return this.error(res, 400, 'config: required, an object');
       // The Supervisor keeps one discovery per (add-on, service, config): announcing the same again returns the same uuid.
       const same = this.discoveries.find((d) => d.service === b.service && JSON.stringify(d.config) === JSON.stringify(b.config));
       if (same) return this.ok(res, { uuid: same.uuid });
-      const record: DiscoveryRecord = { uuid: randomUUID().replace(/-/g, ''), service: b.service, config: b.config as JsonObject, addon: ADDON_SLUG };
+      const record: DiscoveryRecord = {
+        uuid: randomUUID().replace(/-/g, ''),
+        service: b.service,
+        config: b.config as JsonObject,
+        addon: ADDON_SLUG,
+      };
       this.discoveries.push(record);
       return this.ok(res, { uuid: record.uuid });
     }
@@ -326,11 +339,12 @@ class Simulator implements SupervisorSimulator {
       }
       if (!authed) {
         authed = this.checkAuth(client, data, binary);
-        if (authed) this.openUpstream(client, (up) => {
-          upstream = up;
-          piping = true;
-          for (const q of queued.splice(0)) up.send(q.data, { binary: q.binary });
-        });
+        if (authed)
+          this.openUpstream(client, (up) => {
+            upstream = up;
+            piping = true;
+            for (const q of queued.splice(0)) up.send(q.data, { binary: q.binary });
+          });
         return;
       }
       queued.push({ data, binary });

@@ -9,7 +9,10 @@ export type WyomingClientErrorCode = 'connect-failed' | 'timeout' | 'connection-
 
 export class WyomingClientError extends Error {
   override readonly name = 'WyomingClientError';
-  constructor(readonly code: WyomingClientErrorCode, message: string) {
+  constructor(
+    readonly code: WyomingClientErrorCode,
+    message: string,
+  ) {
     super(message);
   }
 }

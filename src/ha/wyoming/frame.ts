@@ -39,7 +39,10 @@ export type FrameErrorCode =
 
 export class WyomingFrameError extends Error {
   override readonly name = 'WyomingFrameError';
-  constructor(readonly code: FrameErrorCode, message: string) {
+  constructor(
+    readonly code: FrameErrorCode,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -187,7 +190,10 @@ export class FrameParser {
         throw new WyomingFrameError('data-not-json', `data block of the "${h.type}" frame is not valid JSON: ${(err as Error).message}`);
       }
       if (!isPlainObject(parsed)) {
-        throw new WyomingFrameError('data-not-object', `data block of the "${h.type}" frame must be a JSON object, got ${describeJsonType(parsed)}`);
+        throw new WyomingFrameError(
+          'data-not-object',
+          `data block of the "${h.type}" frame must be a JSON object, got ${describeJsonType(parsed)}`,
+        );
       }
       data = { ...data, ...parsed };
     }
@@ -209,11 +215,17 @@ export class FrameParser {
     }
     const type = header.type;
     if (typeof type !== 'string' || type.length === 0) {
-      throw new WyomingFrameError('missing-type', `header field "type" must be a non-empty string, got ${JSON.stringify(type) ?? 'nothing'}`);
+      throw new WyomingFrameError(
+        'missing-type',
+        `header field "type" must be a non-empty string, got ${JSON.stringify(type) ?? 'nothing'}`,
+      );
     }
     const inline = header.data;
     if (inline !== undefined && inline !== null && !isPlainObject(inline)) {
-      throw new WyomingFrameError('data-not-object', `header field "data" of the "${type}" frame must be a JSON object, got ${describeJsonType(inline)}`);
+      throw new WyomingFrameError(
+        'data-not-object',
+        `header field "data" of the "${type}" frame must be a JSON object, got ${describeJsonType(inline)}`,
+      );
     }
     const dataLength = checkLength(header, 'data_length', this.limits.maxDataBytes);
     const payloadLength = checkLength(header, 'payload_length', this.limits.maxPayloadBytes);

@@ -58,7 +58,10 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 class ProtocolError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }

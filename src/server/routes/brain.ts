@@ -18,7 +18,8 @@ function send(reply: FastifyReply, err: unknown): FastifyReply {
     return reply.code(400).send({ error: err.message, details: err.details });
   }
   if (err instanceof GoalNotUnderstoodError) return reply.code(422).send({ error: err.message });
-  if (err instanceof RuleNotFoundError || err instanceof SceneNotFoundError || err instanceof GoalNotFoundError) return reply.code(404).send({ error: err.message });
+  if (err instanceof RuleNotFoundError || err instanceof SceneNotFoundError || err instanceof GoalNotFoundError)
+    return reply.code(404).send({ error: err.message });
   if (err instanceof RuleConflictError || err instanceof SceneConflictError) return reply.code(409).send({ error: err.message });
   throw err;
 }
@@ -36,7 +37,8 @@ export function registerBrainRoutes(butler: Butler): void {
     return b;
   };
   for (const type of YAML_TYPES) {
-    if (!app.hasContentTypeParser(type)) app.addContentTypeParser(type, { parseAs: 'string', bodyLimit: 2 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+    if (!app.hasContentTypeParser(type))
+      app.addContentTypeParser(type, { parseAs: 'string', bodyLimit: 2 * 1024 * 1024 }, (_req, body, done) => done(null, body));
   }
 
   app.get('/api/schemas/rule', async () => ruleSchema);
@@ -70,8 +72,12 @@ export function registerBrainRoutes(butler: Butler): void {
     try {
       const body = req.body;
       // {document: "<yaml>"} lets clients that only speak JSON send YAML too.
-      const doc = typeof body === 'object' && body !== null && !Array.isArray(body) && typeof (body as { document?: unknown }).document === 'string' ? (body as { document: string }).document : body;
-      if (doc === undefined || doc === null || doc === '') return reply.code(400).send({ error: 'body: send a YAML or JSON document of rules' });
+      const doc =
+        typeof body === 'object' && body !== null && !Array.isArray(body) && typeof (body as { document?: unknown }).document === 'string'
+          ? (body as { document: string }).document
+          : body;
+      if (doc === undefined || doc === null || doc === '')
+        return reply.code(400).send({ error: 'body: send a YAML or JSON document of rules' });
       const imported = brain().rules.import(doc);
       return { imported: imported.length, ids: imported.map((r) => r.id) };
     } catch (err) {
@@ -119,21 +125,49 @@ export function registerBrainRoutes(butler: Butler): void {
   });
 
   // ---- goals ----
-  app.get('/api/goals', { schema: { querystring: { type: 'object', additionalProperties: false, properties: { status: { type: 'string', enum: ['running', 'done', 'failed', 'cancelled'] }, limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 } } } } }, async (req) => {
-    const q = req.query as { status?: GoalStatus; limit?: number };
-    return { goals: brain().goals.list(q) };
-  });
+  app.get(
+    '/api/goals',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            status: { type: 'string', enum: ['running', 'done', 'failed', 'cancelled'] },
+            limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const q = req.query as { status?: GoalStatus; limit?: number };
+      return { goals: brain().goals.list(q) };
+    },
+  );
   app.get('/api/goals/:id', { schema: { params: idParams } }, async (req, reply) => {
     const g = brain().goals.get((req.params as { id: string }).id);
     return g ?? reply.code(404).send({ error: `no goal with id "${(req.params as { id: string }).id}"` });
   });
-  app.post('/api/goals', { schema: { body: { type: 'object', additionalProperties: false, required: ['text'], properties: { text: { type: 'string', minLength: 1, maxLength: 1000 } } } } }, async (req, reply) => {
-    try {
-      return reply.code(201).send(await brain().goals.start((req.body as { text: string }).text, originOf(req)));
-    } catch (err) {
-      return send(reply, err);
-    }
-  });
+  app.post(
+    '/api/goals',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['text'],
+          properties: { text: { type: 'string', minLength: 1, maxLength: 1000 } },
+        },
+      },
+    },
+    async (req, reply) => {
+      try {
+        return reply.code(201).send(await brain().goals.start((req.body as { text: string }).text, originOf(req)));
+      } catch (err) {
+        return send(reply, err);
+      }
+    },
+  );
   app.post('/api/goals/:id/cancel', { schema: { params: idParams } }, async (req, reply) => {
     try {
       return brain().goals.cancel((req.params as { id: string }).id, req.identity?.user ?? 'api');

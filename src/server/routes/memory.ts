@@ -55,7 +55,13 @@ export function registerMemoryRoutes(butler: MemoryRoutesHost): void {
     const status = butler.memory.status();
     if (q?.trim()) {
       const r = await butler.memory.recall(q, Math.min(limit ?? 10, MAX_RECALL));
-      return { query: r.query, mode: r.mode, ...(r.degraded ? { degraded: r.degraded } : {}), count: r.memories.length, memories: r.memories };
+      return {
+        query: r.query,
+        mode: r.mode,
+        ...(r.degraded ? { degraded: r.degraded } : {}),
+        count: r.memories.length,
+        memories: r.memories,
+      };
     }
     const memories = butler.memory.list({ limit: limit ?? 100, before });
     return { mode: 'recent', total: butler.memory.count(), embeddings: status.embeddings, count: memories.length, memories };
@@ -64,7 +70,12 @@ export function registerMemoryRoutes(butler: MemoryRoutesHost): void {
   app.post('/api/memories', { schema: { body: createBody } }, async (req, reply) => {
     const body = req.body as { text: string; subject?: string };
     const plan = await butler.door.execute({
-      actions: [{ action_type: 'memory_remember', params: body.subject === undefined ? { text: body.text } : { text: body.text, subject: body.subject } }],
+      actions: [
+        {
+          action_type: 'memory_remember',
+          params: body.subject === undefined ? { text: body.text } : { text: body.text, subject: body.subject },
+        },
+      ],
       origin: originOf(req),
       reason: 'POST /api/memories',
     });
@@ -76,7 +87,11 @@ export function registerMemoryRoutes(butler: MemoryRoutesHost): void {
   app.delete('/api/memories/:id', { schema: { params: idParams } }, async (req, reply) => {
     const { id } = req.params as { id: number };
     if (!butler.memory.get(id)) return reply.code(404).send({ error: `no memory with id ${id}` });
-    const plan = await butler.door.execute({ actions: [{ action_type: 'memory_forget', params: { id } }], origin: originOf(req), reason: `DELETE /api/memories/${id}` });
+    const plan = await butler.door.execute({
+      actions: [{ action_type: 'memory_forget', params: { id } }],
+      origin: originOf(req),
+      reason: `DELETE /api/memories/${id}`,
+    });
     return answer(reply, plan, 200);
   });
 }

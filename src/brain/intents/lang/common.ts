@@ -41,7 +41,27 @@ export function domainCheck(...domains: string[]): (d: Draft, home: HomeModel) =
 }
 
 /** Turn on/off by name: anything switchable, but not sensors, people or weather. */
-export const SWITCHABLE = ['light', 'switch', 'fan', 'scene', 'script', 'cover', 'valve', 'lock', 'media_player', 'input_boolean', 'climate', 'automation', 'siren', 'humidifier', 'vacuum', 'camera', 'remote', 'water_heater', 'button'];
+export const SWITCHABLE = [
+  'light',
+  'switch',
+  'fan',
+  'scene',
+  'script',
+  'cover',
+  'valve',
+  'lock',
+  'media_player',
+  'input_boolean',
+  'climate',
+  'automation',
+  'siren',
+  'humidifier',
+  'vacuum',
+  'camera',
+  'remote',
+  'water_heater',
+  'button',
+];
 
 export const NUMBERS: Record<string, [number, number]> = {
   brightness: [0, 100],

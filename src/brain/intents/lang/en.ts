@@ -42,7 +42,7 @@ const rules: Record<string, string> = {
   player: '[<the>] {name.media_player}',
   mtarget: '(on|in) [<the>] ({name.media_player}|{place})',
   vol: '(volume|sound|volume level)',
-  thing: "[(the|my|our|your)] {name}",
+  thing: '[(the|my|our|your)] {name}',
   q: '(what|which)',
   isare: '(is|are)',
 };
@@ -115,7 +115,9 @@ const lists: LanguagePack['lists'] = {
   },
   bs_dev: {
     '(battery|batteries)': { _dev: ['battery', 'battery_charging'] },
-    '(carbon monoxide|carbon monoxide (sensor|sensors|detector|detectors)|co (sensor|sensors|detector|detectors))': { _dev: ['carbon_monoxide'] },
+    '(carbon monoxide|carbon monoxide (sensor|sensors|detector|detectors)|co (sensor|sensors|detector|detectors))': {
+      _dev: ['carbon_monoxide'],
+    },
     '(motion|motion (sensor|sensors|detector|detectors)|movement)': { _dev: ['motion'] },
     '(occupancy|occupancy (sensor|sensors)|presence (sensor|sensors))': { _dev: ['occupancy'] },
     '(smoke|smoke (sensor|sensors|detector|detectors|alarm|alarms))': { _dev: ['smoke'] },
@@ -136,8 +138,60 @@ const lists: LanguagePack['lists'] = {
     '(low|low on battery|running low|battery low)': { state: 'on', _classes: ['battery'] },
     '(charging)': { state: 'on', _classes: ['battery_charging'] },
     '(not charging)': { state: 'off', _classes: ['battery_charging'] },
-    '(detected|triggered|present|active|on|tripped)': { state: 'on', _classes: ['carbon_monoxide', 'gas', 'motion', 'occupancy', 'smoke', 'sound', 'light', 'tamper', 'power', 'problem', 'moisture', 'vibration', 'heat', 'cold', 'battery', 'plug', 'running', 'connectivity', 'safety', 'door', 'window', 'opening', 'garage_door', 'lock', 'update', 'presence', 'moving'] },
-    '(clear|not detected|off|inactive)': { state: 'off', _classes: ['carbon_monoxide', 'gas', 'motion', 'occupancy', 'smoke', 'sound', 'light', 'tamper', 'power', 'problem', 'moisture', 'vibration', 'heat', 'cold', 'running', 'connectivity', 'plug'] },
+    '(detected|triggered|present|active|on|tripped)': {
+      state: 'on',
+      _classes: [
+        'carbon_monoxide',
+        'gas',
+        'motion',
+        'occupancy',
+        'smoke',
+        'sound',
+        'light',
+        'tamper',
+        'power',
+        'problem',
+        'moisture',
+        'vibration',
+        'heat',
+        'cold',
+        'battery',
+        'plug',
+        'running',
+        'connectivity',
+        'safety',
+        'door',
+        'window',
+        'opening',
+        'garage_door',
+        'lock',
+        'update',
+        'presence',
+        'moving',
+      ],
+    },
+    '(clear|not detected|off|inactive)': {
+      state: 'off',
+      _classes: [
+        'carbon_monoxide',
+        'gas',
+        'motion',
+        'occupancy',
+        'smoke',
+        'sound',
+        'light',
+        'tamper',
+        'power',
+        'problem',
+        'moisture',
+        'vibration',
+        'heat',
+        'cold',
+        'running',
+        'connectivity',
+        'plug',
+      ],
+    },
     '(cold|freezing|frozen)': { state: 'on', _classes: ['cold'] },
     '(hot|overheating|overheated)': { state: 'on', _classes: ['heat'] },
     '(connected|online)': { state: 'on', _classes: ['connectivity'] },
@@ -179,10 +233,29 @@ const lists: LanguagePack['lists'] = {
     '(min|minimum|lowest|dimmest|the dimmest|lowest brightness|minimum brightness)': { brightness: 1 },
   },
   color: {
-    red: 'red', orange: 'orange', yellow: 'yellow', green: 'green', blue: 'blue', purple: 'purple', pink: 'pink',
-    white: 'white', brown: 'brown', cyan: 'cyan', magenta: 'magenta', violet: 'violet', gold: 'gold', indigo: 'indigo',
-    turquoise: 'turquoise', teal: 'teal', lime: 'lime', navy: 'navy', lavender: 'lavender', 'warm white': 'warm white',
-    'cool white': 'cool white', amber: 'amber', black: 'black',
+    red: 'red',
+    orange: 'orange',
+    yellow: 'yellow',
+    green: 'green',
+    blue: 'blue',
+    purple: 'purple',
+    pink: 'pink',
+    white: 'white',
+    brown: 'brown',
+    cyan: 'cyan',
+    magenta: 'magenta',
+    violet: 'violet',
+    gold: 'gold',
+    indigo: 'indigo',
+    turquoise: 'turquoise',
+    teal: 'teal',
+    lime: 'lime',
+    navy: 'navy',
+    lavender: 'lavender',
+    'warm white': 'warm white',
+    'cool white': 'cool white',
+    amber: 'amber',
+    black: 'black',
   },
   media_class: {
     '(track|song|tune)': 'track',
@@ -207,7 +280,10 @@ const lists: LanguagePack['lists'] = {
     '(a|one) minute and a half': { minutes: 1, seconds: 30 },
     '(a quarter of an hour|quarter of an hour|quarter hour|a quarter hour)': { minutes: 15 },
   },
-  onoff: { '(on|enable|enabled|activate|start|turn on|switch on)': 'on', '(off|disable|disabled|deactivate|stop|turn off|switch off|end)': 'off' },
+  onoff: {
+    '(on|enable|enabled|activate|start|turn on|switch on)': 'on',
+    '(off|disable|disabled|deactivate|stop|turn off|switch off|end)': 'off',
+  },
   mode: {
     '(home|at home|normal|day|house)': 'home',
     '(away|out|vacation|holiday|leaving)': 'away',
@@ -218,409 +294,649 @@ const lists: LanguagePack['lists'] = {
 // Scores: entity-name tokens 1.4, areas 1.2, list words 1.1, plain words 1, wildcard tokens 0.3.
 const groups: IntentGroup[] = [
   // ---- on / off ---------------------------------------------------------------------------------------
-  { intent: 'HassTurnOn', slots: {}, templates: [
-    ...onoff('on', '<det> {dev}', '<everywhere>'),
-    ...onoff('on', '(every|each [and every]|all [the|my|our]|both [the]) [single] [<the>] {dev}'),
-    { t: '[<pre>] (light up|illuminate) (<everywhere>|[<all>] [the|my] (room|rooms|area|areas) [<everywhere>]|the (whole|entire) <home>|[the|my] <home>)', slots: { domain: 'light' } },
-  ] },
-  { intent: 'HassTurnOff', templates: [
-    ...onoff('off', '<det> {dev}', '<everywhere>'),
-    ...onoff('off', '(every|each [and every]|all [the|my|our]|both [the]) [single] [<the>] {dev}'),
-  ] },
-  { intent: 'HassTurnOn', templates: [
-    ...onoff('on', '<det> <place> {dev}'),
-    ...onoff('on', '<det> {dev}', '<inplace>'),
-    { t: '[<pre>] light up <place> [<post>]', slots: { domain: 'light' } },
-    { t: '[<pre>] (light|brighten) [up] <place> up [<post>]', slots: { domain: 'light' } },
-  ] },
-  { intent: 'HassTurnOff', templates: [
-    ...onoff('off', '<det> <place> {dev}'),
-    ...onoff('off', '<det> {dev}', '<inplace>'),
-  ] },
-  { intent: 'HassTurnOn', context: true, templates: [
-    ...onoff('on', '<det> {dev}', '[<here>]'),
-    { t: '[<pre>] light [up] (this room|<here>) [up] [<post>]', slots: { domain: 'light' } },
-  ] },
+  {
+    intent: 'HassTurnOn',
+    slots: {},
+    templates: [
+      ...onoff('on', '<det> {dev}', '<everywhere>'),
+      ...onoff('on', '(every|each [and every]|all [the|my|our]|both [the]) [single] [<the>] {dev}'),
+      {
+        t: '[<pre>] (light up|illuminate) (<everywhere>|[<all>] [the|my] (room|rooms|area|areas) [<everywhere>]|the (whole|entire) <home>|[the|my] <home>)',
+        slots: { domain: 'light' },
+      },
+    ],
+  },
+  {
+    intent: 'HassTurnOff',
+    templates: [
+      ...onoff('off', '<det> {dev}', '<everywhere>'),
+      ...onoff('off', '(every|each [and every]|all [the|my|our]|both [the]) [single] [<the>] {dev}'),
+    ],
+  },
+  {
+    intent: 'HassTurnOn',
+    templates: [
+      ...onoff('on', '<det> <place> {dev}'),
+      ...onoff('on', '<det> {dev}', '<inplace>'),
+      { t: '[<pre>] light up <place> [<post>]', slots: { domain: 'light' } },
+      { t: '[<pre>] (light|brighten) [up] <place> up [<post>]', slots: { domain: 'light' } },
+    ],
+  },
+  { intent: 'HassTurnOff', templates: [...onoff('off', '<det> <place> {dev}'), ...onoff('off', '<det> {dev}', '<inplace>')] },
+  {
+    intent: 'HassTurnOn',
+    context: true,
+    templates: [
+      ...onoff('on', '<det> {dev}', '[<here>]'),
+      { t: '[<pre>] light [up] (this room|<here>) [up] [<post>]', slots: { domain: 'light' } },
+    ],
+  },
   { intent: 'HassTurnOff', context: true, templates: [...onoff('off', '<det> {dev}', '[<here>]')] },
   // by name (optionally "in the <area>"), with an optional trailing kind word
-  { intent: 'HassTurnOn', check: domainCheck(...SWITCHABLE), templates: [
-    // A trailing kind word must agree with the entity: "the living room lights" is not the "Living Room" speaker.
-    ...onoff('on', '[<the>] [{area}] {name} [scene|script|mode]', '[<inplace>]'),
-    ...onoff('on', '[<the>] [{area}] {name.light} (light|lights|lamp)', '[<inplace>]'),
-    ...onoff('on', '[<the>] [{area}] {name.switch+light+fan} switch', '[<inplace>]'),
-    ...onoff('on', '[<the>] [{area}] {name.fan} fan', '[<inplace>]'),
-    '[<pre>] (set|change|switch|put) [the] <place> to [the] {name.scene} [scene|mode] [<post>]',
-    '[<pre>] (activate|run|start|trigger|set|launch|execute|play|turn on) [the] {name.scene+script} [scene|script|routine|mode] [<inplace>] [<post>]',
-    '[<pre>] {name.scene+script} [scene|script] (on|go|now|please)',
-  ] },
-  { intent: 'HassTurnOff', check: domainCheck(...SWITCHABLE), templates: [
-    ...onoff('off', '[<the>] [{area}] {name} [script|mode]', '[<inplace>]'),
-    ...onoff('off', '[<the>] [{area}] {name.light} (light|lights|lamp)', '[<inplace>]'),
-    ...onoff('off', '[<the>] [{area}] {name.switch+light+fan} switch', '[<inplace>]'),
-    ...onoff('off', '[<the>] [{area}] {name.fan} fan', '[<inplace>]'),
-  ] },
-  { intent: 'HassToggle', check: domainCheck(...SWITCHABLE), templates: [
-    '[<pre>] (toggle|flip|switch) [<the>] [{area}] {name} [<inplace>] [<post>]',
-    '[<pre>] (toggle|flip) <det> <place> {dev} [<post>]',
-    '[<pre>] (toggle|flip) <det> {dev} <inplace> [<post>]',
-  ] },
+  {
+    intent: 'HassTurnOn',
+    check: domainCheck(...SWITCHABLE),
+    templates: [
+      // A trailing kind word must agree with the entity: "the living room lights" is not the "Living Room" speaker.
+      ...onoff('on', '[<the>] [{area}] {name} [scene|script|mode]', '[<inplace>]'),
+      ...onoff('on', '[<the>] [{area}] {name.light} (light|lights|lamp)', '[<inplace>]'),
+      ...onoff('on', '[<the>] [{area}] {name.switch+light+fan} switch', '[<inplace>]'),
+      ...onoff('on', '[<the>] [{area}] {name.fan} fan', '[<inplace>]'),
+      '[<pre>] (set|change|switch|put) [the] <place> to [the] {name.scene} [scene|mode] [<post>]',
+      '[<pre>] (activate|run|start|trigger|set|launch|execute|play|turn on) [the] {name.scene+script} [scene|script|routine|mode] [<inplace>] [<post>]',
+      '[<pre>] {name.scene+script} [scene|script] (on|go|now|please)',
+    ],
+  },
+  {
+    intent: 'HassTurnOff',
+    check: domainCheck(...SWITCHABLE),
+    templates: [
+      ...onoff('off', '[<the>] [{area}] {name} [script|mode]', '[<inplace>]'),
+      ...onoff('off', '[<the>] [{area}] {name.light} (light|lights|lamp)', '[<inplace>]'),
+      ...onoff('off', '[<the>] [{area}] {name.switch+light+fan} switch', '[<inplace>]'),
+      ...onoff('off', '[<the>] [{area}] {name.fan} fan', '[<inplace>]'),
+    ],
+  },
+  {
+    intent: 'HassToggle',
+    check: domainCheck(...SWITCHABLE),
+    templates: [
+      '[<pre>] (toggle|flip|switch) [<the>] [{area}] {name} [<inplace>] [<post>]',
+      '[<pre>] (toggle|flip) <det> <place> {dev} [<post>]',
+      '[<pre>] (toggle|flip) <det> {dev} <inplace> [<post>]',
+    ],
+  },
   { intent: 'HassToggle', context: true, templates: ['[<pre>] (toggle|flip) <det> {dev} [<here>] [<post>]'] },
 
   // ---- covers, valves, locks -------------------------------------------------------------------------
-  { intent: 'HassTurnOn', templates: [
-    '[<pre>] <open_v> <det> <place> {cover} [<post>]',
-    '[<pre>] <open_v> <det> {cover} <inplace> [<post>]',
-    '[<pre>] <open_v> <det> {cover} <everywhere> [<post>]',
-  ] },
-  { intent: 'HassTurnOff', templates: [
-    '[<pre>] <close_v> <det> <place> {cover} [<post>]',
-    '[<pre>] <close_v> <det> {cover} <inplace> [<post>]',
-    '[<pre>] <close_v> <det> {cover} <everywhere> [<post>]',
-  ] },
+  {
+    intent: 'HassTurnOn',
+    templates: [
+      '[<pre>] <open_v> <det> <place> {cover} [<post>]',
+      '[<pre>] <open_v> <det> {cover} <inplace> [<post>]',
+      '[<pre>] <open_v> <det> {cover} <everywhere> [<post>]',
+    ],
+  },
+  {
+    intent: 'HassTurnOff',
+    templates: [
+      '[<pre>] <close_v> <det> <place> {cover} [<post>]',
+      '[<pre>] <close_v> <det> {cover} <inplace> [<post>]',
+      '[<pre>] <close_v> <det> {cover} <everywhere> [<post>]',
+    ],
+  },
   { intent: 'HassTurnOn', context: true, templates: ['[<pre>] <open_v> <det> {cover} [<here>] [<post>]'] },
   { intent: 'HassTurnOn', bonus: 1, templates: ['[<pre>] <open_v> <det> {garage} [<post>]'] },
   { intent: 'HassTurnOff', bonus: 1, templates: ['[<pre>] <close_v> <det> {garage} [<post>]'] },
   { intent: 'HassTurnOff', context: true, templates: ['[<pre>] <close_v> <det> {cover} [<here>] [<post>]'] },
-  { intent: 'HassTurnOn', check: domainCheck('cover', 'valve'), templates: ['[<pre>] <open_v> [<the>] {name.cover+valve} [<inplace>] [<post>]'] },
-  { intent: 'HassTurnOff', check: domainCheck('cover', 'valve'), templates: ['[<pre>] <close_v> [<the>] {name.cover+valve} [<inplace>] [<post>]'] },
-  { intent: 'HassTurnOn', slots: { domain: 'lock' }, templates: [
-    '[<pre>] (lock|secure) [<the>] {name.lock} [<inplace>] [<post>]',
-  ] },
-  { intent: 'HassTurnOff', slots: { domain: 'lock' }, templates: [
-    '[<pre>] (unlock|unsecure|unbolt) [<the>] {name.lock} [<inplace>] [<post>]',
-  ] },
-  { intent: 'HassTurnOn', slots: { domain: 'lock' }, templates: [
-    '[<pre>] (lock|secure) <det> [<place>] {lock_dev} [<inplace>|<everywhere>] [<post>]',
-    '[<pre>] (lock|secure) (up|down) [the] (<place>|<home>) [<post>]',
-    '[<pre>] (lock|secure) [the] <place> [<post>]',
-  ] },
-  { intent: 'HassTurnOff', slots: { domain: 'lock', name: 'all' }, templates: [
-    '[<pre>] (unlock|unbolt) <det> [<place>] {lock_dev} [<inplace>|<everywhere>] [<post>]',
-    '[<pre>] unlock [the] <place> [<post>]',
-  ] },
-  { intent: 'HassSetPosition', templates: [
-    '[<pre>] (set|open|close|move|change|adjust|put|raise|lower|increase|decrease|turn) [the] {name.cover+valve} [position] to {position} <pct> [<post>]',
-    '[<pre>] (set|change|adjust) [the] position of [the] {name.cover+valve} to {position} <pct> [<post>]',
-    '[<pre>] {name.cover+valve} [position] [to] {position} <pct>',
-  ], check: domainCheck('cover', 'valve') },
-  { intent: 'HassSetPosition', templates: [
-    '[<pre>] (set|open|close|move|change|adjust|put|raise|lower) <det> <place> {cover} [position] to {position} <pct> [<post>]',
-    '[<pre>] (set|open|close|move|change|adjust|put|raise|lower) <det> {cover} <inplace> [position] to {position} <pct> [<post>]',
-    '[<pre>] (set|open|close|move|change|adjust|put|raise|lower) <det> {cover} [position] to {position} <pct> <inplace> [<post>]',
-  ] },
-  { intent: 'HassSetPosition', context: true, templates: [
-    '[<pre>] (set|open|close|move|change|adjust|put|raise|lower) <det> {cover} [<here>] [position] to {position} <pct> [<here>] [<post>]',
-  ] },
+  {
+    intent: 'HassTurnOn',
+    check: domainCheck('cover', 'valve'),
+    templates: ['[<pre>] <open_v> [<the>] {name.cover+valve} [<inplace>] [<post>]'],
+  },
+  {
+    intent: 'HassTurnOff',
+    check: domainCheck('cover', 'valve'),
+    templates: ['[<pre>] <close_v> [<the>] {name.cover+valve} [<inplace>] [<post>]'],
+  },
+  { intent: 'HassTurnOn', slots: { domain: 'lock' }, templates: ['[<pre>] (lock|secure) [<the>] {name.lock} [<inplace>] [<post>]'] },
+  {
+    intent: 'HassTurnOff',
+    slots: { domain: 'lock' },
+    templates: ['[<pre>] (unlock|unsecure|unbolt) [<the>] {name.lock} [<inplace>] [<post>]'],
+  },
+  {
+    intent: 'HassTurnOn',
+    slots: { domain: 'lock' },
+    templates: [
+      '[<pre>] (lock|secure) <det> [<place>] {lock_dev} [<inplace>|<everywhere>] [<post>]',
+      '[<pre>] (lock|secure) (up|down) [the] (<place>|<home>) [<post>]',
+      '[<pre>] (lock|secure) [the] <place> [<post>]',
+    ],
+  },
+  {
+    intent: 'HassTurnOff',
+    slots: { domain: 'lock', name: 'all' },
+    templates: [
+      '[<pre>] (unlock|unbolt) <det> [<place>] {lock_dev} [<inplace>|<everywhere>] [<post>]',
+      '[<pre>] unlock [the] <place> [<post>]',
+    ],
+  },
+  {
+    intent: 'HassSetPosition',
+    templates: [
+      '[<pre>] (set|open|close|move|change|adjust|put|raise|lower|increase|decrease|turn) [the] {name.cover+valve} [position] to {position} <pct> [<post>]',
+      '[<pre>] (set|change|adjust) [the] position of [the] {name.cover+valve} to {position} <pct> [<post>]',
+      '[<pre>] {name.cover+valve} [position] [to] {position} <pct>',
+    ],
+    check: domainCheck('cover', 'valve'),
+  },
+  {
+    intent: 'HassSetPosition',
+    templates: [
+      '[<pre>] (set|open|close|move|change|adjust|put|raise|lower) <det> <place> {cover} [position] to {position} <pct> [<post>]',
+      '[<pre>] (set|open|close|move|change|adjust|put|raise|lower) <det> {cover} <inplace> [position] to {position} <pct> [<post>]',
+      '[<pre>] (set|open|close|move|change|adjust|put|raise|lower) <det> {cover} [position] to {position} <pct> <inplace> [<post>]',
+    ],
+  },
+  {
+    intent: 'HassSetPosition',
+    context: true,
+    templates: [
+      '[<pre>] (set|open|close|move|change|adjust|put|raise|lower) <det> {cover} [<here>] [position] to {position} <pct> [<here>] [<post>]',
+    ],
+  },
 
   // ---- lights -----------------------------------------------------------------------------------------
-  { intent: 'HassLightSet', templates: [
-    '[<pre>] (set|change|turn|adjust|make|put|dim|brighten|bring) [the] (brightness|brightness level|level) (of|for|in|on) <ltarget> to <bri> [<post>]',
-    '[<pre>] (set|change|turn|adjust|dim|brighten|bring|put|make) <ltarget> [brightness] to <bri> [brightness] [<post>]',
-    '[<pre>] (set|change|turn|adjust|dim|brighten|bring|put|make) <ltarget> (brightness|light level) to <bri> [<post>]',
-    '[<pre>] (set|change|turn|adjust|put|make) <ltarget> to [the] {bri_level} brightness [<post>]',
-    '<ltarget> [brightness] <bri> [brightness]',
-    'brightness [of] <ltarget> [to] <bri>',
-    '<ltarget> {bri_level} brightness',
-    '[<pre>] (dim|brighten) <ltarget> to <bri> [<post>]',
-  ] },
-  { intent: 'HassLightSet', context: true, templates: [
-    '[<pre>] (set|change|turn|adjust|make|put|bring) [the] (brightness|brightness level|light level|lights) [<here>] to <bri> [brightness] [<here>] [<post>]',
-    '[<pre>] (set|change|turn|adjust|make|put|bring) <det> (lights|light|lamps) [<here>] to <bri> [brightness] [<here>] [<post>]',
-    '[<pre>] (dim|brighten) <det> (lights|light|lamps) [<here>] to <bri> [<here>] [<post>]',
-  ] },
-  { intent: 'HassLightSet', templates: [
-    '[<pre>] (set|change|turn|make|paint) <ltarget> [color|colour] [to] {color} [<post>]',
-    '[<pre>] (set|change|turn|make) [the] (color|colour) (of|for|in|on) <ltarget> to {color} [<post>]',
-    '[<pre>] (set|change|turn|make) <ltarget> (color|colour|colors|colours) to {color} [<post>]',
-    '<ltarget> (color|colour) {color}',
-  ] },
-  { intent: 'HassLightSet', context: true, templates: [
-    '[<pre>] (set|change|turn|make) <det> (lights|light|lamps|lamp) [<here>] [color|colour] [to] {color} [<here>] [<post>]',
-    '[<pre>] (set|change|turn|make) [the] (color|colour) [of the lights] [<here>] to {color} [<here>] [<post>]',
-  ] },
+  {
+    intent: 'HassLightSet',
+    templates: [
+      '[<pre>] (set|change|turn|adjust|make|put|dim|brighten|bring) [the] (brightness|brightness level|level) (of|for|in|on) <ltarget> to <bri> [<post>]',
+      '[<pre>] (set|change|turn|adjust|dim|brighten|bring|put|make) <ltarget> [brightness] to <bri> [brightness] [<post>]',
+      '[<pre>] (set|change|turn|adjust|dim|brighten|bring|put|make) <ltarget> (brightness|light level) to <bri> [<post>]',
+      '[<pre>] (set|change|turn|adjust|put|make) <ltarget> to [the] {bri_level} brightness [<post>]',
+      '<ltarget> [brightness] <bri> [brightness]',
+      'brightness [of] <ltarget> [to] <bri>',
+      '<ltarget> {bri_level} brightness',
+      '[<pre>] (dim|brighten) <ltarget> to <bri> [<post>]',
+    ],
+  },
+  {
+    intent: 'HassLightSet',
+    context: true,
+    templates: [
+      '[<pre>] (set|change|turn|adjust|make|put|bring) [the] (brightness|brightness level|light level|lights) [<here>] to <bri> [brightness] [<here>] [<post>]',
+      '[<pre>] (set|change|turn|adjust|make|put|bring) <det> (lights|light|lamps) [<here>] to <bri> [brightness] [<here>] [<post>]',
+      '[<pre>] (dim|brighten) <det> (lights|light|lamps) [<here>] to <bri> [<here>] [<post>]',
+    ],
+  },
+  {
+    intent: 'HassLightSet',
+    templates: [
+      '[<pre>] (set|change|turn|make|paint) <ltarget> [color|colour] [to] {color} [<post>]',
+      '[<pre>] (set|change|turn|make) [the] (color|colour) (of|for|in|on) <ltarget> to {color} [<post>]',
+      '[<pre>] (set|change|turn|make) <ltarget> (color|colour|colors|colours) to {color} [<post>]',
+      '<ltarget> (color|colour) {color}',
+    ],
+  },
+  {
+    intent: 'HassLightSet',
+    context: true,
+    templates: [
+      '[<pre>] (set|change|turn|make) <det> (lights|light|lamps|lamp) [<here>] [color|colour] [to] {color} [<here>] [<post>]',
+      '[<pre>] (set|change|turn|make) [the] (color|colour) [of the lights] [<here>] to {color} [<here>] [<post>]',
+    ],
+  },
 
   // ---- climate ----------------------------------------------------------------------------------------
-  { intent: 'HassClimateGetTemperature', context: true, templates: [
-    '[<pre>] <whatis> [the] [current] (temperature|temp) [<here>] [<post>]',
-    '[<pre>] how (warm|hot|cold|cool) is it [<here>] [<post>]',
-  ] },
-  { intent: 'HassClimateGetTemperature', templates: [
-    '[<pre>] <whatis> [the] [current] (temperature|temp) <inplace> [<post>]',
-    '[<pre>] <whatis> [the] [current] (temperature|temp) (of|on|in|for|from) [the] {name.climate} [<post>]',
-    "[<pre>] <whatis> [the] (<place>|{name.climate}) [current] (temperature|temp) [<post>]",
-    '[<pre>] how (warm|hot|cold|cool) is it <inplace> [<post>]',
-    '[<pre>] how (warm|hot|cold|cool) is [the] (<place>|{name.climate}) [<post>]',
-    '[<pre>] (what is|what\'s) [the] {name.climate} (set to|at) [<post>]',
-  ] },
-  { intent: 'HassClimateSetTemperature', context: true, templates: [
-    '[<pre>] (set|change|make|turn|adjust|put) [the] (temperature|temp|thermostat|heat|heating|ac|air conditioning) [<here>] to {temperature} <deg> [<here>] [<post>]',
-    '[<pre>] (turn|put|bring) (up|down) [the] (temperature|temp|heat|heating|thermostat) to {temperature} <deg> [<here>] [<post>]',
-    '[<pre>] (make it|heat it to|cool it to) {temperature} <deg> [<here>] [<post>]',
-  ] },
-  { intent: 'HassClimateSetTemperature', templates: [
-    '[<pre>] (set|change|make|turn|adjust|put) [the] (temperature|temp|thermostat|heat|heating) <inplace> to {temperature} <deg> [<post>]',
-    '[<pre>] (set|change|make|turn|adjust|put) <place> [temperature|temp|thermostat|heat|heating] to {temperature} <deg> [<post>]',
-    '[<pre>] (set|change|make|turn|adjust|put) [the] (temperature|temp|heat|heating) to {temperature} <deg> <inplace> [<post>]',
-    '[<pre>] (set|change|turn|adjust|put) [the] {name.climate} [temperature|temp] to {temperature} <deg> [<post>]',
-  ] },
+  {
+    intent: 'HassClimateGetTemperature',
+    context: true,
+    templates: [
+      '[<pre>] <whatis> [the] [current] (temperature|temp) [<here>] [<post>]',
+      '[<pre>] how (warm|hot|cold|cool) is it [<here>] [<post>]',
+    ],
+  },
+  {
+    intent: 'HassClimateGetTemperature',
+    templates: [
+      '[<pre>] <whatis> [the] [current] (temperature|temp) <inplace> [<post>]',
+      '[<pre>] <whatis> [the] [current] (temperature|temp) (of|on|in|for|from) [the] {name.climate} [<post>]',
+      '[<pre>] <whatis> [the] (<place>|{name.climate}) [current] (temperature|temp) [<post>]',
+      '[<pre>] how (warm|hot|cold|cool) is it <inplace> [<post>]',
+      '[<pre>] how (warm|hot|cold|cool) is [the] (<place>|{name.climate}) [<post>]',
+      "[<pre>] (what is|what's) [the] {name.climate} (set to|at) [<post>]",
+    ],
+  },
+  {
+    intent: 'HassClimateSetTemperature',
+    context: true,
+    templates: [
+      '[<pre>] (set|change|make|turn|adjust|put) [the] (temperature|temp|thermostat|heat|heating|ac|air conditioning) [<here>] to {temperature} <deg> [<here>] [<post>]',
+      '[<pre>] (turn|put|bring) (up|down) [the] (temperature|temp|heat|heating|thermostat) to {temperature} <deg> [<here>] [<post>]',
+      '[<pre>] (make it|heat it to|cool it to) {temperature} <deg> [<here>] [<post>]',
+    ],
+  },
+  {
+    intent: 'HassClimateSetTemperature',
+    templates: [
+      '[<pre>] (set|change|make|turn|adjust|put) [the] (temperature|temp|thermostat|heat|heating) <inplace> to {temperature} <deg> [<post>]',
+      '[<pre>] (set|change|make|turn|adjust|put) <place> [temperature|temp|thermostat|heat|heating] to {temperature} <deg> [<post>]',
+      '[<pre>] (set|change|make|turn|adjust|put) [the] (temperature|temp|heat|heating) to {temperature} <deg> <inplace> [<post>]',
+      '[<pre>] (set|change|turn|adjust|put) [the] {name.climate} [temperature|temp] to {temperature} <deg> [<post>]',
+    ],
+  },
 
   // ---- state questions ----------------------------------------------------------------------------------
-  { intent: 'HassGetState', templates: [
-    ...queries('{onoff_dev}', '{onoff_state}'),
-    ...queries('{lock_dev}', '{lock_state}'),
-    ...queries('{cover}', '{cover_state}'),
-    ...queries('{people}', '{person_state}'),
-    '<tellme> <isare> {people} [<still>] {person_state}',
-  ], check: (d) => d.slots.domain !== 'person' || true },
-  { intent: 'HassGetState', check: binarySensorCheck, templates: [
-    ...queries('{bs_dev}', '{bs_state}'),
-    { t: '<tellme> <isare> there [any] {bs_dev} [detected] [<inplace>] [<now>]', slots: { state: 'on' } },
-    '<tellme> (is|are) [<the>] {bs_dev} [<inplace>] [<still>] {bs_state} [<inplace>] [<now>]',
-    '<tellme> <isare> any {bs_dev} {bs_state} [<inplace>] [<now>]',
-    '<tellme> (is|are|does) [<the>] {name.binary_sensor} [{bs_dev}] [<still>] {bs_state} [<inplace>] [<now>]',
-    '<tellme> (is|are) [<the>] {name.binary_sensor} [{bs_dev}] <inplace> [<still>] {bs_state} [<now>]',
-    '<tellme> (is|are) [<the>] <place> {bs_state} [<now>]',
-  ] },
-  { intent: 'HassGetState', templates: [
-    '<tellme> (is|are) [<the>] {name.lock} [<still>] {lock_state} [<now>]',
-    '<tellme> (is|are) [<the>] {name.cover+valve} [<still>] {cover_state} [<now>]',
-    '<tellme> (is|are) [<the>] {name.light+switch+fan+input_boolean+media_player+climate} [<still>] {onoff_state} [<now>]',
-    '<tellme> (is|are) [<the>] {name.person} [<still>] {person_state} [<now>]',
-    '[<pre>] where (is|are) [<the>] {name.person} [<now>]',
-    '[<pre>] <whatis> [the] (state|status|value|reading) of [<the>] {name} [<post>]',
-    '[<pre>] <whatis> [the] {name} (state|status|value|reading) [<post>]',
-    '[<pre>] (check|report) [the] (state|status) of [<the>] {name} [<post>]',
-    '[<pre>] (what|how) (is|are) [the] {name.sensor} [at|reading|saying] [<now>]',
-  ], check: domainCheck('lock', 'cover', 'valve', 'light', 'switch', 'fan', 'input_boolean', 'media_player', 'climate', 'person', 'sensor', 'binary_sensor', 'vacuum', 'weather') },
+  {
+    intent: 'HassGetState',
+    templates: [
+      ...queries('{onoff_dev}', '{onoff_state}'),
+      ...queries('{lock_dev}', '{lock_state}'),
+      ...queries('{cover}', '{cover_state}'),
+      ...queries('{people}', '{person_state}'),
+      '<tellme> <isare> {people} [<still>] {person_state}',
+    ],
+    check: (d) => d.slots.domain !== 'person' || true,
+  },
+  {
+    intent: 'HassGetState',
+    check: binarySensorCheck,
+    templates: [
+      ...queries('{bs_dev}', '{bs_state}'),
+      { t: '<tellme> <isare> there [any] {bs_dev} [detected] [<inplace>] [<now>]', slots: { state: 'on' } },
+      '<tellme> (is|are) [<the>] {bs_dev} [<inplace>] [<still>] {bs_state} [<inplace>] [<now>]',
+      '<tellme> <isare> any {bs_dev} {bs_state} [<inplace>] [<now>]',
+      '<tellme> (is|are|does) [<the>] {name.binary_sensor} [{bs_dev}] [<still>] {bs_state} [<inplace>] [<now>]',
+      '<tellme> (is|are) [<the>] {name.binary_sensor} [{bs_dev}] <inplace> [<still>] {bs_state} [<now>]',
+      '<tellme> (is|are) [<the>] <place> {bs_state} [<now>]',
+    ],
+  },
+  {
+    intent: 'HassGetState',
+    templates: [
+      '<tellme> (is|are) [<the>] {name.lock} [<still>] {lock_state} [<now>]',
+      '<tellme> (is|are) [<the>] {name.cover+valve} [<still>] {cover_state} [<now>]',
+      '<tellme> (is|are) [<the>] {name.light+switch+fan+input_boolean+media_player+climate} [<still>] {onoff_state} [<now>]',
+      '<tellme> (is|are) [<the>] {name.person} [<still>] {person_state} [<now>]',
+      '[<pre>] where (is|are) [<the>] {name.person} [<now>]',
+      '[<pre>] <whatis> [the] (state|status|value|reading) of [<the>] {name} [<post>]',
+      '[<pre>] <whatis> [the] {name} (state|status|value|reading) [<post>]',
+      '[<pre>] (check|report) [the] (state|status) of [<the>] {name} [<post>]',
+      '[<pre>] (what|how) (is|are) [the] {name.sensor} [at|reading|saying] [<now>]',
+    ],
+    check: domainCheck(
+      'lock',
+      'cover',
+      'valve',
+      'light',
+      'switch',
+      'fan',
+      'input_boolean',
+      'media_player',
+      'climate',
+      'person',
+      'sensor',
+      'binary_sensor',
+      'vacuum',
+      'weather',
+    ),
+  },
   // sensor readings: "what is the <quantity> of/indicated by <sensor>"
-  { intent: 'HassGetState', check: sensorCheck, templates: [
-    '[<pre>] (<whatis>|how much|how many) [the] {_q} (of|indicated by|measured by|reported by|in|on|from|at|for|shown by|according to) [<the>] {name.sensor} [<now>]',
-    "[<pre>] <whatis> [the] {name.sensor} ['s] {_q} [<now>]",
-    "[<pre>] <whatis> {name.sensor} 's {_q} [<now>]",
-    '[<pre>] <whatis> [the] {name.sensor} [<now>]',
-    '[<pre>] how (much|many) {_q} (does|do|is|are) [<the>] {name.sensor} [have|has] [left|remaining|using|using now] [<now>]',
-    '[<pre>] how (much|many) {_q} (does|do) {name.sensor} (have|has|use|show) [left|remaining] [<now>]',
-  ] },
+  {
+    intent: 'HassGetState',
+    check: sensorCheck,
+    templates: [
+      '[<pre>] (<whatis>|how much|how many) [the] {_q} (of|indicated by|measured by|reported by|in|on|from|at|for|shown by|according to) [<the>] {name.sensor} [<now>]',
+      "[<pre>] <whatis> [the] {name.sensor} ['s] {_q} [<now>]",
+      "[<pre>] <whatis> {name.sensor} 's {_q} [<now>]",
+      '[<pre>] <whatis> [the] {name.sensor} [<now>]',
+      '[<pre>] how (much|many) {_q} (does|do|is|are) [<the>] {name.sensor} [have|has] [left|remaining|using|using now] [<now>]',
+      '[<pre>] how (much|many) {_q} (does|do) {name.sensor} (have|has|use|show) [left|remaining] [<now>]',
+    ],
+  },
 
   // ---- media --------------------------------------------------------------------------------------------
-  { intent: 'HassMediaPause', context: true, templates: [
-    '[<pre>] (pause|stop|hold) [the|my|this] [<media>] [<here>] [<post>]',
-  ] },
-  { intent: 'HassMediaPause', templates: [
-    '[<pre>] (pause|stop|hold) [the|my|this] [<media>] <mtarget> [<post>]',
-    '[<pre>] (pause|stop) [the] <place> [<media>|media player|speaker|player] [<post>]',
-    '[<pre>] pause <player> [<post>]',
-    '<player> (pause|stop)',
-  ], check: domainCheck('media_player') },
-  { intent: 'HassMediaUnpause', context: true, templates: [
-    '[<pre>] (resume|unpause|continue|keep playing|start playing again|play again) [the|my|this] [<media>] [<here>] [<post>]',
-  ] },
-  { intent: 'HassMediaUnpause', templates: [
-    '[<pre>] (resume|unpause|continue|keep playing|start) [the|my|this] [<media>] <mtarget> [<post>]',
-    '[<pre>] (resume|unpause|continue) [the] <place> [<media>|media player|speaker|player] [<post>]',
-    '[<pre>] (resume|unpause|continue) <player> [<post>]',
-    '<player> (resume|unpause|continue|play)',
-  ], check: domainCheck('media_player') },
-  { intent: 'HassMediaNext', context: true, templates: [
-    '[<pre>] (skip|next|skip ahead|skip forward) [this|that|it|the] [<media>|item|one] [<here>] [<post>]',
-    '[<pre>] (skip|go|jump|move) to [the] next [<media>|item|one] [<here>] [<post>]',
-    '[<pre>] (play|go to) [the] next [<media>|item|one] [<here>] [<post>]',
-    '[<pre>] next [<media>|item|one] [please]',
-  ] },
-  { intent: 'HassMediaNext', check: domainCheck('media_player'), templates: [
-    '[<pre>] (skip|next) [this|that|it] [<media>|item|one] <mtarget> [<post>]',
-    '[<pre>] (skip|go|jump|move) to [the] next [<media>|item|one] <mtarget> [<post>]',
-    '[<pre>] (play|go to) [the] next [<media>|item|one] <mtarget> [<post>]',
-    '[<pre>] next [<media>|item|one] <mtarget> [<post>]',
-    '<player> (skip|next) [this|that|it] [<media>|item|one]',
-    '<player> (skip|go|jump) to [the] next [<media>|item|one]',
-    '<player> (play) [the] next [<media>|item|one]',
-  ] },
-  { intent: 'HassMediaPrevious', context: true, templates: [
-    '[<pre>] (go back|back up|rewind) [to [the] (previous|last) [<media>|item|one]] [again] [<here>] [<post>]',
-    '[<pre>] (play|go to|replay) [the] (previous|last|prior) [<media>|item|one] [again] [<here>] [<post>]',
-    '[<pre>] (replay|previous [<media>|item|one]) [<here>] [<post>]',
-  ] },
-  { intent: 'HassMediaPrevious', check: domainCheck('media_player'), templates: [
-    '[<pre>] (go back|back up|rewind) [to [the] (previous|last) [<media>|item|one]] [again] <mtarget> [<post>]',
-    '[<pre>] (play|go to|replay) [the] (previous|last|prior) [<media>|item|one] [again] <mtarget> [<post>]',
-    '[<pre>] (replay) <mtarget> [<post>]',
-    '<player> (go back|back up|rewind) [to [the] (previous|last) [<media>|item|one]] [again]',
-    '<player> (play|go to|replay) [the] (previous|last|prior) [<media>|item|one] [again]',
-  ] },
-  { intent: 'HassSetVolume', context: true, templates: [
-    '[<pre>] (set|change|turn|put|adjust|make|increase|decrease|raise|lower|bring) [up|down] [the] <vol> [up|down] [<here>] to {volume_level} <pct> [<here>] [<post>]',
-    '[<pre>] <vol> [to] {volume_level} <pct> [<here>]',
-  ] },
-  { intent: 'HassSetVolume', check: domainCheck('media_player'), templates: [
-    '[<pre>] (set|change|turn|put|adjust|make|increase|decrease|raise|lower|bring) [up|down] [the] <vol> [up|down] <mtarget> to {volume_level} <pct> [<post>]',
-    '[<pre>] (set|change|turn|put|adjust|make|increase|decrease|raise|lower|bring) [up|down] [the] <vol> [up|down] to {volume_level} <pct> <mtarget> [<post>]',
-    '[<pre>] <mtarget> (set|change|turn|put|adjust|make|increase|decrease|raise|lower|bring) [up|down] [the] <vol> [up|down] to {volume_level} <pct> [<post>]',
-    '[<pre>] (set|change|turn|adjust|put) [the] ({name.media_player}|<place>) <vol> [up|down] to {volume_level} <pct> [<post>]',
-    '[<pre>] (set|change|turn|adjust) [the] <vol> (of|on|for) [the] ({name.media_player}|<place>) to {volume_level} <pct> [<post>]',
-    '<player> <vol> [to] {volume_level} <pct>',
-  ] },
-  { intent: 'HassMediaSearchAndPlay', context: true, templates: [
-    '[<pre>] (play|put on|start playing|listen to) {search_query} [<post>]',
-    '[<pre>] (play|put on|start playing|listen to) [the|some|a] {media_class} {search_query} [<here>] [<post>]',
-    '[<pre>] (play|put on|start playing|listen to) [the|some|a] {search_query} {media_class} [<here>] [<post>]',
-    '[<pre>] (play|put on|start playing|listen to) [the|some|a] {media_class} (called|named) {search_query} [<post>]',
-  ] },
-  { intent: 'HassMediaSearchAndPlay', check: domainCheck('media_player'), templates: [
-    '[<pre>] (play|put on|start playing|listen to) {search_query} <mtarget> [<post>]',
-    '[<pre>] (play|put on|start playing) [the|some|a] {media_class} {search_query} <mtarget> [<post>]',
-    '[<pre>] (play|put on|start playing) [the|some|a] {search_query} {media_class} <mtarget> [<post>]',
-    '[<pre>] <mtarget> (play|put on) {search_query} [<post>]',
-  ] },
+  { intent: 'HassMediaPause', context: true, templates: ['[<pre>] (pause|stop|hold) [the|my|this] [<media>] [<here>] [<post>]'] },
+  {
+    intent: 'HassMediaPause',
+    templates: [
+      '[<pre>] (pause|stop|hold) [the|my|this] [<media>] <mtarget> [<post>]',
+      '[<pre>] (pause|stop) [the] <place> [<media>|media player|speaker|player] [<post>]',
+      '[<pre>] pause <player> [<post>]',
+      '<player> (pause|stop)',
+    ],
+    check: domainCheck('media_player'),
+  },
+  {
+    intent: 'HassMediaUnpause',
+    context: true,
+    templates: ['[<pre>] (resume|unpause|continue|keep playing|start playing again|play again) [the|my|this] [<media>] [<here>] [<post>]'],
+  },
+  {
+    intent: 'HassMediaUnpause',
+    templates: [
+      '[<pre>] (resume|unpause|continue|keep playing|start) [the|my|this] [<media>] <mtarget> [<post>]',
+      '[<pre>] (resume|unpause|continue) [the] <place> [<media>|media player|speaker|player] [<post>]',
+      '[<pre>] (resume|unpause|continue) <player> [<post>]',
+      '<player> (resume|unpause|continue|play)',
+    ],
+    check: domainCheck('media_player'),
+  },
+  {
+    intent: 'HassMediaNext',
+    context: true,
+    templates: [
+      '[<pre>] (skip|next|skip ahead|skip forward) [this|that|it|the] [<media>|item|one] [<here>] [<post>]',
+      '[<pre>] (skip|go|jump|move) to [the] next [<media>|item|one] [<here>] [<post>]',
+      '[<pre>] (play|go to) [the] next [<media>|item|one] [<here>] [<post>]',
+      '[<pre>] next [<media>|item|one] [please]',
+    ],
+  },
+  {
+    intent: 'HassMediaNext',
+    check: domainCheck('media_player'),
+    templates: [
+      '[<pre>] (skip|next) [this|that|it] [<media>|item|one] <mtarget> [<post>]',
+      '[<pre>] (skip|go|jump|move) to [the] next [<media>|item|one] <mtarget> [<post>]',
+      '[<pre>] (play|go to) [the] next [<media>|item|one] <mtarget> [<post>]',
+      '[<pre>] next [<media>|item|one] <mtarget> [<post>]',
+      '<player> (skip|next) [this|that|it] [<media>|item|one]',
+      '<player> (skip|go|jump) to [the] next [<media>|item|one]',
+      '<player> (play) [the] next [<media>|item|one]',
+    ],
+  },
+  {
+    intent: 'HassMediaPrevious',
+    context: true,
+    templates: [
+      '[<pre>] (go back|back up|rewind) [to [the] (previous|last) [<media>|item|one]] [again] [<here>] [<post>]',
+      '[<pre>] (play|go to|replay) [the] (previous|last|prior) [<media>|item|one] [again] [<here>] [<post>]',
+      '[<pre>] (replay|previous [<media>|item|one]) [<here>] [<post>]',
+    ],
+  },
+  {
+    intent: 'HassMediaPrevious',
+    check: domainCheck('media_player'),
+    templates: [
+      '[<pre>] (go back|back up|rewind) [to [the] (previous|last) [<media>|item|one]] [again] <mtarget> [<post>]',
+      '[<pre>] (play|go to|replay) [the] (previous|last|prior) [<media>|item|one] [again] <mtarget> [<post>]',
+      '[<pre>] (replay) <mtarget> [<post>]',
+      '<player> (go back|back up|rewind) [to [the] (previous|last) [<media>|item|one]] [again]',
+      '<player> (play|go to|replay) [the] (previous|last|prior) [<media>|item|one] [again]',
+    ],
+  },
+  {
+    intent: 'HassSetVolume',
+    context: true,
+    templates: [
+      '[<pre>] (set|change|turn|put|adjust|make|increase|decrease|raise|lower|bring) [up|down] [the] <vol> [up|down] [<here>] to {volume_level} <pct> [<here>] [<post>]',
+      '[<pre>] <vol> [to] {volume_level} <pct> [<here>]',
+    ],
+  },
+  {
+    intent: 'HassSetVolume',
+    check: domainCheck('media_player'),
+    templates: [
+      '[<pre>] (set|change|turn|put|adjust|make|increase|decrease|raise|lower|bring) [up|down] [the] <vol> [up|down] <mtarget> to {volume_level} <pct> [<post>]',
+      '[<pre>] (set|change|turn|put|adjust|make|increase|decrease|raise|lower|bring) [up|down] [the] <vol> [up|down] to {volume_level} <pct> <mtarget> [<post>]',
+      '[<pre>] <mtarget> (set|change|turn|put|adjust|make|increase|decrease|raise|lower|bring) [up|down] [the] <vol> [up|down] to {volume_level} <pct> [<post>]',
+      '[<pre>] (set|change|turn|adjust|put) [the] ({name.media_player}|<place>) <vol> [up|down] to {volume_level} <pct> [<post>]',
+      '[<pre>] (set|change|turn|adjust) [the] <vol> (of|on|for) [the] ({name.media_player}|<place>) to {volume_level} <pct> [<post>]',
+      '<player> <vol> [to] {volume_level} <pct>',
+    ],
+  },
+  {
+    intent: 'HassMediaSearchAndPlay',
+    context: true,
+    templates: [
+      '[<pre>] (play|put on|start playing|listen to) {search_query} [<post>]',
+      '[<pre>] (play|put on|start playing|listen to) [the|some|a] {media_class} {search_query} [<here>] [<post>]',
+      '[<pre>] (play|put on|start playing|listen to) [the|some|a] {search_query} {media_class} [<here>] [<post>]',
+      '[<pre>] (play|put on|start playing|listen to) [the|some|a] {media_class} (called|named) {search_query} [<post>]',
+    ],
+  },
+  {
+    intent: 'HassMediaSearchAndPlay',
+    check: domainCheck('media_player'),
+    templates: [
+      '[<pre>] (play|put on|start playing|listen to) {search_query} <mtarget> [<post>]',
+      '[<pre>] (play|put on|start playing) [the|some|a] {media_class} {search_query} <mtarget> [<post>]',
+      '[<pre>] (play|put on|start playing) [the|some|a] {search_query} {media_class} <mtarget> [<post>]',
+      '[<pre>] <mtarget> (play|put on) {search_query} [<post>]',
+    ],
+  },
 
   // ---- timers -------------------------------------------------------------------------------------------
-  { intent: 'HassStartTimer', templates: [
-    '[<pre>] (set|start|create|make|begin|add|put on|run) [me] [a|an|the|my|one] [new] <dur> timer [(named|called|for) {tname:name}] [<post>]',
-    '[<pre>] (set|start|create|make|begin|add) [me] [a|an|the|my] [new] [{tname:name}] timer (for|of|with) <dur> [(named|called|for) {tname:name}] [<post>]',
-    '[<pre>] (set|start|create|make|begin) [a|an] timer (named|called) {tname:name} for <dur> [<post>]',
-    '[<pre>] [a|an] <dur> timer [(named|called|for) {tname:name}] [<post>]',
-    '[<pre>] timer (for|of) <dur> [(named|called|for) {tname:name}] [<post>]',
-    '[<pre>] (set|start) [a|an] {tname:name} timer for <dur> [<post>]',
-    '[<pre>] (set|start|create|make|begin|add|put on) [me] [a|an|the|my] <dur> {tname:name} timer [<post>]',
-    '[<pre>] (time|count down) <dur> [<post>]',
-  ] },
-  { intent: 'HassCancelAllTimers', templates: [
-    '[<pre>] (cancel|stop|delete|remove|end|clear|turn off|kill|abort|reset) (all|every|each) [of] [the|my|our] (timers|timer) [(in|on|from) [the] {area}] [<post>]',
-    '[<pre>] (cancel|stop|delete|remove|end|clear|kill|abort) [all] [the|my|our] {area} timers [<post>]',
-    '[<pre>] (cancel|stop|delete|remove|end|clear|kill|abort) [the|my|our] timers [(in|on|from) [the] {area}] [<post>]',
-  ] },
-  { intent: 'HassCancelTimer', templates: ['[<pre>] (cancel|stop|delete|remove|end|clear|turn off|kill|abort|dismiss|silence) <timer> [<post>]'] },
-  { intent: 'HassPauseTimer', templates: ['[<pre>] (pause|hold|freeze|suspend|stop) <timer> [<post>]', '[<pre>] (put|place) <timer> on hold [<post>]'] },
+  {
+    intent: 'HassStartTimer',
+    templates: [
+      '[<pre>] (set|start|create|make|begin|add|put on|run) [me] [a|an|the|my|one] [new] <dur> timer [(named|called|for) {tname:name}] [<post>]',
+      '[<pre>] (set|start|create|make|begin|add) [me] [a|an|the|my] [new] [{tname:name}] timer (for|of|with) <dur> [(named|called|for) {tname:name}] [<post>]',
+      '[<pre>] (set|start|create|make|begin) [a|an] timer (named|called) {tname:name} for <dur> [<post>]',
+      '[<pre>] [a|an] <dur> timer [(named|called|for) {tname:name}] [<post>]',
+      '[<pre>] timer (for|of) <dur> [(named|called|for) {tname:name}] [<post>]',
+      '[<pre>] (set|start) [a|an] {tname:name} timer for <dur> [<post>]',
+      '[<pre>] (set|start|create|make|begin|add|put on) [me] [a|an|the|my] <dur> {tname:name} timer [<post>]',
+      '[<pre>] (time|count down) <dur> [<post>]',
+    ],
+  },
+  {
+    intent: 'HassCancelAllTimers',
+    templates: [
+      '[<pre>] (cancel|stop|delete|remove|end|clear|turn off|kill|abort|reset) (all|every|each) [of] [the|my|our] (timers|timer) [(in|on|from) [the] {area}] [<post>]',
+      '[<pre>] (cancel|stop|delete|remove|end|clear|kill|abort) [all] [the|my|our] {area} timers [<post>]',
+      '[<pre>] (cancel|stop|delete|remove|end|clear|kill|abort) [the|my|our] timers [(in|on|from) [the] {area}] [<post>]',
+    ],
+  },
+  {
+    intent: 'HassCancelTimer',
+    templates: ['[<pre>] (cancel|stop|delete|remove|end|clear|turn off|kill|abort|dismiss|silence) <timer> [<post>]'],
+  },
+  {
+    intent: 'HassPauseTimer',
+    templates: ['[<pre>] (pause|hold|freeze|suspend|stop) <timer> [<post>]', '[<pre>] (put|place) <timer> on hold [<post>]'],
+  },
   { intent: 'HassUnpauseTimer', templates: ['[<pre>] (resume|continue|unpause|unfreeze|restart|start) <timer> [again] [<post>]'] },
-  { intent: 'HassIncreaseTimer', templates: [
-    '[<pre>] (add|put) [another|an extra|an additional|extra] <dur> [more] (to|on|onto) <timer> [<post>]',
-    '[<pre>] (increase|extend|lengthen|raise) <timer> by <dur> [<post>]',
-    '[<pre>] (give|add) <timer> [another|an extra|extra] <dur> [more] [<post>]',
-    '[<pre>] (extend|increase) <timer> <dur> [<post>]',
-  ] },
-  { intent: 'HassDecreaseTimer', templates: [
-    '[<pre>] (remove|subtract|take|cut|knock|shave) [off] <dur> (from|off|off of) <timer> [<post>]',
-    '[<pre>] (decrease|reduce|shorten|lower|cut) <timer> by <dur> [<post>]',
-  ] },
-  { intent: 'HassTimerStatus', templates: [
-    '[<pre>] (how much time|how long|how many (minutes|seconds|hours)|how much longer|how much) [is|are] (left|remaining) (on|in|for) (<timer>|<timers>) [<post>]',
-    '[<pre>] (how much time|how long|how much longer) (is|are) (left|remaining) [<post>]',
-    '[<pre>] (status of|time left on|time remaining on|remaining time on|check|check on|what is the status of|what\'s the status of|how is|how\'s) (<timer>|<timers>) [<post>]',
-    '[<pre>] (<timer>|<timers>) (status|time left|time remaining) [<post>]',
-    '[<pre>] how (much|long) [time] [is] (left|remaining) (on|in|for) (<timer>|<timers>) [<post>]',
-    '[<pre>] when (is|does) <timer> (done|going off|go off|end|finish|ring) [<post>]',
-  ] },
+  {
+    intent: 'HassIncreaseTimer',
+    templates: [
+      '[<pre>] (add|put) [another|an extra|an additional|extra] <dur> [more] (to|on|onto) <timer> [<post>]',
+      '[<pre>] (increase|extend|lengthen|raise) <timer> by <dur> [<post>]',
+      '[<pre>] (give|add) <timer> [another|an extra|extra] <dur> [more] [<post>]',
+      '[<pre>] (extend|increase) <timer> <dur> [<post>]',
+    ],
+  },
+  {
+    intent: 'HassDecreaseTimer',
+    templates: [
+      '[<pre>] (remove|subtract|take|cut|knock|shave) [off] <dur> (from|off|off of) <timer> [<post>]',
+      '[<pre>] (decrease|reduce|shorten|lower|cut) <timer> by <dur> [<post>]',
+    ],
+  },
+  {
+    intent: 'HassTimerStatus',
+    templates: [
+      '[<pre>] (how much time|how long|how many (minutes|seconds|hours)|how much longer|how much) [is|are] (left|remaining) (on|in|for) (<timer>|<timers>) [<post>]',
+      '[<pre>] (how much time|how long|how much longer) (is|are) (left|remaining) [<post>]',
+      "[<pre>] (status of|time left on|time remaining on|remaining time on|check|check on|what is the status of|what's the status of|how is|how's) (<timer>|<timers>) [<post>]",
+      '[<pre>] (<timer>|<timers>) (status|time left|time remaining) [<post>]',
+      '[<pre>] how (much|long) [time] [is] (left|remaining) (on|in|for) (<timer>|<timers>) [<post>]',
+      '[<pre>] when (is|does) <timer> (done|going off|go off|end|finish|ring) [<post>]',
+    ],
+  },
 
   // ---- lists --------------------------------------------------------------------------------------------
-  { intent: 'HassShoppingListAddItem', templates: [
-    '[<pre>] (add|put|write) {item} (to|on|onto|in) [the|my|our] shopping list [<post>]',
-    '[<pre>] (i need|we need) [to buy] {item} [<post>]',
-  ] },
-  { intent: 'HassShoppingListCompleteItem', templates: [
-    '[<pre>] (check off|complete|delete|remove|cross off|mark off|tick off|check) {item} (from|on|in|off|off of) [the|my|our] [shopping] list [<post>]',
-    '[<pre>] (check|cross|tick|mark) {item} off [the|my|our] [shopping] list [<post>]',
-    '[<pre>] mark {item} (as done|as complete|as completed|done|complete) (on|in) [the|my|our] [shopping] list [<post>]',
-  ] },
-  { intent: 'HassListAddItem', templates: [
-    '[<pre>] (add|put|write) {item} (to|on|onto|in) [the|my|our] {name.todo} [list|to do list|todo list] [<post>]',
-  ] },
-  { intent: 'HassListCompleteItem', templates: [
-    '[<pre>] (check off|complete|delete|remove|cross off|mark off|tick off|check) {item} (from|on|in|off) [the|my|our] {name.todo} [list|to do list|todo list] [<post>]',
-  ] },
+  {
+    intent: 'HassShoppingListAddItem',
+    templates: [
+      '[<pre>] (add|put|write) {item} (to|on|onto|in) [the|my|our] shopping list [<post>]',
+      '[<pre>] (i need|we need) [to buy] {item} [<post>]',
+    ],
+  },
+  {
+    intent: 'HassShoppingListCompleteItem',
+    templates: [
+      '[<pre>] (check off|complete|delete|remove|cross off|mark off|tick off|check) {item} (from|on|in|off|off of) [the|my|our] [shopping] list [<post>]',
+      '[<pre>] (check|cross|tick|mark) {item} off [the|my|our] [shopping] list [<post>]',
+      '[<pre>] mark {item} (as done|as complete|as completed|done|complete) (on|in) [the|my|our] [shopping] list [<post>]',
+    ],
+  },
+  {
+    intent: 'HassListAddItem',
+    templates: ['[<pre>] (add|put|write) {item} (to|on|onto|in) [the|my|our] {name.todo} [list|to do list|todo list] [<post>]'],
+  },
+  {
+    intent: 'HassListCompleteItem',
+    templates: [
+      '[<pre>] (check off|complete|delete|remove|cross off|mark off|tick off|check) {item} (from|on|in|off) [the|my|our] {name.todo} [list|to do list|todo list] [<post>]',
+    ],
+  },
 
   // ---- vacuum, weather, time, misc -------------------------------------------------------------------------------
-  { intent: 'HassVacuumStart', bonus: 0.5, check: domainCheck('vacuum'), templates: [
-    '[<pre>] (start|run|begin|turn on|activate|launch) [<the>] {name.vacuum} [cleaning|vacuuming] [<post>]',
-    '[<pre>] {name.vacuum} (start|go|clean|vacuum) [cleaning|vacuuming] [<post>]',
-    '[<pre>] (have|let|make) [<the>] {name.vacuum} (clean|vacuum) [up] [the <home>] [<post>]',
-    '[<pre>] (clean|vacuum|hoover) [up] [<the>] <place> [<post>]',
-    '[<pre>] (clean|vacuum|hoover) [up] [the <home>|everywhere] [<post>]',
-    '[<pre>] (start|begin|run) (cleaning|vacuuming) [<inplace>] [<post>]',
-  ] },
-  { intent: 'HassVacuumReturnToBase', check: domainCheck('vacuum'), templates: [
-    '[<pre>] (return|send|bring) [<the>] {name.vacuum} [back] (to [the|its] (base|dock|charger|charging station)|home) [<post>]',
-    '[<pre>] (dock|recall|park) [<the>] {name.vacuum} [<post>]',
-    '[<pre>] {name.vacuum} (return|go|go back) (to [the|its] (base|dock|charger)|home) [<post>]',
-  ] },
-  { intent: 'HassGetWeather', templates: [
-    "[<pre>] (what is|what's|how is|how's|tell me|give me|what will be|what'll be) the (weather|forecast|weather forecast) [like] [(in|for|at) {name.weather}] [like] [(today|now|right now|outside)] [<post>]",
-    "[<pre>] (what is|what's|how is|how's) [the] {name.weather} (weather|forecast) [like] [(today|now|right now)] [<post>]",
-    '[<pre>] (weather|forecast) [(in|for) {name.weather}] [(today|now)]',
-    '[<pre>] (is it|will it be) (raining|sunny|cloudy|snowing|windy|cold|hot|warm) [outside] [(in|at) {name.weather}] [(today|now)]',
-    '[<pre>] (do i need|should i (take|bring)) [an|a] (umbrella|jacket|coat) [today]',
-  ] },
-  { intent: 'HassGetCurrentTime', templates: [
-    '[<pre>] what time is it [now|right now] [please]',
-    "[<pre>] (what is|what's|tell me|give me|do you know|say) the [current] time [now|right now|please]",
-    '[<pre>] (what|which) time (is it|do we have)',
-    '[<pre>] (do you have|have you got) the time',
-    '[<pre>] time [please|now|check]',
-  ] },
-  { intent: 'HassGetCurrentDate', templates: [
-    "[<pre>] (what is|what's|tell me|give me|say) [the] [current|today's] date [today|please]",
-    "[<pre>] (what is|what's) (today's|todays|today) date [please]",
-    '[<pre>] what date is (it|today) [today|please]',
-    '[<pre>] what (day|day of the week) is (it|today) [today|please]',
-    "[<pre>] (what is|what's) the day [today|please]",
-    '[<pre>] which day is (it|today)',
-  ] },
-  { intent: 'HassNevermind', templates: [
-    '(nevermind|never mind|forget it|forget about it|cancel|cancel that|nothing|ignore (that|me|it)|that is all|that\'s all|no thanks|not now|stop listening|go away|abort)',
-  ] },
-  { intent: 'HassRespond', templates: [
-    '(are|do) you (always|constantly) (listening|recording) [to me] [right now]',
-    'where (does|is) my (data|voice|information) (go|going|sent|stored|kept)',
-    '(what|which) (can|could|should) i (say|ask [you]|do)',
-    'what (can|could) you do',
-    '(hello|hi|hey|hey there|good morning|good afternoon|good evening) [butler|there]',
-    '(thank you|thanks|thanks a lot|thank you very much|cheers)',
-    '(who|what) are you',
-  ] },
+  {
+    intent: 'HassVacuumStart',
+    bonus: 0.5,
+    check: domainCheck('vacuum'),
+    templates: [
+      '[<pre>] (start|run|begin|turn on|activate|launch) [<the>] {name.vacuum} [cleaning|vacuuming] [<post>]',
+      '[<pre>] {name.vacuum} (start|go|clean|vacuum) [cleaning|vacuuming] [<post>]',
+      '[<pre>] (have|let|make) [<the>] {name.vacuum} (clean|vacuum) [up] [the <home>] [<post>]',
+      '[<pre>] (clean|vacuum|hoover) [up] [<the>] <place> [<post>]',
+      '[<pre>] (clean|vacuum|hoover) [up] [the <home>|everywhere] [<post>]',
+      '[<pre>] (start|begin|run) (cleaning|vacuuming) [<inplace>] [<post>]',
+    ],
+  },
+  {
+    intent: 'HassVacuumReturnToBase',
+    check: domainCheck('vacuum'),
+    templates: [
+      '[<pre>] (return|send|bring) [<the>] {name.vacuum} [back] (to [the|its] (base|dock|charger|charging station)|home) [<post>]',
+      '[<pre>] (dock|recall|park) [<the>] {name.vacuum} [<post>]',
+      '[<pre>] {name.vacuum} (return|go|go back) (to [the|its] (base|dock|charger)|home) [<post>]',
+    ],
+  },
+  {
+    intent: 'HassGetWeather',
+    templates: [
+      "[<pre>] (what is|what's|how is|how's|tell me|give me|what will be|what'll be) the (weather|forecast|weather forecast) [like] [(in|for|at) {name.weather}] [like] [(today|now|right now|outside)] [<post>]",
+      "[<pre>] (what is|what's|how is|how's) [the] {name.weather} (weather|forecast) [like] [(today|now|right now)] [<post>]",
+      '[<pre>] (weather|forecast) [(in|for) {name.weather}] [(today|now)]',
+      '[<pre>] (is it|will it be) (raining|sunny|cloudy|snowing|windy|cold|hot|warm) [outside] [(in|at) {name.weather}] [(today|now)]',
+      '[<pre>] (do i need|should i (take|bring)) [an|a] (umbrella|jacket|coat) [today]',
+    ],
+  },
+  {
+    intent: 'HassGetCurrentTime',
+    templates: [
+      '[<pre>] what time is it [now|right now] [please]',
+      "[<pre>] (what is|what's|tell me|give me|do you know|say) the [current] time [now|right now|please]",
+      '[<pre>] (what|which) time (is it|do we have)',
+      '[<pre>] (do you have|have you got) the time',
+      '[<pre>] time [please|now|check]',
+    ],
+  },
+  {
+    intent: 'HassGetCurrentDate',
+    templates: [
+      "[<pre>] (what is|what's|tell me|give me|say) [the] [current|today's] date [today|please]",
+      "[<pre>] (what is|what's) (today's|todays|today) date [please]",
+      '[<pre>] what date is (it|today) [today|please]',
+      '[<pre>] what (day|day of the week) is (it|today) [today|please]',
+      "[<pre>] (what is|what's) the day [today|please]",
+      '[<pre>] which day is (it|today)',
+    ],
+  },
+  {
+    intent: 'HassNevermind',
+    templates: [
+      "(nevermind|never mind|forget it|forget about it|cancel|cancel that|nothing|ignore (that|me|it)|that is all|that's all|no thanks|not now|stop listening|go away|abort)",
+    ],
+  },
+  {
+    intent: 'HassRespond',
+    templates: [
+      '(are|do) you (always|constantly) (listening|recording) [to me] [right now]',
+      'where (does|is) my (data|voice|information) (go|going|sent|stored|kept)',
+      '(what|which) (can|could|should) i (say|ask [you]|do)',
+      'what (can|could) you do',
+      '(hello|hi|hey|hey there|good morning|good afternoon|good evening) [butler|there]',
+      '(thank you|thanks|thanks a lot|thank you very much|cheers)',
+      '(who|what) are you',
+    ],
+  },
 
   // ---- the butler's own intents -----------------------------------------------------------------------
-  { intent: 'ButlerPrivacy', templates: [
-    '[<pre>] (turn|switch|put) {onoff:enabled} [the] privacy [mode] [<post>]',
-    '[<pre>] (turn|switch) [the] privacy [mode] {onoff:enabled} [<post>]',
-    '[<pre>] {onoff:enabled} [the] privacy [mode] [<post>]',
-    '[<pre>] privacy [mode] {onoff:enabled} [<post>]',
-    { t: '[<pre>] (stop|quit) (watching|listening|recording) [me|us] [<post>]', slots: { enabled: 'on' } },
-    { t: '[<pre>] (give me|i need|i want) [some] privacy [<post>]', slots: { enabled: 'on' } },
-  ], bonus: 0.5 },
-  { intent: 'ButlerSetMode', templates: [
-    { t: "[<pre>] (i'm|i am|we're|we are) (leaving|heading out|going out|off|out) [now|the house|for (work|the day)] [<post>]", slots: { mode: 'away' } },
-    { t: '[<pre>] (goodbye|bye|see you [later])', slots: { mode: 'away' } },
-    { t: "[<pre>] (good night|goodnight|night night|(i'm|i am|we're|we are) going to (bed|sleep)|time (for|to) (bed|sleep)) [<post>]", slots: { mode: 'night' } },
-    { t: "[honey|hi|hey] [<pre>] (i'm|i am|we're|we are) (home|back|back home|here) [now] [<post>]", slots: { mode: 'home' } },
-    '[<pre>] (set|switch|change|put) [the] [home|house] (mode|status) to {mode} [mode] [<post>]',
-    '[<pre>] (set|switch|change|put) [the] (house|home) (to|in|into|on) {mode} mode [<post>]',
-    '[<pre>] (switch|change|go) to {mode} mode [<post>]',
-    '[<pre>] (activate|enable|turn on|start) [the] {mode} mode [<post>]',
-    '[<pre>] {mode} mode [on|please|now]',
-  ], bonus: 0.5 },
-  { intent: 'ButlerShowCamera', templates: [
-    '[<pre>] (show|display) [me|us] [<the>] ({name.camera}|{cam:name}) [camera|cam|feed|video|stream] [<post>]',
-    '[<pre>] (let me see|i want to see|open) [<the>] ({name.camera}|{cam:name}) (camera|cam|feed|video|stream) [<post>]',
-    '[<pre>] (let me see|i want to see) [<the>] {name.camera} [<post>]',
-    "[<pre>] (who's|who is|what's|what is) (at|in front of) [the] {cam:name} [<post>]",
-  ] },
-  { intent: 'ButlerSendMessage', check: (d) => typeof d.slots.person === 'string' && !['me', 'us', 'you', 'myself'].includes(d.slots.person.toLowerCase()), templates: [
-    '[<pre>] (tell|inform|remind) {person} (that|to) {message}',
-    '[<pre>] (tell|inform) {person} {message}',
-    '[<pre>] (send|write) [a] (message|text|note) to {person} [(saying|that)] {message}',
-    '[<pre>] (send|write) {person} a (message|text|note) [(saying|that)] {message}',
-    '[<pre>] (message|text) {person} [(saying|that)] {message}',
-    '[<pre>] let {person} know [that] {message}',
-  ] },
-  { intent: 'ButlerRemember', templates: [
-    '[<pre>] remember (that|this) {fact}',
-    '[<pre>] remember {fact}',
-    "[<pre>] (please note|note|keep in mind|don't forget|do not forget|make a note) [that] {fact}",
-  ] },
-  { intent: 'ButlerRecall', templates: [
-    '[<pre>] what do you (know|remember) about [the|my] {topic}',
-    '[<pre>] (do you remember|what did i tell you about|tell me what you know about|recall) [anything about] [the|my] {topic}',
-    '[<pre>] what (have i told|did i tell) you about [the|my] {topic}',
-  ] },
+  {
+    intent: 'ButlerPrivacy',
+    templates: [
+      '[<pre>] (turn|switch|put) {onoff:enabled} [the] privacy [mode] [<post>]',
+      '[<pre>] (turn|switch) [the] privacy [mode] {onoff:enabled} [<post>]',
+      '[<pre>] {onoff:enabled} [the] privacy [mode] [<post>]',
+      '[<pre>] privacy [mode] {onoff:enabled} [<post>]',
+      { t: '[<pre>] (stop|quit) (watching|listening|recording) [me|us] [<post>]', slots: { enabled: 'on' } },
+      { t: '[<pre>] (give me|i need|i want) [some] privacy [<post>]', slots: { enabled: 'on' } },
+    ],
+    bonus: 0.5,
+  },
+  {
+    intent: 'ButlerSetMode',
+    templates: [
+      {
+        t: "[<pre>] (i'm|i am|we're|we are) (leaving|heading out|going out|off|out) [now|the house|for (work|the day)] [<post>]",
+        slots: { mode: 'away' },
+      },
+      { t: '[<pre>] (goodbye|bye|see you [later])', slots: { mode: 'away' } },
+      {
+        t: "[<pre>] (good night|goodnight|night night|(i'm|i am|we're|we are) going to (bed|sleep)|time (for|to) (bed|sleep)) [<post>]",
+        slots: { mode: 'night' },
+      },
+      { t: "[honey|hi|hey] [<pre>] (i'm|i am|we're|we are) (home|back|back home|here) [now] [<post>]", slots: { mode: 'home' } },
+      '[<pre>] (set|switch|change|put) [the] [home|house] (mode|status) to {mode} [mode] [<post>]',
+      '[<pre>] (set|switch|change|put) [the] (house|home) (to|in|into|on) {mode} mode [<post>]',
+      '[<pre>] (switch|change|go) to {mode} mode [<post>]',
+      '[<pre>] (activate|enable|turn on|start) [the] {mode} mode [<post>]',
+      '[<pre>] {mode} mode [on|please|now]',
+    ],
+    bonus: 0.5,
+  },
+  {
+    intent: 'ButlerShowCamera',
+    templates: [
+      '[<pre>] (show|display) [me|us] [<the>] ({name.camera}|{cam:name}) [camera|cam|feed|video|stream] [<post>]',
+      '[<pre>] (let me see|i want to see|open) [<the>] ({name.camera}|{cam:name}) (camera|cam|feed|video|stream) [<post>]',
+      '[<pre>] (let me see|i want to see) [<the>] {name.camera} [<post>]',
+      "[<pre>] (who's|who is|what's|what is) (at|in front of) [the] {cam:name} [<post>]",
+    ],
+  },
+  {
+    intent: 'ButlerSendMessage',
+    check: (d) => typeof d.slots.person === 'string' && !['me', 'us', 'you', 'myself'].includes(d.slots.person.toLowerCase()),
+    templates: [
+      '[<pre>] (tell|inform|remind) {person} (that|to) {message}',
+      '[<pre>] (tell|inform) {person} {message}',
+      '[<pre>] (send|write) [a] (message|text|note) to {person} [(saying|that)] {message}',
+      '[<pre>] (send|write) {person} a (message|text|note) [(saying|that)] {message}',
+      '[<pre>] (message|text) {person} [(saying|that)] {message}',
+      '[<pre>] let {person} know [that] {message}',
+    ],
+  },
+  {
+    intent: 'ButlerRemember',
+    templates: [
+      '[<pre>] remember (that|this) {fact}',
+      '[<pre>] remember {fact}',
+      "[<pre>] (please note|note|keep in mind|don't forget|do not forget|make a note) [that] {fact}",
+    ],
+  },
+  {
+    intent: 'ButlerRecall',
+    templates: [
+      '[<pre>] what do you (know|remember) about [the|my] {topic}',
+      '[<pre>] (do you remember|what did i tell you about|tell me what you know about|recall) [anything about] [the|my] {topic}',
+      '[<pre>] what (have i told|did i tell) you about [the|my] {topic}',
+    ],
+  },
 ];
 
 export const EN: LanguagePack = {
