@@ -1,7 +1,7 @@
 // `npm start`: load the options, start the butler, print where to open it, and stop cleanly on SIGTERM/SIGINT.
 import { ConfigError, loadConfig, redactOptions } from './config/load';
 import { createLogger } from './log';
-import { Butler } from './service';
+import { type RunningButler, startButler } from './service';
 
 const LOG_LEVELS: Record<string, string> = { trace: 'trace', debug: 'debug', info: 'info', warning: 'warn', error: 'error' };
 
@@ -20,9 +20,9 @@ export async function runMain(): Promise<void> {
   const log = createLogger({ level: LOG_LEVELS[config.options.log_level] });
   log.info({ sources: config.sources, options: redactOptions(config.options) }, 'configuration loaded');
 
-  let butler: Butler;
+  let butler: RunningButler;
   try {
-    butler = await Butler.start(config, { log });
+    butler = await startButler(config, { log });
   } catch (err) {
     log.fatal({ err: (err as Error).message }, 'start-up failed');
     process.stderr.write(`Smart Butler cannot start: ${(err as Error).message}\n`);
@@ -38,9 +38,9 @@ export async function runMain(): Promise<void> {
     config.addon ? '  Open it from the Home Assistant sidebar (Butler).' : `  Open:      ${base}login?token=${butler.apiToken}`,
     `  Flows:     ${base}flows/`,
     `  API:       ${base}api/  (Authorization: Bearer <token in ${config.options.data_dir}/api-token>)`,
-    `  MQTT:      ${butler.mqttUrl.replace(/\/\/[^@/]*@/, '//***@')}`,
-    `  Assist:    Wyoming on port ${butler.wyoming?.port ?? 'off'} (add it in Home Assistant: Settings → Devices → Add → Wyoming Protocol)`,
-    `  Home:      ${butler.demoHome ? `demo home (${butler.demoHome.url})` : butler.ha.status().detail}`,
+    `  MQTT:      ${butler.mqttUrl}`,
+    `  Assist:    Wyoming on port ${butler.wyomingPort || 'off'} (add it in Home Assistant: Settings → Devices → Add → Wyoming Protocol)`,
+    `  Home:      ${butler.demoHomeUrl ? `demo home (${butler.demoHomeUrl})` : butler.haDetail()}`,
     ...butler.notices.map((n) => `  Note:      ${n}`),
     '',
   ];

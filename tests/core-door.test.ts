@@ -295,8 +295,8 @@ test('the arrival policy notifies once per cooldown; repeated entry events while
     intrusion_window_s: 120,
     intrusion_threshold: 3,
   };
-  const policies = new EventPolicies({ bus: core.bus, door: core.door, modes: core.modes, options });
-  policies.start();
+  const policies = new EventPolicies();
+  policies.start({ bus: core.bus, door: core.door, modes: core.modes, options });
   try {
     const before = home.notifications.length;
     const t = Date.now() / 1000;

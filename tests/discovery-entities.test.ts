@@ -9,17 +9,12 @@ import { MqttDiscovery, BUTLER_EVENT_TYPES, type SceneProvider } from '../src/ha
 import { MqttBridge, TOPICS } from '../src/bus/mqtt';
 import { silentLogger } from '../src/log';
 import type { Origin } from '../src/types';
-import type { Butler } from '../src/service';
-import type { DiscoveryHost } from '../src/ha/discovery';
 import { buildCore, type Core } from './helpers/core';
 import { startMosquitto, type TestBroker } from './helpers/mosquitto';
 import { until } from './helpers/wait';
 
 const token = 'discovery-test-token';
 const DEVICE_TOPIC = 'homeassistant/device/smart_butler/config';
-// The Butler itself is a DiscoveryHost (compile-time check: `new MqttDiscovery({ host: butler, ... })` type-checks).
-const butlerIsHost: Butler extends DiscoveryHost ? true : false = true;
-void butlerIsHost;
 
 // Keys Home Assistant understands in a device-based discovery payload (abbreviations and full names we use),
 // from core components/mqtt/abbreviations.py and the per-platform schemas.

@@ -10,7 +10,7 @@ import { startFakeAnthropic, type FakeAnthropic } from '../src/demo/llm/server';
 import { startMosquitto, type TestBroker } from './helpers/mosquitto';
 import { spawnButler, type ButlerProcess } from './helpers/butler-process';
 import { until } from './helpers/wait';
-import type { ConversationReply } from '../src/brain/commands';
+import type { TurnReply as ConversationReply } from '../src/conversation/turn';
 
 let broker: TestBroker;
 let home: DemoHome;

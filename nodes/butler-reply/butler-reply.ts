@@ -1,6 +1,6 @@
 // Answers the conversation that entered through butler-command-in: msg.payload (text, or {reply}) becomes the reply.
 import type { ActionResult } from '../../src/types';
-import { replyFor } from '../../src/brain/replies';
+import { replyFor } from '../../src/conversation/replies';
 import { clock, migrate, servicesOf, short, type NodeAPI, type NodeDef, type RedNode } from '../lib/red';
 
 export = (RED: NodeAPI) => {

@@ -1,7 +1,9 @@
-// Builds, loads and starts the rule, scene and goal services and registers their actions.
-import type { Butler } from '../service';
-import { GoalService } from './goals/service';
+// Builds, loads and starts the rule, scene and goal services and registers their actions; BrainPart runs them as a
+// part of the butler, tests start them on the test core.
+import type { MqttClient } from 'mqtt';
+import type { Part } from '../core/part';
 import { TemplateGoalPlanner } from './goals/planner';
+import { GoalService } from './goals/service';
 import type { BrainDeps } from './rules/deps';
 import { RuleEngine } from './rules/engine';
 import { SceneService } from './scenes/service';
@@ -13,7 +15,7 @@ export interface BrainServices {
   stop(): Promise<void>;
 }
 
-/** For tests and other hosts: the same services from a narrow set of dependencies. */
+/** The rule, scene and goal services from a narrow set of dependencies. */
 export async function startBrainWith(deps: BrainDeps): Promise<BrainServices> {
   const scenes = new SceneService(deps);
   scenes.load();
@@ -38,35 +40,28 @@ export async function startBrainWith(deps: BrainDeps): Promise<BrainServices> {
   };
 }
 
-export async function startBrainServices(butler: Butler): Promise<BrainServices> {
-  const services = await startBrainWith({
-    bus: butler.bus,
-    door: butler.door,
-    registry: butler.registry,
-    ha: butler.ha,
-    db: butler.db,
-    ingest: butler.ingest,
-    modes: butler.modes,
-    log: butler.log.child({ part: 'brain' }),
-    // MQTT connects after the brain starts: attach topic triggers when it comes up.
-    mqtt: () => (butler as { mqtt?: Butler['mqtt'] }).mqtt?.client ?? null,
-  });
-  butler.bus.on(
-    'backend',
-    (b) => {
-      if (b.name !== 'mqtt' || !b.ok) return;
-      // The first 'connect' is announced before Butler.mqtt is assigned: look once the current turn is over.
-      setImmediate(() => {
-        const client = (butler as { mqtt?: Butler['mqtt'] }).mqtt?.client;
-        if (client) services.rules.attachMqtt(client);
-      });
-    },
-    'brain',
-  );
-  const stop = services.stop;
-  services.stop = async () => {
-    butler.bus.removeOwner('brain');
-    await stop();
-  };
-  return services;
+export type BrainHost = Omit<BrainDeps, 'mqtt'> & { mqtt: { client: MqttClient } };
+
+/** Rules, scenes and goals as a part of the butler. MQTT is connected before it starts (topic triggers). */
+export class BrainPart implements Part<BrainHost> {
+  readonly name = 'brain';
+  private current: BrainServices | null = null;
+
+  get services(): BrainServices {
+    if (!this.current) throw new Error('rules, scenes and goals are not running');
+    return this.current;
+  }
+
+  /** Null when the part failed to start (the API then answers 503 for rules, scenes and goals). */
+  get running(): BrainServices | null {
+    return this.current;
+  }
+
+  async start(host: BrainHost): Promise<void> {
+    this.current = await startBrainWith({ ...host, mqtt: () => host.mqtt.client });
+  }
+
+  async stop(): Promise<void> {
+    await this.current?.stop();
+  }
 }

@@ -20,6 +20,8 @@ export const TOPICS = {
 
 /** Largest payload the butler reads from butler/in/*. */
 export const MAX_INPUT_BYTES = 256 * 1024;
+/** Inputs kept while their handler is not registered yet (start-up). */
+const MAX_EARLY_MESSAGES = 10_000;
 
 export interface MqttBridgeOptions {
   url: string;
@@ -39,6 +41,8 @@ export class MqttBridge {
   readonly client: MqttClient;
   private readonly counters = { received: 0, rejected: 0, published: 0 };
   private handlers = new Map<string, InputHandler>();
+  /** Input that arrived while the butler was still starting the part that handles it. */
+  private early: { topic: string; payload: Buffer }[] = [];
   private connectedOnce = false;
 
   private constructor(
@@ -104,6 +108,10 @@ export class MqttBridge {
   /** Registers the handler for an input topic (butler/in/event, butler/in/command). */
   handle(topic: string, handler: InputHandler): void {
     this.handlers.set(topic, handler);
+    // What arrived before anyone handled the topic (a persistent session delivers queued messages at once) is read now.
+    const early = this.early.filter((m) => m.topic === topic);
+    this.early = this.early.filter((m) => m.topic !== topic);
+    for (const m of early) void this.onMessage(m.topic, m.payload);
   }
 
   private wire(): void {
@@ -133,7 +141,11 @@ export class MqttBridge {
 
   private async onMessage(topic: string, payload: Buffer): Promise<void> {
     const handler = this.handlers.get(topic);
-    if (!handler) return;
+    if (!handler) {
+      if ((topic === TOPICS.inEvent || topic === TOPICS.inCommand) && this.early.length < MAX_EARLY_MESSAGES)
+        this.early.push({ topic, payload });
+      return;
+    }
     this.counters.received++;
     try {
       if (payload.length > MAX_INPUT_BYTES)

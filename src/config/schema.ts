@@ -10,7 +10,12 @@ export const optionsSchema = {
   dependencies: { embeddings_url: ['embeddings_model'] },
   properties: {
     log_level: { type: 'string', enum: ['trace', 'debug', 'info', 'warning', 'error'], default: 'info' },
-    language: { type: 'string', enum: ['en', 'zh-cn'], default: 'en', description: 'Default language of replies' },
+    language: {
+      type: 'string',
+      enum: ['en', 'zh-cn'],
+      default: 'en',
+      description: 'Language of replies when a sentence does not show its own',
+    },
     port: { type: 'integer', minimum: 1, maximum: 65535, default: 8099, 'x-addon': false },
     data_dir: { type: 'string', minLength: 1, 'x-addon': false },
     mqtt_url: {
@@ -53,6 +58,13 @@ export const optionsSchema = {
     wyoming_port: { type: 'integer', minimum: 0, maximum: 65535, default: 10700 },
     openclaw_url: { type: 'string', pattern: '^wss?://' },
     openclaw_token: { type: 'string', 'x-secret': true },
+    ingress_proxy: {
+      type: 'array',
+      items: { type: 'string', minLength: 1 },
+      default: ['172.30.32.2'],
+      'x-addon': false,
+      description: "Addresses whose X-Remote-User-* headers are believed (the Supervisor's ingress proxy)",
+    },
     credential_secret: {
       type: 'string',
       minLength: 8,
@@ -94,6 +106,7 @@ export interface ButlerOptions {
   wyoming_port: number;
   openclaw_url?: string;
   openclaw_token?: string;
+  ingress_proxy: string[];
   credential_secret?: string;
 }
 

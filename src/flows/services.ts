@@ -14,6 +14,7 @@ import type { Logger } from '../log';
 import type { FlowConversations } from './conversations';
 import type { FlowTools } from './tools';
 import type { Understander } from '../brain/understanding';
+import type { ConversationPipeline } from '../conversation/pipeline';
 
 /** The brain as the palette's brain nodes see it (butler planner, understand, rules, scene, goal). */
 export interface FlowBrain {
@@ -41,4 +42,6 @@ export interface ButlerServices {
   tools?: FlowTools;
   /** The brain services. Absent: the brain nodes report that they cannot work. */
   brain?: FlowBrain;
+  /** The conversation pipeline, whose stages the conversation tab's nodes call. Absent: those nodes say they cannot work. */
+  pipeline?: Pick<ConversationPipeline, 'runStage'>;
 }

@@ -1,9 +1,12 @@
-// Assist: the butler as a Home Assistant conversation agent over Wyoming. Each transcript becomes a conversation
-// through the command service (same door, same policy). Home Assistant on the Supervisor network (or loopback) is a
-// trusted caller, but voice is never proof of who speaks: sensitive actions are confirmed in the conversation.
-import { startWyomingServer, type WyomingServer } from './wyoming';
-import type { Butler } from '../service';
+// Assist: the butler as a Home Assistant conversation agent over Wyoming. Each transcript becomes a turn of the one
+// conversation pipeline (same door, same policy). Home Assistant on the Supervisor network (or loopback) is a trusted
+// caller, but voice is never proof of who speaks: sensitive actions are confirmed in the conversation.
+import type { Turn, TurnReply } from '../conversation/turn';
+import type { Part } from '../core/part';
+import type { Logger } from '../log';
+import { portTakenError } from '../core/ports';
 import type { Origin } from '../types';
+import { startWyomingServer, type WyomingServer } from './wyoming';
 
 import pkg from '../../package.json';
 
@@ -16,27 +19,56 @@ export function isTrustedAssistPeer(address: string): boolean {
   return m !== null && (m[1] === '32' || m[1] === '33');
 }
 
-export async function startAssist(butler: Butler, host = '0.0.0.0'): Promise<WyomingServer> {
-  return startWyomingServer({
-    host,
-    port: butler.options.wyoming_port,
-    log: butler.log,
-    info: { version: VERSION, description: 'Smart Butler: your home, understood (offline first, Claude when configured)' },
-    handler: async (req) => {
-      const trusted = isTrustedAssistPeer(req.peer);
-      const origin: Origin = {
-        source: 'assist',
-        trusted,
-        confirm_sensitive: true,
-        user: typeof req.context.user_id === 'string' ? req.context.user_id : undefined,
-      };
-      const reply = await butler.commands.converse({
-        text: req.text,
-        origin,
-        conversation_id: req.conversation_id,
-        language: req.language,
+export interface AssistHost {
+  converse: (turn: Turn) => Promise<TurnReply>;
+  log: Logger;
+}
+
+export interface AssistOptions {
+  port: number;
+  host?: string;
+  /** Tells Home Assistant where the server is (the Supervisor's discovery), once it listens. */
+  announce?: (port: number) => Promise<void>;
+}
+
+/** The Wyoming server as a part (a port someone chose being taken stops the start, like an invalid option). */
+export class AssistPart implements Part<AssistHost> {
+  readonly name = 'wyoming';
+  private server: WyomingServer | null = null;
+
+  constructor(private readonly opts: AssistOptions) {}
+
+  /** The port it listens on; 0 when it is not running. */
+  get port(): number {
+    return this.server?.port ?? 0;
+  }
+
+  async start(host: AssistHost): Promise<void> {
+    try {
+      this.server = await startWyomingServer({
+        host: this.opts.host ?? '0.0.0.0',
+        port: this.opts.port,
+        log: host.log,
+        info: { version: VERSION, description: 'Smart Butler: your home, understood (offline first, Claude when configured)' },
+        handler: async (req) => {
+          const trusted = isTrustedAssistPeer(req.peer);
+          const origin: Origin = {
+            source: 'assist',
+            trusted,
+            confirm_sensitive: true,
+            user: typeof req.context.user_id === 'string' ? req.context.user_id : undefined,
+          };
+          const reply = await host.converse({ text: req.text, origin, conversation_id: req.conversation_id, language: req.language });
+          return { handled: reply.handled, text: reply.reply, conversation_id: reply.conversation_id };
+        },
       });
-      return { handled: reply.handled, text: reply.reply, conversation_id: reply.conversation_id };
-    },
-  });
+    } catch (err) {
+      throw portTakenError(err, this.opts.port, 'the Wyoming (Assist) server', 'BUTLER_WYOMING_PORT');
+    }
+    void this.opts.announce?.(this.server.port);
+  }
+
+  async stop(): Promise<void> {
+    await this.server?.stop();
+  }
 }

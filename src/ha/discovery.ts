@@ -10,6 +10,7 @@
 import type { MqttClient } from 'mqtt';
 import type { ActionExecutor } from '../actions/types';
 import type { Bus } from '../bus/bus';
+import type { Part } from '../core/part';
 import { TOPICS } from '../bus/mqtt';
 import type { Logger } from '../log';
 import { nowSeconds, type ActionPlan, type ButlerEvent, type HomeMode, type Json, type JsonObject, type Origin } from '../types';
@@ -72,7 +73,8 @@ const MAX_COMMAND_BYTES = 4096;
 
 type Component = Record<string, Json>;
 
-export class MqttDiscovery {
+export class MqttDiscovery implements Part<void> {
+  readonly name = 'discovery';
   readonly node: string;
   readonly prefix: string;
   readonly base: string;

@@ -6,7 +6,20 @@ import { DecisionError } from '../actions/door';
 import { actionListSchema, describeAjvErrors } from '../actions/registry';
 import { InputRejected } from '../bus/mqtt';
 import { EventInputError, eventInputSchema } from '../bus/ingest';
-import type { Butler } from '../service';
+import type { AuditStore } from '../store/audit';
+import type { ConfirmationStore } from '../actions/confirmations';
+import type { ActionDoor } from '../actions/door';
+import type { ModeState } from '../actions/modes';
+import type { ActionRegistry } from '../actions/registry';
+import type { Bus } from '../bus/bus';
+import type { EventIngest } from '../bus/ingest';
+import type { BrainServices } from '../brain/wire';
+import type { MemoryStore } from '../brain/memory/store';
+import type { CommandService } from '../conversation/commands';
+import { textTurnProperties } from '../conversation/turn';
+import type { HealthReport, MetricFamily } from '../core/part';
+import type { HomeAssistantConnection } from '../ha/types';
+import type { HttpHost } from './http';
 import type { ActionRequest, Origin } from '../types';
 import type { ImageInput } from '../brain/planner';
 import { identify, TOKEN_COOKIE, type AuthOptions, type Identity } from './auth';
@@ -43,7 +56,7 @@ const commandBody = {
   additionalProperties: false,
   properties: {
     actions: actionListSchema(),
-    text: { type: 'string', minLength: 1, maxLength: 4000 },
+    ...textTurnProperties,
     images: {
       type: 'array',
       maxItems: 4,
@@ -57,8 +70,6 @@ const commandBody = {
         },
       },
     },
-    conversation_id: { type: 'string', maxLength: 128 },
-    language: { type: 'string', maxLength: 16 },
     reason: { type: 'string', maxLength: 500 },
   },
   oneOf: [{ required: ['actions'] }, { required: ['text'] }],
@@ -69,7 +80,27 @@ export function originOf(req: FastifyRequest): Origin {
   return { source: id.via === 'ingress' ? 'panel' : 'api', trusted: id.admin, user: id.user };
 }
 
-export function registerApi(butler: Butler, auth: AuthOptions): void {
+/** What the HTTP API uses of the butler. */
+export interface ApiHost {
+  http: HttpHost;
+  audit: AuditStore;
+  bus: Bus;
+  commands: CommandService;
+  confirmations: ConfirmationStore;
+  door: ActionDoor;
+  ha: HomeAssistantConnection;
+  ingest: EventIngest;
+  modes: ModeState;
+  registry: ActionRegistry;
+  /** Null when the memory part did not start. */
+  memory: MemoryStore | null;
+  brain: () => BrainServices | null;
+  health(): HealthReport;
+  metrics(): MetricFamily[];
+  startedAt: number;
+}
+
+export function registerApi(butler: ApiHost, auth: AuthOptions): void {
   const app = butler.http.app;
 
   app.decorateRequest('identity', null);
@@ -234,7 +265,9 @@ export function registerApi(butler: Butler, auth: AuthOptions): void {
     },
   );
 
-  app.get('/api/metrics', async (_req, reply) => reply.type('text/plain; version=0.0.4').send(renderMetrics(butler)));
+  app.get('/api/metrics', async (_req, reply) =>
+    reply.type('text/plain; version=0.0.4').send(renderMetrics(butler.metrics(), butler.startedAt)),
+  );
 
   // Jupyter-style first visit: /?token=… stores the token in a cookie and drops it from the address bar.
   app.get('/login', { schema: { querystring: { type: 'object', properties: { token: { type: 'string' } } } } }, async (req, reply) => {
@@ -244,14 +277,14 @@ export function registerApi(butler: Butler, auth: AuthOptions): void {
     return reply.redirect('./');
   });
 
-  registerMemoryRoutes(butler);
+  if (butler.memory) registerMemoryRoutes({ http: butler.http, door: butler.door, memory: butler.memory });
   registerBrainRoutes(butler);
   registerPanel(butler);
   registerStream(butler, auth);
 }
 
 /** WebSocket /api/stream: live events, plans, results and confirmations as JSON frames `{kind, data}`. */
-function registerStream(butler: Butler, auth: AuthOptions): void {
+function registerStream(butler: Pick<ApiHost, 'http' | 'bus' | 'modes'>, auth: AuthOptions): void {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   const clients = new Set<WebSocket>();
   butler.http.onUpgrade('/api/stream', (req, socket, head) => {

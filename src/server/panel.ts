@@ -1,7 +1,7 @@
 // The sidebar panel: static files served at "/" with relative URLs only (ingress prefixes every path).
 import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Butler } from '../service';
+import type { HttpHost } from './http';
 
 export const PANEL_DIR = resolve(__dirname, '../panel');
 
@@ -12,7 +12,7 @@ const TYPES: Record<string, string> = {
 };
 const FILES = ['index.html', 'app.js', 'style.css'];
 
-export function registerPanel(butler: Butler): void {
+export function registerPanel(butler: { http: HttpHost }): void {
   const cache = new Map<string, Buffer>();
   const load = (name: string) => {
     if (!cache.has(name)) {

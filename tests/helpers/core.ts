@@ -1,92 +1,31 @@
-// The butler's core built from its real classes on a temp SQLite file, for tests that need no HTTP or MQTT.
+// The butler's core (src/core/core.ts, the same buildCore the service uses) on a temp SQLite file, for tests that need
+// no HTTP or MQTT.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ActionRegistry } from '../../src/actions/registry';
-import { ActionDoor } from '../../src/actions/door';
-import { ConfirmationStore } from '../../src/actions/confirmations';
-import { ModeState } from '../../src/actions/modes';
-import { PolicyEngine } from '../../src/actions/policy';
-import { Scheduler } from '../../src/actions/scheduler';
-import { registerButlerActions } from '../../src/actions/builtin/butler';
-import { registerHaActions } from '../../src/actions/builtin/ha';
-import { Bus } from '../../src/bus/bus';
-import { EventIngest } from '../../src/bus/ingest';
-import type { HomeAssistantConnection } from '../../src/ha/types';
-import { HaConnection } from '../../src/ha/connection';
-import { startDemoHome, type DemoHome } from '../../src/demo/home/server';
 import type { BrainDeps } from '../../src/brain/rules/deps';
+import { buildCore as buildButlerCore, type Core, registerCoreActions } from '../../src/core/core';
+import { HaConnection } from '../../src/ha/connection';
+import type { HomeAssistantConnection } from '../../src/ha/types';
+import { type DemoHome, startDemoHome } from '../../src/demo/home/server';
 import { silentLogger } from '../../src/log';
-import { AuditStore } from '../../src/store/audit';
-import { openDatabase, type OpenedDb } from '../../src/store/db';
-import { KeyValueStore } from '../../src/store/kv';
 
-export interface Core {
-  dir: string;
-  db: OpenedDb;
-  bus: Bus;
-  audit: AuditStore;
-  registry: ActionRegistry;
-  modes: ModeState;
-  policy: PolicyEngine;
-  confirmations: ConfirmationStore;
-  door: ActionDoor;
-  scheduler: Scheduler;
-  ingest: EventIngest;
-  close(): void;
-}
+export type { Core };
 
 export function buildCore(
   opts: { ha?: HomeAssistantConnection; execAllowlist?: string[]; dir?: string; actionTimeoutMs?: number } = {},
 ): Core {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'butler-core-'));
-  const db = openDatabase(join(dir, 'butler.db'));
-  const bus = new Bus();
-  const audit = new AuditStore(db);
-  const registry = new ActionRegistry();
-  const modes = new ModeState(new KeyValueStore(db), bus, 'home');
-  const policy = new PolicyEngine(registry, modes);
-  const confirmations = new ConfirmationStore(db);
-  const door = new ActionDoor(registry, policy, confirmations, audit, bus, {
-    actionTimeoutMs: opts.actionTimeoutMs ?? 2000,
-    confirmationTimeoutS: 300,
-  });
-  const scheduler = new Scheduler(db, silentLogger());
-  const ingest = new EventIngest(audit, bus);
+  const core = buildButlerCore({ dataDir: dir, actionTimeoutMs: opts.actionTimeoutMs ?? 2000, confirmationTimeoutS: 300 });
   if (opts.ha) {
-    registerHaActions(registry, opts.ha);
-    registerButlerActions({
-      registry,
-      policy,
-      modes,
-      ingest,
-      scheduler,
-      ha: opts.ha,
+    registerCoreActions(core, opts.ha, {
       notifyService: 'persistent_notification.create',
       execAllowlist: opts.execAllowlist ?? [],
       scriptAllowlist: [],
-      scriptsDir: join(dir, 'scripts'),
     });
   }
-  return {
-    dir,
-    db,
-    bus,
-    audit,
-    registry,
-    modes,
-    policy,
-    confirmations,
-    door,
-    scheduler,
-    ingest,
-    close() {
-      scheduler.stop();
-      audit.flush();
-      db.close();
-    },
-  };
+  return core;
 }
 
 export interface HomeAndCore {

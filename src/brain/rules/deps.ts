@@ -17,7 +17,7 @@ export interface BrainDeps {
   ingest: { emit(type: string, source: string, payload?: JsonObject, severity?: number, correlation_id?: string | null): ButlerEvent };
   modes: { readonly mode: HomeMode; readonly privacy: boolean };
   log: Logger;
-  /** The MQTT client for topic triggers; may appear after the services start (the butler connects MQTT later). */
+  /** The MQTT client for topic triggers (the butler connects MQTT before the brain starts; tests may leave it out). */
   mqtt?: () => MqttClient | null | undefined;
 }
 

@@ -1,7 +1,6 @@
 // HTTP API of the rules, scenes and goals: /api/rules, /api/schemas/rule, /api/scenes, /api/goals.
 // Errors are {error, details?} naming the field; bodies may be JSON, or YAML for rules.
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Butler } from '../../service';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { BrainServices } from '../../brain/wire';
 import { GoalNotFoundError, GoalNotUnderstoodError, GoalStepsError, type GoalStatus } from '../../brain/goals/service';
 import { parseRuleDocument, RuleConflictError, RuleNotFoundError } from '../../brain/rules/engine';
@@ -29,10 +28,16 @@ function bodyOf(req: FastifyRequest): unknown {
   return typeof req.body === 'string' ? parseRuleDocument(req.body) : req.body;
 }
 
-export function registerBrainRoutes(butler: Butler): void {
+export interface BrainRoutesHost {
+  http: { app: FastifyInstance };
+  /** Null when rules, scenes and goals are not running. */
+  brain: () => BrainServices | null;
+}
+
+export function registerBrainRoutes(butler: BrainRoutesHost): void {
   const app = butler.http.app;
   const brain = (): BrainServices => {
-    const b = (butler as { brain?: BrainServices | null }).brain;
+    const b = butler.brain();
     if (!b) throw Object.assign(new Error('rules, scenes and goals are not running'), { statusCode: 503 });
     return b;
   };

@@ -1,0 +1,105 @@
+// The conversation part: the offline understanding, the pipeline with its built-in stages, the command service, and
+// the MQTT entrances (butler/in/event, butler/in/command). The flows fill their own stage when Node-RED is up.
+import { TIMER_PREFIX } from '../actions/builtin/butler';
+import type { ConfirmationStore } from '../actions/confirmations';
+import type { ActionDoor } from '../actions/door';
+import type { Scheduler } from '../actions/scheduler';
+import type { Planner } from '../brain/planner';
+import { Understander } from '../brain/understanding';
+import type { Bus } from '../bus/bus';
+import type { EventIngest } from '../bus/ingest';
+import { InputRejected, TOPICS, type MqttBridge } from '../bus/mqtt';
+import type { Part } from '../core/part';
+import type { HomeAssistantConnection } from '../ha/types';
+import type { Logger } from '../log';
+import type { Origin } from '../types';
+import { CommandService } from './commands';
+import { ConversationPipeline } from './pipeline';
+import { confirmationStage } from './stages/confirmation';
+import { offlineStage } from './stages/offline';
+import { plannerStage } from './stages/planner';
+
+export interface ConversationHost {
+  bus: Bus;
+  ha: Pick<HomeAssistantConnection, 'registries' | 'states'>;
+  ingest: EventIngest;
+  door: ActionDoor;
+  confirmations: ConfirmationStore;
+  scheduler: Pick<Scheduler, 'list'>;
+  /** Scenes by id: "good night" runs the household's sleep scene when it has one. */
+  hasScene: (id: string) => boolean;
+  planner: Planner;
+  modelConfigured: () => boolean;
+  mqtt: MqttBridge;
+  /** Whether butler/in/* speaks for a trusted person (option mqtt_trusted). */
+  mqttTrusted: boolean;
+  /** Option `language`: for a sentence that does not show its own. */
+  defaultLanguage: string;
+  log: Logger;
+}
+
+export class ConversationPart implements Part<ConversationHost> {
+  readonly name = 'conversation';
+  private started: { understanding: Understander; pipeline: ConversationPipeline; commands: CommandService } | null = null;
+
+  start(host: ConversationHost): void {
+    const understanding = new Understander({
+      bus: host.bus,
+      ha: host.ha,
+      hasScene: host.hasScene,
+      timers: () => {
+        const now = Date.now() / 1000;
+        return host.scheduler
+          .list('pending')
+          .filter((t) => t.name.startsWith(TIMER_PREFIX))
+          .map((t) => ({
+            name: t.name.slice(TIMER_PREFIX.length),
+            total_seconds_left: Math.max(0, Math.round(t.run_at - now)),
+            is_active: true,
+          }));
+      },
+    });
+    const pipeline = new ConversationPipeline({ ingest: host.ingest, log: host.log, defaultLanguage: host.defaultLanguage });
+    pipeline.setStage('confirmation', confirmationStage(host));
+    pipeline.setStage('offline', offlineStage({ understanding, door: host.door, modelConfigured: host.modelConfigured }));
+    pipeline.setStage('planner', plannerStage({ planner: host.planner, modelConfigured: host.modelConfigured }));
+    const commands = new CommandService({ ingest: host.ingest, door: host.door, pipeline });
+    this.started = { understanding, pipeline, commands };
+
+    const mqtt = host.mqtt;
+    mqtt.handle(TOPICS.inEvent, (_topic, body) => {
+      try {
+        host.ingest.accept(body, 'mqtt');
+      } catch (err) {
+        throw new InputRejected((err as Error).message);
+      }
+    });
+    mqtt.handle(TOPICS.inCommand, async (_topic, body) => {
+      const origin: Origin = { source: 'mqtt', trusted: host.mqttTrusted };
+      const out = await commands.command(body, origin);
+      if ('reply' in out)
+        mqtt.publishJson(TOPICS.outReply, { ...out, correlation_id: (body as { correlation_id?: string }).correlation_id ?? null });
+    });
+  }
+
+  private get running() {
+    if (!this.started) throw new Error('the conversation part has not started');
+    return this.started;
+  }
+
+  get pipeline(): ConversationPipeline {
+    return this.running.pipeline;
+  }
+
+  get commands(): CommandService {
+    return this.running.commands;
+  }
+
+  get understanding(): Understander {
+    return this.running.understanding;
+  }
+
+  stop(): void {
+    this.started?.understanding.stop();
+  }
+}

@@ -1,0 +1,78 @@
+// The conversation pipeline: a turn is recorded as a `command.text` event, its language is decided once, and the
+// stages answer in the one order declared here. The first stage that answers wins; a stage that fails is logged and
+// skipped, so a broken flow or an unreachable model never leaves a person without an answer.
+import { randomUUID } from 'node:crypto';
+import { languageOf } from '../brain/intents';
+import type { EventIngest } from '../bus/ingest';
+import type { Logger } from '../log';
+import type { Origin } from '../types';
+import { notUnderstood } from './replies';
+import type { Stage, StageTurn, Turn, TurnReply } from './turn';
+
+/** The order in which stages are asked: a pending confirmation first, then the flows, then offline, then the model. */
+export const STAGE_ORDER = ['confirmation', 'flows', 'offline', 'planner'] as const;
+export type StageName = (typeof STAGE_ORDER)[number];
+
+export interface PipelineHost {
+  ingest: Pick<EventIngest, 'emit'>;
+  log: Logger;
+  /** The language of a turn whose text does not show its own (option `language`). */
+  defaultLanguage?: string;
+}
+
+const LETTERS = /[\p{L}]/u;
+
+export class ConversationPipeline {
+  private readonly stages = new Map<StageName, Stage>();
+
+  constructor(private readonly host: PipelineHost) {}
+
+  /** Fills a stage's place in the order (the flows add theirs when Node-RED is up); null empties it. */
+  setStage(name: StageName, stage: Stage | null): void {
+    if (stage) this.stages.set(name, stage);
+    else this.stages.delete(name);
+  }
+
+  hasStage(name: StageName): boolean {
+    return this.stages.has(name);
+  }
+
+  /** A sentence from a person: recorded, then each stage in the declared order, then "not understood". */
+  async converse(turn: Turn): Promise<TurnReply> {
+    const st = this.open(turn);
+    for (const name of STAGE_ORDER) {
+      const reply = await this.runStage(name, st);
+      if (reply) return reply;
+    }
+    return notUnderstood(st);
+  }
+
+  /** Settles the conversation, language and command event of a turn. */
+  open(turn: Turn): StageTurn {
+    const conversation_id = turn.conversation_id || randomUUID();
+    // Decided once, here: every stage and every reply uses it.
+    const language =
+      turn.language || LETTERS.test(turn.text) ? languageOf(turn.language, turn.text) : languageOf(this.host.defaultLanguage, turn.text);
+    const origin: Origin = { ...turn.origin, conversation_id };
+    const event = this.host.ingest.emit(
+      'command.text',
+      origin.source,
+      { text: turn.text, conversation_id, language, user: origin.user ?? null },
+      0,
+      turn.correlation_id ?? null,
+    );
+    return { ...turn, origin, conversation_id, language, event_id: event.event_id };
+  }
+
+  /** One stage on its own (the flow's conversation nodes call the same stages the built-in path does). */
+  async runStage(name: StageName, turn: StageTurn): Promise<TurnReply | null> {
+    const stage = this.stages.get(name);
+    if (!stage) return null;
+    try {
+      return await stage(turn);
+    } catch (err) {
+      this.host.log.error({ err, stage: name }, 'conversation stage failed');
+      return null;
+    }
+  }
+}

@@ -1,0 +1,55 @@
+// Every sentence the butler says about a turn is built here: after a plan ran (the success sentence, or what waits
+// for a person, or what failed and why), for a confirmation decided in the conversation, and when nobody understood.
+import type { ActionResult } from '../types';
+import type { StageTurn, TurnReply } from './turn';
+
+export function isChinese(language: string): boolean {
+  return /^zh/i.test(language);
+}
+
+/** The handler's reply when everything ran; otherwise say what is waiting or what failed. */
+export function replyFor(success: string, results: ActionResult[], zh: boolean): string {
+  const pending = results.filter((r) => r.status === 'pending_confirmation');
+  const failed = results.filter((r) => r.status === 'error' || r.status === 'denied');
+  if (pending.length) return zh ? '这需要确认。要继续吗？（是/不）' : 'That needs confirmation. Shall I go ahead? (yes/no)';
+  if (failed.length === 0) return success;
+  const why = failed
+    .map((r) => {
+      const o = r.output as { error?: string; reason?: string } | null;
+      return o?.error ?? o?.reason ?? r.status;
+    })
+    .join('; ');
+  return zh ? `没能完成：${why}` : `I couldn't do that: ${why}`;
+}
+
+/** Nobody understood the turn. */
+export function notUnderstood(turn: Pick<StageTurn, 'conversation_id' | 'language'>): TurnReply {
+  return {
+    reply: isChinese(turn.language) ? '抱歉，我没听懂。' : "Sorry, I didn't understand that.",
+    conversation_id: turn.conversation_id,
+    handled: false,
+    plan_id: null,
+    results: [],
+    language: turn.language,
+    answered_by: 'none',
+  };
+}
+
+/** Someone on an untrusted channel answered "yes": only a trusted person may approve what they asked for. */
+export function approvalNeeded(zh: boolean): string {
+  return zh ? '这需要家里受信任的人在面板上批准。' : 'That needs approval from a trusted person in the Butler panel.';
+}
+
+/** A confirmation decided in the conversation ("yes"/"no"). */
+export function confirmationDecided(approved: boolean, actionType: string, result: ActionResult | null, zh: boolean): string {
+  if (!approved) return zh ? '已取消。' : 'Cancelled.';
+  if (result?.status === 'ok') return zh ? `已完成：${actionType}。` : `Done: ${actionType}.`;
+  return zh ? `没能完成：${JSON.stringify(result?.output)}` : `I could not do it: ${JSON.stringify(result?.output)}`;
+}
+
+/** The model could not be reached and the offline understanding did not know the sentence either. */
+export function modelUnreachable(reason: string, zh: boolean): string {
+  return zh
+    ? `我现在连不上大模型（${reason}），离线也没听懂。`
+    : `I can't reach the language model right now (${reason}) and didn't understand that offline.`;
+}

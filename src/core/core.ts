@@ -1,0 +1,185 @@
+// The butler's core: the SQLite store, the event bus, and the one door (registry, policy, confirmations, scheduler).
+// The same buildCore() is used by the service and by the tests. In the service it runs as the essential "db" part.
+import { join } from 'node:path';
+import { registerButlerActions } from '../actions/builtin/butler';
+import { registerHaActions } from '../actions/builtin/ha';
+import { ConfirmationStore } from '../actions/confirmations';
+import { ActionDoor } from '../actions/door';
+import { ModeState } from '../actions/modes';
+import { PolicyEngine } from '../actions/policy';
+import { ActionRegistry } from '../actions/registry';
+import { Scheduler } from '../actions/scheduler';
+import { Bus } from '../bus/bus';
+import { EventIngest } from '../bus/ingest';
+import type { HomeAssistantConnection } from '../ha/types';
+import { type Logger, silentLogger } from '../log';
+import { AuditStore } from '../store/audit';
+import { type OpenedDb, openDatabase } from '../store/db';
+import { KeyValueStore } from '../store/kv';
+import type { HomeMode } from '../types';
+import type { ComponentHealth, MetricFamily, Part } from './part';
+
+export interface CoreOptions {
+  /** Where butler.db lives. */
+  dataDir: string;
+  log?: Logger;
+  homeMode?: HomeMode;
+  actionTimeoutMs?: number;
+  confirmationTimeoutS?: number;
+  /** WAL checkpoints on a worker thread (the service); tests keep them inline. */
+  backgroundCheckpoints?: boolean;
+}
+
+export interface Core {
+  dir: string;
+  db: OpenedDb;
+  bus: Bus;
+  audit: AuditStore;
+  kv: KeyValueStore;
+  registry: ActionRegistry;
+  modes: ModeState;
+  policy: PolicyEngine;
+  confirmations: ConfirmationStore;
+  door: ActionDoor;
+  scheduler: Scheduler;
+  ingest: EventIngest;
+  /** Flushes pending writes and closes the database. */
+  close(): void;
+}
+
+export function buildCore(opts: CoreOptions): Core {
+  const log = opts.log ?? silentLogger();
+  const db = openDatabase(join(opts.dataDir, 'butler.db'), { backgroundCheckpoints: opts.backgroundCheckpoints });
+  const bus = new Bus();
+  bus.onListenerError((err, event) => log.error({ err, event }, 'bus listener failed'));
+  const audit = new AuditStore(db);
+  const kv = new KeyValueStore(db);
+  const registry = new ActionRegistry();
+  const modes = new ModeState(kv, bus, opts.homeMode ?? 'home');
+  const policy = new PolicyEngine(registry, modes);
+  const confirmations = new ConfirmationStore(db);
+  const door = new ActionDoor(registry, policy, confirmations, audit, bus, {
+    actionTimeoutMs: opts.actionTimeoutMs ?? 2000,
+    confirmationTimeoutS: opts.confirmationTimeoutS ?? 300,
+  });
+  const scheduler = new Scheduler(db, log.child({ part: 'scheduler' }));
+  const ingest = new EventIngest(audit, bus);
+  let closed = false;
+  return {
+    dir: opts.dataDir,
+    db,
+    bus,
+    audit,
+    kv,
+    registry,
+    modes,
+    policy,
+    confirmations,
+    door,
+    scheduler,
+    ingest,
+    close() {
+      if (closed) return;
+      closed = true;
+      door.abortAll();
+      scheduler.stop();
+      audit.flush();
+      db.close();
+    },
+  };
+}
+
+export interface CoreActionOptions {
+  notifyService: string;
+  execAllowlist: string[];
+  scriptAllowlist: string[];
+}
+
+/** The Home Assistant and butler actions (notify, modes, schedules, allowlisted commands) in the core's registry. */
+export function registerCoreActions(core: Core, ha: HomeAssistantConnection, o: CoreActionOptions): void {
+  registerHaActions(core.registry, ha);
+  registerButlerActions({
+    registry: core.registry,
+    policy: core.policy,
+    modes: core.modes,
+    ingest: core.ingest,
+    scheduler: core.scheduler,
+    ha,
+    notifyService: o.notifyService,
+    execAllowlist: o.execAllowlist,
+    scriptAllowlist: o.scriptAllowlist,
+    scriptsDir: join(core.dir, 'scripts'),
+  });
+}
+
+export interface UpkeepOptions {
+  retentionDays: number;
+}
+
+/** The core as the essential "db" part: confirmations expire, old rows are pruned, and everything closes on stop. */
+export class CorePart implements Part<void> {
+  readonly name = 'db';
+  readonly essential = true;
+  readonly vital = true;
+  private readonly timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    readonly core: Core,
+    private readonly upkeep: UpkeepOptions,
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    this.every(5_000, () => this.core.door.expireConfirmations());
+    this.every(6 * 3600_000, () => {
+      const pruned = this.core.audit.prune(this.upkeep.retentionDays);
+      const vacuum = this.core.audit.maintain();
+      this.log.info({ pruned, vacuum }, 'store maintenance done');
+    });
+  }
+
+  private every(ms: number, fn: () => void): void {
+    const t = setInterval(() => {
+      try {
+        fn();
+      } catch (err) {
+        this.log.error({ err }, 'upkeep failed');
+      }
+    }, ms);
+    t.unref();
+    this.timers.push(t);
+  }
+
+  stop(): void {
+    for (const t of this.timers) clearInterval(t);
+    this.core.close();
+  }
+
+  health(): ComponentHealth {
+    const open = this.core.db.sqlite.open;
+    return { ok: open, detail: open ? this.core.db.path : 'closed' };
+  }
+
+  metrics(): MetricFamily[] {
+    const audit = this.core.audit.stats();
+    const door = this.core.door.stats();
+    return [
+      ['butler_events_total', { type: 'counter', help: 'Events accepted since start.', samples: [[null, audit.events]] }],
+      ['butler_plans_total', { type: 'counter', help: 'Plans made since start.', samples: [[null, door.plans]] }],
+      [
+        'butler_results_total',
+        {
+          type: 'counter',
+          help: 'Action results since start, by status.',
+          samples: (['ok', 'error', 'denied', 'pending_confirmation'] as const).map((s) => [{ status: s }, door[s]]),
+        },
+      ],
+      ['butler_store_pending_writes', { type: 'gauge', help: 'Rows queued for the next batch write.', samples: [[null, audit.pending]] }],
+      ['butler_store_flushes_total', { type: 'counter', help: 'Batch writes to SQLite.', samples: [[null, audit.flushes]] }],
+      [
+        'butler_confirmations_pending',
+        { type: 'gauge', help: 'Sensitive actions waiting for a person.', samples: [[null, this.core.confirmations.countPending()]] },
+      ],
+    ];
+  }
+}
