@@ -49,7 +49,7 @@ test('the default broker port already taken (a broker is running) does not stop 
       for (let i = 0; i < 100 && !/Note:/.test(b.output()); i++) await new Promise((r) => setTimeout(r, 50));
       assert.match(b.output(), /port 1883 is taken \(another MQTT broker\?\): the embedded broker uses \d+; set BUTLER_MQTT_URL/);
       const h = await b.api<{ status: string }>('GET', '/api/health');
-      assert.equal(h.body.status, 'ok');
+      assert.equal(h.body.status, 'ok', JSON.stringify(h.body));
     } finally {
       await b.stop();
     }

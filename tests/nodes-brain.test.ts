@@ -31,6 +31,10 @@ import rules = require('../nodes/butler-rules/butler-rules');
 import scene = require('../nodes/butler-scene/butler-scene');
 import goal = require('../nodes/butler-goal/butler-goal');
 import memory = require('../nodes/butler-memory/butler-memory');
+import conversation = require('../nodes/butler-conversation/butler-conversation');
+import { ConversationPipeline } from '../src/conversation/pipeline';
+import { offlineStage } from '../src/conversation/stages/offline';
+import { plannerStage } from '../src/conversation/stages/planner';
 import { until } from './helpers/wait';
 import { statusOf as statusOfNode } from './helpers/node-status';
 
@@ -53,7 +57,23 @@ const helper = require('node-red-node-test-helper') as Helper;
 const coreNode = (rel: string): unknown =>
   require(require.resolve(`@node-red/nodes/core/${rel}`, { paths: [require.resolve('node-red')] }));
 const CORE = ['function/10-function.js', 'function/10-switch.js', 'function/15-change.js', 'common/21-debug.js'].map(coreNode);
-const ALL = [...CORE, commandIn, reply, policy, execute, eventIn, planner, understand, tool, toolResult, rules, scene, goal, memory];
+const ALL = [
+  ...CORE,
+  commandIn,
+  reply,
+  policy,
+  execute,
+  eventIn,
+  planner,
+  understand,
+  tool,
+  toolResult,
+  rules,
+  scene,
+  goal,
+  memory,
+  conversation,
+];
 type Msg = Record<string, unknown>;
 
 function next(id: string): Promise<Msg> {
@@ -154,7 +174,15 @@ describe('butler brain nodes', () => {
       scenes: brainServices.scenes,
       goals: brainServices.goals,
     };
+    // The same stages the butler's built-in conversation path runs.
+    const pipeline = new ConversationPipeline({ ingest: core.ingest, log: silentLogger() });
+    pipeline.setStage('offline', offlineStage({ understanding, door: core.door, modelConfigured: () => brain.online() }));
+    pipeline.setStage(
+      'planner',
+      plannerStage({ planner: { converse: (r) => brain.planner.converse(r) }, modelConfigured: () => brain.online() }),
+    );
     const services: ButlerServices = {
+      pipeline,
       bus: core.bus,
       door: core.door,
       policy: core.policy,
@@ -655,7 +683,7 @@ describe('butler brain nodes', () => {
     assert.match(errorOf(await caught), /memory_remember error: .*text/);
   });
 
-  test("the shipped pipeline's conversation tab answers through understand → execute and planner → reply", {
+  test("the shipped pipeline's conversation tab answers through the butler's own stages: offline → planner → not understood → reply", {
     timeout: 20_000,
   }, async () => {
     const flows = loadShippedFlows(defaultFlowsDir());

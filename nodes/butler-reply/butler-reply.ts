@@ -19,13 +19,21 @@ export = (RED: NodeAPI) => {
         const text = typeof p === 'string' ? p : p && typeof p === 'object' && typeof p.reply === 'string' ? p.reply : null;
         if (text === null || text === '')
           throw new Error('msg.payload must be the reply text (a string, or an object with a "reply" string)');
-        const plan = typeof msg.plan_id === 'string' ? msg.plan_id : null;
+        const plan =
+          typeof msg.plan_id === 'string'
+            ? msg.plan_id
+            : typeof (p as { plan_id?: unknown })?.plan_id === 'string'
+              ? (p as { plan_id: string }).plan_id
+              : null;
         const results = Array.isArray((msg.payload as { results?: unknown })?.results)
           ? (msg.payload as { results: ActionResult[] }).results
           : undefined;
-        // A sentence written for success must not hide a denied, failed or waiting action.
-        const said = results ? replyFor(text, results, /[\u3400-\u9fff]/.test(text)) : text;
-        if (!services.conversations.reply(id, { reply: said, plan_id: plan, results })) {
+        // An answer from one of the butler's own stages (butler-conversation) is already worded as the built-in path
+        // words it; a sentence written in the flow for success must not hide a denied, failed or waiting action.
+        const staged = p && typeof p === 'object' && typeof (p as { answered_by?: unknown }).answered_by === 'string';
+        const said = results && !staged ? replyFor(text, results, /[\u3400-\u9fff]/.test(text)) : text;
+        const handled = staged ? (p as { handled?: unknown }).handled !== false : true;
+        if (!services.conversations.reply(id, { reply: said, plan_id: plan, results, handled })) {
           throw new Error('the conversation already ended (it was answered, or it timed out and the built-in pipeline answered)');
         }
         node.status({ fill: 'green', shape: 'dot', text: short(`${said} · ${clock()}`) });

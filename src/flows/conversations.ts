@@ -17,6 +17,8 @@ export interface FlowReply {
   reply: string;
   plan_id?: string | null;
   results?: ActionResult[];
+  /** False when the flow's answer is "not understood" (Assist then says so its own way). Default true. */
+  handled?: boolean;
 }
 
 export type ConversationListener = (req: FlowConversationRequest) => void;

@@ -44,7 +44,7 @@ export class FlowsPart implements Part<FlowsPartHost> {
       return {
         reply: reply.reply,
         conversation_id: turn.conversation_id,
-        handled: true,
+        handled: reply.handled ?? true,
         plan_id: reply.plan_id ?? null,
         results: reply.results ?? [],
         language: turn.language,

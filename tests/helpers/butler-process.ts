@@ -69,8 +69,10 @@ export async function spawnButler(opts: SpawnOptions = {}): Promise<ButlerProces
         throw new Error(`butler did not become ready:\n${out}`);
       }
       try {
+        // Health answers "starting" until every part has started.
         const res = await fetch(`${url}/api/health`);
-        if (res.status === 200 || res.status === 503) break;
+        const status = res.status === 200 || res.status === 503 ? ((await res.json()) as { status?: string }).status : null;
+        if (status && status !== 'starting') break;
       } catch {
         /* not listening yet */
       }
@@ -80,7 +82,11 @@ export async function spawnButler(opts: SpawnOptions = {}): Promise<ButlerProces
   }
   if (opts.waitReady !== false) {
     // The banner follows the health endpoint by a moment.
-    for (let i = 0; i < 100 && !/Assist:/.test(out); i++) await new Promise((r) => setTimeout(r, 50));
+    while (!/Assist:/.test(out)) {
+      if (child.exitCode !== null) throw new Error(`butler exited with ${child.exitCode} before its banner:\n${out}`);
+      if (Date.now() > deadline) throw new Error(`butler did not print its start-up banner:\n${out}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
   const mqttUrl = /MQTT:\s+(\S+)/.exec(out)?.[1] ?? '';
   const wyomingPort = Number(/Wyoming on port (\d+)/.exec(out)?.[1] ?? 0);
