@@ -3,6 +3,7 @@
 // have without the flow. Takes the message from butler-command-in; an answer leaves by the first output (for
 // butler-reply), a turn the stage does not answer leaves unchanged by the second.
 import { notUnderstood } from '../../src/conversation/replies';
+import type { TurnReply } from '../../src/conversation/turn';
 import { type ConversationNodeConfig, migrations, STAGES, turnOf } from '../lib/conversation';
 import { clock, errorText, migrate, servicesOf, short, type NodeAPI, type NodeDef, type RedNode } from '../lib/red';
 
@@ -20,7 +21,7 @@ export = (RED: NodeAPI) => {
     node.on('input', async (msg, send, done) => {
       try {
         const turn = turnOf(msg);
-        let answer;
+        let answer: TurnReply | null;
         if (config.stage === 'not-understood') answer = notUnderstood(turn);
         else {
           const pipeline = servicesOf(RED).pipeline;

@@ -58,7 +58,7 @@ export function mountEditor(
   const gate = (req: IncomingMessage): Identity | null => {
     delete req.headers[USER_HEADER];
     const who = identify(req, auth);
-    if (!who || !who.admin) return null;
+    if (!who?.admin) return null;
     req.headers[USER_HEADER] = `${sessionSecret}:${encodeURIComponent(who.user)}`;
     return who;
   };
