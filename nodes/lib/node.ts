@@ -111,75 +111,54 @@ function isPromise<T>(v: T | Promise<T>): v is Promise<T> {
 
 let instances = 0;
 
-class Context<C extends NodeDef> implements NodeContext<C> {
-  config = {} as C;
-  closed = false;
-  private readonly cleanups: ((removed: boolean) => void)[] = [];
-  private bus: ButlerServices['bus'] | null = null;
-  /** Unique per instance, so closing a node never removes the listeners of its redeployed successor. */
-  private readonly owner: string;
-
-  constructor(
-    private readonly RED: NodeAPI,
-    readonly node: RedNode,
-  ) {
-    this.owner = `flow-node:${node.id}:${++instances}`;
-  }
-
-  get services(): ButlerServices {
-    return servicesOf(this.RED);
-  }
-
-  brain(what: string): FlowBrain {
-    const brain = this.services.brain;
-    if (!brain) throw new Error(`${what} is missing from the butler services (settings.butler.brain)`);
-    return brain;
-  }
-
-  tools(): FlowTools {
-    const tools = this.services.tools;
-    if (!tools) throw new Error('the flow-tool bridge is missing from the butler services');
-    return tools;
-  }
-
-  status(status: NodeStatus | Record<string, never>): void {
-    this.node.status(status);
-  }
-
-  show(summary: string | Summary): void {
-    this.node.status(summaryStatus(summary));
-  }
-
-  busy(text: string): void {
-    this.node.status({ fill: 'blue', shape: 'ring', text: short(text) });
-  }
-
-  send(msg: Outgoing | null): void {
-    this.node.send(msg);
-  }
-
-  listen<K extends keyof BusEvents>(event: K, fn: (value: BusEvents[K]) => void): void {
-    const bus = this.services.bus;
-    bus.on(event, fn, this.owner);
-    this.bus = bus;
-  }
-
-  onClose(fn: (removed: boolean) => void): void {
-    this.cleanups.push(fn);
-  }
-
-  close(removed: boolean): void {
-    this.closed = true;
-    for (const fn of this.cleanups.splice(0).reverse()) {
-      try {
-        fn(removed);
-      } catch (err) {
-        this.node.error(`${this.node.type}: cleanup failed: ${errorText(err)}`);
+/** A node's context; its methods may be destructured (`{ config, show }`). close() is the base's, not the node's. */
+function contextOf<C extends NodeDef>(RED: NodeAPI, node: RedNode): NodeContext<C> & { config: C; close(removed: boolean): void } {
+  const cleanups: ((removed: boolean) => void)[] = [];
+  // Unique per instance, so closing a node never removes the listeners of its redeployed successor.
+  const owner = `flow-node:${node.id}:${++instances}`;
+  let bus: ButlerServices['bus'] | null = null;
+  let closed = false;
+  return {
+    node,
+    config: {} as C,
+    get services() {
+      return servicesOf(RED);
+    },
+    get closed() {
+      return closed;
+    },
+    brain(what) {
+      const brain = servicesOf(RED).brain;
+      if (!brain) throw new Error(`${what} is missing from the butler services (settings.butler.brain)`);
+      return brain;
+    },
+    tools() {
+      const tools = servicesOf(RED).tools;
+      if (!tools) throw new Error('the flow-tool bridge is missing from the butler services');
+      return tools;
+    },
+    status: (status) => node.status(status),
+    show: (summary) => node.status(summaryStatus(summary)),
+    busy: (text) => node.status({ fill: 'blue', shape: 'ring', text: short(text) }),
+    send: (msg) => node.send(msg),
+    listen(event, fn) {
+      bus = servicesOf(RED).bus;
+      bus.on(event, fn, owner);
+    },
+    onClose: (fn) => void cleanups.push(fn),
+    close(removed) {
+      closed = true;
+      for (const fn of cleanups.splice(0).reverse()) {
+        try {
+          fn(removed);
+        } catch (err) {
+          node.error(`${node.type}: cleanup failed: ${errorText(err)}`);
+        }
       }
-    }
-    this.bus?.removeOwner(this.owner);
-    this.bus = null;
-  }
+      bus?.removeOwner(owner);
+      bus = null;
+    },
+  };
 }
 
 /** Defines a palette node: `export = defineNode<Config>({ type, version, migrations, validate, start, onInput })`. */
@@ -192,7 +171,7 @@ export function defineNode<C extends NodeDef = NodeDef, S = void>(spec: NodeSpec
   };
 
   function setUp(RED: NodeAPI, node: RedNode, def: NodeDef): void {
-    const ctx = new Context<C>(RED, node);
+    const ctx = contextOf<C>(RED, node);
     node.status({});
     node.on('close', (removed, done) => {
       ctx.close(removed);
