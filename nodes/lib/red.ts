@@ -107,6 +107,9 @@ export function migrate<T extends NodeDef>(def: NodeDef, current: number, steps:
   return c as T;
 }
 
+/** What an input node shows while it waits for what it listens to. */
+export const LISTENING: NodeStatus = { fill: 'green', shape: 'ring', text: 'listening' };
+
 /** How long a status text may be before the editor cuts it. */
 export function short(text: string, max = 32): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
