@@ -2,7 +2,8 @@
 // MQTT discovery: config retained on homeassistant/<component>/<object_id>/config, state on butler/entity/<id>/state,
 // commands from butler/entity/<id>/set. Discovery is re-published whenever Home Assistant comes online again.
 import type { ButlerServices } from '../../src/flows/services';
-import { clock, errorText, migrate, servicesOf, short, type NodeAPI, type NodeDef, type RedNode } from '../lib/red';
+import { defineNode } from '../lib/node';
+import { ConfigError, NodeFailure, short, type NodeDef } from '../lib/red';
 
 const COMPONENTS = ['sensor', 'binary_sensor', 'switch', 'button', 'number', 'select', 'text'] as const;
 type Component = (typeof COMPONENTS)[number];
@@ -53,36 +54,32 @@ function statePayload(component: Component, value: unknown): string {
   return String(value);
 }
 
-export = (RED: NodeAPI) => {
-  function ButlerHaEntity(this: RedNode, def: NodeDef) {
-    RED.nodes.createNode(this, def);
-    const node = this;
-    const config = migrate<Config>(def, 1, {
-      0: (c) => ({
-        ...c,
-        component: c.component ?? 'sensor',
-        entity_name: c.entity_name ?? c.name ?? '',
-        options: c.options ?? '',
-        unit: c.unit ?? '',
-        device_class: c.device_class ?? '',
-      }),
-    });
-    let services: ButlerServices;
-    try {
-      services = servicesOf(RED);
-      if (!COMPONENTS.includes(config.component)) throw new Error(`component must be one of ${COMPONENTS.join(', ')}`);
-      if (!/^[a-z0-9_]{1,64}$/.test(config.object_id ?? '')) throw new Error('object id must be 1-64 characters of a-z, 0-9 and _');
-    } catch (err) {
-      node.status({ fill: 'red', shape: 'ring', text: 'config error' });
-      node.error(`butler-ha-entity: ${errorText(err)}`);
-      return;
-    }
+interface Entity {
+  mqtt: NonNullable<ButlerServices['mqtt']>;
+  stateTopic: string;
+}
+
+export = defineNode<Config, Entity>({
+  type: 'butler-ha-entity',
+  version: 1,
+  migrations: {
+    0: (c) => ({
+      ...c,
+      component: c.component ?? 'sensor',
+      entity_name: c.entity_name ?? c.name ?? '',
+      options: c.options ?? '',
+      unit: c.unit ?? '',
+      device_class: c.device_class ?? '',
+    }),
+  },
+  validate(config) {
+    if (!COMPONENTS.includes(config.component)) throw new ConfigError('component', `must be one of ${COMPONENTS.join(', ')}`);
+    if (!/^[a-z0-9_]{1,64}$/.test(config.object_id ?? ''))
+      throw new ConfigError('object_id', 'the object id must be 1-64 characters of a-z, 0-9 and _');
+  },
+  start({ node, config, services, status, show, send, onClose }) {
     const mqtt = services.mqtt;
-    if (!mqtt) {
-      node.status({ fill: 'red', shape: 'ring', text: 'no MQTT' });
-      node.error('butler-ha-entity: MQTT is not available, so Home Assistant cannot see this entity');
-      return;
-    }
+    if (!mqtt) throw new NodeFailure('no MQTT', 'MQTT is not available, so Home Assistant cannot see this entity');
     const discoveryTopic = `homeassistant/${config.component}/${config.object_id}/config`;
     const stateTopic = `butler/entity/${config.object_id}/state`;
     const setTopic = `butler/entity/${config.object_id}/set`;
@@ -102,8 +99,8 @@ export = (RED: NodeAPI) => {
           return;
         }
       }
-      node.status({ fill: 'blue', shape: 'dot', text: short(`set ${text} · ${clock()}`) });
-      node.send({
+      show({ text: `set ${text}`, fill: 'blue' });
+      send({
         topic: setTopic,
         payload: value,
         entity: { component: config.component, object_id: config.object_id },
@@ -112,31 +109,22 @@ export = (RED: NodeAPI) => {
     };
     const subs = COMMANDABLE.has(config.component) ? [setTopic, 'homeassistant/status'] : ['homeassistant/status'];
     mqtt.client.on('message', onMessage);
-    mqtt.client.subscribe(subs, { qos: 1 });
-    announce();
-    node.status({ fill: 'green', shape: 'ring', text: `announced ${config.component}.butler_${config.object_id}` });
-
-    node.on('input', (msg, send, done) => {
-      try {
-        if (config.component === 'button') throw new Error('a button has no state: wire its output, not its input');
-        if (msg.payload === undefined) throw new Error('msg.payload is the state to publish and is missing');
-        const text = statePayload(config.component, msg.payload);
-        mqtt.client.publish(stateTopic, text, { qos: 1, retain: true });
-        node.status({ fill: 'green', shape: 'dot', text: short(`${text} · ${clock()}`) });
-        send(null);
-        done();
-      } catch (err) {
-        node.status({ fill: 'red', shape: 'ring', text: short((err as Error).message) });
-        done(err as Error);
-      }
-    });
-    node.on('close', (removed, done) => {
+    onClose((removed) => {
       mqtt.client.removeListener('message', onMessage);
       if (COMMANDABLE.has(config.component)) mqtt.client.unsubscribe(setTopic);
       // A node deleted from the flows takes its entity with it.
       if (removed) mqtt.client.publish(discoveryTopic, '', { qos: 1, retain: true });
-      done();
     });
-  }
-  RED.nodes.registerType('butler-ha-entity', ButlerHaEntity);
-};
+    mqtt.client.subscribe(subs, { qos: 1 });
+    announce();
+    status({ fill: 'green', shape: 'ring', text: `announced ${config.component}.butler_${config.object_id}` });
+    return { mqtt, stateTopic };
+  },
+  onInput(msg, { config }, { mqtt, stateTopic }) {
+    if (config.component === 'button') throw new Error('a button has no state: wire its output, not its input');
+    if (msg.payload === undefined) throw new Error('msg.payload is the state to publish and is missing');
+    const text = statePayload(config.component, msg.payload);
+    mqtt.client.publish(stateTopic, text, { qos: 1, retain: true });
+    return { status: text };
+  },
+});

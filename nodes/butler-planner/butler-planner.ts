@@ -3,18 +3,8 @@
 // through the one door with the message's origin; msg.untrusted === true marks the text as untrusted input.
 import type { ImageInput } from '../../src/brain/planner/types';
 import type { Origin } from '../../src/types';
-import {
-  clock,
-  errorText,
-  migrate,
-  originOf,
-  servicesOf,
-  short,
-  type NodeAPI,
-  type NodeDef,
-  type NodeMessage,
-  type RedNode,
-} from '../lib/red';
+import { defineNode } from '../lib/node';
+import { originOf, textPayload, type NodeDef, type NodeMessage } from '../lib/red';
 
 interface Config extends NodeDef {
   /** Answer in this language ('' = the message's, else the planner's default). */
@@ -34,52 +24,35 @@ function languageOf(msg: NodeMessage, config: Config): string | undefined {
   return config.language || undefined;
 }
 
-export = (RED: NodeAPI) => {
-  function ButlerPlanner(this: RedNode, def: NodeDef) {
-    RED.nodes.createNode(this, def);
-    const node = this;
-    const config = migrate<Config>(def, 1, { 0: (c) => ({ ...c, language: c.language ?? '' }) });
-    node.status({});
-    node.on('input', async (msg, send, done) => {
-      try {
-        const brain = servicesOf(RED).brain;
-        if (!brain) throw new Error('the planner is missing from the butler services (settings.butler.brain)');
-        if (typeof msg.payload !== 'string')
-          throw new Error(`msg.payload must be the request text (a string), got ${msg.payload === null ? 'null' : typeof msg.payload}`);
-        if (msg.images !== undefined && !Array.isArray(msg.images))
-          throw new Error('msg.images must be a list of {media_type, data_base64}');
-        let origin: Origin = originOf(msg, node);
-        if (msg.untrusted === true) origin = { ...origin, untrusted_input: true };
-        node.status({ fill: 'blue', shape: 'ring', text: 'thinking…' });
-        const r = await brain.planner.converse({
-          text: msg.payload,
-          conversation_id: conversationIdOf(msg),
-          origin,
-          language: languageOf(msg, config),
-          ...(Array.isArray(msg.images) ? { images: msg.images as ImageInput[] } : {}),
-        });
-        msg.payload = r.reply;
-        msg.plan_ids = r.plan_ids;
-        msg.plan_id = r.plan_ids[0] ?? null;
-        msg.results = r.results;
-        msg.conversation_id = r.conversation_id;
-        msg.planner = { offline: r.offline, cached: r.cached, usage: r.usage, rejected: r.rejected };
-        if (r.offline) {
-          node.status({ fill: 'yellow', shape: 'ring', text: short(`offline · ${clock()}`) });
-        } else {
-          const s = brain.planner.stats();
-          const tokens = r.cached
-            ? 'cache'
-            : `${r.usage.input_tokens + r.usage.cache_read_input_tokens + r.usage.cache_creation_input_tokens}+${r.usage.output_tokens} tok`;
-          node.status({ fill: 'green', shape: 'dot', text: short(`online · ${tokens} · Σ${s.input_tokens + s.output_tokens}`) });
-        }
-        send(msg);
-        done();
-      } catch (err) {
-        node.status({ fill: 'red', shape: 'ring', text: short(errorText(err)) });
-        done(err as Error);
-      }
+export = defineNode<Config>({
+  type: 'butler-planner',
+  version: 1,
+  migrations: { 0: (c) => ({ ...c, language: c.language ?? '' }) },
+  async onInput(msg, { node, config, brain, busy }) {
+    const b = brain('the planner');
+    const text = textPayload(msg, 'the request text');
+    if (msg.images !== undefined && !Array.isArray(msg.images)) throw new Error('msg.images must be a list of {media_type, data_base64}');
+    let origin: Origin = originOf(msg, node);
+    if (msg.untrusted === true) origin = { ...origin, untrusted_input: true };
+    busy('thinking…');
+    const r = await b.planner.converse({
+      text,
+      conversation_id: conversationIdOf(msg),
+      origin,
+      language: languageOf(msg, config),
+      ...(Array.isArray(msg.images) ? { images: msg.images as ImageInput[] } : {}),
     });
-  }
-  RED.nodes.registerType('butler-planner', ButlerPlanner);
-};
+    msg.payload = r.reply;
+    msg.plan_ids = r.plan_ids;
+    msg.plan_id = r.plan_ids[0] ?? null;
+    msg.results = r.results;
+    msg.conversation_id = r.conversation_id;
+    msg.planner = { offline: r.offline, cached: r.cached, usage: r.usage, rejected: r.rejected };
+    if (r.offline) return { status: { text: 'offline', fill: 'yellow', shape: 'ring' }, send: msg };
+    const s = b.planner.stats();
+    const tokens = r.cached
+      ? 'cache'
+      : `${r.usage.input_tokens + r.usage.cache_read_input_tokens + r.usage.cache_creation_input_tokens}+${r.usage.output_tokens} tok`;
+    return { status: { text: `online · ${tokens} · Σ${s.input_tokens + s.output_tokens}`, clock: false }, send: msg };
+  },
+});

@@ -3,10 +3,12 @@
 //  save:    adds or updates the rules in msg.payload (YAML or JSON text, or an object/list) → msg.payload = the saved rules;
 //  match:   for a butler event (msg.event), which rules it triggers; the engine runs them itself, so nothing runs twice.
 // Invalid rules leave by the second output with msg.errors (every problem, by field); other failures reach Catch nodes.
+import type { RuleEngine } from '../../src/brain/rules/engine';
 import { RuleValidationError } from '../../src/brain/rules/schema';
 import { rulesForEvent } from '../../src/flows/rules';
 import type { JsonObject } from '../../src/types';
-import { clock, errorText, migrate, servicesOf, short, type NodeAPI, type NodeDef, type NodeMessage, type RedNode } from '../lib/red';
+import { defineNode, type InputResult, type NodeContext } from '../lib/node';
+import type { NodeDef, NodeMessage } from '../lib/red';
 
 interface Config extends NodeDef {
   mode: 'trigger' | 'save' | 'match';
@@ -28,85 +30,73 @@ function ruleIdOf(msg: NodeMessage, config: Config): string {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export = (RED: NodeAPI) => {
-  function ButlerRules(this: RedNode, def: NodeDef) {
-    RED.nodes.createNode(this, def);
-    const node = this;
-    const config = migrate<Config>(def, 1, {
-      0: (c) => ({ ...c, mode: c.mode ?? 'trigger', rule: c.rule ?? '', skip_conditions: c.skip_conditions ?? false, wait: c.wait ?? 30 }),
-    });
-    let closed = false;
-    node.status({});
-    node.on('input', async (msg, send, done) => {
-      try {
-        const brain = servicesOf(RED).brain;
-        if (!brain) throw new Error('the rule engine is missing from the butler services (settings.butler.brain)');
-        const rules = brain.rules;
-        if (config.mode === 'save') {
-          if (msg.payload === undefined || msg.payload === null || msg.payload === '')
-            throw new Error('msg.payload must be the rules: YAML or JSON text, a rule, a list of rules or {rules: [...]}');
-          try {
-            const saved = rules.import(msg.payload);
-            msg.payload = { saved: saved.map((r) => r.id), rules: saved };
-            node.status({ fill: 'green', shape: 'dot', text: short(`saved ${saved.length} · ${clock()}`) });
-            send([msg, null]);
-          } catch (err) {
-            if (!(err instanceof RuleValidationError)) throw err;
-            msg.errors = err.details;
-            msg.payload = { error: err.message, errors: err.details };
-            node.status({ fill: 'yellow', shape: 'ring', text: short(`${err.details.length} error(s) · ${clock()}`) });
-            send([null, msg]);
-          }
-          return done();
-        }
-        if (config.mode === 'match') {
-          const e = (msg.event ?? msg.payload) as { type?: unknown; source?: unknown; payload?: unknown } | null;
-          if (!e || typeof e !== 'object' || typeof e.type !== 'string')
-            throw new Error('msg.event must be a butler event ({type, source, payload}): wire this node after butler event in');
-          const matched = rulesForEvent(rules.list(), {
-            type: e.type,
-            source: typeof e.source === 'string' ? e.source : undefined,
-            payload: e.payload && typeof e.payload === 'object' ? (e.payload as JsonObject) : {},
-          });
-          msg.rules = matched;
-          node.status({ fill: matched.length ? 'green' : 'grey', shape: 'dot', text: short(`${e.type}: ${matched.length} rule(s)`) });
-          send(matched.length ? [msg, null] : [null, msg]);
-          return done();
-        }
-        const id = ruleIdOf(msg, config);
-        const fired = rules.trigger(id, { skipConditions: config.skip_conditions });
-        let run = rules.get(id)?.last_run ?? null;
-        if (fired && run) {
-          const started = run;
-          const deadline = Date.now() + Math.max(0, Number(config.wait) || 0) * 1000;
-          while (!closed && Date.now() < deadline) {
-            const now = rules.get(id)?.last_run ?? null;
-            if (now !== started || now.status !== 'running') {
-              run = now;
-              break;
-            }
-            await sleep(50);
-          }
-        }
-        msg.payload = { rule_id: id, fired, run: fired ? run : null };
-        msg.plan_ids = fired && run ? run.plan_ids : [];
-        const st = !fired ? 'not run (conditions, cooldown or mode)' : (run?.status ?? 'queued');
-        node.status({
-          fill: !fired ? 'grey' : st === 'ok' ? 'green' : st === 'running' ? 'blue' : 'yellow',
-          shape: 'dot',
-          text: short(`${id}: ${st} · ${clock()}`),
-        });
-        send([msg, null]);
-        done();
-      } catch (err) {
-        node.status({ fill: 'red', shape: 'ring', text: short(errorText(err)) });
-        done(err as Error);
-      }
-    });
-    node.on('close', (_removed, done) => {
-      closed = true;
-      done();
-    });
+function save(msg: NodeMessage, rules: RuleEngine): InputResult {
+  if (msg.payload === undefined || msg.payload === null || msg.payload === '')
+    throw new Error('msg.payload must be the rules: YAML or JSON text, a rule, a list of rules or {rules: [...]}');
+  try {
+    const saved = rules.import(msg.payload);
+    msg.payload = { saved: saved.map((r) => r.id), rules: saved };
+    return { status: `saved ${saved.length}`, send: [msg, null] };
+  } catch (err) {
+    if (!(err instanceof RuleValidationError)) throw err;
+    msg.errors = err.details;
+    msg.payload = { error: err.message, errors: err.details };
+    return { status: { text: `${err.details.length} error(s)`, fill: 'yellow', shape: 'ring' }, send: [null, msg] };
   }
-  RED.nodes.registerType('butler-rules', ButlerRules);
-};
+}
+
+function match(msg: NodeMessage, rules: RuleEngine): InputResult {
+  const e = (msg.event ?? msg.payload) as { type?: unknown; source?: unknown; payload?: unknown } | null;
+  if (!e || typeof e !== 'object' || typeof e.type !== 'string')
+    throw new Error('msg.event must be a butler event ({type, source, payload}): wire this node after butler event in');
+  const matched = rulesForEvent(rules.list(), {
+    type: e.type,
+    source: typeof e.source === 'string' ? e.source : undefined,
+    payload: e.payload && typeof e.payload === 'object' ? (e.payload as JsonObject) : {},
+  });
+  msg.rules = matched;
+  return {
+    status: { text: `${e.type}: ${matched.length} rule(s)`, fill: matched.length ? 'green' : 'grey', clock: false },
+    send: matched.length ? [msg, null] : [null, msg],
+  };
+}
+
+async function trigger(msg: NodeMessage, rules: RuleEngine, ctx: NodeContext<Config>): Promise<InputResult> {
+  const { config } = ctx;
+  const id = ruleIdOf(msg, config);
+  const fired = rules.trigger(id, { skipConditions: config.skip_conditions });
+  let run = rules.get(id)?.last_run ?? null;
+  if (fired && run) {
+    const started = run;
+    const deadline = Date.now() + Math.max(0, Number(config.wait) || 0) * 1000;
+    while (!ctx.closed && Date.now() < deadline) {
+      const now = rules.get(id)?.last_run ?? null;
+      if (now !== started || now.status !== 'running') {
+        run = now;
+        break;
+      }
+      await sleep(50);
+    }
+  }
+  msg.payload = { rule_id: id, fired, run: fired ? run : null };
+  msg.plan_ids = fired && run ? run.plan_ids : [];
+  const st = !fired ? 'not run (conditions, cooldown or mode)' : (run?.status ?? 'queued');
+  return {
+    status: { text: `${id}: ${st}`, fill: !fired ? 'grey' : st === 'ok' ? 'green' : st === 'running' ? 'blue' : 'yellow' },
+    send: [msg, null],
+  };
+}
+
+export = defineNode<Config>({
+  type: 'butler-rules',
+  version: 1,
+  migrations: {
+    0: (c) => ({ ...c, mode: c.mode ?? 'trigger', rule: c.rule ?? '', skip_conditions: c.skip_conditions ?? false, wait: c.wait ?? 30 }),
+  },
+  onInput(msg, ctx) {
+    const { rules } = ctx.brain('the rule engine');
+    if (ctx.config.mode === 'save') return save(msg, rules);
+    if (ctx.config.mode === 'match') return match(msg, rules);
+    return trigger(msg, rules, ctx);
+  },
+});

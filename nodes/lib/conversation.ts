@@ -10,8 +10,6 @@ export interface ConversationNodeConfig extends NodeDef {
   stage: StageChoice;
 }
 
-export const migrations = { 0: (c: NodeDef) => ({ ...c, stage: c.stage ?? 'offline' }) };
-
 /** The turn carried by a message from butler-command-in; throws naming what is missing. */
 export function turnOf(msg: NodeMessage): StageTurn {
   const conv = msg.conversation as { conversation_id?: unknown; language?: unknown; event_id?: unknown } | undefined;

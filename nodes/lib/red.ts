@@ -60,13 +60,44 @@ export function servicesOf(RED: NodeAPI): ButlerServices {
   return b;
 }
 
+/** An error whose status text is not its message: the status stays short, the message goes to the log and Catch nodes. */
+export class NodeFailure extends Error {
+  constructor(
+    readonly statusText: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'NodeFailure';
+  }
+}
+
+/** A node config the code cannot work with; the message starts with the field it is about. */
+export class ConfigError extends NodeFailure {
+  constructor(
+    readonly field: string,
+    problem: string,
+  ) {
+    super('config error', `${field}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Upgrades a version-n config to n+1. */
+export type Migrations = Record<number, (c: NodeDef) => NodeDef>;
+
 /**
  * Node configs carry a version; older saved configs are upgraded step by step so users' flows survive upgrades.
- * `steps[n]` upgrades a version-n config to n+1. A config without a version is version 0.
+ * `steps[n]` upgrades a version-n config to n+1. A config without a version is version 0. A config from a newer
+ * Smart Butler than this one is a ConfigError: guessing what its fields mean could do the wrong thing.
  */
-export function migrate<T extends NodeDef>(def: NodeDef, current: number, steps: Record<number, (c: NodeDef) => NodeDef>): T {
+export function migrate<T extends NodeDef>(def: NodeDef, current: number, steps: Migrations): T {
   let c: NodeDef = { ...def };
   let v = typeof c.version === 'number' ? c.version : 0;
+  if (v > current)
+    throw new ConfigError(
+      'version',
+      `the node was saved by a newer Smart Butler (config version ${v}; this one reads up to ${current}): update Smart Butler`,
+    );
   while (v < current) {
     const step = steps[v];
     if (step) c = step(c);
@@ -75,6 +106,9 @@ export function migrate<T extends NodeDef>(def: NodeDef, current: number, steps:
   }
   return c as T;
 }
+
+/** What an input node shows while it waits for what it listens to. */
+export const LISTENING: NodeStatus = { fill: 'green', shape: 'ring', text: 'listening' };
 
 /** How long a status text may be before the editor cuts it. */
 export function short(text: string, max = 32): string {
@@ -103,6 +137,19 @@ export function parseJsonObject(text: unknown, what: string): Record<string, Jso
   }
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error(`${what} must be a JSON object`);
   return v as Record<string, Json>;
+}
+
+/** The id of the butler event a message came from (msg.event.event_id), so what a flow does links back to it. */
+export function eventIdOf(msg: NodeMessage): string | null {
+  const event = msg.event as { event_id?: unknown } | undefined;
+  return typeof event?.event_id === 'string' ? event.event_id : null;
+}
+
+/** msg.payload as text, or an error that says what it should have been. */
+export function textPayload(msg: NodeMessage, what: string): string {
+  if (typeof msg.payload !== 'string')
+    throw new Error(`msg.payload must be ${what} (a string), got ${msg.payload === null ? 'null' : typeof msg.payload}`);
+  return msg.payload;
 }
 
 export function errorText(err: unknown): string {
