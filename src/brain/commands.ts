@@ -1,7 +1,7 @@
 // Commands from every surface (API, MQTT butler/in/command, Assist, Home Assistant's "say to butler", flows) enter here.
 // A command is recorded as an event first, so its plan and results link back to it in the timeline.
 import { randomUUID } from 'node:crypto';
-import { actionListSchema, createAjv, describeAjvErrors } from '../actions/registry';
+import { actionListSchema, createAjv, describeAjvErrors } from '../util/schema';
 import { InputRejected, TOPICS, type MqttBridge } from '../bus/mqtt';
 import type { Butler } from '../service';
 import type { ActionRequest, ActionResult, JsonObject, Origin } from '../types';

@@ -1,6 +1,6 @@
 // The single entrance for events from any source: validated, stamped, recorded, then announced on the bus.
 import { randomUUID } from 'node:crypto';
-import { createAjv, describeAjvErrors } from '../actions/registry';
+import { createAjv, describeAjvErrors } from '../util/schema';
 import type { AuditStore } from '../store/audit';
 import { nowSeconds, type ButlerEvent, type JsonObject } from '../types';
 import type { Bus } from './bus';

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ErrorObject } from 'ajv';
 import { DecisionError } from '../actions/door';
-import { actionListSchema, describeAjvErrors } from '../actions/registry';
+import { actionListSchema, describeAjvErrors } from '../util/schema';
 import { InputRejected } from '../bus/mqtt';
 import { EventInputError, eventInputSchema } from '../bus/ingest';
 import type { Butler } from '../service';

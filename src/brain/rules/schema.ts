@@ -2,7 +2,8 @@
 // cannot say (registered actions and their params, cron expressions, durations). Every error names its field.
 import type { ErrorObject } from 'ajv';
 import { Cron } from 'croner';
-import { createAjv, ParamsError, type ActionRegistry } from '../../actions/registry';
+import { ParamsError, type ActionRegistry } from '../../actions/registry';
+import { createAjv } from '../../util/schema';
 import type { Json, JsonObject } from '../../types';
 import { parseClock, parseDuration } from './deps';
 

@@ -1,7 +1,8 @@
 // Scenes: named lists of actions, validated against the registry when saved, run through the door as one plan.
 // A scene's result is honest: a status per action, ok only if every action is ok.
 import { eq } from 'drizzle-orm';
-import { createAjv, describeAjvErrors, ParamsError } from '../../actions/registry';
+import { ParamsError } from '../../actions/registry';
+import { createAjv, describeAjvErrors } from '../../util/schema';
 import { brainMeta, scenes as scenesTable } from '../../store/schema/brain';
 import { nowSeconds, type ActionRequest, type ActionResult, type JsonObject, type Origin } from '../../types';
 import type { BrainDeps } from '../rules/deps';
