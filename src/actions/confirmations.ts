@@ -1,24 +1,7 @@
 // Sensitive actions wait here for a trusted person's approval. Persisted, so a restart loses none; they expire.
 import { randomUUID } from 'node:crypto';
 import type { OpenedDb } from '../store/db';
-import type { JsonObject, Origin } from '../types';
-
-export type ConfirmationStatus = 'pending' | 'approved' | 'denied' | 'expired';
-
-export interface Confirmation {
-  id: string;
-  plan_id: string;
-  index: number;
-  action_type: string;
-  params: JsonObject;
-  origin: Origin;
-  reason: string;
-  status: ConfirmationStatus;
-  created_ts: number;
-  expires_ts: number;
-  decided_by: string | null;
-  decided_ts: number | null;
-}
+import type { Confirmation, ConfirmationStatus, JsonObject, Origin } from '../types';
 
 interface Row {
   id: string;

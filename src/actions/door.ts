@@ -3,8 +3,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Bus } from '../bus/bus';
 import type { AuditStore } from '../store/audit';
-import { nowSeconds, type ActionPlan, type ActionRequest, type ActionResult, type Json, type JsonObject, type Origin } from '../types';
-import type { Confirmation, ConfirmationStore } from './confirmations';
+import {
+  nowSeconds,
+  type ActionPlan,
+  type ActionRequest,
+  type ActionResult,
+  type Confirmation,
+  type Json,
+  type JsonObject,
+  type Origin,
+} from '../types';
+import type { ConfirmationStore } from './confirmations';
 import type { PolicyDecision, PolicyEngine } from './policy';
 import { ParamsError, type ActionRegistry } from './registry';
 import type { ActionExecutor, PlanOutcome, PlanRequest } from './types';

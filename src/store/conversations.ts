@@ -1,5 +1,5 @@
 // Planner conversation turns in SQLite, so "and the bedroom too" works after a restart.
-import type { ConversationStore, StoredTurn } from '../brain/planner';
+import type { ConversationStore, StoredTurn } from '../types';
 import type { OpenedDb } from './db';
 
 export class SqliteConversationStore implements ConversationStore {
