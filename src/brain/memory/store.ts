@@ -2,6 +2,7 @@
 // float32 vector and search fuses the BM25 ranking with cosine similarity by reciprocal rank fusion (RRF).
 // When the endpoint is down, search says so and falls back to BM25; memories stored meanwhile are embedded later.
 import type { Statement } from 'better-sqlite3';
+import { InvalidError } from '../../errors';
 import type { Logger } from '../../log';
 import type { OpenedDb } from '../../store/db';
 import type { Origin } from '../../types';
@@ -58,14 +59,6 @@ export interface MemoryStoreOptions {
   minSimilarity?: number;
   /** RRF constant (default 60). */
   rrfK?: number;
-}
-
-export class MemoryInputError extends Error {
-  readonly statusCode = 400;
-  constructor(message: string) {
-    super(message);
-    this.name = 'MemoryInputError';
-  }
 }
 
 interface Row {
@@ -160,11 +153,11 @@ export class MemoryStore {
    */
   async remember(input: RememberInput, signal?: AbortSignal): Promise<Memory & { duplicate: boolean }> {
     const text = typeof input.text === 'string' ? input.text.replace(/\s+/g, ' ').trim() : '';
-    if (!text) throw new MemoryInputError('text: say what to remember (it was empty)');
-    if (text.length > MAX_MEMORY_CHARS) throw new MemoryInputError(`text: at most ${MAX_MEMORY_CHARS} characters (got ${text.length})`);
+    if (!text) throw new InvalidError('text: say what to remember (it was empty)');
+    if (text.length > MAX_MEMORY_CHARS) throw new InvalidError(`text: at most ${MAX_MEMORY_CHARS} characters (got ${text.length})`);
     const subject = typeof input.subject === 'string' && input.subject.trim() ? input.subject.replace(/\s+/g, ' ').trim() : null;
     if (subject && subject.length > MAX_SUBJECT_CHARS)
-      throw new MemoryInputError(`subject: at most ${MAX_SUBJECT_CHARS} characters (got ${subject.length})`);
+      throw new InvalidError(`subject: at most ${MAX_SUBJECT_CHARS} characters (got ${subject.length})`);
     const search = foldForIndex(text, subject);
     const existing = this.stmts.sameText.get(search) as Row | undefined;
     if (existing) return { ...this.toMemory(existing), duplicate: true };
