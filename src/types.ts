@@ -66,6 +66,40 @@ export interface ActionResult {
 
 export type HomeMode = 'home' | 'away' | 'night';
 
+export type ConfirmationStatus = 'pending' | 'approved' | 'denied' | 'expired';
+
+/** A sensitive action waiting for a trusted person's approval (persisted; it expires). */
+export interface Confirmation {
+  id: string;
+  plan_id: string;
+  index: number;
+  action_type: string;
+  params: JsonObject;
+  origin: Origin;
+  reason: string;
+  status: ConfirmationStatus;
+  created_ts: number;
+  expires_ts: number;
+  decided_by: string | null;
+  decided_ts: number | null;
+}
+
+/** One remembered turn of a conversation: text, plus a summary of the actions taken on that turn. */
+export interface StoredTurn {
+  role: 'user' | 'assistant';
+  text: string;
+  ts: number;
+  /** The user text came from outside the household and was marked untrusted. */
+  untrusted?: boolean;
+  actions?: { tool: string; status: string }[];
+}
+
+/** Where the planner keeps conversation turns (in memory, or SQLite so they survive a restart). */
+export interface ConversationStore {
+  load(id: string): Promise<StoredTurn[]>;
+  append(id: string, turns: StoredTurn[]): Promise<void>;
+}
+
 /** A rejected input (garbage payload, invalid body): reported on butler/out/error and counted. */
 export interface InputError {
   source: string;

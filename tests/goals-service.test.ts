@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { HaConnection } from '../src/ha/connection';
 import { startBrainWith, type BrainServices } from '../src/brain/wire';
-import { GoalNotUnderstoodError, GoalStepsError } from '../src/brain/goals/service';
+import { InvalidError, UnprocessableError } from '../src/errors';
 import { deadlineOf, TemplateGoalPlanner } from '../src/brain/goals/planner';
 import { startHomeAndCore, type Core, type HomeAndCore } from './helpers/core';
 import type { Origin } from '../src/types';
@@ -108,14 +108,15 @@ test('a goal whose step fails is failed with the reason; bad steps and unknown t
         ],
         admin,
       ),
-    (e: GoalStepsError) => {
+    (e: InvalidError) => {
+      assert.ok(e instanceof InvalidError && e.details);
       assert.match(e.details.join('\n'), /steps\/0: unknown action type "fly"/);
       assert.match(e.details.join('\n'), /steps\/1\/at: "teatime"/);
       return true;
     },
   );
-  await assert.rejects(brain.goals.start('make me a sandwich', admin), GoalNotUnderstoodError);
-  await assert.rejects(brain.goals.start('   ', admin), GoalNotUnderstoodError);
+  await assert.rejects(brain.goals.start('make me a sandwich', admin), UnprocessableError);
+  await assert.rejects(brain.goals.start('   ', admin), UnprocessableError);
 });
 
 test('a waiting goal resumes after a restart and can be cancelled; execute_goal and get_goals work through the door', async () => {

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type OpenedDb } from '../src/store/db';
 import { silentLogger } from '../src/log';
-import { MemoryStore, MemoryInputError, topSimilar } from '../src/brain/memory/store';
+import { MemoryStore, topSimilar } from '../src/brain/memory/store';
+import { InvalidError } from '../src/errors';
 import { relevantMemories } from '../src/brain/memory/context';
 import { ftsQuery, foldForIndex } from '../src/brain/memory/text';
 import { embeddingsFromOptions, EmbeddingsClient, EmbeddingsError } from '../src/brain/memory/embeddings';
@@ -99,7 +100,7 @@ describe('keyword (FTS5) memory', () => {
   test('bad input to remember: a clear error naming the field', async () => {
     await assert.rejects(
       store.remember({ text: '' }),
-      (e: Error) => e instanceof MemoryInputError && /text: say what to remember/.test(e.message),
+      (e: Error) => e instanceof InvalidError && /text: say what to remember/.test(e.message),
     );
     await assert.rejects(store.remember({ text: '   \n ' }), /text: say what to remember/);
     await assert.rejects(store.remember({ text: 'x'.repeat(2001) }), /text: at most 2000 characters \(got 2001\)/);

@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DemoHome } from '../src/demo/home/server';
 import { startBrainWith, type BrainServices } from '../src/brain/wire';
-import { SceneValidationError } from '../src/brain/scenes/service';
+import { InvalidError } from '../src/errors';
 import { SCENE_PRESETS } from '../src/brain/scenes/presets';
 import { startHomeAndCore, type Core, type HomeAndCore } from './helpers/core';
 import type { Origin } from '../src/types';
@@ -64,14 +64,16 @@ test('a scene naming an unknown action or bad params is refused when saved, nami
           { action_type: 'set_brightness', params: { device_id: 'light.bed_light', brightness: 300 } },
         ],
       }),
-    (e: SceneValidationError) => {
+    (e: InvalidError) => {
+      assert.ok(e instanceof InvalidError && e.details);
       assert.match(e.details.join('\n'), /\/actions\/0\/action_type: unknown action "disco_ball_on"/);
       assert.match(e.details.join('\n'), /\/actions\/1\/params\/brightness: must be <= 100/);
       return true;
     },
   );
-  assert.throws(() => brain.scenes.create({ name: '', actions: [] }), SceneValidationError);
-  assert.throws(() => brain.scenes.create('garbage'), SceneValidationError);
+  const invalidScene = (e: unknown) => e instanceof InvalidError && /^invalid scene: /.test(e.message);
+  assert.throws(() => brain.scenes.create({ name: '', actions: [] }), invalidScene);
+  assert.throws(() => brain.scenes.create('garbage'), invalidScene);
   assert.equal(brain.scenes.get('party'), null);
 });
 

@@ -1,39 +1,11 @@
 // Sensitive actions wait here for a trusted person's approval. Persisted, so a restart loses none; they expire.
 import { randomUUID } from 'node:crypto';
+import { and, count, desc, eq, lte } from 'drizzle-orm';
 import type { OpenedDb } from '../store/db';
-import type { JsonObject, Origin } from '../types';
+import { confirmations } from '../store/schema/core';
+import type { Confirmation, ConfirmationStatus, JsonObject, Origin } from '../types';
 
-export type ConfirmationStatus = 'pending' | 'approved' | 'denied' | 'expired';
-
-export interface Confirmation {
-  id: string;
-  plan_id: string;
-  index: number;
-  action_type: string;
-  params: JsonObject;
-  origin: Origin;
-  reason: string;
-  status: ConfirmationStatus;
-  created_ts: number;
-  expires_ts: number;
-  decided_by: string | null;
-  decided_ts: number | null;
-}
-
-interface Row {
-  id: string;
-  plan_id: string;
-  idx: number;
-  action_type: string;
-  params: string;
-  origin: string;
-  reason: string;
-  status: string;
-  created_ts: number;
-  expires_ts: number;
-  decided_by: string | null;
-  decided_ts: number | null;
-}
+type Row = typeof confirmations.$inferSelect;
 
 function fromRow(r: Row): Confirmation {
   return {
@@ -52,42 +24,45 @@ function fromRow(r: Row): Confirmation {
   };
 }
 
+const isPending = () => eq(confirmations.status, 'pending');
+
 export class ConfirmationStore {
   constructor(private readonly store: OpenedDb) {}
 
   create(c: Omit<Confirmation, 'id' | 'status' | 'created_ts' | 'decided_by' | 'decided_ts'>, now = Date.now() / 1000): Confirmation {
     const conf: Confirmation = { ...c, id: randomUUID(), status: 'pending', created_ts: now, decided_by: null, decided_ts: null };
-    this.store.sqlite
-      .prepare(
-        'INSERT INTO confirmations (id, plan_id, idx, action_type, params, origin, reason, status, created_ts, expires_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      )
-      .run(
-        conf.id,
-        conf.plan_id,
-        conf.index,
-        conf.action_type,
-        JSON.stringify(conf.params),
-        JSON.stringify(conf.origin),
-        conf.reason,
-        conf.status,
-        conf.created_ts,
-        conf.expires_ts,
-      );
+    this.store.db
+      .insert(confirmations)
+      .values({
+        id: conf.id,
+        plan_id: conf.plan_id,
+        idx: conf.index,
+        action_type: conf.action_type,
+        params: JSON.stringify(conf.params),
+        origin: JSON.stringify(conf.origin),
+        reason: conf.reason,
+        status: conf.status,
+        created_ts: conf.created_ts,
+        expires_ts: conf.expires_ts,
+      })
+      .run();
     return conf;
   }
 
   get(id: string): Confirmation | null {
-    const row = this.store.sqlite.prepare('SELECT * FROM confirmations WHERE id = ?').get(id) as Row | undefined;
+    const row = this.store.db.select().from(confirmations).where(eq(confirmations.id, id)).get();
     return row ? fromRow(row) : null;
   }
 
   list(status?: ConfirmationStatus, limit = 100): Confirmation[] {
-    const rows = status
-      ? (this.store.sqlite
-          .prepare('SELECT * FROM confirmations WHERE status = ? ORDER BY created_ts DESC LIMIT ?')
-          .all(status, limit) as Row[])
-      : (this.store.sqlite.prepare('SELECT * FROM confirmations ORDER BY created_ts DESC LIMIT ?').all(limit) as Row[]);
-    return rows.map(fromRow);
+    return this.store.db
+      .select()
+      .from(confirmations)
+      .where(status ? eq(confirmations.status, status) : undefined)
+      .orderBy(desc(confirmations.created_ts))
+      .limit(limit)
+      .all()
+      .map(fromRow);
   }
 
   /** The newest pending confirmation of a conversation ("yes" in Assist approves it). */
@@ -97,19 +72,25 @@ export class ConfirmationStore {
 
   /** Moves a pending confirmation to its decision; returns null when it was not pending any more. */
   decide(id: string, status: 'approved' | 'denied' | 'expired', by: string | null, now = Date.now() / 1000): Confirmation | null {
-    const changed = this.store.sqlite
-      .prepare("UPDATE confirmations SET status = ?, decided_by = ?, decided_ts = ? WHERE id = ? AND status = 'pending'")
-      .run(status, by, now, id).changes;
+    const changed = this.store.db
+      .update(confirmations)
+      .set({ status, decided_by: by, decided_ts: now })
+      .where(and(eq(confirmations.id, id), isPending()))
+      .run().changes;
     return changed ? this.get(id) : null;
   }
 
   /** Marks every pending confirmation past its time as expired; returns them. */
   expireDue(now = Date.now() / 1000): Confirmation[] {
-    const due = this.store.sqlite.prepare("SELECT * FROM confirmations WHERE status = 'pending' AND expires_ts <= ?").all(now) as Row[];
+    const due = this.store.db
+      .select({ id: confirmations.id })
+      .from(confirmations)
+      .where(and(isPending(), lte(confirmations.expires_ts, now)))
+      .all();
     return due.map((r) => this.decide(r.id, 'expired', null, now)).filter((c): c is Confirmation => c !== null);
   }
 
   countPending(): number {
-    return (this.store.sqlite.prepare("SELECT count(*) AS n FROM confirmations WHERE status = 'pending'").get() as { n: number }).n;
+    return this.store.db.select({ n: count() }).from(confirmations).where(isPending()).get()!.n;
   }
 }

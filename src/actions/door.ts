@@ -2,9 +2,19 @@
 // with a timeout, and recorded (plan and results) before anyone hears about it.
 import { randomUUID } from 'node:crypto';
 import type { Bus } from '../bus/bus';
+import { ConflictError, GoneError, NotFoundError } from '../errors';
 import type { AuditStore } from '../store/audit';
-import { nowSeconds, type ActionPlan, type ActionRequest, type ActionResult, type Json, type JsonObject, type Origin } from '../types';
-import type { Confirmation, ConfirmationStore } from './confirmations';
+import {
+  nowSeconds,
+  type ActionPlan,
+  type ActionRequest,
+  type ActionResult,
+  type Confirmation,
+  type Json,
+  type JsonObject,
+  type Origin,
+} from '../types';
+import type { ConfirmationStore } from './confirmations';
 import type { PolicyDecision, PolicyEngine } from './policy';
 import { ParamsError, type ActionRegistry } from './registry';
 import type { ActionExecutor, PlanOutcome, PlanRequest } from './types';
@@ -131,14 +141,14 @@ export class ActionDoor implements ActionExecutor {
    */
   async decide(id: string, approve: boolean, by: string): Promise<{ confirmation: Confirmation; result: ActionResult | null }> {
     const existing = this.confirmations.get(id);
-    if (!existing) throw new DecisionError(404, `no confirmation with id ${id}`);
-    if (existing.status !== 'pending') throw new DecisionError(409, `confirmation ${id} is already ${existing.status}`);
+    if (!existing) throw new NotFoundError(`no confirmation with id ${id}`);
+    if (existing.status !== 'pending') throw new ConflictError(`confirmation ${id} is already ${existing.status}`);
     if (existing.expires_ts <= nowSeconds()) {
       this.confirmations.decide(id, 'expired', null);
-      throw new DecisionError(410, `confirmation ${id} expired at ${new Date(existing.expires_ts * 1000).toISOString()}`);
+      throw new GoneError(`confirmation ${id} expired at ${new Date(existing.expires_ts * 1000).toISOString()}`);
     }
     const conf = this.confirmations.decide(id, approve ? 'approved' : 'denied', by);
-    if (!conf) throw new DecisionError(409, `confirmation ${id} was decided meanwhile`);
+    if (!conf) throw new ConflictError(`confirmation ${id} was decided meanwhile`);
     this.bus.emit('confirmation', conf);
     let result: ActionResult;
     if (!approve) {
@@ -233,15 +243,6 @@ export class ActionDoor implements ActionExecutor {
   /** Aborts running actions (shutdown). */
   abortAll(): void {
     for (const c of this.inflight) c.abort();
-  }
-}
-
-export class DecisionError extends Error {
-  constructor(
-    public readonly statusCode: number,
-    message: string,
-  ) {
-    super(message);
   }
 }
 

@@ -1,7 +1,9 @@
 // One-shot scheduled tasks (schedule_task, timers): persisted, so they survive a restart; overdue ones run at start.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../log';
+import { and, asc, desc, eq, min } from 'drizzle-orm';
 import type { OpenedDb } from '../store/db';
+import { scheduledTasks as tasks } from '../store/schema/core';
 import type { ActionRequest, Origin } from '../types';
 import type { ActionExecutor } from './types';
 
@@ -17,11 +19,7 @@ export interface ScheduledTask {
   last_error: string | null;
 }
 
-interface Row extends Omit<ScheduledTask, 'actions' | 'origin' | 'status'> {
-  actions: string;
-  origin: string;
-  status: string;
-}
+type Row = typeof tasks.$inferSelect;
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -39,10 +37,10 @@ export class Scheduler {
     this.executor = executor;
     this.running = true;
     // A task that was running when the butler stopped may have acted already: report it rather than run it twice.
-    this.store.sqlite
-      .prepare(
-        "UPDATE scheduled_tasks SET status = 'failed', last_error = 'interrupted by a restart; not run again in case it had already acted' WHERE status = 'running'",
-      )
+    this.store.db
+      .update(tasks)
+      .set({ status: 'failed', last_error: 'interrupted by a restart; not run again in case it had already acted' })
+      .where(eq(tasks.status, 'running'))
       .run();
     this.arm();
   }
@@ -65,9 +63,18 @@ export class Scheduler {
       plan_id: null,
       last_error: null,
     };
-    this.store.sqlite
-      .prepare('INSERT INTO scheduled_tasks (task_id, name, run_at, actions, origin, status, created_ts) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(t.task_id, t.name, t.run_at, JSON.stringify(t.actions), JSON.stringify(t.origin), t.status, t.created_ts);
+    this.store.db
+      .insert(tasks)
+      .values({
+        task_id: t.task_id,
+        name: t.name,
+        run_at: t.run_at,
+        actions: JSON.stringify(t.actions),
+        origin: JSON.stringify(t.origin),
+        status: t.status,
+        created_ts: t.created_ts,
+      })
+      .run();
     this.arm();
     return t;
   }
@@ -76,17 +83,19 @@ export class Scheduler {
   cancel(idOrName: string): ScheduledTask[] {
     const pending = this.list('pending').filter((t) => t.task_id === idOrName || (t.name !== '' && t.name === idOrName));
     for (const t of pending)
-      this.store.sqlite.prepare("UPDATE scheduled_tasks SET status = 'cancelled' WHERE task_id = ? AND status = 'pending'").run(t.task_id);
+      this.store.db
+        .update(tasks)
+        .set({ status: 'cancelled' })
+        .where(and(eq(tasks.task_id, t.task_id), eq(tasks.status, 'pending')))
+        .run();
     this.arm();
     return pending.map((t) => ({ ...t, status: 'cancelled' }));
   }
 
   list(status?: ScheduledTask['status']): ScheduledTask[] {
-    const rows = (
-      status
-        ? this.store.sqlite.prepare('SELECT * FROM scheduled_tasks WHERE status = ? ORDER BY run_at').all(status)
-        : this.store.sqlite.prepare('SELECT * FROM scheduled_tasks ORDER BY run_at DESC LIMIT 200').all()
-    ) as Row[];
+    const rows: Row[] = status
+      ? this.store.db.select().from(tasks).where(eq(tasks.status, status)).orderBy(asc(tasks.run_at)).all()
+      : this.store.db.select().from(tasks).orderBy(desc(tasks.run_at)).limit(200).all();
     return rows.map((r) => ({
       ...r,
       actions: JSON.parse(r.actions) as ActionRequest[],
@@ -99,9 +108,11 @@ export class Scheduler {
     if (!this.running) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const next = this.store.sqlite.prepare("SELECT min(run_at) AS t FROM scheduled_tasks WHERE status = 'pending'").get() as {
-      t: number | null;
-    };
+    const next = this.store.db
+      .select({ t: min(tasks.run_at) })
+      .from(tasks)
+      .where(eq(tasks.status, 'pending'))
+      .get()!;
     if (next.t === null) return;
     const delay = Math.min(MAX_TIMER_MS, Math.max(0, next.t * 1000 - Date.now()));
     this.timer = setTimeout(() => void this.runDue(), delay);
@@ -114,9 +125,11 @@ export class Scheduler {
     const due = this.list('pending').filter((t) => t.run_at <= now);
     for (const task of due) {
       // Claim it first so a crash mid-run does not run it twice.
-      const claimed = this.store.sqlite
-        .prepare("UPDATE scheduled_tasks SET status = 'running' WHERE task_id = ? AND status = 'pending'")
-        .run(task.task_id).changes;
+      const claimed = this.store.db
+        .update(tasks)
+        .set({ status: 'running' })
+        .where(and(eq(tasks.task_id, task.task_id), eq(tasks.status, 'pending')))
+        .run().changes;
       if (!claimed || !this.executor) continue;
       try {
         const outcome = await this.executor.execute({
@@ -125,19 +138,22 @@ export class Scheduler {
           reason: `scheduled task ${task.name || task.task_id}`,
         });
         const failed = outcome.results.filter((r) => r.status === 'error');
-        this.store.sqlite
-          .prepare('UPDATE scheduled_tasks SET status = ?, plan_id = ?, last_error = ? WHERE task_id = ?')
-          .run(
-            failed.length ? 'failed' : 'done',
-            outcome.plan_id,
-            failed.length ? JSON.stringify(failed.map((f) => f.output)) : null,
-            task.task_id,
-          );
+        this.store.db
+          .update(tasks)
+          .set({
+            status: failed.length ? 'failed' : 'done',
+            plan_id: outcome.plan_id,
+            last_error: failed.length ? JSON.stringify(failed.map((f) => f.output)) : null,
+          })
+          .where(eq(tasks.task_id, task.task_id))
+          .run();
       } catch (err) {
         this.log.error({ err, task_id: task.task_id }, 'scheduled task failed');
-        this.store.sqlite
-          .prepare("UPDATE scheduled_tasks SET status = 'failed', last_error = ? WHERE task_id = ?")
-          .run((err as Error).message, task.task_id);
+        this.store.db
+          .update(tasks)
+          .set({ status: 'failed', last_error: (err as Error).message })
+          .where(eq(tasks.task_id, task.task_id))
+          .run();
       }
     }
     this.arm();

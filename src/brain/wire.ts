@@ -3,10 +3,10 @@
 import type { MqttClient } from 'mqtt';
 import type { Part } from '../core/part';
 import { TemplateGoalPlanner } from './goals/planner';
-import { GoalService } from './goals/service';
+import { GoalService } from './goals/goals';
 import type { BrainDeps } from './rules/deps';
 import { RuleEngine } from './rules/engine';
-import { SceneService } from './scenes/service';
+import { SceneService } from './scenes/scenes';
 
 export interface BrainServices {
   rules: RuleEngine;

@@ -1,7 +1,6 @@
 // A typed in-process event bus: one map of event names to payload types instead of an emit/on pair per event.
 // Listeners register under an owner so a stopping component removes all of its listeners at once.
-import type { ActionPlan, ActionResult, ButlerEvent, HomeMode, InputError } from '../types';
-import type { Confirmation } from '../actions/confirmations';
+import type { ActionPlan, ActionResult, ButlerEvent, Confirmation, HomeMode, InputError } from '../types';
 import type { HassStateChange } from '../ha/types';
 
 export interface BusEvents {

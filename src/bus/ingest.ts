@@ -1,6 +1,7 @@
 // The single entrance for events from any source: validated, stamped, recorded, then announced on the bus.
 import { randomUUID } from 'node:crypto';
-import { createAjv, describeAjvErrors } from '../actions/registry';
+import { InvalidError } from '../errors';
+import { createAjv, describeAjvErrors } from '../util/schema';
 import type { AuditStore } from '../store/audit';
 import { nowSeconds, type ButlerEvent, type JsonObject } from '../types';
 import type { Bus } from './bus';
@@ -20,12 +21,6 @@ export const eventInputSchema = {
   },
 } as const;
 
-export class EventInputError extends Error {
-  constructor(public readonly details: string[]) {
-    super(`invalid event: ${details.join('; ')}`);
-  }
-}
-
 export class EventIngest {
   private readonly validate = createAjv().compile(eventInputSchema);
 
@@ -35,13 +30,14 @@ export class EventIngest {
   ) {}
 
   /**
-   * Validates an event from outside; throws EventInputError naming every bad field. The channel it arrived on
+   * Validates an event from outside; throws InvalidError naming every bad field. The channel it arrived on
    * prefixes any source it claims ("mqtt:frigate"), so no outside sender can pass itself off as Home Assistant or
    * the butler and drive trusted rule runs.
    */
   parse(input: unknown, channel: string): ButlerEvent {
-    if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new EventInputError(['an event must be a JSON object']);
-    if (!this.validate(input)) throw new EventInputError(describeAjvErrors(this.validate.errors));
+    if (typeof input !== 'object' || input === null || Array.isArray(input))
+      throw InvalidError.fields('event', ['an event must be a JSON object']);
+    if (!this.validate(input)) throw InvalidError.fields('event', describeAjvErrors(this.validate.errors));
     const e = input as Partial<ButlerEvent>;
     return {
       event_id: e.event_id ?? randomUUID(),

@@ -3,6 +3,7 @@
 // QoS 1 with a persistent session, so commands published while the butler reconnects are not lost.
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { createHash } from 'node:crypto';
+import { InvalidError } from '../errors';
 import type { Logger } from '../log';
 import type { Bus } from './bus';
 import { nowSeconds, type InputError } from '../types';
@@ -35,7 +36,7 @@ export interface MqttBridgeOptions {
 /** What to do with a parsed input; throwing an InputRejected answers on butler/out/error. */
 export type InputHandler = (topic: string, body: unknown) => void | Promise<void>;
 
-export class InputRejected extends Error {}
+export class InputRejected extends InvalidError {}
 
 export class MqttBridge {
   readonly client: MqttClient;

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import YAML from 'yaml';
-import { createAjv, describeAjvErrors } from '../actions/registry';
+import { createAjv, describeAjvErrors } from '../util/schema';
 import { optionsSchema, SECRET_OPTIONS, type ButlerOptions, type OptionName } from './schema';
 
 export interface LoadedConfig {

@@ -1,7 +1,7 @@
 // Commands from every surface enter here: explicit action lists and sentences. Each is recorded as an event first, so
 // its plan and results link back to it in the timeline. MQTT's `{command_type, payload}` shape is read here too.
 import type { ActionExecutor } from '../actions/types';
-import { actionListSchema, createAjv, describeAjvErrors } from '../actions/registry';
+import { actionListSchema, createAjv, describeAjvErrors } from '../util/schema';
 import type { EventIngest } from '../bus/ingest';
 import { InputRejected } from '../bus/mqtt';
 import type { ActionRequest, ActionResult, JsonObject, Origin } from '../types';

@@ -1,11 +1,9 @@
 // The HTTP API (Fastify, JSON-schema-validated routes). Every action it takes goes through the one door.
 import type { FastifyRequest } from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { ErrorObject } from 'ajv';
-import { DecisionError } from '../actions/door';
-import { actionListSchema, describeAjvErrors } from '../actions/registry';
+import { actionListSchema } from '../util/schema';
 import { InputRejected } from '../bus/mqtt';
-import { EventInputError, eventInputSchema } from '../bus/ingest';
+import { eventInputSchema } from '../bus/ingest';
 import type { AuditStore } from '../store/audit';
 import type { ConfirmationStore } from '../actions/confirmations';
 import type { ActionDoor } from '../actions/door';
@@ -23,6 +21,7 @@ import type { HttpHost } from './http';
 import type { ActionRequest, Origin } from '../types';
 import type { ImageInput } from '../brain/planner';
 import { identify, TOKEN_COOKIE, type AuthOptions, type Identity } from './auth';
+import { installErrorHandler } from './errors';
 import { renderMetrics } from './metrics';
 import { registerPanel } from './panel';
 import { registerBrainRoutes } from './routes/brain';
@@ -116,17 +115,7 @@ export function registerApi(butler: ApiHost, auth: AuthOptions): void {
     }
   });
 
-  app.setErrorHandler((err: Error & { validation?: unknown[]; validationContext?: string; statusCode?: number }, req, reply) => {
-    if (err.validation) {
-      const details = describeAjvErrors(err.validation as ErrorObject[], err.validationContext ?? 'body');
-      return reply.code(400).send({ error: `invalid request: ${details.join('; ')}`, details });
-    }
-    if (err instanceof DecisionError) return reply.code(err.statusCode).send({ error: err.message });
-    if (err instanceof InputRejected || err instanceof EventInputError) return reply.code(400).send({ error: err.message });
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    if (status === 500) req.log.error({ err }, 'request failed');
-    return reply.code(status).send({ error: status === 500 ? 'internal error: see the butler log' : err.message });
-  });
+  installErrorHandler(app);
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: `no route ${req.method} ${req.url.split('?')[0]}` }));
 
   app.get('/api/health', async (_req, reply) => {

@@ -1,8 +1,11 @@
 // The audit trail: every event, plan and result, written in batches off the hot path.
 // Reads flush first, so a query always sees everything accepted before it. close() flushes: nothing accepted is lost.
-import { and, desc, eq, gte, inArray, lte, lt, sql, type SQL } from 'drizzle-orm';
+import type { Statement } from 'better-sqlite3';
+import { and, desc, eq, getTableColumns, gte, inArray, lte, lt, Param, Placeholder, sql, type SQL } from 'drizzle-orm';
+import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { ActionPlan, ActionResult, ButlerEvent, Json, JsonObject } from '../types';
-import type { OpenedDb } from './db';
+import type { OpenedDb, Sqlite } from './db';
+import { incrementalVacuum, optimize } from './raw';
 import { events, plans, results } from './schema/core';
 
 type Op = { kind: 'event'; row: ButlerEvent } | { kind: 'plan'; row: ActionPlan } | { kind: 'result'; row: ActionResult };
@@ -38,24 +41,44 @@ export class AuditStore {
   private queue: Op[] = [];
   private timer: NodeJS.Timeout | null = null;
   private readonly counters = { events: 0, plans: 0, results: 0, flushes: 0 };
-  private readonly insertEvent;
-  private readonly insertPlan;
-  private readonly insertResult;
+  private readonly insertEvent: Statement;
+  private readonly insertPlan: Statement;
+  private readonly insertResult: Statement;
   private readonly writeBatch;
 
   constructor(
     private readonly store: OpenedDb,
     private readonly opts: { flushIntervalMs?: number; maxBatch?: number } = {},
   ) {
-    const s = store.sqlite;
-    this.insertEvent = s.prepare(
-      'INSERT OR IGNORE INTO events (event_id, ts, source, type, payload, severity, correlation_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    const { db, sqlite } = store;
+    // Built by drizzle from the tables, prepared once, run many times inside one transaction per batch. An event seen
+    // twice (same id) is kept once; a plan recorded again replaces the earlier row.
+    this.insertEvent = bindByPosition(sqlite, db.insert(events).values(placeholders(events)).onConflictDoNothing(), [
+      'event_id',
+      'ts',
+      'source',
+      'type',
+      'payload',
+      'severity',
+      'correlation_id',
+    ]);
+    this.insertPlan = bindByPosition(
+      sqlite,
+      db
+        .insert(plans)
+        .values(placeholders(plans))
+        .onConflictDoUpdate({ target: plans.plan_id, set: fromExcluded(plans) }),
+      ['plan_id', 'triggered_by_event_id', 'actions', 'policy', 'reason', 'created_ts', 'source', 'trusted', 'conversation_id'],
     );
-    this.insertPlan = s.prepare(
-      'INSERT OR REPLACE INTO plans (plan_id, triggered_by_event_id, actions, policy, reason, created_ts, source, trusted, conversation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
-    this.insertResult = s.prepare('INSERT INTO results (plan_id, idx, action_type, status, output, ts) VALUES (?, ?, ?, ?, ?, ?)');
-    this.writeBatch = s.transaction((ops: Op[]) => {
+    this.insertResult = bindByPosition(sqlite, db.insert(results).values(placeholders(results, ['id'])), [
+      'plan_id',
+      'idx',
+      'action_type',
+      'status',
+      'output',
+      'ts',
+    ]);
+    this.writeBatch = sqlite.transaction((ops: Op[]) => {
       for (const op of ops) {
         if (op.kind === 'event') {
           const e = op.row;
@@ -256,22 +279,18 @@ export class AuditStore {
   prune(retentionDays: number, now = Date.now() / 1000): { events: number; plans: number; results: number } {
     this.flush();
     const cutoff = now - retentionDays * 86400;
-    const s = this.store.sqlite;
-    return s.transaction(() => ({
-      results: s.prepare('DELETE FROM results WHERE ts < ?').run(cutoff).changes,
-      plans: s.prepare('DELETE FROM plans WHERE created_ts < ?').run(cutoff).changes,
-      events: s.prepare('DELETE FROM events WHERE ts < ?').run(cutoff).changes,
+    const { db, sqlite } = this.store;
+    return sqlite.transaction(() => ({
+      results: db.delete(results).where(lt(results.ts, cutoff)).run().changes,
+      plans: db.delete(plans).where(lt(plans.created_ts, cutoff)).run().changes,
+      events: db.delete(events).where(lt(events.ts, cutoff)).run().changes,
     }))();
   }
 
   /** PRAGMA optimize and an incremental vacuum of up to `pages` free pages. */
   maintain(pages = 1000): { freed_pages: number } {
-    const s = this.store.sqlite;
-    s.pragma('optimize');
-    const before = Number(s.pragma('freelist_count', { simple: true }));
-    s.pragma(`incremental_vacuum(${Math.max(0, Math.floor(pages))})`);
-    const after = Number(s.pragma('freelist_count', { simple: true }));
-    return { freed_pages: before - after };
+    optimize(this.store.sqlite);
+    return { freed_pages: incrementalVacuum(this.store.sqlite, pages) };
   }
 
   count(table: 'events' | 'plans' | 'results'): number {
@@ -279,6 +298,36 @@ export class AuditStore {
     const t = table === 'events' ? events : table === 'plans' ? plans : results;
     return this.store.db.select({ n: sql<number>`count(*)` }).from(t).get()!.n;
   }
+}
+
+/**
+ * The statement of a drizzle query, to be run by better-sqlite3 with its parameters in `order`. Drizzle's own
+ * prepared queries map every parameter through their placeholder machinery on each run, which costs the batch
+ * writer about a quarter of its throughput; binding by position costs nothing. Throws at start-up if drizzle's
+ * parameters are not the placeholders named in `order`, so a changed table cannot bind values to the wrong columns.
+ */
+function bindByPosition(sqlite: Sqlite, query: { toSQL(): { sql: string; params: unknown[] } }, order: string[]): Statement {
+  const { sql: text, params } = query.toSQL();
+  const names = params.map((p) => {
+    const value = p instanceof Param ? p.value : p;
+    return value instanceof Placeholder ? value.name : '(a value)';
+  });
+  if (names.join() !== order.join()) throw new Error(`audit insert binds ${names.join(', ')}, not ${order.join(', ')}`);
+  return sqlite.prepare(text);
+}
+
+/** `{column: placeholder}` for every column of a table but `omit`: the values of an insert prepared once. */
+function placeholders<T extends SQLiteTable, K extends keyof T['$inferInsert'] = never>(table: T, omit: K[] = []) {
+  const names = Object.keys(getTableColumns(table)).filter((k) => !omit.includes(k as K));
+  return Object.fromEntries(names.map((k) => [k, sql.placeholder(k)])) as { [C in Exclude<keyof T['$inferInsert'], K>]-?: Placeholder };
+}
+
+/** `{column: excluded.column}` for every column but the primary key: an upsert that replaces the whole row. */
+function fromExcluded<T extends SQLiteTable>(table: T): Record<string, SQL> {
+  const set: Record<string, SQL> = {};
+  for (const [key, column] of Object.entries(getTableColumns(table)))
+    if (!column.primary) set[key] = sql`excluded.${sql.identifier(column.name)}`;
+  return set;
 }
 
 function parseJson(text: string): Json {

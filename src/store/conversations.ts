@@ -1,6 +1,8 @@
 // Planner conversation turns in SQLite, so "and the bedroom too" works after a restart.
-import type { ConversationStore, StoredTurn } from '../brain/planner';
+import { and, desc, eq, notInArray } from 'drizzle-orm';
+import type { ConversationStore, StoredTurn } from '../types';
 import type { OpenedDb } from './db';
+import { conversationTurns as turns } from './schema/core';
 
 export class SqliteConversationStore implements ConversationStore {
   constructor(
@@ -9,22 +11,28 @@ export class SqliteConversationStore implements ConversationStore {
   ) {}
 
   async load(id: string): Promise<StoredTurn[]> {
-    const rows = this.store.sqlite
-      .prepare('SELECT turn FROM conversation_turns WHERE conversation_id = ? ORDER BY id DESC LIMIT ?')
-      .all(id, this.keep) as { turn: string }[];
+    const rows = this.store.db
+      .select({ turn: turns.turn })
+      .from(turns)
+      .where(eq(turns.conversation_id, id))
+      .orderBy(desc(turns.id))
+      .limit(this.keep)
+      .all();
     return rows.reverse().map((r) => JSON.parse(r.turn) as StoredTurn);
   }
 
-  async append(id: string, turns: StoredTurn[]): Promise<void> {
-    const insert = this.store.sqlite.prepare('INSERT INTO conversation_turns (conversation_id, turn, ts) VALUES (?, ?, ?)');
-    this.store.sqlite.transaction(() => {
-      for (const t of turns) insert.run(id, JSON.stringify(t), t.ts);
+  async append(id: string, added: StoredTurn[]): Promise<void> {
+    const { db, sqlite } = this.store;
+    sqlite.transaction(() => {
+      if (added.length)
+        db.insert(turns)
+          .values(added.map((t) => ({ conversation_id: id, turn: JSON.stringify(t), ts: t.ts })))
+          .run();
       // Keep the table bounded per conversation.
-      this.store.sqlite
-        .prepare(
-          'DELETE FROM conversation_turns WHERE conversation_id = ? AND id NOT IN (SELECT id FROM conversation_turns WHERE conversation_id = ? ORDER BY id DESC LIMIT ?)',
-        )
-        .run(id, id, this.keep);
+      const kept = db.select({ id: turns.id }).from(turns).where(eq(turns.conversation_id, id)).orderBy(desc(turns.id)).limit(this.keep);
+      db.delete(turns)
+        .where(and(eq(turns.conversation_id, id), notInArray(turns.id, kept)))
+        .run();
     })();
   }
 }

@@ -5,6 +5,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { mkdirSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { startCheckpointer, type Checkpointer } from './checkpointer';
+import { configureConnection, optimize } from './raw';
 
 export type Sqlite = Database.Database;
 export type Drizzle = BetterSQLite3Database;
@@ -33,15 +34,9 @@ export function openDatabase(path: string, opts: { backgroundCheckpoints?: boole
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const isNew = path === ':memory:' || !existsSync(path);
   const sqlite = new Database(path);
-  // auto_vacuum must be chosen before the first table exists; incremental lets maintenance return pages in slices.
-  if (isNew) sqlite.pragma('auto_vacuum = INCREMENTAL');
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  // Checkpoints stall whichever write triggers them; with a background checkpointer they happen on another thread.
-  const checkpointer = opts.backgroundCheckpoints && path !== ':memory:' ? startCheckpointer(path) : null;
-  if (checkpointer) sqlite.pragma('wal_autocheckpoint = 0');
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('foreign_keys = ON');
+  const backgroundCheckpoints = Boolean(opts.backgroundCheckpoints) && path !== ':memory:';
+  configureConnection(sqlite, { isNew, backgroundCheckpoints });
+  const checkpointer = backgroundCheckpoints ? startCheckpointer(path) : null;
   const db = drizzle(sqlite);
   migrate(db, { migrationsFolder: MIGRATIONS_DIR });
   return {
@@ -53,7 +48,7 @@ export function openDatabase(path: string, opts: { backgroundCheckpoints?: boole
       void checkpointer?.stop();
       if (sqlite.open) {
         try {
-          sqlite.pragma('optimize');
+          optimize(sqlite);
         } catch {
           /* closing anyway */
         }

@@ -7,7 +7,8 @@ import type { HomeAssistantConnection } from '../../ha/types';
 import type { ActionRequest, HomeMode, JsonObject } from '../../types';
 import type { ModeState } from '../modes';
 import type { PolicyEngine } from '../policy';
-import { actionListSchema, type ActionDefinition, type ActionRegistry } from '../registry';
+import { actionListSchema } from '../../util/schema';
+import type { ActionDefinition, ActionRegistry } from '../registry';
 import type { Scheduler } from '../scheduler';
 
 export interface ButlerActionDeps {

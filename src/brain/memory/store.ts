@@ -1,9 +1,12 @@
 // Memories in SQLite: FTS5 (BM25) search always; with an embeddings endpoint configured, each memory also carries a
 // float32 vector and search fuses the BM25 ranking with cosine similarity by reciprocal rank fusion (RRF).
 // When the endpoint is down, search says so and falls back to BM25; memories stored meanwhile are embedded later.
-import type { Statement } from 'better-sqlite3';
+import { and, asc, count, desc, eq, gt, isNotNull, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import { InvalidError } from '../../errors';
 import type { Logger } from '../../log';
 import type { OpenedDb } from '../../store/db';
+import { memoriesFts } from '../../store/raw';
+import { memories } from '../../store/schema/memory';
 import type { Origin } from '../../types';
 import { EmbeddingsClient, EmbeddingsError, fromBlob, normalize, toBlob, type EmbeddingsConfig } from './embeddings';
 import { foldForIndex, ftsQuery, MAX_QUERY_CHARS } from './text';
@@ -60,28 +63,86 @@ export interface MemoryStoreOptions {
   rrfK?: number;
 }
 
-export class MemoryInputError extends Error {
-  readonly statusCode = 400;
-  constructor(message: string) {
-    super(message);
-    this.name = 'MemoryInputError';
-  }
-}
-
-interface Row {
-  id: number;
-  text: string;
-  subject: string | null;
-  source: string;
-  user: string | null;
-  trusted: number;
-  created_ts: number;
-  embedding_model: string | null;
-}
-
-const COLUMNS = 'm.id, m.text, m.subject, m.source, m.user, m.trusted, m.created_ts, m.embedding_model';
+/** What a Memory is made from (the vector and the folded search text stay in the table). */
+const COLUMNS = {
+  id: memories.id,
+  text: memories.text,
+  subject: memories.subject,
+  source: memories.source,
+  user: memories.user,
+  trusted: memories.trusted,
+  created_ts: memories.created_ts,
+  embedding_model: memories.embedding_model,
+};
 const CANDIDATES = 50;
 const BACKFILL_BATCH = 64;
+/** Vectors are loaded this many rows at a time, so a large table never sits in memory twice. */
+const VECTOR_PAGE = 1000;
+const param = sql.placeholder;
+
+/** The store's queries, prepared once. */
+function prepareQueries(db: OpenedDb['db']) {
+  const select = () => db.select(COLUMNS).from(memories);
+  return {
+    insert: db
+      .insert(memories)
+      .values({
+        text: param('text'),
+        subject: param('subject'),
+        search_text: param('search_text'),
+        source: param('source'),
+        user: param('user'),
+        trusted: param('trusted'),
+        created_ts: param('created_ts'),
+      })
+      .prepare(),
+    get: select()
+      .where(eq(memories.id, param('id')))
+      .prepare(),
+    sameText: select()
+      .where(eq(memories.search_text, param('search_text')))
+      .limit(1)
+      .prepare(),
+    del: db
+      .delete(memories)
+      .where(eq(memories.id, param('id')))
+      .prepare(),
+    count: db.select({ n: count() }).from(memories).prepare(),
+    fts: select()
+      .innerJoin(memoriesFts.table, memoriesFts.on)
+      .where(memoriesFts.match(param('match')))
+      .orderBy(memoriesFts.rank)
+      .limit(param('limit'))
+      .prepare(),
+    recent: select()
+      .where(lt(memories.id, param('before')))
+      .orderBy(desc(memories.id))
+      .limit(param('limit'))
+      .prepare(),
+    setEmbedding: db
+      .update(memories)
+      // update().set() takes placeholders only inside sql``.
+      .set({ embedding: sql`${param('embedding')}`, embedding_model: sql`${param('model')}` })
+      .where(eq(memories.id, param('id')))
+      .prepare(),
+    unembedded: db
+      .select({ id: memories.id, text: memories.text, subject: memories.subject })
+      .from(memories)
+      .where(or(isNull(memories.embedding), isNull(memories.embedding_model), ne(memories.embedding_model, param('model'))))
+      .orderBy(asc(memories.id))
+      .limit(param('limit'))
+      .prepare(),
+    embeddings: db
+      .select({ id: memories.id, embedding: memories.embedding })
+      .from(memories)
+      .where(and(isNotNull(memories.embedding), eq(memories.embedding_model, param('model')), gt(memories.id, param('after'))))
+      .orderBy(asc(memories.id))
+      .limit(VECTOR_PAGE)
+      .prepare(),
+  };
+}
+
+type Row = NonNullable<ReturnType<ReturnType<typeof prepareQueries>['get']['get']>>;
 
 export class MemoryStore {
   private readonly client: EmbeddingsClient | null;
@@ -92,18 +153,7 @@ export class MemoryStore {
   /** Some memory may lack a vector (unknown at start; set when embedding one fails). Saves a table scan per search. */
   private backfillDue = true;
   private lastError: string | null = null;
-  private readonly stmts: {
-    insert: Statement;
-    get: Statement;
-    sameText: Statement;
-    del: Statement;
-    count: Statement;
-    fts: Statement;
-    recent: Statement;
-    setEmbedding: Statement;
-    unembedded: Statement;
-    allEmbeddings: Statement;
-  };
+  private readonly q: ReturnType<typeof prepareQueries>;
 
   constructor(
     private readonly store: OpenedDb,
@@ -111,25 +161,7 @@ export class MemoryStore {
   ) {
     this.log = opts.log;
     this.client = opts.embeddings ? new EmbeddingsClient(opts.embeddings) : null;
-    const s = store.sqlite;
-    this.stmts = {
-      insert: s.prepare(
-        'INSERT INTO memories (text, subject, search_text, source, user, trusted, created_ts) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ),
-      get: s.prepare(`SELECT ${COLUMNS} FROM memories m WHERE m.id = ?`),
-      sameText: s.prepare(`SELECT ${COLUMNS} FROM memories m WHERE m.search_text = ? LIMIT 1`),
-      del: s.prepare('DELETE FROM memories WHERE id = ?'),
-      count: s.prepare('SELECT count(*) AS n FROM memories'),
-      fts: s.prepare(
-        `SELECT ${COLUMNS} FROM memories_fts f JOIN memories m ON m.id = f.rowid WHERE memories_fts MATCH ? ORDER BY bm25(memories_fts) LIMIT ?`,
-      ),
-      recent: s.prepare(`SELECT ${COLUMNS} FROM memories m WHERE m.id < ? ORDER BY m.id DESC LIMIT ?`),
-      setEmbedding: s.prepare('UPDATE memories SET embedding = ?, embedding_model = ? WHERE id = ?'),
-      unembedded: s.prepare(
-        'SELECT id, text, subject FROM memories WHERE embedding IS NULL OR embedding_model IS NOT ? ORDER BY id LIMIT ?',
-      ),
-      allEmbeddings: s.prepare('SELECT id, embedding FROM memories WHERE embedding IS NOT NULL AND embedding_model = ?'),
-    };
+    this.q = prepareQueries(store.db);
   }
 
   /** Whether vectors are in use, and how the endpoint is doing. */
@@ -140,18 +172,18 @@ export class MemoryStore {
   }
 
   count(): number {
-    return (this.stmts.count.get() as { n: number }).n;
+    return this.q.count.get()!.n;
   }
 
   get(id: number): Memory | null {
-    const row = this.stmts.get.get(id) as Row | undefined;
+    const row = this.q.get.get({ id });
     return row ? this.toMemory(row) : null;
   }
 
   /** Newest first; `before` is an id for paging. */
   list(opts: { limit?: number; before?: number } = {}): Memory[] {
     const limit = clampLimit(opts.limit, 100, 1000);
-    return (this.stmts.recent.all(opts.before ?? Number.MAX_SAFE_INTEGER, limit) as Row[]).map((r) => this.toMemory(r));
+    return this.q.recent.all({ before: opts.before ?? Number.MAX_SAFE_INTEGER, limit }).map((r) => this.toMemory(r));
   }
 
   /**
@@ -160,25 +192,25 @@ export class MemoryStore {
    */
   async remember(input: RememberInput, signal?: AbortSignal): Promise<Memory & { duplicate: boolean }> {
     const text = typeof input.text === 'string' ? input.text.replace(/\s+/g, ' ').trim() : '';
-    if (!text) throw new MemoryInputError('text: say what to remember (it was empty)');
-    if (text.length > MAX_MEMORY_CHARS) throw new MemoryInputError(`text: at most ${MAX_MEMORY_CHARS} characters (got ${text.length})`);
+    if (!text) throw new InvalidError('text: say what to remember (it was empty)');
+    if (text.length > MAX_MEMORY_CHARS) throw new InvalidError(`text: at most ${MAX_MEMORY_CHARS} characters (got ${text.length})`);
     const subject = typeof input.subject === 'string' && input.subject.trim() ? input.subject.replace(/\s+/g, ' ').trim() : null;
     if (subject && subject.length > MAX_SUBJECT_CHARS)
-      throw new MemoryInputError(`subject: at most ${MAX_SUBJECT_CHARS} characters (got ${subject.length})`);
+      throw new InvalidError(`subject: at most ${MAX_SUBJECT_CHARS} characters (got ${subject.length})`);
     const search = foldForIndex(text, subject);
-    const existing = this.stmts.sameText.get(search) as Row | undefined;
+    const existing = this.q.sameText.get({ search_text: search });
     if (existing) return { ...this.toMemory(existing), duplicate: true };
     const origin = input.origin;
     const trusted = origin ? origin.trusted && !origin.untrusted_input : true;
-    const info = this.stmts.insert.run(
+    const info = this.q.insert.run({
       text,
       subject,
-      search,
-      origin?.source ?? '',
-      origin?.user ?? null,
-      trusted ? 1 : 0,
-      Date.now() / 1000,
-    );
+      search_text: search,
+      source: origin?.source ?? '',
+      user: origin?.user ?? null,
+      trusted,
+      created_ts: Date.now() / 1000,
+    });
     const id = Number(info.lastInsertRowid);
     if (this.client && this.endpointUsable()) {
       const vec = await this.embedOrNull([embeddingInput(text, subject)], signal);
@@ -193,7 +225,7 @@ export class MemoryStore {
   forget(id: number): Memory | null {
     const m = this.get(id);
     if (!m) return null;
-    this.stmts.del.run(id);
+    this.q.del.run({ id });
     this.vectors?.delete(id);
     return m;
   }
@@ -230,11 +262,7 @@ export class MemoryStore {
   /** Embeds up to one batch of memories that have no vector for the configured model; returns how many. */
   async backfill(signal?: AbortSignal): Promise<number> {
     if (!this.client || !this.backfillDue || !this.endpointUsable()) return 0;
-    const rows = this.stmts.unembedded.all(this.client.config.model, BACKFILL_BATCH) as {
-      id: number;
-      text: string;
-      subject: string | null;
-    }[];
+    const rows = this.q.unembedded.all({ model: this.client.config.model, limit: BACKFILL_BATCH });
     if (rows.length < BACKFILL_BATCH) this.backfillDue = false;
     if (!rows.length) return 0;
     const vecs = await this.embedOrNull(
@@ -259,7 +287,7 @@ export class MemoryStore {
     const match = ftsQuery(query);
     if (!match) return [];
     try {
-      return (this.stmts.fts.all(match, limit) as Row[]).map((r) => this.toMemory(r));
+      return this.q.fts.all({ match, limit }).map((r) => this.toMemory(r));
     } catch (err) {
       // ftsQuery only emits quoted terms, so this is not expected; never let a query take the butler down.
       this.log.warn({ err, match }, 'memory search: FTS5 rejected the query');
@@ -311,7 +339,7 @@ export class MemoryStore {
   }
 
   private storeVector(id: number, v: Float32Array): void {
-    this.stmts.setEmbedding.run(toBlob(v), this.client!.config.model, id);
+    this.q.setEmbedding.run({ embedding: toBlob(v), model: this.client!.config.model, id });
     const unit = normalize(v);
     if (this.vectors && unit) this.vectors.set(id, unit);
   }
@@ -319,9 +347,13 @@ export class MemoryStore {
   private loadVectors(): Map<number, Float32Array> {
     if (!this.vectors) {
       this.vectors = new Map();
-      for (const r of this.stmts.allEmbeddings.iterate(this.client!.config.model) as IterableIterator<{ id: number; embedding: Buffer }>) {
-        const unit = normalize(fromBlob(r.embedding));
-        if (unit) this.vectors.set(r.id, unit);
+      const model = this.client!.config.model;
+      for (let after = 0, page = this.q.embeddings.all({ model, after }); page.length; page = this.q.embeddings.all({ model, after })) {
+        for (const r of page) {
+          const unit = normalize(fromBlob(r.embedding!));
+          if (unit) this.vectors.set(r.id, unit);
+        }
+        after = page[page.length - 1].id;
       }
     }
     return this.vectors;
@@ -334,7 +366,7 @@ export class MemoryStore {
       subject: r.subject,
       source: r.source,
       user: r.user,
-      trusted: r.trusted === 1,
+      trusted: r.trusted,
       created_ts: r.created_ts,
       embedded: this.client !== null && r.embedding_model === this.client.config.model,
     };

@@ -1,5 +1,5 @@
 // The in-memory conversation store (tests, the demo). The butler wires a SQLite one with the same interface.
-import type { ConversationStore, StoredTurn } from './types';
+import type { ConversationStore, StoredTurn } from '../../types';
 
 export class InMemoryConversationStore implements ConversationStore {
   private readonly conversations = new Map<string, StoredTurn[]>();

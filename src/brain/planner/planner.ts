@@ -7,12 +7,11 @@ import { LRUCache } from 'lru-cache';
 import type { Logger } from '../../log';
 import { ParamsError, type ActionRegistry } from '../../actions/registry';
 import type { ActionExecutor } from '../../actions/types';
-import type { ActionRequest, ActionResult, JsonObject } from '../../types';
+import type { ActionRequest, ActionResult, ConversationStore, JsonObject, StoredTurn } from '../../types';
 import { buildSystem, buildTools, historyMessages, renderHome, userText } from './prompt';
 import {
   emptyUsage,
   PlannerInputError,
-  type ConversationStore,
   type ConverseRequest,
   type HomeContext,
   type ImageInput,
@@ -20,7 +19,6 @@ import {
   type PlannerReply,
   type PlannerStats,
   type RejectedCall,
-  type StoredTurn,
   type TokenUsage,
 } from './types';
 

@@ -2,7 +2,8 @@
 // then the home as it is now (one line per entity, not cached), then the conversation.
 import type Anthropic from '@anthropic-ai/sdk';
 import type { ActionInfo } from '../../actions/registry';
-import type { HomeContext, HomeEntityContext, StoredTurn } from './types';
+import type { StoredTurn } from '../../types';
+import type { HomeContext, HomeEntityContext } from './types';
 
 type Tool = Anthropic.Messages.Tool;
 type TextBlockParam = Anthropic.Messages.TextBlockParam;

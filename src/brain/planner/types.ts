@@ -60,21 +60,6 @@ export interface PlannerReply {
   rejected: RejectedCall[];
 }
 
-/** One remembered turn of a conversation: text, plus a summary of the actions taken on that turn. */
-export interface StoredTurn {
-  role: 'user' | 'assistant';
-  text: string;
-  ts: number;
-  /** The user text came from outside the household and was marked untrusted. */
-  untrusted?: boolean;
-  actions?: { tool: string; status: string }[];
-}
-
-export interface ConversationStore {
-  load(id: string): Promise<StoredTurn[]>;
-  append(id: string, turns: StoredTurn[]): Promise<void>;
-}
-
 export interface PlannerStats {
   requests: number;
   errors: number;

@@ -11,14 +11,12 @@ import { installedRuleInfo, invalidRuleInfo, type RuleInfo } from './rule-info';
 import { abortRuns, installedRule, RuleRunner, type Fire, type InstalledRule, type RuleCounters } from './runner';
 import { RuleValidationError, validateRule, type Rule } from './schema';
 import { RuleTriggers } from './triggers';
+import { ConflictError, NotFoundError } from '../../errors';
 
 export { parseRuleDocument } from './import-document';
 export type { RuleInfo } from './rule-info';
 export type { RuleRunInfo } from './runner';
 export { topicMatches } from './trigger-index';
-
-export class RuleNotFoundError extends Error {}
-export class RuleConflictError extends Error {}
 
 export class RuleEngine {
   private readonly compiled = new Map<string, InstalledRule>();
@@ -137,17 +135,17 @@ export class RuleEngine {
     return validateRule(input, this.deps.registry, generatedRuleId);
   }
 
-  /** Adds a new rule; throws RuleConflictError if its id exists. */
+  /** Adds a new rule; throws ConflictError if its id exists. */
   create(input: unknown): Rule {
     const rule = this.validate(input);
-    if (this.has(rule.id)) throw new RuleConflictError(`a rule with id "${rule.id}" exists: use PUT /api/rules/${rule.id} to change it`);
+    if (this.has(rule.id)) throw new ConflictError(`a rule with id "${rule.id}" exists: use PUT /api/rules/${rule.id} to change it`);
     this.persist([rule]);
     return rule;
   }
 
   /** Replaces the rule `id` (the body's id, if any, must match). */
   update(id: string, input: unknown): Rule {
-    if (!this.has(id)) throw new RuleNotFoundError(`no rule with id "${id}"`);
+    if (!this.has(id)) throw new NotFoundError(`no rule with id "${id}"`);
     if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
       const given = (input as { id?: unknown }).id;
       if (given !== undefined && given !== id)
@@ -170,7 +168,7 @@ export class RuleEngine {
 
   setEnabled(id: string, enabled: boolean): Rule {
     const c = this.compiled.get(id);
-    if (!c) throw new RuleNotFoundError(`no valid rule with id "${id}"`);
+    if (!c) throw new NotFoundError(`no valid rule with id "${id}"`);
     return this.update(id, { ...c.rule, enabled });
   }
 
@@ -237,7 +235,7 @@ export class RuleEngine {
   /** Runs a rule now as if triggered (tests, the API's "run" button); conditions still apply unless skipped. */
   trigger(id: string, opts: { skipConditions?: boolean } = {}): boolean {
     const c = this.compiled.get(id);
-    if (!c) throw new RuleNotFoundError(`no valid rule with id "${id}"`);
+    if (!c) throw new NotFoundError(`no valid rule with id "${id}"`);
     const fire: Fire = {
       label: 'manual',
       event: () => ({ event_id: this.deps.ingest.emit('rule.manual', 'rule', { rule_id: id }).event_id, trusted: true }),

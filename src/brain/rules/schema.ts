@@ -2,7 +2,9 @@
 // cannot say (registered actions and their params, cron expressions, durations). Every error names its field.
 import type { ErrorObject } from 'ajv';
 import { Cron } from 'croner';
-import { createAjv, ParamsError, type ActionRegistry } from '../../actions/registry';
+import { ParamsError, type ActionRegistry } from '../../actions/registry';
+import { InvalidError, invalidMessage } from '../../errors';
+import { createAjv } from '../../util/schema';
 import type { Json, JsonObject } from '../../types';
 import { parseClock, parseDuration } from './deps';
 
@@ -195,10 +197,12 @@ export const ruleSchema = {
 
 const validateSchema = createAjv().compile(ruleSchema);
 
-export class RuleValidationError extends Error {
-  constructor(public readonly details: string[]) {
-    super(`invalid rule: ${details.join('; ')}`);
-    this.name = 'RuleValidationError';
+/** An invalid rule (400), every problem in `details`. A class of its own: the rule engine and the rules node tell it apart from other failures. */
+export class RuleValidationError extends InvalidError {
+  declare readonly details: string[];
+
+  constructor(details: string[]) {
+    super(invalidMessage('rule', details), details);
   }
 }
 

@@ -1,27 +1,16 @@
 // HTTP API of the rules, scenes and goals: /api/rules, /api/schemas/rule, /api/scenes, /api/goals.
 // Errors are {error, details?} naming the field; bodies may be JSON, or YAML for rules.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { BrainServices } from '../../brain/wire';
-import { GoalNotFoundError, GoalNotUnderstoodError, GoalStepsError, type GoalStatus } from '../../brain/goals/service';
-import { parseRuleDocument, RuleConflictError, RuleNotFoundError } from '../../brain/rules/engine';
-import { RuleValidationError, ruleSchema } from '../../brain/rules/schema';
-import { SceneConflictError, SceneNotFoundError, SceneValidationError, sceneSchema } from '../../brain/scenes/service';
+import type { GoalStatus } from '../../brain/goals/goals';
+import { parseRuleDocument } from '../../brain/rules/engine';
+import { ruleSchema } from '../../brain/rules/schema';
+import { sceneSchema } from '../../brain/scenes/scenes';
+import { UnavailableError } from '../../errors';
 import { originOf } from '../api';
 
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'];
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 128 } } };
-
-/** Maps the brain's errors to status codes; anything else is left to the API's error handler. */
-function send(reply: FastifyReply, err: unknown): FastifyReply {
-  if (err instanceof RuleValidationError || err instanceof SceneValidationError || err instanceof GoalStepsError) {
-    return reply.code(400).send({ error: err.message, details: err.details });
-  }
-  if (err instanceof GoalNotUnderstoodError) return reply.code(422).send({ error: err.message });
-  if (err instanceof RuleNotFoundError || err instanceof SceneNotFoundError || err instanceof GoalNotFoundError)
-    return reply.code(404).send({ error: err.message });
-  if (err instanceof RuleConflictError || err instanceof SceneConflictError) return reply.code(409).send({ error: err.message });
-  throw err;
-}
 
 /** A body that arrived as text (YAML or JSON) is parsed here so its errors name the document. */
 function bodyOf(req: FastifyRequest): unknown {
@@ -38,7 +27,7 @@ export function registerBrainRoutes(butler: BrainRoutesHost): void {
   const app = butler.http.app;
   const brain = (): BrainServices => {
     const b = butler.brain();
-    if (!b) throw Object.assign(new Error('rules, scenes and goals are not running'), { statusCode: 503 });
+    if (!b) throw new UnavailableError('rules, scenes and goals are not running');
     return b;
   };
   for (const type of YAML_TYPES) {
@@ -56,45 +45,29 @@ export function registerBrainRoutes(butler: BrainRoutesHost): void {
     return r ?? reply.code(404).send({ error: `no rule with id "${(req.params as { id: string }).id}"` });
   });
   app.post('/api/rules', async (req, reply) => {
-    try {
-      return reply.code(201).send({ rule: brain().rules.create(bodyOf(req)) });
-    } catch (err) {
-      return send(reply, err);
-    }
+    return reply.code(201).send({ rule: brain().rules.create(bodyOf(req)) });
   });
-  app.put('/api/rules/:id', { schema: { params: idParams } }, async (req, reply) => {
-    try {
-      return { rule: brain().rules.update((req.params as { id: string }).id, bodyOf(req)) };
-    } catch (err) {
-      return send(reply, err);
-    }
+  app.put('/api/rules/:id', { schema: { params: idParams } }, async (req) => {
+    return { rule: brain().rules.update((req.params as { id: string }).id, bodyOf(req)) };
   });
   app.delete('/api/rules/:id', { schema: { params: idParams } }, async (req, reply) => {
     const id = (req.params as { id: string }).id;
     return brain().rules.remove(id) ? { deleted: id } : reply.code(404).send({ error: `no rule with id "${id}"` });
   });
   app.post('/api/rules/import', { bodyLimit: 2 * 1024 * 1024 }, async (req, reply) => {
-    try {
-      const body = req.body;
-      // {document: "<yaml>"} lets clients that only speak JSON send YAML too.
-      const doc =
-        typeof body === 'object' && body !== null && !Array.isArray(body) && typeof (body as { document?: unknown }).document === 'string'
-          ? (body as { document: string }).document
-          : body;
-      if (doc === undefined || doc === null || doc === '')
-        return reply.code(400).send({ error: 'body: send a YAML or JSON document of rules' });
-      const imported = brain().rules.import(doc);
-      return { imported: imported.length, ids: imported.map((r) => r.id) };
-    } catch (err) {
-      return send(reply, err);
-    }
+    const body = req.body;
+    // {document: "<yaml>"} lets clients that only speak JSON send YAML too.
+    const doc =
+      typeof body === 'object' && body !== null && !Array.isArray(body) && typeof (body as { document?: unknown }).document === 'string'
+        ? (body as { document: string }).document
+        : body;
+    if (doc === undefined || doc === null || doc === '')
+      return reply.code(400).send({ error: 'body: send a YAML or JSON document of rules' });
+    const imported = brain().rules.import(doc);
+    return { imported: imported.length, ids: imported.map((r) => r.id) };
   });
-  app.post('/api/rules/:id/run', { schema: { params: idParams } }, async (req, reply) => {
-    try {
-      return { started: brain().rules.trigger((req.params as { id: string }).id, { skipConditions: true }) };
-    } catch (err) {
-      return send(reply, err);
-    }
+  app.post('/api/rules/:id/run', { schema: { params: idParams } }, async (req) => {
+    return { started: brain().rules.trigger((req.params as { id: string }).id, { skipConditions: true }) };
   });
 
   // ---- scenes ----
@@ -104,29 +77,17 @@ export function registerBrainRoutes(butler: BrainRoutesHost): void {
     return s ?? reply.code(404).send({ error: `no scene with id "${(req.params as { id: string }).id}"` });
   });
   app.post('/api/scenes', async (req, reply) => {
-    try {
-      return reply.code(201).send({ scene: brain().scenes.create(req.body) });
-    } catch (err) {
-      return send(reply, err);
-    }
+    return reply.code(201).send({ scene: brain().scenes.create(req.body) });
   });
-  app.put('/api/scenes/:id', { schema: { params: idParams } }, async (req, reply) => {
-    try {
-      return { scene: brain().scenes.update((req.params as { id: string }).id, req.body) };
-    } catch (err) {
-      return send(reply, err);
-    }
+  app.put('/api/scenes/:id', { schema: { params: idParams } }, async (req) => {
+    return { scene: brain().scenes.update((req.params as { id: string }).id, req.body) };
   });
   app.delete('/api/scenes/:id', { schema: { params: idParams } }, async (req, reply) => {
     const id = (req.params as { id: string }).id;
     return brain().scenes.remove(id) ? { deleted: id } : reply.code(404).send({ error: `no scene with id "${id}"` });
   });
-  app.post('/api/scenes/:id/activate', { schema: { params: idParams } }, async (req, reply) => {
-    try {
-      return await brain().scenes.activate((req.params as { id: string }).id, originOf(req));
-    } catch (err) {
-      return send(reply, err);
-    }
+  app.post('/api/scenes/:id/activate', { schema: { params: idParams } }, async (req) => {
+    return await brain().scenes.activate((req.params as { id: string }).id, originOf(req));
   });
 
   // ---- goals ----
@@ -166,18 +127,10 @@ export function registerBrainRoutes(butler: BrainRoutesHost): void {
       },
     },
     async (req, reply) => {
-      try {
-        return reply.code(201).send(await brain().goals.start((req.body as { text: string }).text, originOf(req)));
-      } catch (err) {
-        return send(reply, err);
-      }
+      return reply.code(201).send(await brain().goals.start((req.body as { text: string }).text, originOf(req)));
     },
   );
-  app.post('/api/goals/:id/cancel', { schema: { params: idParams } }, async (req, reply) => {
-    try {
-      return brain().goals.cancel((req.params as { id: string }).id, req.identity?.user ?? 'api');
-    } catch (err) {
-      return send(reply, err);
-    }
+  app.post('/api/goals/:id/cancel', { schema: { params: idParams } }, async (req) => {
+    return brain().goals.cancel((req.params as { id: string }).id, req.identity?.user ?? 'api');
   });
 }

@@ -1,7 +1,9 @@
 // Scenes: named lists of actions, validated against the registry when saved, run through the door as one plan.
 // A scene's result is honest: a status per action, ok only if every action is ok.
 import { eq } from 'drizzle-orm';
-import { createAjv, describeAjvErrors, ParamsError } from '../../actions/registry';
+import { ParamsError } from '../../actions/registry';
+import { ConflictError, InvalidError, NotFoundError } from '../../errors';
+import { createAjv, describeAjvErrors } from '../../util/schema';
 import { brainMeta, scenes as scenesTable } from '../../store/schema/brain';
 import { nowSeconds, type ActionRequest, type ActionResult, type JsonObject, type Origin } from '../../types';
 import type { BrainDeps } from '../rules/deps';
@@ -23,15 +25,6 @@ export interface SceneActivation {
   failed: number;
   results: Pick<ActionResult, 'index' | 'action_type' | 'status' | 'output'>[];
 }
-
-export class SceneValidationError extends Error {
-  constructor(public readonly details: string[]) {
-    super(`invalid scene: ${details.join('; ')}`);
-    this.name = 'SceneValidationError';
-  }
-}
-export class SceneNotFoundError extends Error {}
-export class SceneConflictError extends Error {}
 
 export const sceneSchema = {
   type: 'object',
@@ -146,9 +139,9 @@ export class SceneService {
   /** Validates a scene body: shape, then every action against the registry. Returns the normalised definition. */
   validate(input: unknown): SceneDefinition {
     if (typeof input !== 'object' || input === null || Array.isArray(input))
-      throw new SceneValidationError(['(root): a scene must be an object']);
+      throw InvalidError.fields('scene', ['(root): a scene must be an object']);
     const copy = structuredClone(input) as JsonObject;
-    if (!validateShape(copy)) throw new SceneValidationError(describeAjvErrors(validateShape.errors));
+    if (!validateShape(copy)) throw InvalidError.fields('scene', describeAjvErrors(validateShape.errors));
     const def = copy as unknown as SceneDefinition;
     const errors: string[] = [];
     def.actions = def.actions.map((a, i) => {
@@ -164,25 +157,24 @@ export class SceneService {
         return a;
       }
     });
-    if (errors.length) throw new SceneValidationError(errors);
+    if (errors.length) throw InvalidError.fields('scene', errors);
     def.id ??= slug(def.name);
     return def;
   }
 
   create(input: unknown): Scene {
     const def = this.validate(input);
-    if (this.scenes.has(def.id))
-      throw new SceneConflictError(`a scene with id "${def.id}" exists: use PUT /api/scenes/${def.id} to change it`);
+    if (this.scenes.has(def.id)) throw new ConflictError(`a scene with id "${def.id}" exists: use PUT /api/scenes/${def.id} to change it`);
     return this.save(def, false);
   }
 
   update(id: string, input: unknown): Scene {
     const existing = this.scenes.get(id);
-    if (!existing) throw new SceneNotFoundError(`no scene with id "${id}"`);
+    if (!existing) throw new NotFoundError(`no scene with id "${id}"`);
     if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
       const given = (input as { id?: unknown }).id;
       if (given !== undefined && given !== id)
-        throw new SceneValidationError([`/id: "${String(given)}" does not match the scene being changed ("${id}")`]);
+        throw InvalidError.fields('scene', [`/id: "${String(given)}" does not match the scene being changed ("${id}")`]);
       input = { ...input, id };
     }
     return this.save(this.validate(input), existing.preset);
@@ -223,7 +215,7 @@ export class SceneService {
   /** Runs the scene's actions through the door as one plan; the origin's trust carries over. */
   async activate(id: string, origin: Origin, opts: { triggered_by_event_id?: string | null } = {}): Promise<SceneActivation> {
     const scene = this.scenes.get(id);
-    if (!scene) throw new SceneNotFoundError(`no scene with id "${id}" (scenes: ${[...this.scenes.keys()].join(', ') || 'none'})`);
+    if (!scene) throw new NotFoundError(`no scene with id "${id}" (scenes: ${[...this.scenes.keys()].join(', ') || 'none'})`);
     const out = await this.deps.door.execute({
       actions: scene.actions,
       origin,

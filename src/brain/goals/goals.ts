@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq } from 'drizzle-orm';
 import { ParamsError } from '../../actions/registry';
+import { InvalidError, NotFoundError, UnprocessableError } from '../../errors';
 import { goals as goalsTable, goalSteps } from '../../store/schema/brain';
 import { nowSeconds, type Json, type JsonObject, type Origin } from '../../types';
 import { stateMatches } from '../rules/conditions';
@@ -34,12 +35,8 @@ export interface GoalInfo {
   steps: GoalStepInfo[];
 }
 
-export class GoalNotUnderstoodError extends Error {}
-export class GoalNotFoundError extends Error {}
-export class GoalStepsError extends Error {
-  constructor(public readonly details: string[]) {
-    super(`the goal's steps are invalid: ${details.join('; ')}`);
-  }
+function stepsError(details: string[]): InvalidError {
+  return new InvalidError(`the goal's steps are invalid: ${details.join('; ')}`, details);
 }
 
 const DEFAULT_WAIT_S = 600;
@@ -85,8 +82,8 @@ export class GoalService {
   /** Validates steps (actions against the registry, waits for sane values) and fixes wait_time deadlines. */
   checkSteps(steps: GoalStep[], now = new Date()): GoalStep[] {
     const errors: string[] = [];
-    if (!Array.isArray(steps) || steps.length === 0) throw new GoalStepsError(['steps: at least one step is needed']);
-    if (steps.length > 50) throw new GoalStepsError([`steps: ${steps.length} steps is more than 50`]);
+    if (!Array.isArray(steps) || steps.length === 0) throw stepsError(['steps: at least one step is needed']);
+    if (steps.length > 50) throw stepsError([`steps: ${steps.length} steps is more than 50`]);
     const out = steps.map((s, i): GoalStep => {
       const at = `steps/${i}`;
       if (s.kind === 'action') {
@@ -111,15 +108,15 @@ export class GoalService {
       errors.push(`${at}/kind: must be one of "action", "wait_state", "wait_time"`);
       return s;
     });
-    if (errors.length) throw new GoalStepsError(errors);
+    if (errors.length) throw stepsError(errors);
     return out;
   }
 
   /** Decomposes and starts a goal; returns at once with its steps (they run in the background). */
   async start(text: string, origin: Origin): Promise<GoalInfo> {
     const clean = typeof text === 'string' ? text.trim() : '';
-    if (!clean) throw new GoalNotUnderstoodError('text: say what the goal is');
-    if (clean.length > 1000) throw new GoalNotUnderstoodError('text: longer than 1000 characters');
+    if (!clean) throw new UnprocessableError('text: say what the goal is');
+    if (clean.length > 1000) throw new UnprocessableError('text: longer than 1000 characters');
     let steps: GoalStep[] | null = null;
     let plannerName = '';
     for (const p of this.planners) {
@@ -135,7 +132,7 @@ export class GoalService {
       }
     }
     if (!steps?.length)
-      throw new GoalNotUnderstoodError(
+      throw new UnprocessableError(
         `text: no planner knows how to do "${clean.slice(0, 100)}" (offline: good night, leaving home, I'm back, guests by <time>)`,
       );
     return this.startSteps(clean, steps, origin, plannerName);
@@ -207,7 +204,7 @@ export class GoalService {
 
   cancel(goalId: string, by = 'someone'): GoalInfo {
     const goal = this.get(goalId);
-    if (!goal) throw new GoalNotFoundError(`no goal with id "${goalId}"`);
+    if (!goal) throw new NotFoundError(`no goal with id "${goalId}"`);
     if (goal.status !== 'running') return goal;
     this.running.get(goalId)?.abort();
     this.running.delete(goalId);
