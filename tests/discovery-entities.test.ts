@@ -365,7 +365,14 @@ describe('commands from Home Assistant go through the door', () => {
   test('scene button presses activate_scene with the scene id', async () => {
     await send('butler/ha/scene/good_morning/press', 'PRESS');
     await until('scene activated', () => activated.includes('good morning'));
-    const plan = JSON.parse(last(TOPICS.outPlan)!.payload.toString()) as { actions: { action_type: string }[]; source: string };
+    // The plan reaches butler/out/action_plan over the broker, possibly after the scene ran: wait for it.
+    const plan = await until('the activate_scene plan on butler/out/action_plan', () => {
+      const p = JSON.parse(last(TOPICS.outPlan)?.payload.toString() ?? 'null') as {
+        actions: { action_type: string }[];
+        source: string;
+      } | null;
+      return p?.actions[0]?.action_type === 'activate_scene' ? p : undefined;
+    });
     assert.equal(plan.actions[0].action_type, 'activate_scene');
     assert.equal(plan.source, 'ha');
   });
