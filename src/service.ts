@@ -12,7 +12,7 @@ import type { LoadedConfig } from './config/load';
 import { ConversationPart } from './conversation/part';
 import { modelUnreachable } from './conversation/replies';
 import { buildCore, CorePart, registerCoreActions } from './core/core';
-import { type HealthReport, type MetricFamily, type Part, PartRunner } from './core/part';
+import { type HealthReport, type MetricFamily, type Part, PartRunner } from './parts/part';
 import { type DemoHome, startDemoHome } from './demo/home/server';
 import { FlowsPart } from './flows/part';
 import { AssistPart } from './ha/assist';

@@ -2,7 +2,7 @@
 // essential part (or a setting the person must fix) stops the start, and health says "starting" until all started.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type ComponentHealth, type Part, PartRunner, StartupError } from '../src/core/part';
+import { type ComponentHealth, type Part, PartRunner, StartupError } from '../src/parts/part';
 import { FlowsRuntime } from '../src/flows/runtime';
 import { silentLogger } from '../src/log';
 import { createHttpHost } from '../src/server/http';

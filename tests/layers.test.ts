@@ -7,13 +7,13 @@ import { dirname, join, posix, relative, sep } from 'node:path';
 
 /**
  * The only production files that may import src/demo/: the place that picks the demo backends when no Home
- * Assistant (or LLM, or Supervisor) is configured. Today src/service.ts; update when it moves (e.g. to src/core/).
+ * Assistant (or LLM, or Supervisor) is configured. It is src/service.ts, the composition root.
  */
 const DEMO_WIRING = ['src/service.ts'];
 
 /** Lower layers, and what they must not import. */
 const FOUNDATION = ['src/store', 'src/bus', 'src/config'];
-const ABOVE_FOUNDATION = ['src/actions', 'src/brain', 'src/flows', 'src/server'];
+const ABOVE_FOUNDATION = ['src/actions', 'src/brain', 'src/conversation', 'src/core', 'src/flows', 'src/server'];
 
 /** Core services: they run with Node-RED off (it is loaded lazily by src/flows/), so they must never import it. */
 const CORE = [
@@ -24,6 +24,9 @@ const CORE = [
   'src/brain',
   'src/ha',
   'src/server',
+  'src/conversation',
+  'src/core',
+  'src/parts',
   'src/util',
   'src/errors.ts',
   'src/types.ts',

@@ -3,7 +3,7 @@
 //  R2_intrusion_entry: intrusion_threshold such events within intrusion_window_s while away -> critical notify + record.
 // Events: type "person_detected" (or "presence"), payload.zone "entry".
 import type { Bus } from '../bus/bus';
-import type { Part } from '../core/part';
+import type { Part } from '../parts/part';
 import type { ButlerOptions } from '../config/schema';
 import type { ButlerEvent, HomeMode } from '../types';
 import type { ActionExecutor } from './types';

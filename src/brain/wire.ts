@@ -1,7 +1,7 @@
 // Builds, loads and starts the rule, scene and goal services and registers their actions; BrainPart runs them as a
 // part of the butler, tests start them on the test core.
 import type { MqttClient } from 'mqtt';
-import type { Part } from '../core/part';
+import type { Part } from '../parts/part';
 import { TemplateGoalPlanner } from './goals/planner';
 import { GoalService } from './goals/goals';
 import type { BrainDeps } from './rules/deps';

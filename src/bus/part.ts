@@ -1,8 +1,8 @@
 // The MQTT part (health component "mqtt", essential): the configured broker, else the one the Supervisor offers, else
 // an embedded broker; connected before anything that subscribes.
 import type { Logger } from '../log';
-import type { ComponentHealth, MetricFamily, Part } from '../core/part';
-import { StartupError } from '../core/part';
+import type { ComponentHealth, MetricFamily, Part } from '../parts/part';
+import { StartupError } from '../parts/part';
 import type { Bus } from './bus';
 import { BrokerPortError, type EmbeddedBroker, startEmbeddedBroker } from './broker';
 import { MqttBridge } from './mqtt';

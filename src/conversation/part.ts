@@ -9,7 +9,7 @@ import { Understander } from '../brain/understanding';
 import type { Bus } from '../bus/bus';
 import type { EventIngest } from '../bus/ingest';
 import { InputRejected, TOPICS, type MqttBridge } from '../bus/mqtt';
-import type { Part } from '../core/part';
+import type { Part } from '../parts/part';
 import type { HomeAssistantConnection } from '../ha/types';
 import type { Logger } from '../log';
 import type { Origin } from '../types';

@@ -17,7 +17,7 @@ import { AuditStore } from '../store/audit';
 import { type OpenedDb, openDatabase } from '../store/db';
 import { KeyValueStore } from '../store/kv';
 import type { HomeMode } from '../types';
-import type { ComponentHealth, MetricFamily, Part } from './part';
+import type { ComponentHealth, MetricFamily, Part } from '../parts/part';
 
 export interface CoreOptions {
   /** Where butler.db lives. */

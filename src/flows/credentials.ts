@@ -1,7 +1,7 @@
 // The secret that encrypts flow credentials: from options (credential_secret), or generated once and kept in the
 // data folder. A secret that cannot decrypt what is stored stops the start with a message that says what to do,
 // because starting anyway would make Node-RED throw the credentials away on the next deploy.
-import { StartupError } from '../core/part';
+import { StartupError } from '../parts/part';
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';

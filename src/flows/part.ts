@@ -1,7 +1,7 @@
 // The flows part (health component "flows"): Node-RED and its palette, and the flows' place in the conversation
 // pipeline (a conversation is offered to flows that listen with butler-command-in before the built-in stages).
 import type { ConversationPipeline } from '../conversation/pipeline';
-import type { ComponentHealth, MetricFamily, Part } from '../core/part';
+import type { ComponentHealth, MetricFamily, Part } from '../parts/part';
 import type { AuthOptions } from '../server/auth';
 import type { HttpHost } from '../server/http';
 import { type FlowsHost, type FlowsOptions, FlowsRuntime } from './runtime';

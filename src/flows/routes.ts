@@ -6,7 +6,7 @@ import type { HttpHost, RequestHandler } from '../server/http';
 import { identify, type AuthOptions, type Identity } from '../server/auth';
 import type { Logger } from '../log';
 import { diffFlows } from './diff';
-import type { FlowsRuntime } from './runtime';
+import type { FlowStorage, RevisionSummary } from './storage';
 
 export interface RevisionRoutes {
   app: FastifyInstance;
@@ -25,9 +25,16 @@ const idParams = {
   properties: { id: { type: 'integer', minimum: 1 } },
 } as const;
 
+/** What the revision routes need of the flows runtime. */
+export interface RevisionRuntime {
+  readonly storage: FlowStorage;
+  restore(id: number, user: string): Promise<RevisionSummary>;
+  status(): unknown;
+}
+
 export async function registerRevisionRoutes(
   http: Pick<HttpHost, 'mount'>,
-  deps: { auth: AuthOptions; runtime: Pick<FlowsRuntime, 'storage' | 'restore' | 'status'>; log: Logger },
+  deps: { auth: AuthOptions; runtime: RevisionRuntime; log: Logger },
 ): Promise<RevisionRoutes> {
   let handler: RequestHandler | null = null;
   const app = Fastify({

@@ -1,10 +1,9 @@
 // Assist: the butler as a Home Assistant conversation agent over Wyoming. Each transcript becomes a turn of the one
 // conversation pipeline (same door, same policy). Home Assistant on the Supervisor network (or loopback) is a trusted
 // caller, but voice is never proof of who speaks: sensitive actions are confirmed in the conversation.
-import type { Turn, TurnReply } from '../conversation/turn';
-import type { Part } from '../core/part';
+import type { Part } from '../parts/part';
 import type { Logger } from '../log';
-import { portTakenError } from '../core/ports';
+import { portTakenError } from '../parts/ports';
 import type { Origin } from '../types';
 import { startWyomingServer, type WyomingServer } from './wyoming';
 
@@ -19,8 +18,16 @@ export function isTrustedAssistPeer(address: string): boolean {
   return m !== null && (m[1] === '32' || m[1] === '33');
 }
 
+/** A transcript as a conversation turn, and the part of the answer Assist speaks. */
+export interface AssistTurn {
+  text: string;
+  origin: Origin;
+  conversation_id: string | null;
+  language: string;
+}
+
 export interface AssistHost {
-  converse: (turn: Turn) => Promise<TurnReply>;
+  converse: (turn: AssistTurn) => Promise<{ reply: string; handled: boolean; conversation_id: string }>;
   log: Logger;
 }
 

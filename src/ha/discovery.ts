@@ -10,7 +10,7 @@
 import type { MqttClient } from 'mqtt';
 import type { ActionExecutor } from '../actions/types';
 import type { Bus } from '../bus/bus';
-import type { Part } from '../core/part';
+import type { Part } from '../parts/part';
 import { TOPICS } from '../bus/mqtt';
 import type { Logger } from '../log';
 import { nowSeconds, type ActionPlan, type ButlerEvent, type HomeMode, type Json, type JsonObject, type Origin } from '../types';

@@ -1,7 +1,7 @@
 // The Home Assistant part (health component "ha"): the WebSocket connection and its live entity mirror, with state
 // changes and connection status on the bus.
 import type { Bus } from '../bus/bus';
-import type { ComponentHealth, MetricFamily, Part } from '../core/part';
+import type { ComponentHealth, MetricFamily, Part } from '../parts/part';
 import type { Logger } from '../log';
 import { HaConnection } from './connection';
 

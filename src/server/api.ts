@@ -1,5 +1,4 @@
-// The HTTP API (Fastify, JSON-schema-validated routes). Every action it takes goes through the one door.
-import type { FastifyRequest } from 'fastify';
+
 import { WebSocketServer, type WebSocket } from 'ws';
 import { actionListSchema } from '../util/schema';
 import { InputRejected } from '../bus/mqtt';
@@ -15,23 +14,17 @@ import type { BrainServices } from '../brain/wire';
 import type { MemoryStore } from '../brain/memory/store';
 import type { CommandService } from '../conversation/commands';
 import { textTurnProperties } from '../conversation/turn';
-import type { HealthReport, MetricFamily } from '../core/part';
+import type { HealthReport, MetricFamily } from '../parts/part';
 import type { HomeAssistantConnection } from '../ha/types';
 import type { HttpHost } from './http';
-import type { ActionRequest, Origin } from '../types';
+import type { ActionRequest, } from '../types';
 import type { ImageInput } from '../brain/planner';
-import { identify, TOKEN_COOKIE, type AuthOptions, type Identity } from './auth';
+import { identify, originOf, TOKEN_COOKIE, type AuthOptions } from './auth';
 import { installErrorHandler } from './errors';
 import { renderMetrics } from './metrics';
 import { registerPanel } from './panel';
 import { registerBrainRoutes } from './routes/brain';
 import { registerMemoryRoutes } from './routes/memory';
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    identity: Identity | null;
-  }
-}
 
 const PUBLIC = new Set(['/api/health']);
 
@@ -73,11 +66,6 @@ const commandBody = {
   },
   oneOf: [{ required: ['actions'] }, { required: ['text'] }],
 } as const;
-
-export function originOf(req: FastifyRequest): Origin {
-  const id = req.identity!;
-  return { source: id.via === 'ingress' ? 'panel' : 'api', trusted: id.admin, user: id.user };
-}
 
 /** What the HTTP API uses of the butler. */
 export interface ApiHost {

@@ -2,6 +2,8 @@
 // user is who X-Remote-User-* says; everything else needs the API token (header, cookie, or ?token= once).
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { FastifyRequest } from 'fastify';
+import type { Origin } from '../types';
 
 export const SUPERVISOR_INGRESS_ADDRESS = '172.30.32.2';
 export const TOKEN_COOKIE = 'butler_token';
@@ -67,4 +69,16 @@ export function identify(req: IncomingMessage, opts: AuthOptions): Identity | nu
   const token = presentedToken(req);
   if (token && safeEqual(token, opts.token)) return { user: 'token', display_name: 'API token', via: 'token', admin: true };
   return null;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    identity: Identity | null;
+  }
+}
+
+/** Who asked, as the door sees it: the panel (ingress) or the API token; admins are trusted. */
+export function originOf(req: FastifyRequest): Origin {
+  const id = req.identity!;
+  return { source: id.via === 'ingress' ? 'panel' : 'api', trusted: id.admin, user: id.user };
 }

@@ -1,5 +1,5 @@
 // Prometheus text exposition of the butler's counters: every part's families, then the process's own.
-import type { MetricFamily } from '../core/part';
+import type { MetricFamily } from '../parts/part';
 
 export function renderMetrics(families: MetricFamily[], startedAt: number): string {
   const lines: string[] = [];

@@ -1,7 +1,7 @@
 // The HTTP part: one port for the panel, the API, the flow editor and flow endpoints. It is created first (other parts
 // mount onto it) and listens once the API is registered; a taken port someone chose stops the start.
-import type { Part } from '../core/part';
-import { portTakenError } from '../core/ports';
+import type { Part } from '../parts/part';
+import { portTakenError } from '../parts/ports';
 import type { Logger } from '../log';
 import { type ApiHost, registerApi } from './api';
 import type { AuthOptions } from './auth';

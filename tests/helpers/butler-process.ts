@@ -59,7 +59,7 @@ export async function spawnButler(opts: SpawnOptions = {}): Promise<ButlerProces
   child.stdout!.on('data', (d) => (out += String(d)));
   child.stderr!.on('data', (d) => (out += String(d)));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
+  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
   let token = '';
   if (opts.waitReady !== false) {
     for (;;) {

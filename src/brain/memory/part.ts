@@ -1,6 +1,6 @@
 // The memory part (health component "memory"): what the butler remembers (FTS5, optional embeddings) and its actions.
 import type { ActionRegistry } from '../../actions/registry';
-import type { ComponentHealth, Part } from '../../core/part';
+import type { ComponentHealth, Part } from '../../parts/part';
 import type { Logger } from '../../log';
 import type { OpenedDb } from '../../store/db';
 import { registerMemoryActions } from './actions';

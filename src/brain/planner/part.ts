@@ -2,7 +2,7 @@
 // Without an API key it still exists (the flows' planner node answers with its offline fallback) but is never asked.
 import type { ActionRegistry } from '../../actions/registry';
 import type { ActionExecutor } from '../../actions/types';
-import type { ComponentHealth, MetricFamily, Part } from '../../core/part';
+import type { ComponentHealth, MetricFamily, Part } from '../../parts/part';
 import { areaNamesByEntity } from '../../ha/areas';
 import type { HomeAssistantConnection } from '../../ha/types';
 import type { Logger } from '../../log';

@@ -7,7 +7,7 @@ import { parseRuleDocument } from '../../brain/rules/engine';
 import { ruleSchema } from '../../brain/rules/schema';
 import { sceneSchema } from '../../brain/scenes/scenes';
 import { UnavailableError } from '../../errors';
-import { originOf } from '../api';
+import { originOf } from '../auth';
 
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'];
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 128 } } };

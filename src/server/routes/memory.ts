@@ -5,7 +5,7 @@ import type { ActionExecutor, PlanOutcome } from '../../actions/types';
 import type { MemoryStore } from '../../brain/memory/store';
 import { MAX_MEMORY_CHARS, MAX_RECALL, MAX_SUBJECT_CHARS } from '../../brain/memory/store';
 import { MAX_QUERY_CHARS } from '../../brain/memory/text';
-import { originOf } from '../api';
+import { originOf } from '../auth';
 
 export interface MemoryRoutesHost {
   http: { app: FastifyInstance };
