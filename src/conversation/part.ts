@@ -40,6 +40,8 @@ export interface ConversationHost {
 
 export class ConversationPart implements Part<ConversationHost> {
   readonly name = 'conversation';
+  /** Every entrance (API, MQTT, Assist, flows) needs it: without it the butler cannot start. */
+  readonly essential = true;
   private started: { understanding: Understander; pipeline: ConversationPipeline; commands: CommandService } | null = null;
 
   start(host: ConversationHost): void {

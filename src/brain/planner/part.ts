@@ -77,6 +77,8 @@ export interface PlannerHost extends HomeContextHost {
 
 export class PlannerPart implements Part<PlannerHost> {
   readonly name = 'llm';
+  /** The conversation's planner stage is built on it (with or without a model). */
+  readonly essential = true;
   private current: Planner | null = null;
 
   constructor(private readonly settings: PlannerSettings) {}
