@@ -22,6 +22,15 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
-const args = ['--test', '--test-reporter=spec', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`, ...files];
+// A hung wait must fail the run, not stall it. Node 20 applies --test-timeout to each test file as a whole (the file is
+// one test of the runner), so the bound is set for the slowest file, with room for a loaded machine.
+const timeoutMs = Number(process.env.TEST_TIMEOUT_MS ?? 300_000);
+const args = [
+  '--test',
+  '--test-reporter=spec',
+  `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,
+  `--test-timeout=${timeoutMs}`,
+  ...files,
+];
 const r = spawnSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } });
 process.exit(r.status ?? 1);
