@@ -16,6 +16,9 @@ export const START_FLAGS: string[] = (() => {
   return pkg.scripts.start.split(/\s+/).slice(1, -1);
 })();
 
+/** A request the butler has not answered by then fails (with the fetch's TimeoutError) instead of hanging the test. */
+const API_TIMEOUT_MS = 60_000;
+
 export interface ButlerProcess {
   url: string;
   port: number;
@@ -30,6 +33,8 @@ export interface ButlerProcess {
   api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
   stop(): Promise<number | null>;
   kill(): void;
+  /** Resolves with the exit code once the process ends by itself; rejects (and kills it) if it is still running after `timeoutMs`. */
+  exited(timeoutMs?: number): Promise<number | null>;
 }
 
 export interface SpawnOptions {
@@ -59,34 +64,37 @@ export async function spawnButler(opts: SpawnOptions = {}): Promise<ButlerProces
   child.stdout!.on('data', (d) => (out += String(d)));
   child.stderr!.on('data', (d) => (out += String(d)));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
-  let token = '';
-  if (opts.waitReady !== false) {
+  const timeoutMs = opts.timeoutMs ?? 60_000;
+  const deadline = Date.now() + timeoutMs;
+  const exitText = () => `exited (${child.exitCode ?? child.signalCode})`;
+  /** Polls `ready` until the deadline; a process that exits or never gets there fails with everything it printed. */
+  const waitFor = async (what: string, ready: () => boolean | Promise<boolean>): Promise<void> => {
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`butler exited with ${child.exitCode}:\n${out}`);
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`butler ${exitText()} before ${what}:\n${out}`);
+      if (await ready()) return;
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
-        throw new Error(`butler did not become ready:\n${out}`);
+        throw new Error(`butler did not reach ${what} within ${timeoutMs} ms:\n${out}`);
       }
-      try {
-        // Health answers "starting" until every part has started.
-        const res = await fetch(`${url}/api/health`);
-        const status = res.status === 200 || res.status === 503 ? ((await res.json()) as { status?: string }).status : null;
-        if (status && status !== 'starting') break;
-      } catch {
-        /* not listening yet */
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    token = readFileSync(join(dataDir, 'api-token'), 'utf8').trim();
-  }
-  if (opts.waitReady !== false) {
-    // The banner follows the health endpoint by a moment.
-    while (!/Assist:/.test(out)) {
-      if (child.exitCode !== null) throw new Error(`butler exited with ${child.exitCode} before its banner:\n${out}`);
-      if (Date.now() > deadline) throw new Error(`butler did not print its start-up banner:\n${out}`);
       await new Promise((r) => setTimeout(r, 50));
     }
+  };
+  let token = '';
+  if (opts.waitReady !== false) {
+    await waitFor('a started /api/health', async () => {
+      try {
+        // Health answers "starting" until every part has started.
+        const res = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2000) });
+        const status = res.status === 200 || res.status === 503 ? ((await res.json()) as { status?: string }).status : null;
+        if (status === null) await res.arrayBuffer().catch(() => undefined);
+        return Boolean(status && status !== 'starting');
+      } catch {
+        return false; // not listening yet, or no answer within 2 s
+      }
+    });
+    token = readFileSync(join(dataDir, 'api-token'), 'utf8').trim();
+    // The banner follows the health endpoint by a moment; the tests read ports from it.
+    await waitFor('its start-up banner (the "Assist:" line)', () => /Assist:/.test(out));
   }
   const mqttUrl = /MQTT:\s+(\S+)/.exec(out)?.[1] ?? '';
   const wyomingPort = Number(/Wyoming on port (\d+)/.exec(out)?.[1] ?? 0);
@@ -100,12 +108,20 @@ export async function spawnButler(opts: SpawnOptions = {}): Promise<ButlerProces
     child,
     output: () => out,
     async api<T>(method: string, path: string, body?: unknown) {
-      const res = await fetch(`${url}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-      });
-      const text = await res.text();
+      let res: Response;
+      let text: string;
+      try {
+        res = await fetch(`${url}${path}`, {
+          signal: AbortSignal.timeout(API_TIMEOUT_MS),
+          method,
+          headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+          body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+        });
+        text = await res.text();
+      } catch (err) {
+        const why = (err as Error).name === 'TimeoutError' ? `no answer within ${API_TIMEOUT_MS} ms` : (err as Error).message;
+        throw new Error(`${method} ${path}: ${why} (butler ${child.exitCode === null ? 'running' : exitText()})`, { cause: err });
+      }
       let parsed: unknown = text;
       try {
         parsed = JSON.parse(text);
@@ -127,6 +143,21 @@ export async function spawnButler(opts: SpawnOptions = {}): Promise<ButlerProces
     },
     kill() {
       child.kill('SIGKILL');
+    },
+    exited(ms = 30_000) {
+      return new Promise((resolveExit, rejectExit) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolveExit(child.exitCode);
+        const t = setTimeout(() => {
+          child.off('exit', onExit);
+          child.kill('SIGKILL');
+          rejectExit(new Error(`butler was still running ${ms} ms later (killed it):\n${out}`));
+        }, ms);
+        const onExit = (code: number | null) => {
+          clearTimeout(t);
+          resolveExit(code);
+        };
+        child.once('exit', onExit);
+      });
     },
   };
 }
