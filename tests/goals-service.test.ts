@@ -120,6 +120,16 @@ test('a goal whose step fails is failed with the reason; bad steps and unknown t
 });
 
 test('a waiting goal resumes after a restart and can be cancelled; execute_goal and get_goals work through the door', async () => {
+  await ha.callService('lock', 'unlock', {}, { entity_id: 'lock.kitchen_door' });
+  await until('kitchen door unlocked', () => ha.getState('lock.kitchen_door')?.state === 'unlocked');
+  const locked = brain.goals.startSteps(
+    'note when the kitchen door is locked',
+    [
+      { kind: 'wait_state', entity_id: 'lock.kitchen_door', state: 'locked' },
+      { kind: 'action', action_type: 'store_event', params: { kind: 'kitchen_locked' } },
+    ],
+    admin,
+  );
   const future = new Date(Date.now() + 3600_000).toISOString();
   const g = brain.goals.startSteps(
     'later',
@@ -129,11 +139,30 @@ test('a waiting goal resumes after a restart and can be cancelled; execute_goal 
     ],
     admin,
   );
-  await until('waiting', () => brain.goals.get(g.goal_id)?.steps[0].status === 'waiting');
+  await until('both waiting', () => [locked, g].every((x) => brain.goals.get(x.goal_id)?.steps[0].status === 'waiting'));
   await brain.stop();
+  assert.equal(brain.goals.get(locked.goal_id)?.status, 'running', 'stopping keeps the goal for the next start');
   assert.equal(brain.goals.get(g.goal_id)?.status, 'running', 'stopping keeps the goal for the next start');
   brain = await startBrainWith(env.brainDeps());
-  await until('waiting again', () => brain.goals.get(g.goal_id)?.steps[0].status === 'waiting');
+  // The stored rows still say "waiting" whether or not anything resumed them: only a resumed run sees the lock and
+  // carries the goal on to its next step.
+  await ha.callService('lock', 'lock', {}, { entity_id: 'lock.kitchen_door' });
+  const resumed = await until('the resumed goal to finish', () => {
+    const x = brain.goals.get(locked.goal_id);
+    return x && x.status !== 'running' ? x : null;
+  });
+  assert.equal(resumed.status, 'done', JSON.stringify(resumed));
+  assert.deepEqual(
+    resumed.steps.map((s) => s.status),
+    ['ok', 'ok'],
+  );
+  core.audit.flush();
+  assert.ok(
+    core.audit.listEvents({ type: 'goal.done', limit: 50 }).some((e) => e.payload.goal_id === locked.goal_id),
+    'the resumed goal announced goal.done',
+  );
+
+  assert.equal(brain.goals.get(g.goal_id)?.steps[0].status, 'waiting');
   const cancelled = brain.goals.cancel(g.goal_id, 'admin');
   assert.equal(cancelled.status, 'cancelled');
   assert.equal(cancelled.error, 'cancelled by admin');
