@@ -170,11 +170,19 @@ test('numeric state trigger fires when crossing into the range; conditions (mode
   );
   // Staying above does not fire again.
   await ha.callService('climate', 'set_temperature', { temperature: 28 }, { entity_id: 'climate.heatpump' });
+  // The mirror emits a change to the engine synchronously as it stores it: once the mirror shows a value, the engine
+  // has handled the change that brought it.
+  const temperature = (t: number) => () => ha.getState('climate.heatpump')?.attributes.temperature === t;
+  await until('the engine to handle 28', temperature(28));
   core.modes.setMode('away');
   await ha.callService('climate', 'set_temperature', { temperature: 20 }, { entity_id: 'climate.heatpump' });
+  await until('the engine to handle 20', temperature(20));
   await ha.callService('climate', 'set_temperature', { temperature: 27 }, { entity_id: 'climate.heatpump' });
-  await new Promise((r) => setTimeout(r, 100));
-  assert.equal(plansFor('warm').length, 1, 'away mode blocks the rule; staying above does not refire');
+  await until('the engine to handle 27', temperature(27));
+  // A run is counted when it starts, synchronously with the trigger.
+  assert.equal(brain.rules.get('warm')!.run_count, 1, 'away mode blocks the rule; staying above does not refire');
+  await until('the rule idle', () => brain.rules.get('warm')!.running === 0);
+  assert.equal(plansFor('warm').length, 1);
   core.modes.setMode('home');
 });
 
@@ -187,24 +195,49 @@ test('single mode skips while running, queued runs in order, restart aborts the 
       triggers: [{ kind: 'event', type: `go_${id}` }],
       actions: [{ delay: 0.15 }, { action_type: 'store_event', params: { kind: id } }],
     });
-  mk('m_single', 'single');
-  mk('m_queued', 'queued');
-  mk('m_restart', 'restart');
+  const ids = ['m_single', 'm_queued', 'm_restart', 'm_cool'];
+  for (const id of ids.slice(0, 3)) mk(id, id.slice(2));
   mk('m_cool', 'parallel', { cooldown_s: 3600 });
-  for (const id of ['m_single', 'm_queued', 'm_restart', 'm_cool']) {
-    core.ingest.emit(`go_${id}`, 'api');
-    core.ingest.emit(`go_${id}`, 'api');
-  }
-  await until('queued done', () => plansFor('m_queued').length === 2);
-  await until(
-    'others done',
-    () => plansFor('m_single').length === 1 && plansFor('m_restart').length === 1 && plansFor('m_cool').length === 1,
+  // The door announces each plan on the bus as it records it: this is the order the runs acted in.
+  const acted: { rule: string; event: string | null }[] = [];
+  core.bus.on(
+    'plan',
+    (p) => acted.push({ rule: p.reason.split(':')[0].replace(/^rule /, ''), event: p.triggered_by_event_id }),
+    'modes-probe',
   );
-  await new Promise((r) => setTimeout(r, 250));
-  assert.equal(plansFor('m_single').length, 1);
-  assert.equal(plansFor('m_restart').length, 1, 'the first run was aborted during its delay');
-  assert.equal(plansFor('m_cool').length, 1);
-  assert.equal(brain.rules.get('m_queued')!.run_count, 2);
+  try {
+    const fired = new Map<string, [string, string]>();
+    for (const id of ids) fired.set(id, [core.ingest.emit(`go_${id}`, 'api').event_id, core.ingest.emit(`go_${id}`, 'api').event_id]);
+    // Events are handled as they are emitted: what each mode made of the second trigger is decided by now.
+    const now = (id: string) => {
+      const r = brain.rules.get(id)!;
+      return { started: r.run_count, running: r.running, queued: r.queued };
+    };
+    assert.deepEqual(now('m_single'), { started: 1, running: 1, queued: 0 }, 'single: the second trigger is skipped');
+    assert.deepEqual(now('m_queued'), { started: 1, running: 1, queued: 1 }, 'queued: the second waits for the first');
+    assert.equal(now('m_restart').started, 2, 'restart: the second starts at once');
+    assert.deepEqual(now('m_cool'), { started: 1, running: 1, queued: 0 }, 'cooldown: the second trigger is ignored');
+    // Nothing running and nothing queued: no run of these rules can still act.
+    await until('every rule idle', () => ids.every((id) => now(id).running === 0 && now(id).queued === 0));
+    const ran = (id: string) => acted.filter((a) => a.rule === id).map((a) => a.event);
+    const [s1] = fired.get('m_single')!;
+    const [q1, q2] = fired.get('m_queued')!;
+    const [, r2] = fired.get('m_restart')!;
+    const [c1] = fired.get('m_cool')!;
+    assert.deepEqual(ran('m_single'), [s1], 'single: the first event ran, the second was skipped');
+    assert.deepEqual(ran('m_queued'), [q1, q2], 'queued: both ran, in order');
+    assert.deepEqual(ran('m_restart'), [r2], 'restart: the first run was aborted during its delay; the second ran');
+    assert.equal(brain.rules.get('m_restart')!.last_run?.event_id, r2);
+    assert.deepEqual(ran('m_cool'), [c1], 'cooldown: only the first event ran');
+    assert.equal(brain.rules.get('m_queued')!.run_count, 2);
+    assert.deepEqual(
+      ids.map((id) => plansFor(id).length),
+      [1, 2, 1, 1],
+      'the audit store agrees',
+    );
+  } finally {
+    core.bus.removeOwner('modes-probe');
+  }
 });
 
 test('time and cron triggers fire through the clock and record a rule.clock event', async () => {
@@ -217,9 +250,21 @@ test('time and cron triggers fire through the clock and record a rule.clock even
   const ev = core.audit.listEvents({ type: 'rule.clock', limit: 5 }).find((x: ButlerEvent) => x.event_id === plan.triggered_by_event_id);
   assert.ok(ev);
   brain.rules.remove('every_second');
-  const n = plansFor('every_second').length;
-  await new Promise((r) => setTimeout(r, 1200));
-  assert.equal(plansFor('every_second').length, n, 'a removed rule stops firing');
+  // A run records its rule.clock event the moment it starts, so counting those misses no run still in flight.
+  const ticks = (id: string) => core.audit.listEvents({ type: 'rule.clock', limit: 1000 }).filter((x) => x.payload.rule_id === id).length;
+  const n = ticks('every_second');
+  // A second every-second rule on the same clock: two of its ticks mean the removed rule has had a tick of its own.
+  brain.rules.create({
+    id: 'clock_sentinel',
+    triggers: [{ kind: 'cron', cron: '* * * * * *' }],
+    actions: [{ action_type: 'store_event', params: { kind: 'tock' } }],
+  });
+  try {
+    await until('two ticks of the sentinel', () => ticks('clock_sentinel') >= 2, 6000);
+  } finally {
+    brain.rules.remove('clock_sentinel');
+  }
+  assert.equal(ticks('every_second'), n, 'a removed rule stops firing');
 });
 
 test('import is all or nothing, accepts YAML, reports broken YAML; rules survive a restart of the services', async () => {
