@@ -6,7 +6,8 @@ import type { HaConnection } from '../src/ha/connection';
 import { buildCore, startHomeAndCore, type Core, type HomeAndCore } from './helpers/core';
 import { EventPolicies } from '../src/actions/event-policies';
 import { loadConfig } from '../src/config/load';
-import type { Origin } from '../src/types';
+import type { ActionPlan, Origin } from '../src/types';
+import { until } from './helpers/wait';
 
 const admin: Origin = { source: 'api', trusted: true, user: 'admin' };
 const mqtt: Origin = { source: 'mqtt', trusted: false };
@@ -300,19 +301,26 @@ test('the arrival policy notifies once per cooldown; repeated entry events while
   try {
     const before = home.notifications.length;
     const t = Date.now() / 1000;
-    core.ingest.accept({ type: 'person_detected', ts: t, payload: { zone: 'entry', person: 'Anna' } }, 'camera');
-    core.ingest.accept({ type: 'person_detected', ts: t + 10, payload: { zone: 'entry', person: 'Anna' } }, 'camera');
-    for (let i = 0; i < 50 && home.notifications.length < before + 1; i++) await new Promise((r) => setTimeout(r, 20));
-    await new Promise((r) => setTimeout(r, 100));
+    // The policy decides as an event is accepted, and the door records (and announces) a plan the moment it is asked
+    // to act: once accept() returns, whatever the event was going to run is on this list.
+    const acted: ActionPlan[] = [];
+    core.bus.on('plan', (p) => acted.push(p), 'arrival-probe');
+    const first = core.ingest.accept({ type: 'person_detected', ts: t, payload: { zone: 'entry', person: 'Anna' } }, 'camera');
+    const second = core.ingest.accept({ type: 'person_detected', ts: t + 10, payload: { zone: 'entry', person: 'Anna' } }, 'camera');
+    const arrivals = () => acted.filter((p) => p.reason.startsWith('R1_arrival')).map((p) => p.triggered_by_event_id);
+    assert.deepEqual(arrivals(), [first.event_id], `one arrival notice within the cooldown (not for ${second.event_id})`);
+    await until('the arrival notice', () => home.notifications.length >= before + 1);
     assert.equal(home.notifications.length, before + 1, 'one arrival notice within the cooldown');
     assert.match(home.notifications.at(-1)!.message, /Anna is at the entry/);
     core.modes.setMode('away');
     for (let i = 0; i < 3; i++) core.ingest.accept({ type: 'person_detected', ts: t + 20 + i, payload: { zone: 'entry' } }, 'camera');
-    for (let i = 0; i < 50 && home.notifications.length < before + 2; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(arrivals(), [first.event_id], 'no arrival notice while away');
+    await until('the intrusion alert', () => home.notifications.length >= before + 2);
     assert.match(home.notifications.at(-1)!.title ?? '', /intrusion/i);
     const recorded = core.audit.listEvents({ type: 'stored.record' });
     assert.equal(recorded.length, 1, 'the intrusion was recorded');
   } finally {
+    core.bus.removeOwner('arrival-probe');
     policies.stop();
     core.modes.setMode('home');
   }
@@ -321,17 +329,30 @@ test('the arrival policy notifies once per cooldown; repeated entry events while
 test('a task interrupted mid-run by a restart is reported, not run twice', async () => {
   const c = buildCore({ ha });
   try {
+    // Already due: a scheduler that ran it again would do so as soon as it starts.
     const t = c.scheduler.schedule({
       name: 'half done',
-      run_at: Date.now() / 1000 + 3600,
+      run_at: Date.now() / 1000 - 60,
       actions: [{ action_type: 'list_tasks', params: {} }],
       origin: admin,
     });
     c.db.sqlite.prepare("UPDATE scheduled_tasks SET status = 'running' WHERE task_id = ?").run(t.task_id);
     c.scheduler.start(c.door);
+    // Due after the interrupted one: once it has run, the scheduler has been through every task due before it.
+    const sentinel = c.scheduler.schedule({
+      name: 'sentinel',
+      run_at: Date.now() / 1000 - 1,
+      actions: [{ action_type: 'list_tasks', params: {} }],
+      origin: admin,
+    });
+    await until('the sentinel task to run', () => c.scheduler.list('done').some((x) => x.task_id === sentinel.task_id));
+    const reasons = c.audit.listPlans({ limit: 100 }).map((p) => p.reason);
+    assert.ok(reasons.includes('scheduled task sentinel'), JSON.stringify(reasons));
+    assert.ok(!reasons.includes('scheduled task half done'), `the interrupted task ran again: ${JSON.stringify(reasons)}`);
     const [failed] = c.scheduler.list('failed');
-    assert.equal(failed.task_id, t.task_id);
+    assert.equal(failed?.task_id, t.task_id);
     assert.match(failed.last_error ?? '', /interrupted by a restart/);
+    assert.equal(failed.plan_id, null);
   } finally {
     c.close();
   }
