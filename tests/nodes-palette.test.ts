@@ -20,7 +20,7 @@ import haState = require('../nodes/butler-ha-state/butler-ha-state');
 import haCall = require('../nodes/butler-ha-call-service/butler-ha-call-service');
 import haEntity = require('../nodes/butler-ha-entity/butler-ha-entity');
 import { until } from './helpers/wait';
-import { statusOf } from './helpers/node-status';
+import { statusHistory, statusOf } from './helpers/node-status';
 
 // node-red-node-test-helper ships no types.
 interface TestNode {
@@ -301,15 +301,36 @@ describe('butler palette', () => {
       ALL,
       withCatch([
         { id: 'st', type: 'butler-ha-state', entity_id: 'light.kitchen*', from: 'on', to: 'off', for: 0.05, version: 1, wires: [['out']] },
+        // The same change, held for an hour: it cannot have passed while this test runs.
+        {
+          id: 'hour',
+          type: 'butler-ha-state',
+          entity_id: 'light.kitchen*',
+          from: 'on',
+          to: 'off',
+          for: 3600,
+          version: 1,
+          wires: [['late']],
+        },
         { id: 'out', type: 'helper' },
+        { id: 'late', type: 'helper' },
       ]),
     );
+    const tooEarly: Record<string, unknown>[] = [];
+    helper.getNode('late').on('input', (m) => tooEarly.push(m));
     const out = next('out');
     await ha.callService('light', 'turn_off', {}, { entity_id: 'light.kitchen_lights' });
     const msg = await out;
     assert.equal(msg.topic, 'light.kitchen_lights');
     assert.equal(msg.payload, 'off');
-    assert.equal(statusOf(helper, 'st').fill, 'green');
+    // Both nodes handled the change (each shows it is waiting as it does); only the one whose hold ran out fired.
+    const st = statusHistory(helper, 'st').map((x) => `${x.fill} ${x.text}`);
+    const waited = st.findIndex((x) => /^yellow off, waiting 0\.05s/.test(x));
+    assert.ok(waited >= 0 && /^green off ·/.test(st.at(-1) ?? '') && waited < st.length - 1, `st waited, then fired: ${st.join(' | ')}`);
+    const hour = statusOf(helper, 'hour');
+    assert.equal(hour.fill, 'yellow', `the hour-long hold is still waiting: ${JSON.stringify(hour)}`);
+    assert.match(String(hour.text), /waiting 3600s/);
+    assert.deepEqual(tooEarly, [], 'nothing fires before its hold time');
     const event = msg.event as { event_id: string; type: string; payload: { from: string; to: string } };
     assert.equal(event.type, 'ha.state_changed', 'the triggering change is recorded so the run links to it');
     assert.deepEqual([event.payload.from, event.payload.to], ['on', 'off']);

@@ -14,3 +14,12 @@ export function statusOf(helper: { getNode(id: string): unknown }, id: string): 
   assert.ok(mine.length, `node ${id} showed no status`);
   return mine[mine.length - 1].args[0];
 }
+
+/** Every status node `id` showed, oldest first. */
+export function statusHistory(helper: { getNode(id: string): unknown }, id: string): Record<string, unknown>[] {
+  const spy = (helper.getNode(id) as { status: StatusSpy }).status;
+  return spy
+    .getCalls()
+    .filter((c) => c.thisValue.id === id)
+    .map((c) => c.args[0]);
+}
