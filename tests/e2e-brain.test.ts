@@ -47,11 +47,27 @@ test('a rule saved through the API reacts to a Home Assistant state change, and 
   assert.equal(chain.plans[0].results[0].status, 'ok');
   const del = await butler.api('DELETE', '/api/rules/backyard_motion_light');
   assert.equal(del.status, 200);
+  // Another rule on the same trigger: the engine hands one change to every rule watching it at once, and the door
+  // records a plan as it is asked to act, so once this rule's plan is there the deleted rule's would be too.
+  const sentinel = await butler.api('POST', '/api/rules', {
+    id: 'backyard_motion_noted',
+    name: 'Backyard motion is noted',
+    triggers: [{ kind: 'state', entity_id: 'binary_sensor.movement_backyard', to: 'on' }],
+    actions: [{ action_type: 'store_event', params: { kind: 'backyard_motion' } }],
+  });
+  assert.equal(sentinel.status, 201, JSON.stringify(sentinel.body));
+  const plans = async () => (await butler.api<{ plans: { reason: string }[] }>('GET', '/api/plans?limit=200')).body.plans;
+  const before = (await plans()).filter((p) => p.reason.startsWith('rule backyard_motion_light:')).length;
   home.setState('light.entrance_color_white_lights', 'off');
   home.setState('binary_sensor.movement_backyard', 'off');
   home.setState('binary_sensor.movement_backyard', 'on');
-  await new Promise((r) => setTimeout(r, 300));
+  const seen = await until('the other rule to act on the same change', async () => {
+    const all = await plans();
+    return all.some((p) => p.reason.startsWith('rule backyard_motion_noted:')) ? all : null;
+  });
+  assert.equal(seen.filter((p) => p.reason.startsWith('rule backyard_motion_light:')).length, before, 'a removed rule no longer runs');
   assert.equal(home.getState('light.entrance_color_white_lights')?.state, 'off', 'a removed rule no longer runs');
+  assert.equal((await butler.api('DELETE', '/api/rules/backyard_motion_noted')).status, 200);
 });
 
 test('broken rules are refused with errors that point at the field, and a bad import applies nothing', async () => {
