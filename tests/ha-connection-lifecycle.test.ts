@@ -1,7 +1,9 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { resolve } from 'node:path';
 import { WebSocketServer } from 'ws';
-import type { AddressInfo } from 'node:net';
 import { startDemoHome, type DemoHome } from '../src/demo/home/server';
 import { HaConnection } from '../src/ha/connection';
 import { HaError, type HaStatus, type HassStateChange } from '../src/ha/types';
@@ -9,6 +11,98 @@ import { silentLogger } from '../src/log';
 
 const token = 'conn-test-token';
 const fast = { reconnect: { minDelayMs: 20, maxDelayMs: 200 }, authTimeoutMs: 1000, startTimeoutMs: 5000, heartbeatMs: 0 };
+
+/**
+ * A connection in a process of its own, whose retry delay (120 s) outlasts the wait for it to exit: if the process
+ * ends by itself, the connection left no retry, timer or socket behind. Prints what start() did.
+ */
+const CHILD = `
+const { HaConnection } = require(process.env.CONN_JS);
+const { silentLogger } = require(process.env.LOG_JS);
+const ha = new HaConnection({
+  url: process.env.HA_URL,
+  token: process.env.HA_TOKEN,
+  log: silentLogger(),
+  reconnect: { minDelayMs: 120000, maxDelayMs: 120000 },
+  authTimeoutMs: 5000,
+  startTimeoutMs: Number(process.env.START_TIMEOUT_MS || 5000),
+  heartbeatMs: 0,
+});
+const retrying = () => /^reconnecting/.test(ha.status().detail);
+(async () => {
+  try {
+    await ha.start();
+    console.log('start resolved: ' + ha.status().detail);
+  } catch (err) {
+    console.log('start rejected: ' + err.code);
+  }
+  if (process.env.THEN_STOP) {
+    // Stop it while it waits to try again.
+    if (!retrying()) await new Promise((r) => ha.onStatus(() => retrying() && r()));
+    console.log('retrying: ' + ha.status().detail);
+    await ha.stop();
+    console.log('stopped: ' + ha.status().detail);
+  }
+})();
+`;
+const CHILD_EXIT_MS = 30_000;
+
+/** Runs CHILD and waits, bounded, for it to exit by itself. */
+function connectionProcess(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolveRun, rejectRun) => {
+    const child = spawn(process.execPath, ['-e', CHILD], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        CONN_JS: resolve(__dirname, '../src/ha/connection.js'),
+        LOG_JS: resolve(__dirname, '../src/log.js'),
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += String(d)));
+    child.stderr.on('data', (d) => (out += String(d)));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      rejectRun(
+        new Error(
+          `the process was still running ${CHILD_EXIT_MS} ms later: the connection left something keeping it alive. Output:\n${out}`,
+        ),
+      );
+    }, CHILD_EXIT_MS);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolveRun({ code, out });
+    });
+  });
+}
+
+/** A TCP relay in front of `target` that counts the connections made through it. */
+async function countingRelay(target: number): Promise<{ url: string; connections(): number; close(): Promise<void> }> {
+  let n = 0;
+  const open = new Set<Socket>();
+  const server = createServer((c) => {
+    n++;
+    const up = connect(target, '127.0.0.1');
+    for (const s of [c, up]) {
+      open.add(s);
+      s.on('close', () => open.delete(s));
+    }
+    c.on('error', () => up.destroy());
+    up.on('error', () => c.destroy());
+    c.pipe(up).pipe(c);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `ws://127.0.0.1:${port}/api/websocket`,
+    connections: () => n,
+    close: () => {
+      for (const s of open) s.destroy();
+      return new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
 
 /** Poll a condition (event-driven code under test; the bound is a guard, not a timing assertion). */
 async function eventually(what: string, cond: () => boolean, limitMs = 8000): Promise<void> {
@@ -196,6 +290,17 @@ describe('HaConnection failure modes', () => {
       });
       assert.equal(ha.status().connected, false);
       assert.match(ha.status().detail, /access token/);
+      // Without stop(): a connection that gave up leaves nothing that could try again, so its process ends by itself,
+      // after exactly one connection.
+      const relay = await countingRelay(home.port);
+      try {
+        const run = await connectionProcess({ HA_URL: relay.url, HA_TOKEN: 'wrong' });
+        assert.equal(run.code, 0, run.out);
+        assert.match(run.out, /start rejected: auth_invalid/);
+        assert.equal(relay.connections(), 1, 'one attempt, no retry');
+      } finally {
+        await relay.close();
+      }
     } finally {
       await ha.stop();
       await home.stop();
@@ -289,5 +394,15 @@ describe('HaConnection failure modes', () => {
     await ha.stop();
     assert.equal(ha.status().detail, 'stopped');
     await assert.rejects(ha.callService('light', 'turn_on'), /not connected to Home Assistant \(stopped\)/);
+    // The same in a process of its own, stopped while it waits to retry: it must be able to exit.
+    const run = await connectionProcess({
+      HA_URL: `ws://127.0.0.1:${port}/api/websocket`,
+      HA_TOKEN: token,
+      START_TIMEOUT_MS: '50',
+      THEN_STOP: '1',
+    });
+    assert.equal(run.code, 0, run.out);
+    assert.match(run.out, /retrying: reconnecting \(attempt 1\): .*ECONNREFUSED/, 'it was waiting to retry when stopped');
+    assert.match(run.out, /stopped: stopped/);
   });
 });
