@@ -8,6 +8,8 @@ import { describeWyoming, sendTranscript } from '../src/ha/wyoming/client';
 import type { WyomingInfo } from '../src/ha/wyoming/info';
 
 const HOST = '127.0.0.1';
+/** How long a raw read waits for the server before failing (a hung wait would stall the whole run). */
+const RAW_WAIT_MS = 10_000;
 
 /** A raw TCP peer: writes arbitrary bytes, collects the events the server sends, notices when it closes. */
 class RawPeer {
@@ -16,7 +18,7 @@ class RawPeer {
   private readonly events: WyomingEvent[] = [];
   private waiters: Array<(ev: WyomingEvent | null) => void> = [];
   private ended = false;
-  readonly closed: Promise<void>;
+  private readonly closedAt: Promise<void>;
 
   private constructor(socket: net.Socket) {
     this.socket = socket;
@@ -25,7 +27,7 @@ class RawPeer {
       this.flush();
     });
     socket.on('error', () => undefined);
-    this.closed = new Promise((resolve) =>
+    this.closedAt = new Promise((resolve) =>
       socket.on('close', () => {
         this.ended = true;
         this.flush();
@@ -55,12 +57,29 @@ class RawPeer {
     return new Promise((resolve, reject) => this.socket.write(bytes, (err) => (err ? reject(err) : resolve())));
   }
 
-  /** Next event, or null once the server has closed its side. */
-  next(): Promise<WyomingEvent | null> {
-    return new Promise((resolve) => {
-      this.waiters.push(resolve);
+  /** Next event, or null once the server has closed its side; a server that sends neither fails the wait. */
+  next(timeoutMs = RAW_WAIT_MS): Promise<WyomingEvent | null> {
+    return new Promise((resolve, reject) => {
+      const waiter = (ev: WyomingEvent | null) => {
+        clearTimeout(timer);
+        resolve(ev);
+      };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(new Error(`the server sent no event and did not close the connection within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.waiters.push(waiter);
       this.flush();
     });
+  }
+
+  /** Resolves when the server has closed the connection; fails if it has not within the bound. */
+  get closed(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the server did not close the connection within ${RAW_WAIT_MS} ms`)), RAW_WAIT_MS);
+    });
+    return Promise.race([this.closedAt, late]).finally(() => clearTimeout(timer));
   }
 
   destroy(): void {
