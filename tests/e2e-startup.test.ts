@@ -6,10 +6,7 @@ import { spawnButler } from './helpers/butler-process';
 
 async function exitOf(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   const b = await spawnButler({ env, waitReady: false });
-  const code = await new Promise<number | null>((resolve) => {
-    if (b.child.exitCode !== null) return resolve(b.child.exitCode);
-    b.child.once('exit', (c) => resolve(c));
-  });
+  const code = await b.exited(30_000);
   return { code, output: b.output() };
 }
 

@@ -113,14 +113,14 @@ describe('flows end to end (child process)', { timeout: 180_000 }, () => {
 
     const wsPath = `${butler.url.replace('http', 'ws')}/flows/comms`;
     const refused = await new Promise<number>((resolve) => {
-      const ws = new WebSocket(wsPath);
+      const ws = new WebSocket(wsPath, { handshakeTimeout: 10_000 });
       ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
       ws.on('open', () => (ws.close(), resolve(101)));
       ws.on('error', () => resolve(-1));
     });
     assert.equal(refused, 401);
     const opened = await new Promise<boolean>((resolve) => {
-      const ws = new WebSocket(wsPath, { headers: { authorization: `Bearer ${butler.token}` } });
+      const ws = new WebSocket(wsPath, { headers: { authorization: `Bearer ${butler.token}` }, handshakeTimeout: 10_000 });
       ws.on('open', () => (ws.close(), resolve(true)));
       ws.on('error', () => resolve(false));
       ws.on('unexpected-response', () => resolve(false));

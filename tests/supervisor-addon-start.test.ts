@@ -140,9 +140,10 @@ describe('the add-on started as the container would', () => {
   test('butler/status is online on that broker', async () => {
     const c = await mqtt.connectAsync(broker.url, { clientId: `addon-start-observer-${process.pid}` });
     try {
-      const got = new Promise<string>((resolve) => c.on('message', (_t, p) => resolve(p.toString())));
+      let got: string | null = null;
+      c.on('message', (_t, p) => (got ??= p.toString()));
       await c.subscribeAsync('butler/status');
-      assert.equal(await got, 'online');
+      assert.equal(await until('the retained butler/status', () => got), 'online');
     } finally {
       await c.endAsync();
     }
@@ -163,6 +164,11 @@ describe('the add-on started as the container would', () => {
   test('SIGTERM stops it cleanly', async () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
+    await until('the butler to exit after SIGTERM', () => child.exitCode !== null || child.signalCode !== null, 30_000).catch(
+      (err: Error) => {
+        throw new Error(`${err.message}\n--- butler output ---\n${output.slice(-2000)}`);
+      },
+    );
     assert.equal(await exited, 0, output.slice(-2000));
   });
 });
