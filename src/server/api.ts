@@ -1,4 +1,3 @@
-
 import { WebSocketServer, type WebSocket } from 'ws';
 import { actionListSchema } from '../util/schema';
 import { InputRejected } from '../bus/mqtt';
@@ -17,7 +16,7 @@ import { textTurnProperties } from '../conversation/turn';
 import type { HealthReport, MetricFamily } from '../parts/part';
 import type { HomeAssistantConnection } from '../ha/types';
 import type { HttpHost } from './http';
-import type { ActionRequest, } from '../types';
+import type { ActionRequest } from '../types';
 import type { ImageInput } from '../brain/planner';
 import { identify, originOf, TOKEN_COOKIE, type AuthOptions } from './auth';
 import { installErrorHandler } from './errors';
