@@ -23,6 +23,8 @@ interface Case {
 
 type Part = 'tune' | 'held-back' | 'own';
 
+const REPEAT = Number(process.env.INTENTS_REPEAT ?? 5);
+
 /** FNV-1a of the block's first sentence: a split that never changes when the grammar does. */
 function heldBack(key: string): boolean {
   let h = 0x811c9dc5;
@@ -78,9 +80,16 @@ interface Score {
 function run(rec: IntentRecognizer, cases: Case[]): Score {
   const sc: Score = { ok: 0, n: 0, times: [], per: new Map(), failures: [] };
   for (const c of cases) {
-    const s = process.hrtime.bigint();
-    const got = rec.recognize(c.text, c.context);
-    sc.times.push(Number(process.hrtime.bigint() - s) / 1e6);
+    // the fastest of a few runs: the machine is shared, and a run preempted by another process measures the
+    // scheduler, not the matcher
+    let got: ReturnType<IntentRecognizer['recognize']> = null;
+    let best = Number.POSITIVE_INFINITY;
+    for (let r = 0; r < REPEAT; r++) {
+      const s = process.hrtime.bigint();
+      got = rec.recognize(c.text, c.context);
+      best = Math.min(best, Number(process.hrtime.bigint() - s) / 1e6);
+    }
+    sc.times.push(best);
     // a sentence meant to be refused (intent null) passes when nothing is recognized
     const pass = c.intent === null ? got === null : got !== null && got.name === c.intent && slotsMatch(c.slots, got.slots);
     const key = c.intent ?? '(nothing)';
@@ -136,7 +145,9 @@ function main(): void {
     const all = Object.values(scores).flatMap((s) => s.times);
     all.sort((a, b) => a - b);
     const q = (f: number): string => all[Math.min(all.length - 1, Math.floor(f * all.length))].toFixed(3);
-    console.log(`\n== ${lang}   median ${q(0.5)} ms, p90 ${q(0.9)} ms, max ${q(0.999)} ms, home+templates build ${buildMs.toFixed(1)} ms`);
+    console.log(
+      `\n== ${lang}   median ${q(0.5)} ms, p90 ${q(0.9)} ms, max ${q(0.999)} ms (each sentence: fastest of ${REPEAT} runs), home+templates build ${buildMs.toFixed(1)} ms`,
+    );
     for (const p of Object.keys(parts) as Part[]) {
       const s = scores[p];
       const line = `${lang.padEnd(6)} ${p.padEnd(10)} ${String(s.ok).padStart(4)}/${String(s.n).padEnd(4)} ${pct(s.ok, s.n)}`;
