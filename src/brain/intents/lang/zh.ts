@@ -3,7 +3,7 @@ import type { IntentGroup, LanguagePack } from '../types';
 import { binarySensorCheck, domainCheck, NUMBERS, sensorCheck, SWITCHABLE } from './common';
 
 const rules: Record<string, string> = {
-  pre: '[请|麻烦|帮我|帮忙|给我|请你|请帮我|麻烦你|能不能|能否|可不可以|可以|你|帮|我想|我要|我想要|我需要][帮我|给我|帮忙|帮][把|将|给]',
+  pre: '[请|麻烦|帮我|帮忙|给我|请你|请帮我|麻烦你|能不能|能否|可不可以|可以|你|帮|我想|我要|我想要|我需要][帮我|给我|帮忙|帮][把|将|给|让]',
   post: '[一下|一下子][吧|呗|啊|了|好吗|谢谢|可以吗|好不好|行吗|哦|呀|啦|嘛|谢谢你]',
   det: '[所有|全部|所有的|全部的|每个|每一个|这个|那个|每盏|所有盏|这些|那些]',
   here: '(这里|这儿|这边|这个房间|房间里|屋里|这屋)',
@@ -15,22 +15,26 @@ const rules: Record<string, string> = {
   q: '[吗|么|嘛|没有|没|不|呢|啊|呀|吧]',
   is: '[是|是不是|是否|有没有][已经|还|都|全|全都]',
   which: '[有|有没有|有无](哪个|哪些|哪一个|哪一些|哪扇|哪一扇|哪几个|哪几扇|哪盏|哪几盏|什么)',
-  howmany: '(有多少|有几个|有几扇|多少|几个|有几盏|几盏|有多少个|多少个|有几|几)',
+  howmany: '(有多少|有几个|有几扇|多少|几个|有几盏|几盏|有多少个|多少个|有几|几|是多少)',
   all: '(所有|全部|所有的|全部的|每个)',
   everywhere: '[在](所有|全部|全屋|整个房子|家里|家里所有|全家|屋里所有|所有房间|所有区域|所有楼层|所有地方|所有房间里|到处)[的]',
-  pct: '({position}[%]|百分之{position}|{pos_word})',
-  vol: '({volume_level}[%]|百分之{volume_level})',
-  bri: '({brightness}[%]|百分之{brightness}|{bri_level})',
-  set_v: '([设置|设定|调节|调整|调|设|改|变|换|开|拉|降|升|放](为|到|至|成)|设为|设成)',
+  pct: '([百分之]{position}[%]|{pos_word})',
+  vol: '[百分之]{volume_level}[%]',
+  bri: '([百分之]{brightness}[%]|{bri_level})',
+  set_v: '([设置|设定|调节|调整|调|设|改|变|换|开|拉|降|升|放|打开|关闭|关掉|关](为|到|至|成)|设为|设成)',
+  next: '下一(台|曲|首|个|集|频道|部|首歌|曲歌|首歌曲|个节目)',
+  prev: '上一(台|曲|首|个|集|频道|部|首歌|曲歌|首歌曲|个节目)',
+  deg: '(度|°|摄氏度)',
   hr: '[个](小时|钟头|钟)',
   min: '(分钟|分)',
   sec: '(秒钟|秒)',
-  dur: '({hours}<hr>[零][{minutes}<min>][零][{seconds}<sec>]|{hours}{half_h}|{minutes}<min>[零][{seconds}<sec>]|{minutes}<min>{half_m}|{seconds}<sec>|{dur_word})',
+  dur: '({hours}<hr>[零][{minutes}<min>][零][{seconds}<sec>]|{hours}{half_h}|{minutes}<min>[零][{seconds}<sec>]|{hours}<hr>{half_after}|{minutes}<min>{half_m}|{seconds}<sec>|{dur_word}[<min>])',
   sdur: '({start_hours}<hr>[{start_minutes}<min>]|{start_minutes}<min>[{start_seconds}<sec>]|{start_seconds}<sec>)',
   tword: '(计时器|计时|定时器|倒计时|定时|倒数计时)',
   my: '[我的|这个|那个|我这个|我这|我|我们的]',
   timer: '<my>([{area}][的]|{tname:name}[的]|<sdur>[的])<tword>',
   mtgt: '({name.media_player}|<place>)',
+  lamp: '(灯|灯光|吸顶灯|筒灯|射灯|台灯|床头灯|落地灯|灯带|壁灯)',
   mword: '(tv show|tv|电视|音乐|歌|歌曲|节目|视频|播放|电影|音频|广播|电台|媒体)',
   now: '(现在|当前|目前|这会儿|此刻|今天)',
   thing: '(温度|气温|室温)',
@@ -88,6 +92,7 @@ const lists: LanguagePack['lists'] = {
   },
   half_h: { '[个]半[小时|钟头|个小时|个钟头]': { minutes: 30 } },
   half_m: { '半[钟]': { seconds: 30 } },
+  half_after: { 半: { minutes: 30 } },
   dur_word: {
     '(半[个](小时|钟头)|1/2(小时|钟头))': { minutes: 30 },
     '(半分钟|1/2分钟)': { seconds: 30 },
@@ -126,6 +131,7 @@ const groups: IntentGroup[] = [
   {
     intent: 'HassTurnOn',
     context: true,
+    bonus: 0.5,
     templates: [
       '[<pre>]<on_v>[一下][<det>]<place>[的][<det>]{dev}[<post>]',
       '[<pre>][<det>]<place>[的][<det>]{dev}[都|全部|全都](<on_v>|打开吧)[<post>]',
@@ -137,6 +143,7 @@ const groups: IntentGroup[] = [
   {
     intent: 'HassTurnOff',
     context: true,
+    bonus: 0.5,
     templates: [
       '[<pre>]<off_v>[一下][<det>]<place>[的][<det>]{dev}[<post>]',
       '[<pre>][<det>]<place>[的][<det>]{dev}[都|全部|全都]<off_v>[<post>]',
@@ -147,15 +154,18 @@ const groups: IntentGroup[] = [
   },
   {
     intent: 'HassTurnOn',
+    bonus: 0.5,
     check: domainCheck(...SWITCHABLE.filter((d) => d !== 'lock')),
     templates: [
       '[<pre>]<on_v>[一下][<place>][的]{name}[<post>]',
       '[<pre>][<place>][的]{name}<on_v>[<post>]',
-      '[<pre>](激活|开启|启动|打开|执行|运行|切换到|启用)[一下][<place>][的]{name.scene+script}[场景|脚本|模式][<post>]',
+      '[<pre>](激活|开启|启动|打开|执行|运行|切换到|切换|启用)[一下][<place>][的]{name.scene+script}[的][场景|脚本|模式][<post>]',
+      '{name.scene+script}[的][场景|脚本|模式][开启|启动|运行][<post>]',
     ],
   },
   {
     intent: 'HassTurnOff',
+    bonus: 0.5,
     check: domainCheck(...SWITCHABLE.filter((d) => d !== 'lock')),
     templates: ['[<pre>]<off_v>[一下][<place>][的]{name}[<post>]', '[<pre>][<place>][的]{name}<off_v>[<post>]'],
   },
@@ -182,6 +192,7 @@ const groups: IntentGroup[] = [
 
   // ---- covers, locks, valves ---------------------------------------------------------------------------
   {
+    bonus: 0.5,
     intent: 'HassTurnOn',
     templates: [
       '[<pre>]<open_v>[一下][<det>][<place>][的][<det>]{cover}[<post>]',
@@ -190,6 +201,7 @@ const groups: IntentGroup[] = [
     context: true,
   },
   {
+    bonus: 0.5,
     intent: 'HassTurnOff',
     templates: [
       '[<pre>]<close_v>[一下][<det>][<place>][的][<det>]{cover}[<post>]',
@@ -208,47 +220,58 @@ const groups: IntentGroup[] = [
   { intent: 'HassTurnOn', bonus: 1, templates: ['[<pre>]<open_v>[一下]{garage}[<post>]', '[<pre>]{garage}<open_v>[<post>]'] },
   { intent: 'HassTurnOff', bonus: 1, templates: ['[<pre>]<close_v>[一下]{garage}[<post>]', '[<pre>]{garage}<close_v>[<post>]'] },
   {
+    bonus: 0.5,
     intent: 'HassTurnOn',
     check: domainCheck('cover', 'valve'),
     templates: ['[<pre>]<open_v>[一下][<place>][的]{name.cover+valve}[<post>]', '[<pre>][<place>][的]{name.cover+valve}<open_v>[<post>]'],
   },
   {
+    bonus: 0.5,
     intent: 'HassTurnOff',
     check: domainCheck('cover', 'valve'),
     templates: ['[<pre>]<close_v>[一下][<place>][的]{name.cover+valve}[<post>]', '[<pre>][<place>][的]{name.cover+valve}<close_v>[<post>]'],
   },
-  // locks: "打开前门的锁" unlocks, "关上前门的锁" locks
+  // locks: "打开前门[的锁]" unlocks, "关上前门[的锁]" locks; a command outranks the same words read as a question
   {
     intent: 'HassTurnOn',
     slots: { domain: 'lock' },
+    bonus: 0.5,
     templates: [
-      '[<pre>](关上|关闭|锁上|锁住|锁好|锁|上锁)[<det>][<place>][的]{name.lock}[的][锁|门锁][<post>]',
-      '[<pre>][<place>][的]{name.lock}(上锁|锁上|锁好|锁住|锁起来)[<post>]',
+      '[<pre>](关上|关闭|锁上|锁住|锁好|锁|上锁)[<det>][<place>][的]{name.lock}[[的](锁|门锁)][<post>]',
+      '[<pre>][<place>][的]{name.lock}[[的](锁|门锁)](上锁|锁上|锁好|锁住|锁起来|关上|关闭)[<post>]',
     ],
   },
   {
     intent: 'HassTurnOff',
     slots: { domain: 'lock' },
+    bonus: 0.5,
     templates: [
-      '[<pre>](打开|解锁|解开|开)[<det>][<place>][的]{name.lock}的(锁|门锁)[<post>]',
-      '[<pre>](解锁|解开)[<det>][<place>][的]{name.lock}[<post>]',
-      '[<pre>][<place>][的]{name.lock}(解锁|开锁|解开)[<post>]',
+      '[<pre>](打开|解锁|解开|开)[<det>][<place>][的]{name.lock}[[的](锁|门锁)][<post>]',
+      '[<pre>][<place>][的]{name.lock}[[的](锁|门锁)](解锁|开锁|解开|打开)[<post>]',
     ],
   },
   {
     intent: 'HassTurnOn',
     slots: { domain: 'lock' },
+    bonus: 0.5,
     templates: [
-      '[<pre>](关上|关闭|锁上|锁住|锁好|锁)[<det>]<place>[的][<det>](门锁|锁|门)[<post>]',
-      '[<pre>]<place>[的][门|门锁](上锁|锁上|锁门|锁好)[<post>]',
-      '[<pre>][把]<everywhere>(门|门锁)[都](锁上|锁好|上锁)[<post>]',
+      '[<pre>](关上|关闭|锁上|锁住|锁好|锁)[<det>]<place>[的][<det>][的](门锁|锁|门)[<post>]',
+      '[<pre>]<place>[的][<all>][的][门](锁|门锁)[都](上锁|锁上|锁好|关上|关闭)[<post>]',
+      '[<pre>]<place>[的][门](上锁|锁上|锁门|锁好)[<post>]',
+      '[<pre>]<place>(上|关)锁[<post>]',
+      '[<pre>]<everywhere>(门|门锁|锁)[都](锁上|锁好|上锁|关上)[<post>]',
       '[<pre>](锁上|锁好)<everywhere>(门|门锁)[<post>]',
     ],
   },
   {
     intent: 'HassTurnOff',
     slots: { domain: 'lock', name: 'all' },
-    templates: ['[<pre>](解锁|解开|打开)[<det>]<place>[的][<det>](门锁|锁)[<post>]', '[<pre>]<place>[的][门|门锁](解锁|开锁)[<post>]'],
+    bonus: 0.5,
+    templates: [
+      '[<pre>](解锁|解开|打开|开)[<det>]<place>[的][<det>][的][门](门锁|锁)[<post>]',
+      '[<pre>]<place>[的][<all>][的][门](锁|门锁)[都](解锁|开锁|打开|解开)[<post>]',
+      '[<pre>]<place>(开|解)锁[<post>]',
+    ],
   },
   {
     intent: 'HassSetPosition',
@@ -272,7 +295,7 @@ const groups: IntentGroup[] = [
     intent: 'HassLightSet',
     check: domainCheck('light'),
     templates: [
-      '[<pre>][设置|设定|调节|调|把|将|给][<place>][的]{name.light}[的]亮度<set_v><bri>[<post>]',
+      '[<pre>][设置|设定|调节|调|把|将|给][<place>][的]{name.light}[的]亮度[<set_v>]<bri>[<post>]',
       '[<pre>](设置|设定|调节|调)[<place>][的]{name.light}[的]亮度(为|到|成|至)<bri>[<post>]',
       '[<pre>][设置|把|将|给][<place>][的]{name.light}<set_v><bri>[亮度][<post>]',
       '[<pre>][把|将|给][<place>][的]{name.light}[的][颜色|灯光|光][<set_v>]{color}[的][<post>]',
@@ -283,10 +306,10 @@ const groups: IntentGroup[] = [
     intent: 'HassLightSet',
     slots: { name: 'all' },
     templates: [
-      '[<pre>][设置|设定|调节|调|把|将|给][<det>]<place>[的][<det>][灯|灯光][的]亮度<set_v><bri>[<post>]',
-      '[<pre>](设置|设定|调节|调)[<det>]<place>[的][<det>][灯|灯光][的]亮度(为|到|成|至)<bri>[<post>]',
-      '[<pre>][设置|把|将|给][<det>]<place>[的][<det>](灯|灯光)<set_v><bri>[亮度][<post>]',
-      '[<pre>][把|将|给][<det>]<place>[的][<det>](灯|灯光)[的][颜色][<set_v>]{color}[的][<post>]',
+      '[<pre>][设置|设定|调节|调|把|将|给][<det>]<place>[的][<det>][<lamp>][的]亮度[<set_v>]<bri>[<post>]',
+      '[<pre>](设置|设定|调节|调)[<det>]<place>[的][<det>][<lamp>][的]亮度(为|到|成|至)<bri>[<post>]',
+      '[<pre>][设置|把|将|给][<det>]<place>[的][<det>]<lamp><set_v><bri>[亮度][<post>]',
+      '[<pre>][把|将|给][<det>]<place>[的][<det>]<lamp>[的][颜色][<set_v>]{color}[的][<post>]',
     ],
   },
   {
@@ -305,7 +328,7 @@ const groups: IntentGroup[] = [
     intent: 'HassClimateGetTemperature',
     context: true,
     templates: [
-      '[<now>][屋里|室内|家里|屋子里](多少度|几度|有多少度|有几度|温度多少)[了|啊|呢]',
+      '[<now>][屋里|室内|家里|屋子里][有|的|是](多少度|几度|温度多少)[了|啊|呢]',
       '[<now>][屋里|室内|家里|屋子里][的][<now>]<thing>[是|有](多少|几度|多少度|怎么样|是多少)[了|啊|呢|度]',
       '[<now>][屋里|室内|家里|屋子里](冷|热)(吗|不|不冷|不热)',
     ],
@@ -316,14 +339,16 @@ const groups: IntentGroup[] = [
     templates: [
       '[<now>][<place>][的][<now>]{name.climate}[的][<now>][<thing>][是|有](多少|几度|多少度|怎么样|是多少)[了|啊|呢|度]',
       '[<now>]<place>[的][<now>]<thing>[是|有](多少|几度|多少度|怎么样|是多少)[了|啊|呢|度]',
-      '[<now>]<place>[的][<now>][有](多少|几|温)度[了|啊|呢]',
+      '[<now>]<place>[的][<now>][有|的|是](多少|几|温)度[了|啊|呢]',
+      '[<now>][<place>][的]{name.climate}[的][<now>][有|的|是](多少|几|温)度[了|啊|呢]',
     ],
   },
   {
     intent: 'HassClimateSetTemperature',
     context: true,
     templates: [
-      '[<pre>][把|将|给][室内|屋里|家里][的](温度|空调|暖气|室温)<set_v>{temperature}[度|°|摄氏度][<post>]',
+      '[<pre>][把|将|给][室内|屋里|家里][的](温度|空调|暖气|室温)<set_v>{temperature}[<deg>][<post>]',
+      '[<pre>][把|将|给][室内|屋里|家里][的][温度|空调|暖气|室温][<set_v>]{temperature}<deg>[<post>]',
       '[<pre>](设置|设定|调节|调)(温度|空调|暖气|室温)(为|到|成|至){temperature}[度|°|摄氏度][<post>]',
     ],
   },
@@ -331,7 +356,9 @@ const groups: IntentGroup[] = [
     intent: 'HassClimateSetTemperature',
     templates: [
       '[<pre>][把|将|给]<place>[的](温度|空调|暖气|室温)<set_v>{temperature}[度|°|摄氏度][<post>]',
-      '[<pre>][把|将|给][<place>][的]{name.climate}[的温度]<set_v>{temperature}[度|°|摄氏度][<post>]',
+      '[<pre>][把|将|给][<place>][的]{name.climate}[的温度]<set_v>{temperature}[<deg>][<post>]',
+      '[<pre>][把|将|给][<place>][的]{name.climate}[的][温度][<set_v>]{temperature}<deg>[<post>]',
+      '[<pre>][把|将|给]<place>[的][温度|空调|暖气|室温][<set_v>]{temperature}<deg>[<post>]',
       '[<pre>](设置|设定|调节|调)[<place>][的]{name.climate}[的温度](为|到|成|至){temperature}[度|°|摄氏度][<post>]',
     ],
   },
@@ -343,25 +370,25 @@ const groups: IntentGroup[] = [
       '[<place>][的]<which>[<det>][<place>][的]{dev}<is>{onoff_state}[的|了][<q>]',
       '[<place>][的]<howmany>[个|盏][<det>][<place>][的]{dev}<is>{onoff_state}[的|了][<q>]',
       '[<place>](有没有|有)[<det>]{dev}<is>{onoff_state}[的|了][<q>]',
-      '[<place>][的]<all>[的][<place>][的]{dev}<is>都[是]{onoff_state}[的|了][<q>]',
+      '[<place>][的][<all>][的][<place>][的]{dev}<is>都[是]{onoff_state}[的|了][<q>]',
       '[<place>][的][<det>]{dev}<is>{onoff_state}[的|了][<q>]',
       '[<place>][的]{dev}有(几|多少)[个|盏][是]{onoff_state}[的|了][<q>]',
       '[<place>][的]<which>[<det>][<place>][的]{cover}<is>{cover_state}[的|了][<q>]',
       '[<place>][的]<howmany>[个|扇][<det>][<place>][的]{cover}<is>{cover_state}[的|了][<q>]',
       '[<place>](有没有|有)[<det>]{cover}<is>{cover_state}[的|了][<q>]',
-      '[<place>][的]<all>[的][<place>][的]{cover}<is>都[是]{cover_state}[的|了][<q>]',
+      '[<place>][的][<all>][的][<place>][的]{cover}<is>都[是]{cover_state}[的|了][<q>]',
       '[<place>][的][<det>]{cover}<is>{cover_state}[的|了][<q>]',
       '[<place>][的](<which>|哪扇|哪一扇)[<det>][<place>][的]{lock_dev}<is>{lock_state}[的|了][<q>]',
       '[<place>][的](<howmany>|有几扇)[个|扇][<det>][<place>][的]{lock_dev}<is>{lock_state}[的|了][<q>]',
       '[<place>](有没有|有)[<det>]{lock_dev}<is>{lock_state}[的|了][<q>]',
-      '[<place>][的]<all>[的][<place>][的]{lock_dev}<is>都[是]{lock_state}[的|了][<q>]',
+      '[<place>][的][<all>][的][<place>][的]{lock_dev}<is>都[是]{lock_state}[的|了][<q>]',
       '[<place>][的]{lock_dev}(<which>|哪扇|哪一扇|有几扇|有几个|有多少)[是]{lock_state}[的|了][<q>]',
       '[<place>][的][<det>]{lock_dev}<is>{lock_state}[的|了][<q>]',
     ],
   },
   {
     intent: 'HassGetState',
-    check: domainCheck('light', 'switch', 'fan', 'media_player', 'input_boolean', 'climate'),
+    check: domainCheck(...SWITCHABLE.filter((d) => !['cover', 'valve', 'lock'].includes(d))),
     templates: ['[<place>][的]{name}<is>{onoff_state}[的|了][<q>]'],
   },
   {
@@ -388,7 +415,7 @@ const groups: IntentGroup[] = [
     intent: 'HassGetState',
     templates: [
       '[<place>][的]{name}[的][状态|情况](是什么|是多少|有多少|有几个|是几|什么|怎么样|如何|是怎样)[的][<q>]',
-      '[<place>][的]{name}[的][是什么](状态|情况)[<q>]',
+      '[<place>][的]{name}[的][是什么|什么|是多少|是几|几](状态|情况)[<q>]',
     ],
   },
 
@@ -397,7 +424,7 @@ const groups: IntentGroup[] = [
     intent: 'HassMediaNext',
     context: true,
     templates: [
-      '[<pre>][<mword>][的][播放|切到|换到|放|跳到](下一台|下一曲|下一首|下一首歌|下一个|下一集|下一频道|下一部|下一首曲子)[<post>]',
+      '[<pre>][<mword>][的][播放|切到|换到|放|跳到](<next>|下一)[<post>]',
       '[<pre>](切歌|换歌|跳过|换一首|换一个|换首歌)[这首|这首歌|这个][<post>]',
     ],
   },
@@ -405,7 +432,7 @@ const groups: IntentGroup[] = [
     intent: 'HassMediaNext',
     check: domainCheck('media_player'),
     templates: [
-      '[<pre>]<mtgt>[的][<mword>][播放|切到|换到|放|跳到](下一台|下一曲|下一首|下一首歌|下一个|下一集|下一频道|下一部)[<post>]',
+      '[<pre>]<mtgt>[的][<mword>][播放|切到|换到|放|跳到](<next>|下一)[<post>]',
       '[<pre>]<mtgt>[的](切歌|换歌|跳过|换一首)[<post>]',
     ],
   },
@@ -413,28 +440,29 @@ const groups: IntentGroup[] = [
     intent: 'HassMediaPrevious',
     context: true,
     templates: [
-      '[<pre>][<mword>][的][播放|切到|换到|回到|放|返回](上一台|上一曲|上一首|上一首歌|上一个|上一集|上一频道|上一部)[<post>]',
+      '[<pre>][<mword>][的][播放|切到|换到|回到|放|返回](<prev>|上一)[<post>]',
       '[<pre>](重复|重放|再放一遍|再播一遍)(这个|这首|这曲|这首歌|刚才那首|上一首)[<post>]',
     ],
   },
   {
     intent: 'HassMediaPrevious',
     check: domainCheck('media_player'),
-    templates: [
-      '[<pre>]<mtgt>[的][<mword>][播放|切到|换到|回到|放|返回](上一台|上一曲|上一首|上一首歌|上一个|上一集|上一频道|上一部)[<post>]',
-    ],
+    templates: ['[<pre>]<mtgt>[的][<mword>][播放|切到|换到|回到|放|返回](<prev>|上一)[<post>]'],
   },
   {
     intent: 'HassMediaPause',
     context: true,
-    templates: ['[<pre>](暂停|停止播放|暂停播放|停一下|停止)[<mword>][<post>]', '[<pre>]<mword>(暂停|停止播放|暂停播放|停一下)[<post>]'],
+    templates: [
+      '[<pre>](暂停|停止播放|暂停播放|停一下|停止|闭嘴播放)[<mword>][<post>]',
+      '[<pre>]<mword>(暂停|停止播放|暂停播放|停一下)[<post>]',
+    ],
   },
   {
     intent: 'HassMediaPause',
     check: domainCheck('media_player'),
     templates: [
-      '[<pre>](暂停|停止播放|暂停播放)<mtgt>[的][<mword>][<post>]',
-      '[<pre>]<mtgt>[的][<mword>](暂停|停止播放|暂停播放|停一下)[<post>]',
+      '[<pre>](暂停|停止播放|暂停播放|闭嘴)<mtgt>[的][<mword>][<post>]',
+      '[<pre>]<mtgt>[的][<mword>](暂停|停止播放|暂停播放|停一下|闭嘴|闭嘴播放)[<post>]',
     ],
   },
   {
@@ -515,7 +543,7 @@ const groups: IntentGroup[] = [
     intent: 'HassTimerStatus',
     templates: [
       '[<pre>][查看|看看|看一下]<timer>[的](状态|还剩多少时间|剩多少时间|还有多久|剩余时间|还剩多久|还剩几分钟|剩多久|还剩多少)[<q>]',
-      '[<pre>]<timer>[的][还|重](剩|剩下|剩余)[了](多少|多长|几)[时间|分钟|秒|秒钟|小时][<q>]',
+      '[<pre>]<timer>[的][还|重](剩|剩下|剩余)[了](多少|多长|几)[时间|分钟|秒|秒钟|小时|点][了][<q>]',
       '[<pre>]<timer>[还]有多(久|长时间)[<q>]',
       '[<pre>]<timer>(什么时候|多久)(响|结束|到)[<q>]',
     ],
@@ -548,7 +576,7 @@ const groups: IntentGroup[] = [
     templates: [
       '[<pre>][让]{name.vacuum}[开始|去](打扫|清扫|扫地|吸尘|清洁|拖地)[一下][<place>][<post>]',
       '[<pre>](启动|开启|打开){name.vacuum}[<post>]',
-      '[<pre>]{name.vacuum}[开始|开始打扫|开始清洁|开始扫地|开始工作|去打扫|工作][吧]',
+      '[<pre>]{name.vacuum}[的][开始|开始打扫|开始清洁|开始扫地|开始工作|去打扫|工作][吧]',
       '[<pre>](打扫|清扫|清洁|吸尘)[一下]<place>[<post>]',
     ],
   },
@@ -566,6 +594,7 @@ const groups: IntentGroup[] = [
     templates: [
       '[<pre>][让]{name.vacuum}(返回|回|回去|回到)[充电|基座|底座|充电座|充电桩][去|吧][<post>]',
       '[<pre>][让]{name.vacuum}[回去]充电[<post>]',
+      '[<pre>][让]{name.vacuum}[的](返回|回去|回到|回)[为|到|成|至][基站|充电|底座|充电座|充电桩][<post>]',
     ],
   },
   {
@@ -582,7 +611,8 @@ const groups: IntentGroup[] = [
       '{name.weather}[<now>|明天][是|的]?(什么|怎么样的|怎样的)天气[<q>]',
       '{name.weather}[<now>][的]天气[是|会][怎么样|如何|怎样|好不好|什么样][<q>]',
       '[<now>|外面|明天][的]天气[是|会](怎么样|如何|怎样|好不好|什么样)[<q>]',
-      '[<now>|外面][是]什么天气[<q>]',
+      '[<now>|外面](是什么|几|是几|是多少|什么)天气[怎样|如何|怎么样][<q>]',
+      '{name.weather}[的](是什么|什么|是几|是多少)天气[怎样|如何|怎么样][<q>]',
       '[<now>|外面]天气[<q>]',
       '[{name.weather}][<now>|外面|明天][会]?(下雨|下雪|晴|晴天|刮风|冷|热|出太阳)(吗|不|没有)',
       '[<now>][要|需要]带(伞|雨伞)(吗|不)',
@@ -591,7 +621,8 @@ const groups: IntentGroup[] = [
   {
     intent: 'HassGetCurrentTime',
     templates: [
-      '[<now>](几|是几)点[钟][了][<q>]',
+      '[<now>](几|是几|什么|是什么|是多少)点[钟][了][<q>]',
+      '[<now>](点|时间)[了](是多少|有多少|是几点|几点)[<q>]',
       '[<now>][是](什么|是什么|是多少)时间[了][<q>]',
       '[<now>][的]时间[是][多少|几点][了][<q>]',
       '[告诉我][<now>][的]时间',
@@ -603,6 +634,7 @@ const groups: IntentGroup[] = [
       '[今天|今日|今个|今儿][是](几号|什么日子|星期几|几月几号|礼拜几|几月几日|周几|几日)[了][<q>]',
       '(今天|今日|今个|今儿)[的]日期[是什么|是几号|是多少][<q>]',
       '[<now>][是]什么日期[<q>]',
+      '(今天|今日|今个|今儿)(是什么|几|是几|是多少|什么|是)(号|日)[了][<q>]',
     ],
   },
   { intent: 'HassNevermind', templates: ['(没事了|没事|没事儿|算了|没什么|不用了|再见|取消|没关系|不用了谢谢|闭嘴|退下|算了吧)[吧|啊]'] },
