@@ -753,6 +753,10 @@ const groups: IntentGroup[] = [
         t: '[<pre>] (play|put on|start playing|listen to) [some|a bit of] (songs|music|tracks|something|anything|albums) by {search_query} [<here>] [<post>]',
         slots: { media_class: 'artist' },
       },
+      {
+        t: '[<pre>] (play|put on|start playing) [some|a bit of|a little] (music|songs|tunes) [<here>] [<post>]',
+        slots: { search_query: '' },
+      },
       '[<pre>] (play|put on|start playing|listen to) [the|some|a] {media_class} {search_query} [<here>] [<post>]',
       '[<pre>] (play|put on|start playing|listen to) [the|some|a] {search_query} {media_class} [<here>] [<post>]',
       '[<pre>] (play|put on|start playing|listen to) [the|some|a] {media_class} (called|named) {search_query} [<post>]',
@@ -766,6 +770,10 @@ const groups: IntentGroup[] = [
       '[<pre>] (play|put on|start playing) [the|some|a] {media_class} {search_query} <mtarget> [<post>]',
       '[<pre>] (play|put on|start playing) [the|some|a] {search_query} {media_class} <mtarget> [<post>]',
       '[<pre>] <mtarget> (play|put on) {search_query} [<post>]',
+      {
+        t: '[<pre>] (play|put on|start playing) [some|a bit of|a little] (music|songs|tunes) <mtarget> [<post>]',
+        slots: { search_query: '' },
+      },
     ],
   },
 
@@ -781,6 +789,9 @@ const groups: IntentGroup[] = [
       '[<pre>] (set|start) [a|an] {tname:name} timer for <dur> [<post>]',
       '[<pre>] (set|start|create|make|begin|add|put on) [me] [a|an|the|my] <dur> {tname:name} timer [<post>]',
       '[<pre>] (time|count down) <dur> [<post>]',
+      // "turn off the lights in 10 minutes": the command runs when the time is up
+      '{conversation_command} (in|after) <dur>',
+      '(in|after) <dur> {conversation_command}',
     ],
   },
   {
@@ -938,23 +949,36 @@ const groups: IntentGroup[] = [
   {
     intent: 'HassRespond',
     templates: [
-      '(are|do) you (always|constantly) (listening|recording) [to me] [right now]',
-      'where (does|is) my (data|voice|information) (go|going|sent|stored|kept)',
-      '(what|which) (can|could|should) i (say|ask [you]|do)',
-      'what (can|could) you do',
-      '(hello|hi|hey|hey there|good morning|good afternoon|good evening) [butler|there]',
-      '(thank you|thanks|thanks a lot|thank you very much|thank you so much|thanks so much|many thanks|cheers|much appreciated) [butler|again]',
-      '(hello|hi) home assistant',
-      'who (made|created|built) you',
-      'where does (my|the) data go [to]',
+      {
+        t: '(are|do) you (always|constantly) (listening|recording) [to me|to us] [right now|all the time]',
+        slots: { respond: 'listening' },
+      },
+      {
+        t: 'where (does|is) (my|the|our) (data|voice|information|recording|recordings) (go|going|sent|stored|kept) [to]',
+        slots: { respond: 'data' },
+      },
+      { t: '[<pre>] (what|which) (can|could|should) (i|we) (say|ask [you]|do) [here|now]', slots: { respond: 'capabilities' } },
+      { t: '[<pre>] what (can|could|do) you (do|help [me|us] with|know how to do)', slots: { respond: 'capabilities' } },
+      { t: '[<pre>] (how|what) can you help [me|us] [with]', slots: { respond: 'capabilities' } },
+      { t: '(help|help me|what are your (skills|abilities|features)|what are you capable of)', slots: { respond: 'capabilities' } },
+      {
+        t: '(hello|hi|hey|hey there|hi there|hello there|good morning|good afternoon|good evening|morning|evening|howdy|yo) [butler|there|home assistant|friend]',
+        slots: { respond: 'hello' },
+      },
+      {
+        t: '(thank you|thanks|thanks a lot|thank you very much|thank you so much|thanks so much|many thanks|cheers|much appreciated|great thanks|perfect thanks) [butler|again]',
+        slots: { respond: 'thanks' },
+      },
+      { t: '(who|what) are you', slots: { respond: 'who' } },
+      { t: 'who (made|created|built|wrote) you', slots: { respond: 'creator' } },
       'say {response}',
-      '(good night|goodnight) butler',
-      '(who|what) are you',
     ],
   },
 
   {
     intent: 'HassBroadcast',
+    // the message is anything said after "announce", even "we leave in five minutes"
+    bonus: 1,
     templates: [
       '[<pre>] (broadcast|announce) [to] [<everywhere>|everyone|everybody|the (house|home|family)] [that] {message}',
       '[<pre>] (tell|let) (everyone|everybody|the (whole)? (house|family)) [know] [that] {message}',
@@ -1034,6 +1058,10 @@ const groups: IntentGroup[] = [
       '[<pre>] what do you (know|remember) about [the|my] {topic}',
       '[<pre>] (do you remember|what did i tell you about|tell me what you know about|recall) [anything about] [the|my] {topic}',
       '[<pre>] what (have i told|did i tell) you about [the|my] {topic}',
+      // questions about what was remembered: "when does the plumber come?", "where did I put my keys?"
+      { t: '(when|what time|what day|which day) (does|do|is|are|will|did|was) {topic}', slots: { natural: 'yes' } },
+      { t: '(where|who) (did i|did we|is|are|was|does|do) {topic}', slots: { natural: 'yes' } },
+      { t: '(do you know|can you remind me) (when|where|who|what time|what day) {topic}', slots: { natural: 'yes' } },
     ],
   },
 ];
