@@ -174,6 +174,7 @@ function main(): void {
     if (showFailures) {
       console.log(`  -- tune failures\n${scores.tune.failures.join('\n')}`);
       console.log(`  -- own failures\n${scores.own.failures.join('\n')}`);
+      console.log(`  -- own-fresh failures\n${scores['own-fresh'].failures.join('\n')}`);
       console.log(`  -- held-back: ${scores['held-back'].failures.length} failures (not shown)`);
     }
   }

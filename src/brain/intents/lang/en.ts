@@ -527,6 +527,7 @@ const groups: IntentGroup[] = [
     templates: [
       '[<pre>] <whatis> [the] [current] (temperature|temp) [<here>] [<post>]',
       '[<pre>] how (warm|hot|cold|cool) is it [<here>|inside|indoors|in the house] [<post>]',
+      '[<pre>] (what|which) (temperature|temp) is it [<here>|inside|indoors|in the house] [<now>]',
     ],
   },
   {
@@ -536,6 +537,7 @@ const groups: IntentGroup[] = [
       '[<pre>] <whatis> [the] [current] (temperature|temp) (of|on|in|for|from) [the] {name.climate} [<post>]',
       '[<pre>] <whatis> [the] (<place>|{name.climate}) [current] (temperature|temp) [<post>]',
       '[<pre>] how (warm|hot|cold|cool) is it <inplace> [<post>]',
+      '[<pre>] (what|which) (temperature|temp) is it <inplace> [<now>]',
       '[<pre>] how (warm|hot|cold|cool) is [the] (<place>|{name.climate}) [<post>]',
       "[<pre>] (what is|what's) [the] {name.climate} (set to|at) [<post>]",
     ],
@@ -547,6 +549,7 @@ const groups: IntentGroup[] = [
       '[<pre>] (set|change|make|turn|adjust|put) [the] (temperature|temp|thermostat|heat|heating|ac|air conditioning) [<here>] to {temperature} <deg> [<here>] [<post>]',
       '[<pre>] (turn|put|bring) (up|down) [the] (temperature|temp|heat|heating|thermostat) to {temperature} <deg> [<here>] [<post>]',
       '[<pre>] (make it|heat it to|cool it to) {temperature} <deg> [<here>] [<post>]',
+      '[<pre>] (turn|put|bring) [the] (temperature|temp|heat|heating|thermostat|ac|air conditioning) (up|down) to {temperature} <deg> [<here>] [<post>]',
     ],
   },
   {
@@ -645,7 +648,7 @@ const groups: IntentGroup[] = [
       "[<pre>] <whatis> [the] {name.sensor} ['s] {_q} [<now>]",
       "[<pre>] <whatis> {name.sensor} 's {_q} [<now>]",
       '[<pre>] <whatis> [the] {name.sensor} [<now>]',
-      '[<pre>] how (much|many|high|low) is [the] {name.sensor} [<now>]',
+      '[<pre>] how (much|many|high|low|fast|slow|strong|loud|big|heavy|far|long|hot|warm|cold|humid|bright) is [the] {name.sensor} [<now>]',
       '[<pre>] (what|how much|how many) (does|do) [<the>] {name.sensor} (say|show|read|report|indicate|measure|display) [<now>]',
       '[<pre>] (read|check) [<the>] {name.sensor} [for me] [<now>]',
       '[<pre>] how (much|many) {_q} (does|do|is|are) [<the>] {name.sensor} [have|has] [left|remaining|using|using now] [<now>]',
@@ -832,6 +835,7 @@ const groups: IntentGroup[] = [
     templates: [
       '[<pre>] (how much time|how long|how many (minutes|seconds|hours)|how much longer|how much) [is|are] (left|remaining) (on|in|for) (<timer>|<timers>) [<post>]',
       '[<pre>] (how much time|how long|how much longer) (is|are) (left|remaining) [<post>]',
+      '[<pre>] (how much longer|how much time|how long) [is] [left|remaining] (on|for|in) (<timer>|<timers>) [<post>]',
       "[<pre>] (status of|time left on|time remaining on|remaining time on|check|check on|what is the status of|what's the status of|how is|how's) (<timer>|<timers>) [<post>]",
       '[<pre>] (<timer>|<timers>) (status|time left|time remaining) [<post>]',
       '[<pre>] how (much|long) [time] [is] (left|remaining) (on|in|for) (<timer>|<timers>) [<post>]',
@@ -845,7 +849,7 @@ const groups: IntentGroup[] = [
   {
     intent: 'HassShoppingListAddItem',
     templates: [
-      '[<pre>] (add|put|write) {item} (to|on|onto|in) [the|my|our] shopping list [<post>]',
+      '[<pre>] (add|put|write) {item} (to|on|onto|in) [the|my|our] [shopping|grocery] list [<post>]',
       '[<pre>] (i need|we need) [to buy] {item} [<post>]',
     ],
   },
@@ -906,12 +910,13 @@ const groups: IntentGroup[] = [
       '[<pre>] (return|send|bring) [<the>] {name.vacuum} [back] (to [the|its] (base|dock|charger|charging station)|home) [<post>]',
       '[<pre>] (dock|recall|park) [<the>] {name.vacuum} [<post>]',
       '[<pre>] {name.vacuum} (return|go|go back) (to [the|its] (base|dock|charger)|home) [<post>]',
+      '[<pre>] (tell|ask|have|let|make) [<the>] {name.vacuum} [to] (return|go|go back|head back) (to [the|its] (base|dock|charger)|home) [<post>]',
     ],
   },
   {
     intent: 'HassGetWeather',
     templates: [
-      "[<pre>] (what is|what's|how is|how's|tell me|give me|what will be|what'll be) the (weather|forecast|weather forecast) [like] [(in|for|at) {name.weather}] [like] [(today|now|right now|outside)] [<post>]",
+      "[<pre>] (what is|what's|how is|how's|tell me|give me|what will be|what'll be) the (weather|forecast|weather forecast) [going to be|gonna be] [like] [(in|for|at) {name.weather}] [like] [(today|now|right now|outside|tomorrow|later)] [<post>]",
       "[<pre>] (what is|what's|how is|how's) [the] {name.weather} (weather|forecast) [like] [(today|now|right now)] [<post>]",
       '[<pre>] (weather|forecast) [(in|for) {name.weather}] [(today|now)]',
       '[<pre>] (is it|will it be) (raining|sunny|cloudy|snowing|windy|cold|hot|warm) [outside] [(in|at) {name.weather}] [(today|now)]',
@@ -1032,8 +1037,10 @@ const groups: IntentGroup[] = [
   {
     intent: 'ButlerSendMessage',
     // "tell me …" asks the butler; "tell everyone …" is a broadcast
-    check: (d) =>
+    // …and "tell rover to go home" speaks to a device, not a person
+    check: (d, home) =>
       typeof d.slots.person === 'string' &&
+      !home.entities.some((e) => [e.name, ...e.aliases].some((n) => n.toLowerCase() === String(d.slots.person).toLowerCase())) &&
       !['me', 'us', 'you', 'myself', 'everyone', 'everybody', 'all'].includes(d.slots.person.toLowerCase().split(/\s+/)[0]),
     templates: [
       '[<pre>] (tell|inform|remind) {person} (that|to) {message}',

@@ -21,7 +21,7 @@ const rules: Record<string, string> = {
   pct: '([百分之]{position}[%]|{pos_word})',
   vol: '[百分之]{volume_level}[%]',
   bri: '([百分之]{brightness}[%]|{bri_level})',
-  set_v: '([设置|设定|调节|调整|调|设|改|变|换|开|拉|降|升|放|打开|关闭|关掉|关](为|到|至|成)|设为|设成)',
+  set_v: '([设置|设定|调节|调整|调|设|改|变|换|开|拉|降|升|放|打开|关闭|关掉|关|调暗|调亮|调高|调低|调大|调小](为|到|至|成)|设为|设成)',
   next: '下一(台|曲|首|个|集|频道|部|首歌|曲歌|首歌曲|个节目)',
   prev: '上一(台|曲|首|个|集|频道|部|首歌|曲歌|首歌曲|个节目)',
   deg: '(度|°|摄氏度)',
@@ -424,7 +424,7 @@ const groups: IntentGroup[] = [
     intent: 'HassMediaNext',
     context: true,
     templates: [
-      '[<pre>][<mword>][的][播放|切到|换到|放|跳到](<next>|下一)[<post>]',
+      '[<pre>][<mword>][的][播放|切到|换到|放|跳到|换|切|来](<next>|下一)[<post>]',
       '[<pre>](切歌|换歌|跳过|换一首|换一个|换首歌)[这首|这首歌|这个][<post>]',
     ],
   },
@@ -440,7 +440,7 @@ const groups: IntentGroup[] = [
     intent: 'HassMediaPrevious',
     context: true,
     templates: [
-      '[<pre>][<mword>][的][播放|切到|换到|回到|放|返回](<prev>|上一)[<post>]',
+      '[<pre>][<mword>][的][播放|切到|换到|回到|放|返回|换|切](<prev>|上一)[<post>]',
       '[<pre>](重复|重放|再放一遍|再播一遍)(这个|这首|这曲|这首歌|刚才那首|上一首)[<post>]',
     ],
   },
