@@ -46,8 +46,8 @@ export function tokenize(text: string): { norm: string; tokens: Token[] } {
           i++;
           continue;
         }
-        // decimal point inside a number: 20.5, pm2.5
-        if (d === '.' && i > s && /\d/.test(norm[i - 1]) && i + 1 < n && /\d/.test(norm[i + 1])) {
+        // decimal point or fraction inside a number: 20.5, pm2.5, 1/2
+        if ((d === '.' || d === '/') && i > s && /\d/.test(norm[i - 1]) && i + 1 < n && /\d/.test(norm[i + 1])) {
           i++;
           continue;
         }
