@@ -150,3 +150,8 @@ test('"turn off the kitchen lights in 10 minutes" schedules that command, not a 
   assert.match(u.capabilities('zh-cn'), /“打开厨房的灯”/);
   u.stop();
 });
+
+test('Chinese measure words before a kind of device: 这盏灯, 那扇窗帘', () => {
+  assert.deepEqual(say('把这盏灯关了', 'zh-cn', 'Bedroom').intent.slots, { domain: 'light', area: 'Bedroom' });
+  assert.equal(say('打开那扇窗帘', 'zh-cn', 'Living Room').intent.slots.device_class, 'curtain');
+});
