@@ -124,7 +124,7 @@ function main(): void {
   const perIntent = !args.includes('--summary');
   const languages: Language[] = opt('--language') ? [opt('--language') as Language] : ['en', 'zh-cn'];
   // the project root: bench/ when run from source, dist/bench/ when built
-  const root = existsSync(join(__dirname, '..', 'package.json')) ? join(__dirname, '..') : join(__dirname, '..', '..');
+  const root = existsSync(join(__dirname, '..', 'tests', 'fixtures')) ? join(__dirname, '..') : join(__dirname, '..', '..');
   const summary: string[] = [];
   for (const lang of languages) {
     const dir = join(data, lang);
