@@ -216,7 +216,8 @@ test('timers run on the butler scheduler: start, ask, cancel', async () => {
   });
   assert.ok(tasks.body.results[0].output.tasks.some((t) => t.name === 'timer:pizza'));
   const left = await butler.api<ConversationReply>('POST', '/api/command', { text: 'how much time is left on the pizza timer' });
-  assert.match(left.body.reply, /\d+ seconds left/);
+  // time left in a person's units: "10 minutes left.", "9 minutes 58 seconds left."
+  assert.match(left.body.reply, /^\d+ (hours?|minutes?|seconds?)( \d+ (minutes?|seconds?))* left\.$/);
   const cancelled = await butler.api<ConversationReply>('POST', '/api/command', { text: 'cancel the pizza timer' });
   assert.equal(cancelled.body.results[0]?.status, 'ok', JSON.stringify(cancelled.body));
   const after = await butler.api<{ results: { output: { tasks: { name: string }[] } }[] }>('POST', '/api/command', {

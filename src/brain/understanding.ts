@@ -5,6 +5,7 @@
 import type { Bus } from '../bus/bus';
 import type { HomeAssistantConnection } from '../ha/types';
 import { HomeModel, IntentRecognizer, handleIntent, languageOf, type Language } from './intents';
+import { capabilities, durationWords } from './intents/handler';
 import type { HomeTimer } from './intents/home';
 import type { JsonObject } from '../types';
 
@@ -67,7 +68,29 @@ export class Understander {
     if (!recognizer) this.recognizers.set(lang, (recognizer = new IntentRecognizer(this.home, lang)));
     const intent = recognizer.recognize(text);
     if (!intent) return null;
-    const outcome = handleIntent(intent, this.home, lang);
+    let outcome = handleIntent(intent, this.home, lang);
+    // "turn off the lights in 10 minutes" / "十分钟后关灯": the command's own actions, scheduled
+    const command = intent.name === 'HassStartTimer' ? intent.slots.conversation_command : undefined;
+    if (typeof command === 'string' && command.trim()) {
+      const later = recognizer.recognize(command);
+      const inner = later && later.name !== 'HassStartTimer' ? handleIntent(later, this.home, lang) : null;
+      if (!inner || inner.actions.length === 0) return null;
+      const delay = outcome.actions[0]?.params.delay_sec;
+      const when = durationWords(Number(delay ?? 0), lang === 'zh-cn');
+      const done = inner.reply.replace(/[.。]$/, '');
+      outcome = {
+        actions: [
+          {
+            action_type: 'schedule_task',
+            params: { delay_sec: Number(delay ?? 0), name: `later:${command}`, actions: inner.actions as unknown as JsonObject[] },
+          },
+        ],
+        reply:
+          lang === 'zh-cn'
+            ? `好的，${when}后执行：${done.replace(/^已/, '')}。`
+            : `OK, in ${when}: ${done.charAt(0).toLowerCase()}${done.slice(1)}.`,
+      };
+    }
     const actions = outcome.actions.map((a) => {
       const sceneId = a.action_type === 'set_mode' ? MODE_SCENES[String(a.params.mode)] : undefined;
       return sceneId && this.host.hasScene?.(sceneId)
@@ -81,6 +104,21 @@ export class Understander {
       actions,
       query: outcome.query === true || actions.length === 0,
     };
+  }
+
+  /** What the butler can do here, with two or three examples from the live home (for "not understood"). */
+  capabilities(language?: string): string {
+    const lang: Language = languageOf(language, '');
+    try {
+      if (!this.home || Date.now() - this.builtAt > 60_000) {
+        this.invalidate();
+        this.home = HomeModel.fromHomeAssistant(this.host.ha.registries(), this.host.ha.states());
+        this.builtAt = Date.now();
+      }
+      return capabilities(this.home, lang === 'zh-cn');
+    } catch {
+      return capabilities(new HomeModel({}), lang === 'zh-cn');
+    }
   }
 
   stop(): void {

@@ -61,7 +61,12 @@ export class ConversationPart implements Part<ConversationHost> {
           }));
       },
     });
-    const pipeline = new ConversationPipeline({ ingest: host.ingest, log: host.log, defaultLanguage: host.defaultLanguage });
+    const pipeline = new ConversationPipeline({
+      ingest: host.ingest,
+      log: host.log,
+      defaultLanguage: host.defaultLanguage,
+      capabilities: (language) => understanding.capabilities(language),
+    });
     pipeline.setStage('confirmation', confirmationStage(host));
     pipeline.setStage('offline', offlineStage({ understanding, door: host.door, modelConfigured: host.modelConfigured }));
     pipeline.setStage('planner', plannerStage({ planner: host.planner, modelConfigured: host.modelConfigured }));

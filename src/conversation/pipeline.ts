@@ -18,6 +18,8 @@ export interface PipelineHost {
   log: Logger;
   /** The language of a turn whose text does not show its own (option `language`). */
   defaultLanguage?: string;
+  /** What the butler can do here, in a language, with examples from the live home: said when nothing understood. */
+  capabilities?: (language: string) => string;
 }
 
 const LETTERS = /[\p{L}]/u;
@@ -44,7 +46,16 @@ export class ConversationPipeline {
       const reply = await this.runStage(name, st);
       if (reply) return reply;
     }
-    return notUnderstood(st);
+    return notUnderstood(st, this.capabilities(st.language));
+  }
+
+  private capabilities(language: string): string | undefined {
+    try {
+      return this.host.capabilities?.(language);
+    } catch (err) {
+      this.host.log.warn({ err }, 'could not list what the butler can do');
+      return undefined;
+    }
   }
 
   /** Settles the conversation, language and command event of a turn. */

@@ -22,10 +22,11 @@ export function replyFor(success: string, results: ActionResult[], zh: boolean):
   return zh ? `没能完成：${why}` : `I couldn't do that: ${why}`;
 }
 
-/** Nobody understood the turn. */
-export function notUnderstood(turn: Pick<StageTurn, 'conversation_id' | 'language'>): TurnReply {
+/** Nobody understood the turn: say so, then what the butler can do here (with examples from the live home). */
+export function notUnderstood(turn: Pick<StageTurn, 'conversation_id' | 'language'>, capabilities?: string): TurnReply {
+  const sorry = isChinese(turn.language) ? '抱歉，我没听懂。' : "Sorry, I didn't understand that.";
   return {
-    reply: isChinese(turn.language) ? '抱歉，我没听懂。' : "Sorry, I didn't understand that.",
+    reply: capabilities ? `${sorry}${isChinese(turn.language) ? '' : ' '}${capabilities}` : sorry,
     conversation_id: turn.conversation_id,
     handled: false,
     plan_id: null,

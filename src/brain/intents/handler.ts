@@ -15,6 +15,25 @@ export interface IntentOutcome {
   query?: boolean;
 }
 
+const WEATHER_ZH: Record<string, string> = {
+  'clear-night': '晴朗的夜晚',
+  cloudy: '多云',
+  fog: '有雾',
+  hail: '冰雹',
+  lightning: '雷电',
+  'lightning-rainy': '雷阵雨',
+  partlycloudy: '局部多云',
+  pouring: '大雨',
+  rainy: '下雨',
+  snowy: '下雪',
+  'snowy-rainy': '雨夹雪',
+  sunny: '晴',
+  windy: '有风',
+  'windy-variant': '有风',
+  exceptional: '异常天气',
+  clear: '晴',
+};
+
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
 
@@ -56,23 +75,123 @@ const ON_SERVICE: Record<string, [string, string]> = {
   media_player: ['turn_on', 'turn_off'],
 };
 
-function what(intent: RecognizedIntent, zh: boolean): string {
+const HAN = /\p{Script=Han}/u;
+
+/** The name a person uses for a thing in their language: a Chinese alias in Chinese, the friendly name in English. */
+export function nameIn(names: readonly string[], zh: boolean): string {
+  const clean = names.map((n) => n.replace(/\[(.*?)\]/g, '$1')).filter((n) => n.trim() !== '');
+  const pick = clean.find((n) => HAN.test(n) === zh);
+  return pick ?? clean[0] ?? '';
+}
+
+const entityName = (e: HomeEntity, zh: boolean): string => nameIn([e.name, ...e.aliases], zh);
+
+function placeName(intent: RecognizedIntent, home: HomeModel, zh: boolean): string | undefined {
+  const area = str(intent.slots.area);
+  if (area) {
+    const a = home.findArea(area);
+    return a ? nameIn([a.name, ...a.aliases], zh) : area;
+  }
+  const floor = str(intent.slots.floor);
+  if (floor) {
+    const f = home.findFloor(floor);
+    return f ? nameIn([f.name, ...f.aliases], zh) : floor;
+  }
+  return undefined;
+}
+
+const KIND_EN: Record<string, [string, string]> = {
+  light: ['light', 'lights'],
+  fan: ['fan', 'fans'],
+  switch: ['switch', 'switches'],
+  lock: ['lock', 'locks'],
+  cover: ['cover', 'covers'],
+  valve: ['valve', 'valves'],
+  media_player: ['player', 'players'],
+  vacuum: ['vacuum', 'vacuums'],
+  climate: ['thermostat', 'thermostats'],
+  garage: ['garage door', 'garage doors'],
+  curtain: ['curtain', 'curtains'],
+  blind: ['blind', 'blinds'],
+  shade: ['shade', 'shades'],
+  window: ['window', 'windows'],
+  door: ['door', 'doors'],
+  gate: ['gate', 'gates'],
+  shutter: ['shutter', 'shutters'],
+  awning: ['awning', 'awnings'],
+};
+const KIND_ZH: Record<string, string> = {
+  light: '灯',
+  fan: '风扇',
+  switch: '开关',
+  lock: '锁',
+  cover: '窗帘',
+  valve: '阀门',
+  media_player: '播放器',
+  vacuum: '扫地机',
+  climate: '温控器',
+  garage: '车库门',
+  curtain: '窗帘',
+  blind: '百叶窗',
+  shade: '遮阳帘',
+  window: '窗户',
+  door: '门',
+  gate: '大门',
+  shutter: '卷帘',
+  awning: '遮阳篷',
+};
+
+/** What an action was done to, in the speaker's words: one thing by its name, a few by name, else place and kind. */
+function what(intent: RecognizedIntent, ents: HomeEntity[], home: HomeModel, zh: boolean): string {
   const s = intent.slots;
-  const name = str(s.name) && s.name !== 'all' ? String(s.name) : undefined;
-  const place = str(s.area) ?? str(s.floor);
-  const kind = zh
-    ? (({ light: '灯', fan: '风扇', switch: '开关', cover: '窗帘', lock: '锁' } as Record<string, string>)[String(s.domain)] ?? '设备')
-    : (({ light: 'lights', fan: 'fans', switch: 'switches', cover: 'covers', lock: 'locks' } as Record<string, string>)[String(s.domain)] ??
-      'devices');
-  if (name) return zh ? name : `the ${name}`;
+  const classes = [...new Set(ents.map((e) => e.device_class ?? ''))];
+  const domains = [...new Set(ents.map((e) => e.domain))];
+  const key =
+    domains.length === 1 && domains[0] === 'cover' && classes.length === 1 && classes[0]
+      ? classes[0]
+      : domains.length === 1
+        ? domains[0]
+        : '';
+  const many = ents.length !== 1;
+  const kind = zh ? (KIND_ZH[key] ?? '设备') : (KIND_EN[key]?.[many ? 1 : 0] ?? (many ? 'devices' : 'device'));
+  const named = str(s.name) && s.name !== 'all';
+  if (ents.length === 1 && (named || !placeName(intent, home, zh))) {
+    const n = entityName(ents[0], zh);
+    return zh ? n : `the ${n}`;
+  }
+  const place = placeName(intent, home, zh);
   if (place) return zh ? `${place}的${kind}` : `the ${place.toLowerCase()} ${kind}`;
-  return zh ? `所有的${kind}` : `all the ${kind}`;
+  if (ents.length <= 3) {
+    const names = ents.map((e) => entityName(e, zh));
+    if (zh) return names.join('、');
+    return `the ${names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`}`;
+  }
+  return zh ? `所有${kind}（${ents.length}个）` : `all ${ents.length} ${kind}`;
+}
+
+/** A duration the way people say it: "5 minutes", "1 hour 30 minutes", "5分钟", "1小时30分钟". */
+export function durationWords(totalSec: number, zh: boolean): string {
+  const t = Math.max(0, Math.round(totalSec));
+  const h = Math.floor(t / 3600);
+  const m = Math.floor((t % 3600) / 60);
+  const sec = t % 60;
+  if (zh) return `${h ? `${h}小时` : ''}${m ? `${m}分钟` : ''}${sec || t === 0 ? `${sec}秒` : ''}`;
+  const part = (n: number, unit: string): string => `${n} ${unit}${n === 1 ? '' : 's'}`;
+  return [h ? part(h, 'hour') : '', m ? part(m, 'minute') : '', sec || t === 0 ? part(sec, 'second') : ''].filter(Boolean).join(' ');
+}
+
+/** "5-minute timer", "1 hour 30 minutes timer" (English attaches a single unit to the noun). */
+function timerPhrase(totalSec: number, name: string | undefined): string {
+  const words = durationWords(totalSec, false);
+  const single = /^(\d+) (hour|minute|second)s?$/.exec(words);
+  if (single) return `${single[1]}-${single[2]}${name ? ` ${name}` : ''} timer`;
+  return `${name ? `${name} ` : ''}timer for ${words}`;
 }
 
 function describeState(e: HomeEntity, zh: boolean): string {
   const unit = typeof e.attributes.unit_of_measurement === 'string' ? ` ${e.attributes.unit_of_measurement}` : '';
   const text = typeof e.attributes.state_text === 'string' ? e.attributes.state_text : e.state.replace(/_/g, ' ');
-  return zh ? `${e.name}：${text}${unit.trim()}` : `${e.name} is ${text}${unit}`;
+  return zh ? `${entityName(e, true)}：${text}${unit.trim()}` : `${entityName(e, false)} is ${text}${unit}`;
 }
 
 function durationSec(s: RecognizedIntent['slots']): number {
@@ -125,7 +244,8 @@ export function handleIntent(intent: RecognizedIntent, home: HomeModel, language
             : on
               ? reply('Turned on', '已打开')
               : reply('Turned off', '已关闭');
-      return { actions, reply: zh ? `${verb}${what(intent, zh)}。` : `${verb} ${what(intent, zh)}.` };
+      const target = what(intent, ents, home, zh);
+      return { actions, reply: zh ? `${verb}${target}。` : `${verb} ${target}.` };
     }
     case 'HassLightSet': {
       const ents = targets({ ...intent, slots: { ...s, domain: 'light' } }, home).filter((e) => e.domain === 'light');
@@ -142,7 +262,14 @@ export function handleIntent(intent: RecognizedIntent, home: HomeModel, language
             data,
           ),
         ],
-        reply: reply('Done, lights adjusted.', '好的，灯光已调整。'),
+        reply: (() => {
+          const t = what({ ...intent, slots: { ...s, domain: 'light' } }, ents, home, zh);
+          const b = num(s.brightness);
+          const c = str(s.color);
+          if (zh) return `已将${t}${b !== undefined ? `的亮度调到${b}%` : ''}${c ? `${b !== undefined ? '，' : ''}调成${c}` : ''}。`;
+          if (b !== undefined && c) return `Set ${t} to ${c} at ${b}% brightness.`;
+          return b !== undefined ? `Set ${t} to ${b}% brightness.` : `Turned ${t} ${c ?? 'on'}.`;
+        })(),
       };
     }
     case 'HassSetPosition': {
@@ -151,7 +278,8 @@ export function handleIntent(intent: RecognizedIntent, home: HomeModel, language
       const actions = [...byDomain(ents)].map(([domain, ids]) =>
         call(domain, domain === 'valve' ? 'set_valve_position' : 'set_cover_position', ids, { position: num(s.position) ?? 0 }),
       );
-      return { actions, reply: reply(`Set to ${s.position}%.`, `已设置为${s.position}%。`) };
+      const t = what(intent, ents, home, zh);
+      return { actions, reply: reply(`Set ${t} to ${s.position}%.`, `已将${t}设到${s.position}%。`) };
     }
     case 'HassClimateSetTemperature': {
       const ents = targets({ ...intent, slots: { ...s, domain: 'climate' } }, home).filter((e) => e.domain === 'climate');
@@ -166,7 +294,10 @@ export function handleIntent(intent: RecognizedIntent, home: HomeModel, language
             { temperature: num(s.temperature) ?? 0 },
           ),
         ],
-        reply: reply(`Temperature set to ${s.temperature} degrees.`, `温度已设置为${s.temperature}度。`),
+        reply: (() => {
+          const t = what({ ...intent, slots: { ...s, domain: 'climate' } }, ids, home, zh);
+          return reply(`Set ${t} to ${s.temperature} degrees.`, `已将${t}设为${s.temperature}度。`);
+        })(),
       };
     }
     case 'HassClimateGetTemperature': {
@@ -179,7 +310,10 @@ export function handleIntent(intent: RecognizedIntent, home: HomeModel, language
         reply:
           t === undefined
             ? reply("I don't know the temperature.", '我不知道现在的温度。')
-            : reply(`It is ${String(t)} degrees.`, `现在是${String(t)}度。`),
+            : reply(
+                `It is ${String(t)} degrees${placeName(intent, home, false) ? ` in the ${placeName(intent, home, false)}` : ''}.`,
+                `${placeName(intent, home, true) ?? '现在'}是${String(t)}度。`,
+              ),
       };
     }
     case 'HassGetState': {
@@ -199,7 +333,7 @@ export function handleIntent(intent: RecognizedIntent, home: HomeModel, language
           };
         return { actions: [], query: true, reply: describeState(ents[0], zh) + (zh ? '。' : '.') };
       }
-      const names = matching.map((e) => e.name);
+      const names = matching.map((e) => entityName(e, zh));
       return {
         actions: [],
         query: true,
@@ -224,15 +358,17 @@ export function handleIntent(intent: RecognizedIntent, home: HomeModel, language
     }
     case 'HassGetWeather': {
       const name = str(s.name);
-      const w = home.entities.find((e) => e.domain === 'weather' && (!name || e.name.toLowerCase() === name.toLowerCase()));
+      const w = home.entities.find(
+        (e) => e.domain === 'weather' && (!name || [e.name, ...e.aliases].some((n) => n.toLowerCase() === name.toLowerCase())),
+      );
       if (!w) return { actions: [], query: true, reply: reply('No weather information is available.', '没有天气信息。') };
       const t = w.attributes.temperature;
       return {
         actions: [],
         query: true,
         reply: reply(
-          `${w.name}: ${w.state}${t !== undefined ? `, ${String(t)} degrees` : ''}.`,
-          `${w.name}：${w.state}${t !== undefined ? `，${String(t)}度` : ''}。`,
+          `${entityName(w, false)}: ${w.state.replace(/_/g, ' ').replace(/-/g, ' ')}${t !== undefined ? `, ${String(t)} degrees` : ''}.`,
+          `${entityName(w, true)}：${WEATHER_ZH[w.state] ?? w.state}${t !== undefined ? `，${String(t)}度` : ''}。`,
         ),
       };
     }
@@ -259,7 +395,25 @@ export function handleIntent(intent: RecognizedIntent, home: HomeModel, language
       if (intent.name === 'HassSetVolume') data = { volume_level: (num(s.volume_level) ?? 0) / 100 };
       if (intent.name === 'HassMediaSearchAndPlay')
         data = { media_content_id: String(s.search_query ?? ''), media_content_type: String(s.media_class ?? 'music') };
-      return { actions: [call('media_player', service, ids, data)], reply: reply('OK.', '好的。') };
+      // one player is named, with its room when the sentence named the room ("the TV in the living room")
+      const room = ents.length === 1 && !str(s.name) ? placeName(intent, home, zh) : undefined;
+      const t =
+        ents.length === 1
+          ? zh
+            ? `${room ? `${room}的` : ''}${entityName(ents[0], true)}`
+            : `the ${entityName(ents[0], false)}${room ? ` in the ${room.toLowerCase()}` : ''}`
+          : what({ ...intent, slots: { ...s, domain: 'media_player' } }, ents, home, zh);
+      const q = str(s.search_query);
+      const words: Record<string, [string, string]> = {
+        HassMediaPause: [`Paused ${t}.`, `已暂停${t}。`],
+        HassMediaUnpause: [`Resumed ${t}.`, `${t}已继续播放。`],
+        HassMediaNext: [`Skipped to the next track on ${t}.`, `${t}已切到下一首。`],
+        HassMediaPrevious: [`Went back to the previous track on ${t}.`, `${t}已回到上一首。`],
+        HassSetVolume: [`Set the volume on ${t} to ${num(s.volume_level) ?? 0}%.`, `已将${t}的音量调到${num(s.volume_level) ?? 0}%。`],
+        HassMediaSearchAndPlay: q ? [`Playing ${q} on ${t}.`, `正在${t}上播放${q}。`] : [`Playing music on ${t}.`, `正在${t}上播放音乐。`],
+      };
+      if (intent.name === 'HassMediaSearchAndPlay' && !q) data = { media_content_id: 'music', media_content_type: 'music' };
+      return { actions: [call('media_player', service, ids, data)], reply: reply(...words[intent.name]) };
     }
     case 'HassStartTimer': {
       const sec = durationSec(s);
@@ -275,7 +429,13 @@ export function handleIntent(intent: RecognizedIntent, home: HomeModel, language
             },
           },
         ],
-        reply: reply(`Timer started for ${sec} seconds.`, `已开始${sec}秒的计时。`),
+        reply: reply(
+          `${(() => {
+            const p = timerPhrase(sec, str(s.name));
+            return p[0].toUpperCase() + p.slice(1);
+          })()} started.`,
+          `已开始${durationWords(sec, true)}的${str(s.name) ? `${s.name}` : ''}计时。`,
+        ),
       };
     }
     case 'HassCancelTimer':
@@ -290,7 +450,11 @@ export function handleIntent(intent: RecognizedIntent, home: HomeModel, language
       );
       if (!t || t.total_seconds_left === undefined)
         return { actions: [], query: true, reply: reply('No timers are running.', '没有正在运行的计时器。') };
-      return { actions: [], query: true, reply: reply(`${t.total_seconds_left} seconds left.`, `还剩${t.total_seconds_left}秒。`) };
+      return {
+        actions: [],
+        query: true,
+        reply: reply(`${durationWords(t.total_seconds_left, false)} left.`, `还剩${durationWords(t.total_seconds_left, true)}。`),
+      };
     }
     case 'HassShoppingListAddItem':
       return {
@@ -349,7 +513,16 @@ export function handleIntent(intent: RecognizedIntent, home: HomeModel, language
     case 'HassNevermind':
       return { actions: [], reply: '' };
     case 'HassRespond':
-      return { actions: [], reply: reply('I am here to help with your home.', '我在，随时为您服务。') };
+      return {
+        actions: [],
+        query: true,
+        reply: smallTalk(String(s.respond ?? (str(s.response) ? 'say' : '')), s.response, home, zh),
+      };
+    case 'HassBroadcast':
+      return {
+        actions: [{ action_type: 'notify', params: { title: zh ? '广播' : 'Announcement', message: String(s.message ?? '') } }],
+        reply: reply(`Announced: ${s.message}.`, `已广播：${s.message}。`),
+      };
     case 'ButlerPrivacy': {
       const enabled = s.enabled === 'on';
       return {
@@ -386,5 +559,78 @@ export function handleIntent(intent: RecognizedIntent, home: HomeModel, language
       return { actions: [{ action_type: 'memory_recall', params: { query: String(s.topic ?? '') } }], reply: '', query: true };
     default:
       return { actions: [], reply: reply("Sorry, I can't do that yet.", '抱歉，我还不会这个。') };
+  }
+}
+
+/** Two or three things this home can do, said the way a person would ask for them (for "what can you do?"). */
+export function examplesFor(home: HomeModel, zh: boolean): string[] {
+  const out: string[] = [];
+  const areaOf = (e: HomeEntity): string | undefined => {
+    const a = home.area(e.area_id);
+    return a ? nameIn([a.name, ...a.aliases], zh) : undefined;
+  };
+  const light = home.entities.find((e) => e.domain === 'light' && areaOf(e));
+  if (light) out.push(zh ? `打开${areaOf(light)}的灯` : `turn on the ${areaOf(light)!.toLowerCase()} lights`);
+  const cover = home.entities.find((e) => e.domain === 'cover');
+  if (cover) out.push(zh ? `打开${entityName(cover, true)}` : `open the ${entityName(cover, false)}`);
+  const climate = home.entities.find((e) => e.domain === 'climate');
+  if (climate && out.length < 2)
+    out.push(zh ? `把${entityName(climate, true)}调到22度` : `set the ${entityName(climate, false)} to 21 degrees`);
+  const lock = home.entities.find((e) => e.domain === 'lock');
+  if (lock && out.length < 2) out.push(zh ? `${entityName(lock, true)}锁了吗` : `is the ${entityName(lock, false)} locked`);
+  out.push(zh ? '设一个5分钟的计时器' : 'set a timer for 5 minutes');
+  if (out.length < 3) out.push(zh ? '现在几点了' : 'what time is it');
+  return out.slice(0, 3);
+}
+
+/** What the butler can do here, with examples from the live home, in the speaker's language. */
+export function capabilities(home: HomeModel, zh: boolean): string {
+  const has = (d: string): boolean => home.entities.some((e) => e.domain === d);
+  const kinds = (
+    [
+      ['light', 'lights', '灯'],
+      ['cover', 'curtains and covers', '窗帘'],
+      ['lock', 'locks', '门锁'],
+      ['climate', 'heating', '空调和温度'],
+      ['media_player', 'music and TV', '音乐和电视'],
+      ['vacuum', 'the vacuum', '扫地机'],
+    ] as const
+  ).filter(([d]) => has(d));
+  const ex = examplesFor(home, zh);
+  if (zh) {
+    const what = kinds.length ? `控制家里的${kinds.map((k) => k[2]).join('、')}，` : '';
+    return `我可以${what}设计时器、回答家里设备的状态，还能记住您告诉我的事。比如说：${ex.map((x) => `“${x}”`).join('、')}。`;
+  }
+  const list = kinds.map((k) => k[1]);
+  const what = list.length
+    ? `control your ${list.length > 1 ? `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}` : list[0]}, `
+    : '';
+  return `I can ${what}set timers, tell you what's on or open, and remember things for you. Try ${ex
+    .map((x) => `"${x}"`)
+    .join(', ')
+    .replace(/, ([^,]*)$/, ' or $1')}.`;
+}
+
+function smallTalk(kind: string, said: unknown, home: HomeModel, zh: boolean): string {
+  switch (kind) {
+    case 'hello':
+      return zh ? '你好！有什么可以帮您？' : 'Hello! What can I do for you?';
+    case 'thanks':
+      return zh ? '不客气。' : "You're welcome.";
+    case 'listening':
+      return zh
+        ? '我只处理语音助手在唤醒词之后转给我的话，以及您在面板和消息里发给我的话。'
+        : 'I only hear what your voice assistant passes on after its wake word, and what you type to me.';
+    case 'data':
+      return zh
+        ? '我记下的东西都保存在这个加载项自己的数据库里；只有配置了大模型时，我离线听不懂的话才会发给它。'
+        : 'What I keep stays in this add-on’s own database; only when a language model is configured are sentences I don’t understand offline sent to it.';
+    case 'creator':
+    case 'who':
+      return zh ? '我是智能管家，Home Assistant 的一个加载项。' : "I'm Smart Butler, a Home Assistant add-on that looks after your home.";
+    case 'say':
+      return typeof said === 'string' ? said : '';
+    default:
+      return capabilities(home, zh);
   }
 }

@@ -14,6 +14,14 @@ const HAN = /\p{Script=Han}/u;
 const ALNUM = /[\p{L}\p{N}]/u;
 const APOS = new Set(["'", '’', '‘', '`']);
 
+// Traditional characters people type for home words, folded to simplified ones so "關掉客廳的燈" reads like
+// "关掉客厅的灯" (sentences, templates and names all pass through here; wildcard text keeps what was typed).
+const TRAD =
+  '個們側備內兩劇動區問啟單嗎報塵壓妳將層幫幹幾庫廁廚廣廳後態憶戶捲掃換擋攝時暫書會樂樓樣機檯櫃歡氣沒減準溫滅濕為熱燈現畫當監禮節簾紅給綠繼續聲聽臥臺葉藍處號裏裡見視覺計記設試話認說誰調請謝識變讓購車輕這週還邊鎖鏡鐘鐵長門閉開間閘閥關陰陽隱離電靜響項頭頻題顏顯風鬆麼麽黃點';
+const SIMP =
+  '个们侧备内两剧动区问启单吗报尘压你将层帮干几库厕厨广厅后态忆户卷扫换挡摄时暂书会乐楼样机台柜欢气没减准温灭湿为热灯现画当监礼节帘红给绿继续声听卧台叶蓝处号里里见视觉计记设试话认说谁调请谢识变让购车轻这周还边锁镜钟铁长门闭开间闸阀关阴阳隐离电静响项头频题颜显风松么么黄点';
+const T2S = new Map([...TRAD].map((c, i) => [c, SIMP[i]]));
+
 export function normalizeText(text: string): string {
   return text.normalize('NFKC');
 }
@@ -26,7 +34,7 @@ export function tokenize(text: string): { norm: string; tokens: Token[] } {
   while (i < n) {
     const c = norm[i];
     if (HAN.test(c)) {
-      tokens.push({ t: c, s: i, e: i + 1 });
+      tokens.push({ t: T2S.get(c) ?? c, s: i, e: i + 1 });
       i++;
       continue;
     }
@@ -38,8 +46,8 @@ export function tokenize(text: string): { norm: string; tokens: Token[] } {
           i++;
           continue;
         }
-        // decimal point inside a number: 20.5, pm2.5
-        if (d === '.' && i > s && /\d/.test(norm[i - 1]) && i + 1 < n && /\d/.test(norm[i + 1])) {
+        // decimal point or fraction inside a number: 20.5, pm2.5, 1/2
+        if ((d === '.' || d === '/') && i > s && /\d/.test(norm[i - 1]) && i + 1 < n && /\d/.test(norm[i + 1])) {
           i++;
           continue;
         }

@@ -17,11 +17,11 @@ const rules: Record<string, string> = {
     '(everywhere|all over [the <home>]|in the [whole|entire] <home>|in my [whole|entire] <home>|in our [whole|entire] <home>|in (every|each|all [the|my|our]) (room|rooms|area|areas)|throughout the [whole] <home>|across (every|each|all [the]) (room|rooms|area|areas)|around the <home>|in the whole <home>)',
   lights: '(light|lights|lamp|lamps|lighting|lightbulb|lightbulbs|bulb|bulbs|house lights)',
   on_v: '(turn on|switch on|power on|activate|enable|start|start up|put on|fire up)',
-  on_s: '(turn|switch|power|put)',
+  on_s: '(turn|switch|power|put|change|bring)',
   off_v: '(turn off|switch off|power off|deactivate|disable|shut off|shut down|kill|stop|cut)',
-  off_s: '(turn|switch|power|shut|cut)',
-  open_v: '(open|raise|lift|open up|roll up|pull up)',
-  close_v: '(close|shut|lower|close down|roll down|pull down|draw)',
+  off_s: '(turn|switch|power|shut|cut|change|bring)',
+  open_v: '(open|raise|lift|open up|roll up|pull up|raise up|lift up)',
+  close_v: '(close|shut|lower|close down|roll down|pull down|draw|close up|shut down|lower down)',
   pct: '[%|percent|per cent]',
   deg: '[°|degree|degrees] [celsius|fahrenheit|c|f]',
   ltarget: '([<the>] {name.light} | <det> <place> [<lights>] | <det> <lights> <inplace>)',
@@ -29,11 +29,11 @@ const rules: Record<string, string> = {
   still: '(still|currently|now|right now)',
   now: '(now|right now|currently|at the moment|still)',
   tellme: '[(tell me|let me know|check|do you know|can you tell me|could you tell me) (if|whether)]',
-  whatis: "(what is|what's|what are|what're|tell me|give me|show me|how is|how's)",
+  whatis: "(what is|what's|whats|what are|what're|tell me|give me|show me|how is|how's)",
   hr: '(hour|hours|hr|hrs)',
   min: '(minute|minutes|min|mins)',
   sec: '(second|seconds|sec|secs)',
-  dur: '({hours} <hr> [[and] {minutes} <min>] [[and] {seconds} <sec>]|{hours} {half_hour} <hr>|{minutes} <min> [[and] {seconds} <sec>]|{minutes} {half_min} <min>|{seconds} <sec>|{dur_word})',
+  dur: '({hours} <hr> [[and] {minutes} <min>] [[and] {seconds} <sec>]|{an_hour} [and] {minutes} <min>|{hours} {half_hour} <hr>|{minutes} <min> [[and] {seconds} <sec>]|{minutes} {half_min} <min>|{seconds} <sec>|{dur_word})',
   sdur: '({start_hours} <hr> [[and] {start_minutes} <min>]|{start_minutes} <min> [[and] {start_seconds} <sec>]|{start_seconds} <sec>)',
   timer:
     '([the|my|our] timer|[the|my|our] {area} timer|[the|my|our] timer (in|on|for) [the] {area}|[the|my|our] {tname:name} timer|[the|my|our] timer (named|called|for) {tname:name}|[the|my|our] <sdur> timer|[the|my|our] timer for <sdur>)',
@@ -57,7 +57,7 @@ function onoff(dir: 'on' | 'off', x: string, l = ''): string[] {
     `[<pre>] ${x} ${l} ${dir} [<post>]`,
     `[<pre>] ${x} ${dir} ${l} [<post>]`,
     `[<pre>] (make sure|ensure) ${x} ${l} (is|are) [turned|switched] ${dir} ${l} [<post>]`,
-    `[<pre>] i (want|need|would like) ${x} [turned|switched] ${dir} ${l} [<post>]`,
+    `[<pre>] i (want|need|would like|'d like|'d love|would love) ${x} [turned|switched] ${dir} ${l} [<post>]`,
   ];
 }
 
@@ -80,6 +80,7 @@ const lists: LanguagePack['lists'] = {
     '(light|lights|lamp|lamps|lighting|lightbulb|lightbulbs|bulb|bulbs|house lights|house lighting)': { domain: 'light' },
     '(fan|fans|ceiling fan|ceiling fans)': { domain: 'fan', name: 'all' },
     '(switch|switches|outlet|outlets|plug|plugs|socket|sockets)': { domain: 'switch' },
+    '(everything|all devices|all the devices|all appliances)': { domain: ['light', 'switch', 'fan', 'media_player'] },
   },
   garage: { '(garage door|garage doors|garage)': { domain: 'cover', device_class: 'garage' } },
   cover: {
@@ -122,20 +123,25 @@ const lists: LanguagePack['lists'] = {
     '(occupancy|occupancy (sensor|sensors)|presence (sensor|sensors))': { _dev: ['occupancy'] },
     '(smoke|smoke (sensor|sensors|detector|detectors|alarm|alarms))': { _dev: ['smoke'] },
     '(gas|gas (sensor|sensors|detector|detectors))': { _dev: ['gas'] },
-    '(water|leak|leaks|water (sensor|sensors)|leak (sensor|sensors)|moisture (sensor|sensors))': { _dev: ['moisture'] },
-    '(sound|sound (sensor|sensors)|noise)': { _dev: ['sound'] },
+    '(water|leak|leaks|flood|floods|flooding|floor|[water] (leak|leaking|flood|flooding|moisture|water) (sensor|sensors)|water (sensor|sensors)|moisture (sensor|sensors))':
+      {
+        _dev: ['moisture'],
+      },
+    '(sound|sound (sensor|sensors)|noise|noise (sensor|sensors))': { _dev: ['sound'] },
     '(opening|openings)': { _dev: ['opening'] },
     '(window|windows)': { _dev: ['window', 'opening'] },
     '(garage door|garage doors)': { _dev: ['garage_door'] },
     '(door|doors)': { _dev: ['door', 'garage_door', 'opening', 'lock'] },
-    '(update|updates)': { _dev: ['update'] },
+    '[firmware|software] (update|updates)': { _dev: ['update'] },
     '(light|lights|light (sensor|sensors))': { _dev: ['light'] },
     '(vibration|vibration (sensor|sensors))': { _dev: ['vibration'] },
     '(problem|problems)': { _dev: ['problem'] },
-    '(thing|things|device|devices|sensor|sensors|appliance|appliances)': {},
+    '(thing|things|device|devices|sensor|sensors|appliance|appliances|anything|something|everything)': {},
   },
   bs_state: {
     '(low|low on battery|running low|battery low)': { state: 'on', _classes: ['battery'] },
+    '(charged|full|fully charged)': { state: 'off', _classes: ['battery'] },
+    '(no light|dark)': { state: 'off', _classes: ['light'] },
     '(charging)': { state: 'on', _classes: ['battery_charging'] },
     '(not charging)': { state: 'off', _classes: ['battery_charging'] },
     '(detected|triggered|present|active|on|tripped)': {
@@ -200,7 +206,7 @@ const lists: LanguagePack['lists'] = {
     '(closed|shut)': { state: 'off', _classes: ['door', 'window', 'opening', 'garage_door'] },
     '(unlocked)': { state: 'on', _classes: ['lock'] },
     '(locked)': { state: 'off', _classes: ['lock'] },
-    '(wet|leaking)': { state: 'on', _classes: ['moisture'] },
+    '(wet|leaking|flooded|flooding)': { state: 'on', _classes: ['moisture'] },
     '(dry)': { state: 'off', _classes: ['moisture'] },
     '(occupied)': { state: 'on', _classes: ['occupancy'] },
     '(unoccupied|empty|vacant)': { state: 'off', _classes: ['occupancy'] },
@@ -209,7 +215,7 @@ const lists: LanguagePack['lists'] = {
     '(powered|powered on|power detected|receiving power)': { state: 'on', _classes: ['power'] },
     '(not powered|powered off|without power)': { state: 'off', _classes: ['power'] },
     '(home|at home|present)': { state: 'on', _classes: ['presence'] },
-    '(away|gone|not home|not at home|absent)': { state: 'off', _classes: ['presence'] },
+    '(away|gone|not home|not at home|absent|not present)': { state: 'off', _classes: ['presence'] },
     '(running|working|on)': { state: 'on', _classes: ['running'] },
     '(not running|done|finished|stopped)': { state: 'off', _classes: ['running'] },
     '(safe)': { state: 'off', _classes: ['safety'] },
@@ -229,8 +235,13 @@ const lists: LanguagePack['lists'] = {
   },
   people: { '(people|persons|everyone|everybody|anyone|anybody|someone|somebody|person|family members)': { domain: 'person' } },
   bri_level: {
-    '(max|maximum|highest|full|brightest|the brightest|full brightness|max brightness|maximum brightness)': { brightness: 100 },
-    '(min|minimum|lowest|dimmest|the dimmest|lowest brightness|minimum brightness)': { brightness: 1 },
+    '(max|maximum|highest|full|brightest|the brightest|full brightness|max brightness|maximum brightness|as bright as (possible|it goes|it can go))':
+      {
+        brightness: 100,
+      },
+    '(min|minimum|lowest|dimmest|the dimmest|lowest brightness|minimum brightness|as dim as (possible|it goes|it can go))': {
+      brightness: 1,
+    },
   },
   color: {
     red: 'red',
@@ -269,14 +280,15 @@ const lists: LanguagePack['lists'] = {
     '(audiobook|audio book|book)': 'book',
     '(episode)': 'episode',
   },
-  half_hour: { 'and a half': { minutes: 30 } },
-  half_min: { 'and a half': { seconds: 30 } },
+  half_hour: { 'and [a] (half|1/2)': { minutes: 30 } },
+  an_hour: { '(an|one|a) hour': { hours: 1 } },
+  half_min: { 'and [a] (half|1/2)': { seconds: 30 } },
   dur_word: {
     '(an|one|a) hour': { hours: 1 },
-    '(half an hour|half hour|a half hour|half of an hour)': { minutes: 30 },
+    '(half|1/2) (an|a) (hour|hours)|half hour|a half hour|half of an hour': { minutes: 30 },
     '(an|one|a) hour and a half': { hours: 1, minutes: 30 },
     '(a|one) minute': { minutes: 1 },
-    '(half a minute|half minute|a half minute)': { seconds: 30 },
+    '(half|1/2) a (minute|minutes)|half minute|a half minute': { seconds: 30 },
     '(a|one) minute and a half': { minutes: 1, seconds: 30 },
     '(a quarter of an hour|quarter of an hour|quarter hour|a quarter hour)': { minutes: 15 },
   },
@@ -399,7 +411,11 @@ const groups: IntentGroup[] = [
     check: domainCheck('cover', 'valve'),
     templates: ['[<pre>] <close_v> [<the>] {name.cover+valve} [<inplace>] [<post>]'],
   },
-  { intent: 'HassTurnOn', slots: { domain: 'lock' }, templates: ['[<pre>] (lock|secure) [<the>] {name.lock} [<inplace>] [<post>]'] },
+  {
+    intent: 'HassTurnOn',
+    slots: { domain: 'lock' },
+    templates: ['[<pre>] (lock|secure) [up] [<the>] {name.lock} [up] [<inplace>] [<post>]'],
+  },
   {
     intent: 'HassTurnOff',
     slots: { domain: 'lock' },
@@ -428,6 +444,11 @@ const groups: IntentGroup[] = [
       '[<pre>] (set|open|close|move|change|adjust|put|raise|lower|increase|decrease|turn) [the] {name.cover+valve} [position] to {position} <pct> [<post>]',
       '[<pre>] (set|change|adjust) [the] position of [the] {name.cover+valve} to {position} <pct> [<post>]',
       '[<pre>] {name.cover+valve} [position] [to] {position} <pct>',
+      '[<pre>] (set|move|put|leave) [the] {name.cover+valve} at {position} <pct> [<post>]',
+      {
+        t: '[<pre>] (open|close|raise|lower|set|move|put) [the] {name.cover+valve} [<inplace>] (halfway|half way|half open|halfway open|to half|to the middle) [<post>]',
+        slots: { position: 50 },
+      },
     ],
     check: domainCheck('cover', 'valve'),
   },
@@ -437,6 +458,14 @@ const groups: IntentGroup[] = [
       '[<pre>] (set|open|close|move|change|adjust|put|raise|lower) <det> <place> {cover} [position] to {position} <pct> [<post>]',
       '[<pre>] (set|open|close|move|change|adjust|put|raise|lower) <det> {cover} <inplace> [position] to {position} <pct> [<post>]',
       '[<pre>] (set|open|close|move|change|adjust|put|raise|lower) <det> {cover} [position] to {position} <pct> <inplace> [<post>]',
+      {
+        t: '[<pre>] (open|close|raise|lower|set|move|put) <det> <place> {cover} (halfway|half way|half open|halfway open|to half|to the middle) [<post>]',
+        slots: { position: 50 },
+      },
+      {
+        t: '[<pre>] (open|close|raise|lower|set|move|put) <det> {cover} <inplace> (halfway|half way|half open|halfway open|to half|to the middle) [<post>]',
+        slots: { position: 50 },
+      },
     ],
   },
   {
@@ -451,13 +480,15 @@ const groups: IntentGroup[] = [
   {
     intent: 'HassLightSet',
     templates: [
-      '[<pre>] (set|change|turn|adjust|make|put|dim|brighten|bring) [the] (brightness|brightness level|level) (of|for|in|on) <ltarget> to <bri> [<post>]',
-      '[<pre>] (set|change|turn|adjust|dim|brighten|bring|put|make) <ltarget> [brightness] to <bri> [brightness] [<post>]',
-      '[<pre>] (set|change|turn|adjust|dim|brighten|bring|put|make) <ltarget> (brightness|light level) to <bri> [<post>]',
-      '[<pre>] (set|change|turn|adjust|put|make) <ltarget> to [the] {bri_level} brightness [<post>]',
-      '<ltarget> [brightness] <bri> [brightness]',
-      'brightness [of] <ltarget> [to] <bri>',
+      '[<pre>] (set|change|turn up|turn down|turn|adjust|increase|decrease|raise|lower|make|put|dim|brighten|bring) [the] (brightness|brightness level|level) (of|for|in|on) <ltarget> to <bri> [<post>]',
+      '[<pre>] (set|change|turn up|turn down|turn|adjust|increase|decrease|raise|lower|dim|brighten|bring|put|make) <ltarget> [brightness] to <bri> [brightness] [<post>]',
+      '[<pre>] (set|change|turn up|turn down|turn|adjust|increase|decrease|raise|lower|dim|brighten|bring|put|make) <ltarget> (brightness|light level) to <bri> [<post>]',
+      '[<pre>] (set|change|turn up|turn down|turn|adjust|increase|decrease|raise|lower|put|make) <ltarget> to [the] {bri_level} brightness [<post>]',
+      '<ltarget> [brightness] [to] <bri> [brightness]',
+      '[the] brightness [of|in|for] <ltarget> [to] <bri>',
       '<ltarget> {bri_level} brightness',
+      '[<pre>] (make|set|turn|put) <ltarget> [brightness] [to] [the] {bri_level} [<post>]',
+      '[<pre>] [set] [the] (brightness|light level) [to] <bri> <inplace> [<post>]',
       '[<pre>] (dim|brighten) <ltarget> to <bri> [<post>]',
     ],
   },
@@ -465,9 +496,10 @@ const groups: IntentGroup[] = [
     intent: 'HassLightSet',
     context: true,
     templates: [
-      '[<pre>] (set|change|turn|adjust|make|put|bring) [the] (brightness|brightness level|light level|lights) [<here>] to <bri> [brightness] [<here>] [<post>]',
-      '[<pre>] (set|change|turn|adjust|make|put|bring) <det> (lights|light|lamps) [<here>] to <bri> [brightness] [<here>] [<post>]',
+      '[<pre>] (set|change|turn up|turn down|turn|adjust|increase|decrease|raise|lower|make|put|bring) [the] (brightness|brightness level|light level|lights) [<here>] to <bri> [brightness] [<here>] [<post>]',
+      '[<pre>] (set|change|turn up|turn down|turn|adjust|increase|decrease|raise|lower|make|put|bring) <det> (lights|light|lamps) [<here>] to <bri> [brightness] [<here>] [<post>]',
       '[<pre>] (dim|brighten) <det> (lights|light|lamps) [<here>] to <bri> [<here>] [<post>]',
+      '[<pre>] [set] [the] brightness [to] <bri> [<here>] [<post>]',
     ],
   },
   {
@@ -494,7 +526,8 @@ const groups: IntentGroup[] = [
     context: true,
     templates: [
       '[<pre>] <whatis> [the] [current] (temperature|temp) [<here>] [<post>]',
-      '[<pre>] how (warm|hot|cold|cool) is it [<here>] [<post>]',
+      '[<pre>] how (warm|hot|cold|cool) is it [<here>|inside|indoors|in the house] [<post>]',
+      '[<pre>] (what|which) (temperature|temp) is it [<here>|inside|indoors|in the house] [<now>]',
     ],
   },
   {
@@ -504,6 +537,7 @@ const groups: IntentGroup[] = [
       '[<pre>] <whatis> [the] [current] (temperature|temp) (of|on|in|for|from) [the] {name.climate} [<post>]',
       '[<pre>] <whatis> [the] (<place>|{name.climate}) [current] (temperature|temp) [<post>]',
       '[<pre>] how (warm|hot|cold|cool) is it <inplace> [<post>]',
+      '[<pre>] (what|which) (temperature|temp) is it <inplace> [<now>]',
       '[<pre>] how (warm|hot|cold|cool) is [the] (<place>|{name.climate}) [<post>]',
       "[<pre>] (what is|what's) [the] {name.climate} (set to|at) [<post>]",
     ],
@@ -512,18 +546,24 @@ const groups: IntentGroup[] = [
     intent: 'HassClimateSetTemperature',
     context: true,
     templates: [
-      '[<pre>] (set|change|make|turn|adjust|put) [the] (temperature|temp|thermostat|heat|heating|ac|air conditioning) [<here>] to {temperature} <deg> [<here>] [<post>]',
+      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring) [the] (temperature|temp|thermostat|heat|heating|ac|air conditioning) [<here>] to {temperature} <deg> [<here>] [<post>]',
       '[<pre>] (turn|put|bring) (up|down) [the] (temperature|temp|heat|heating|thermostat) to {temperature} <deg> [<here>] [<post>]',
       '[<pre>] (make it|heat it to|cool it to) {temperature} <deg> [<here>] [<post>]',
+      '[<pre>] (turn|put|bring) [the] (temperature|temp|heat|heating|thermostat|ac|air conditioning) (up|down) to {temperature} <deg> [<here>] [<post>]',
     ],
   },
   {
     intent: 'HassClimateSetTemperature',
     templates: [
-      '[<pre>] (set|change|make|turn|adjust|put) [the] (temperature|temp|thermostat|heat|heating) <inplace> to {temperature} <deg> [<post>]',
-      '[<pre>] (set|change|make|turn|adjust|put) <place> [temperature|temp|thermostat|heat|heating] to {temperature} <deg> [<post>]',
-      '[<pre>] (set|change|make|turn|adjust|put) [the] (temperature|temp|heat|heating) to {temperature} <deg> <inplace> [<post>]',
-      '[<pre>] (set|change|turn|adjust|put) [the] {name.climate} [temperature|temp] to {temperature} <deg> [<post>]',
+      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring) [the] (temperature|temp|thermostat|heat|heating) <inplace> to {temperature} <deg> [<post>]',
+      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring) <place> [temperature|temp|thermostat|heat|heating] to {temperature} <deg> [<post>]',
+      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring) [the] (temperature|temp|heat|heating) to {temperature} <deg> <inplace> [<post>]',
+      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring) [the] {name.climate} [temperature|temp] to {temperature} <deg> [<post>]',
+      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring) [the] (temperature|temp|heat|heating) (of|for|on|in) [<the>] {name.climate} to {temperature} <deg> [<post>]',
+      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring) [the] (temperature|temp|heat|heating) (in|on|for|of) <place> floor to {temperature} <deg> [<post>]',
+      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring) <place> floor (temperature|temp|heat|heating) to {temperature} <deg> [<post>]',
+      '[<pre>] (make it|heat it to|cool it to|heat it up to|cool it down to) {temperature} <deg> <inplace> [<post>]',
+      '[<pre>] (make|heat|cool) <place> [up|down] to {temperature} <deg> [<post>]',
     ],
   },
 
@@ -536,6 +576,11 @@ const groups: IntentGroup[] = [
       ...queries('{cover}', '{cover_state}'),
       ...queries('{people}', '{person_state}'),
       '<tellme> <isare> {people} [<still>] {person_state}',
+      { t: '<tellme> who (is|are|all is) [still] {person_state} [<now>]', slots: { domain: 'person' } },
+      {
+        t: '<tellme> (is|are) (anyone|anybody|someone|somebody|everyone|everybody) [still] {person_state} [<now>]',
+        slots: { domain: 'person' },
+      },
     ],
     check: (d) => d.slots.domain !== 'person' || true,
   },
@@ -550,6 +595,21 @@ const groups: IntentGroup[] = [
       '<tellme> (is|are|does) [<the>] {name.binary_sensor} [{bs_dev}] [<still>] {bs_state} [<inplace>] [<now>]',
       '<tellme> (is|are) [<the>] {name.binary_sensor} [{bs_dev}] <inplace> [<still>] {bs_state} [<now>]',
       '<tellme> (is|are) [<the>] <place> {bs_state} [<now>]',
+      { t: '<tellme> (is|are) [there] (any|a|an|some) {bs_dev} [detected|present] [<inplace>] [<now>]', slots: { state: 'on' } },
+      { t: '<tellme> (is|are) [there] [any|a|an|some] {bs_dev} [detected|present] <inplace> [<now>]', slots: { state: 'on' } },
+      { t: '<tellme> (is|are) [there] [any|a|an|some] {bs_dev} (detected|present) [<now>]', slots: { state: 'on' } },
+      {
+        t: '<tellme> (is|are) [there] [any] (problem|problems|issue|issues|trouble) with [<the>] ({name.binary_sensor}|{bs_dev}) [<inplace>] [<now>]',
+        slots: { state: 'on', _classes: ['problem'] },
+      },
+      { t: '<tellme> (is|are) [there] any {bs_dev} [available] [<inplace>] [<now>]', slots: { state: 'on' } },
+      { t: '<tellme> (what|which) {bs_dev} (is|are) (there|available) [<inplace>] [<now>]', slots: { state: 'on' } },
+      { t: '<tellme> is it (wet|flooded|leaking) [<inplace>] [<now>]', slots: { state: 'on', _classes: ['moisture'] } },
+      { t: '<tellme> is it dry [<inplace>] [<now>]', slots: { state: 'off', _classes: ['moisture'] } },
+      {
+        t: '<tellme> (is|are) [there] (someone|somebody|anyone|anybody|people) <inplace> [<now>]',
+        slots: { state: 'on', _classes: ['occupancy', 'motion', 'presence'] },
+      },
     ],
   },
   {
@@ -591,6 +651,9 @@ const groups: IntentGroup[] = [
       "[<pre>] <whatis> [the] {name.sensor} ['s] {_q} [<now>]",
       "[<pre>] <whatis> {name.sensor} 's {_q} [<now>]",
       '[<pre>] <whatis> [the] {name.sensor} [<now>]',
+      '[<pre>] how (much|many|high|low|fast|slow|strong|loud|big|heavy|far|long|hot|warm|cold|humid|bright) is [the] {name.sensor} [<now>]',
+      '[<pre>] (what|how much|how many) (does|do) [<the>] {name.sensor} (say|show|read|report|indicate|measure|display) [<now>]',
+      '[<pre>] (read|check) [<the>] {name.sensor} [for me] [<now>]',
       '[<pre>] how (much|many) {_q} (does|do|is|are) [<the>] {name.sensor} [have|has] [left|remaining|using|using now] [<now>]',
       '[<pre>] how (much|many) {_q} (does|do) {name.sensor} (have|has|use|show) [left|remaining] [<now>]',
     ],
@@ -652,6 +715,7 @@ const groups: IntentGroup[] = [
     templates: [
       '[<pre>] (go back|back up|rewind) [to [the] (previous|last) [<media>|item|one]] [again] [<here>] [<post>]',
       '[<pre>] (play|go to|replay) [the] (previous|last|prior) [<media>|item|one] [again] [<here>] [<post>]',
+      '[<pre>] (go|skip|jump) back [one|a] [<media>|item|one] [<here>] [<post>]',
       '[<pre>] (replay|previous [<media>|item|one]) [<here>] [<post>]',
     ],
   },
@@ -690,7 +754,15 @@ const groups: IntentGroup[] = [
     intent: 'HassMediaSearchAndPlay',
     context: true,
     templates: [
-      '[<pre>] (play|put on|start playing|listen to) {search_query} [<post>]',
+      '[<pre>] (play|put on|start playing|listen to) [some|a bit of|a little] {search_query} [<post>]',
+      {
+        t: '[<pre>] (play|put on|start playing|listen to) [some|a bit of] (songs|music|tracks|something|anything|albums) by {search_query} [<here>] [<post>]',
+        slots: { media_class: 'artist' },
+      },
+      {
+        t: '[<pre>] (play|put on|start playing) [some|a bit of|a little] (music|songs|tunes) [<here>] [<post>]',
+        slots: { search_query: '' },
+      },
       '[<pre>] (play|put on|start playing|listen to) [the|some|a] {media_class} {search_query} [<here>] [<post>]',
       '[<pre>] (play|put on|start playing|listen to) [the|some|a] {search_query} {media_class} [<here>] [<post>]',
       '[<pre>] (play|put on|start playing|listen to) [the|some|a] {media_class} (called|named) {search_query} [<post>]',
@@ -704,6 +776,10 @@ const groups: IntentGroup[] = [
       '[<pre>] (play|put on|start playing) [the|some|a] {media_class} {search_query} <mtarget> [<post>]',
       '[<pre>] (play|put on|start playing) [the|some|a] {search_query} {media_class} <mtarget> [<post>]',
       '[<pre>] <mtarget> (play|put on) {search_query} [<post>]',
+      {
+        t: '[<pre>] (play|put on|start playing) [some|a bit of|a little] (music|songs|tunes) <mtarget> [<post>]',
+        slots: { search_query: '' },
+      },
     ],
   },
 
@@ -719,12 +795,15 @@ const groups: IntentGroup[] = [
       '[<pre>] (set|start) [a|an] {tname:name} timer for <dur> [<post>]',
       '[<pre>] (set|start|create|make|begin|add|put on) [me] [a|an|the|my] <dur> {tname:name} timer [<post>]',
       '[<pre>] (time|count down) <dur> [<post>]',
+      // "turn off the lights in 10 minutes": the command runs when the time is up
+      '{conversation_command} (in|after) <dur>',
+      '(in|after) <dur> {conversation_command}',
     ],
   },
   {
     intent: 'HassCancelAllTimers',
     templates: [
-      '[<pre>] (cancel|stop|delete|remove|end|clear|turn off|kill|abort|reset) (all|every|each) [of] [the|my|our] (timers|timer) [(in|on|from) [the] {area}] [<post>]',
+      '[<pre>] (cancel|stop|delete|remove|end|clear|turn off|kill|abort|reset) (all|every|each) [of] [the|my|our] (timers|timer) [(in|on|from) [the|my|our] {area}] [<post>]',
       '[<pre>] (cancel|stop|delete|remove|end|clear|kill|abort) [all] [the|my|our] {area} timers [<post>]',
       '[<pre>] (cancel|stop|delete|remove|end|clear|kill|abort) [the|my|our] timers [(in|on|from) [the] {area}] [<post>]',
     ],
@@ -759,10 +838,13 @@ const groups: IntentGroup[] = [
     templates: [
       '[<pre>] (how much time|how long|how many (minutes|seconds|hours)|how much longer|how much) [is|are] (left|remaining) (on|in|for) (<timer>|<timers>) [<post>]',
       '[<pre>] (how much time|how long|how much longer) (is|are) (left|remaining) [<post>]',
+      '[<pre>] (how much longer|how much time|how long) [is] [left|remaining] (on|for|in) (<timer>|<timers>) [<post>]',
       "[<pre>] (status of|time left on|time remaining on|remaining time on|check|check on|what is the status of|what's the status of|how is|how's) (<timer>|<timers>) [<post>]",
       '[<pre>] (<timer>|<timers>) (status|time left|time remaining) [<post>]',
       '[<pre>] how (much|long) [time] [is] (left|remaining) (on|in|for) (<timer>|<timers>) [<post>]',
-      '[<pre>] when (is|does) <timer> (done|going off|go off|end|finish|ring) [<post>]',
+      '[<pre>] when (is|does|will) <timer> (done|going off|go off|end|finish|ring|be done) [<post>]',
+      '[<pre>] how (long|much time|much longer|many minutes) (until|till|before) <timer> (goes off|is done|rings|ends|finishes) [<post>]',
+      "[<pre>] (what's|what is|whats) (left|remaining) (on|in|for) (<timer>|<timers>) [<post>]",
     ],
   },
 
@@ -770,7 +852,7 @@ const groups: IntentGroup[] = [
   {
     intent: 'HassShoppingListAddItem',
     templates: [
-      '[<pre>] (add|put|write) {item} (to|on|onto|in) [the|my|our] shopping list [<post>]',
+      '[<pre>] (add|put|write) {item} (to|on|onto|in) [the|my|our] [shopping|grocery] list [<post>]',
       '[<pre>] (i need|we need) [to buy] {item} [<post>]',
     ],
   },
@@ -790,6 +872,8 @@ const groups: IntentGroup[] = [
     intent: 'HassListCompleteItem',
     templates: [
       '[<pre>] (check off|complete|delete|remove|cross off|mark off|tick off|check) {item} (from|on|in|off) [the|my|our] {name.todo} [list|to do list|todo list] [<post>]',
+      '[<pre>] mark {item} (as done|as complete|as completed|done|complete|completed|as finished) (on|in) [the|my|our] {name.todo} [list|to do list|todo list] [<post>]',
+      '[<pre>] (check|cross|tick|mark) {item} off [the|my|our] {name.todo} [list|to do list|todo list] [<post>]',
     ],
   },
 
@@ -808,21 +892,38 @@ const groups: IntentGroup[] = [
     ],
   },
   {
+    intent: 'HassVacuumStart',
+    slots: { domain: 'vacuum' },
+    templates: [
+      '[<pre>] (start|run|turn on|activate|launch) [<the>] (vacuum|vacuum cleaner|robot vacuum|robot|hoover|roomba) [cleaning] [<post>]',
+    ],
+  },
+  {
+    intent: 'HassVacuumReturnToBase',
+    slots: { domain: 'vacuum' },
+    templates: [
+      '[<pre>] (return|send|bring) [<the>] (vacuum|vacuum cleaner|robot vacuum|robot|hoover|roomba) [back] (to [the|its] (base|dock|charger|charging station)|home) [<post>]',
+      '[<pre>] (dock|recall|park) [<the>] (vacuum|vacuum cleaner|robot vacuum|robot|hoover|roomba) [<post>]',
+    ],
+  },
+  {
     intent: 'HassVacuumReturnToBase',
     check: domainCheck('vacuum'),
     templates: [
       '[<pre>] (return|send|bring) [<the>] {name.vacuum} [back] (to [the|its] (base|dock|charger|charging station)|home) [<post>]',
       '[<pre>] (dock|recall|park) [<the>] {name.vacuum} [<post>]',
       '[<pre>] {name.vacuum} (return|go|go back) (to [the|its] (base|dock|charger)|home) [<post>]',
+      '[<pre>] (tell|ask|have|let|make) [<the>] {name.vacuum} [to] (return|go|go back|head back) (to [the|its] (base|dock|charger)|home) [<post>]',
     ],
   },
   {
     intent: 'HassGetWeather',
     templates: [
-      "[<pre>] (what is|what's|how is|how's|tell me|give me|what will be|what'll be) the (weather|forecast|weather forecast) [like] [(in|for|at) {name.weather}] [like] [(today|now|right now|outside)] [<post>]",
+      "[<pre>] (what is|what's|how is|how's|tell me|give me|what will be|what'll be) the (weather|forecast|weather forecast) [going to be|gonna be] [like] [(in|for|at) {name.weather}] [like] [(today|now|right now|outside|tomorrow|later)] [<post>]",
       "[<pre>] (what is|what's|how is|how's) [the] {name.weather} (weather|forecast) [like] [(today|now|right now)] [<post>]",
       '[<pre>] (weather|forecast) [(in|for) {name.weather}] [(today|now)]',
       '[<pre>] (is it|will it be) (raining|sunny|cloudy|snowing|windy|cold|hot|warm) [outside] [(in|at) {name.weather}] [(today|now)]',
+      '[<pre>] (is it going to|is it gonna|will it|does it look like it will|does it look like it is going to) (rain|snow|be sunny|be cloudy|be windy|be cold|be hot|be warm|storm) [outside] [(in|at) {name.weather}] [today|tonight|tomorrow|later]',
       '[<pre>] (do i need|should i (take|bring)) [an|a] (umbrella|jacket|coat) [today]',
     ],
   },
@@ -840,7 +941,7 @@ const groups: IntentGroup[] = [
     intent: 'HassGetCurrentDate',
     templates: [
       "[<pre>] (what is|what's|tell me|give me|say) [the] [current|today's] date [today|please]",
-      "[<pre>] (what is|what's) (today's|todays|today) date [please]",
+      "[<pre>] (what is|what's|whats|tell me) [the] (today's|todays|today) date [please]",
       '[<pre>] what date is (it|today) [today|please]',
       '[<pre>] what (day|day of the week) is (it|today) [today|please]',
       "[<pre>] (what is|what's) the day [today|please]",
@@ -856,13 +957,40 @@ const groups: IntentGroup[] = [
   {
     intent: 'HassRespond',
     templates: [
-      '(are|do) you (always|constantly) (listening|recording) [to me] [right now]',
-      'where (does|is) my (data|voice|information) (go|going|sent|stored|kept)',
-      '(what|which) (can|could|should) i (say|ask [you]|do)',
-      'what (can|could) you do',
-      '(hello|hi|hey|hey there|good morning|good afternoon|good evening) [butler|there]',
-      '(thank you|thanks|thanks a lot|thank you very much|cheers)',
-      '(who|what) are you',
+      {
+        t: '(are|do) you (always|constantly) (listening|recording) [to me|to us] [right now|all the time]',
+        slots: { respond: 'listening' },
+      },
+      {
+        t: 'where (does|is) (my|the|our) (data|voice|information|recording|recordings) (go|going|sent|stored|kept) [to]',
+        slots: { respond: 'data' },
+      },
+      { t: '[<pre>] (what|which) (can|could|should) (i|we) (say|ask [you]|do) [here|now]', slots: { respond: 'capabilities' } },
+      { t: '[<pre>] what (can|could|do) you (do|help [me|us] with|know how to do)', slots: { respond: 'capabilities' } },
+      { t: '[<pre>] (how|what) can you help [me|us] [with]', slots: { respond: 'capabilities' } },
+      { t: '(help|help me|what are your (skills|abilities|features)|what are you capable of)', slots: { respond: 'capabilities' } },
+      {
+        t: '(hello|hi|hey|hey there|hi there|hello there|good morning|good afternoon|good evening|morning|evening|howdy|yo) [butler|there|home assistant|friend]',
+        slots: { respond: 'hello' },
+      },
+      {
+        t: '(thank you|thanks|thanks a lot|thank you very much|thank you so much|thanks so much|many thanks|cheers|much appreciated|great thanks|perfect thanks) [butler|again]',
+        slots: { respond: 'thanks' },
+      },
+      { t: '(who|what) are you', slots: { respond: 'who' } },
+      { t: 'who (made|created|built|wrote) you', slots: { respond: 'creator' } },
+      'say {response}',
+    ],
+  },
+
+  {
+    intent: 'HassBroadcast',
+    // the message is anything said after "announce", even "we leave in five minutes"
+    bonus: 1,
+    templates: [
+      '[<pre>] (broadcast|announce) [to] [<everywhere>|everyone|everybody|the (house|home|family)] [that] {message}',
+      '[<pre>] (tell|let) (everyone|everybody|the (whole)? (house|family)) [know] [that] {message}',
+      '[<pre>] make an announcement [that] {message}',
     ],
   },
 
@@ -911,7 +1039,12 @@ const groups: IntentGroup[] = [
   },
   {
     intent: 'ButlerSendMessage',
-    check: (d) => typeof d.slots.person === 'string' && !['me', 'us', 'you', 'myself'].includes(d.slots.person.toLowerCase()),
+    // "tell me …" asks the butler; "tell everyone …" is a broadcast
+    // …and "tell rover to go home" speaks to a device, not a person
+    check: (d, home) =>
+      typeof d.slots.person === 'string' &&
+      !home.entities.some((e) => [e.name, ...e.aliases].some((n) => n.toLowerCase() === String(d.slots.person).toLowerCase())) &&
+      !['me', 'us', 'you', 'myself', 'everyone', 'everybody', 'all'].includes(d.slots.person.toLowerCase().split(/\s+/)[0]),
     templates: [
       '[<pre>] (tell|inform|remind) {person} (that|to) {message}',
       '[<pre>] (tell|inform) {person} {message}',
@@ -935,6 +1068,10 @@ const groups: IntentGroup[] = [
       '[<pre>] what do you (know|remember) about [the|my] {topic}',
       '[<pre>] (do you remember|what did i tell you about|tell me what you know about|recall) [anything about] [the|my] {topic}',
       '[<pre>] what (have i told|did i tell) you about [the|my] {topic}',
+      // questions about what was remembered: "when does the plumber come?", "where did I put my keys?"
+      { t: '(when|what time|what day|which day) (does|do|is|are|will|did|was) {topic}', slots: { natural: 'yes' } },
+      { t: '(where|who) (did i|did we|is|are|was|does|do) {topic}', slots: { natural: 'yes' } },
+      { t: '(do you know|can you remind me) (when|where|who|what time|what day) {topic}', slots: { natural: 'yes' } },
     ],
   },
 ];
@@ -943,6 +1080,6 @@ export const EN: LanguagePack = {
   rules,
   lists,
   numbers: NUMBERS,
-  wildcards: ['search_query', 'item', 'tname', 'cam', 'person', 'message', 'fact', 'topic', '_q'],
+  wildcards: ['search_query', 'item', 'tname', 'cam', 'person', 'message', 'fact', 'topic', '_q', 'response', 'conversation_command'],
   groups,
 };
