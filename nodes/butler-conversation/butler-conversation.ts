@@ -2,7 +2,6 @@
 // "not understood" answer the built-in path uses, so a conversation answered in a flow says and does what it would
 // have without the flow. Takes the message from butler-command-in; an answer leaves by the first output (for
 // butler-reply), a turn the stage does not answer leaves unchanged by the second.
-import { notUnderstood } from '../../src/conversation/replies';
 import { type ConversationNodeConfig, STAGES, turnOf } from '../lib/conversation';
 import { defineNode } from '../lib/node';
 import { ConfigError } from '../lib/red';
@@ -17,11 +16,9 @@ export = defineNode<ConversationNodeConfig>({
   },
   async onInput(msg, { config, services }) {
     const turn = turnOf(msg);
-    let answer = config.stage === 'not-understood' ? notUnderstood(turn) : null;
-    if (config.stage !== 'not-understood') {
-      if (!services.pipeline) throw new Error('the conversation pipeline is missing from the butler services (settings.butler.pipeline)');
-      answer = await services.pipeline.runStage(config.stage, turn);
-    }
+    const pipeline = services.pipeline;
+    if (!pipeline) throw new Error('the conversation pipeline is missing from the butler services (settings.butler.pipeline)');
+    const answer = config.stage === 'not-understood' ? pipeline.notUnderstood(turn) : await pipeline.runStage(config.stage, turn);
     if (!answer) return { status: { text: 'not answered', fill: 'grey', shape: 'ring' }, send: [null, msg] };
     msg.payload = answer;
     msg.plan_id = answer.plan_id;

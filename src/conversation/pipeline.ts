@@ -46,7 +46,12 @@ export class ConversationPipeline {
       const reply = await this.runStage(name, st);
       if (reply) return reply;
     }
-    return notUnderstood(st, this.capabilities(st.language));
+    return this.notUnderstood(st);
+  }
+
+  /** The answer when no stage understood: sorry, and what the butler can do in this home. */
+  notUnderstood(turn: Pick<StageTurn, 'conversation_id' | 'language'>): TurnReply {
+    return notUnderstood(turn, this.capabilities(turn.language));
   }
 
   private capabilities(language: string): string | undefined {

@@ -43,5 +43,5 @@ export interface ButlerServices {
   /** The brain services. Absent: the brain nodes report that they cannot work. */
   brain?: FlowBrain;
   /** The conversation pipeline, whose stages the conversation tab's nodes call. Absent: those nodes say they cannot work. */
-  pipeline?: Pick<ConversationPipeline, 'runStage'>;
+  pipeline?: Pick<ConversationPipeline, 'runStage' | 'notUnderstood'>;
 }
