@@ -1,0 +1,11 @@
+import { LitElement, html } from 'lit';
+import { t } from '../i18n';
+import { shared } from '../styles';
+
+export class ButlerDevices extends LitElement {
+  static override styles = [shared];
+  override render() {
+    return html`<section class="card"><h2>${t('devices')}</h2></section>`;
+  }
+}
+customElements.define('butler-devices', ButlerDevices);

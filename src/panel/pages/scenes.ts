@@ -1,0 +1,11 @@
+import { LitElement, html } from 'lit';
+import { t } from '../i18n';
+import { shared } from '../styles';
+
+export class ButlerScenes extends LitElement {
+  static override styles = [shared];
+  override render() {
+    return html`<section class="card"><h2>${t('scenes')}</h2></section>`;
+  }
+}
+customElements.define('butler-scenes', ButlerScenes);
