@@ -10,7 +10,7 @@ import { TRUSTED_EVENT_SOURCES } from '../../brain/rules/deps';
 import type { Condition, Rule, RuleStep } from '../../brain/rules/schema';
 import { eventMatches } from '../../brain/rules/trigger-index';
 import type { BrainServices } from '../../brain/wire';
-import { NotFoundError, UnavailableError } from '../../errors';
+import { InvalidError, NotFoundError, UnavailableError } from '../../errors';
 import type { HomeAssistantConnection } from '../../ha/types';
 import type { AuditStore } from '../../store/audit';
 import type { ButlerEvent, JsonObject } from '../../types';
@@ -126,8 +126,16 @@ export function registerPanelRoutes(host: PanelRoutesHost): void {
     };
   });
 
-  // Validation only: nothing is stored. 400 {error, details} names every wrong field.
-  app.post('/api/rules/validate', async (req) => ({ ok: true, rule: brain().rules.validate(req.body) }));
+  // Validation only, nothing is stored: a question answered with 200 {ok, error?, details?}, each detail naming a field.
+  app.post('/api/rules/validate', async (req) => {
+    const rules = brain().rules;
+    try {
+      return { ok: true, rule: rules.validate(req.body) };
+    } catch (err) {
+      if (!(err instanceof InvalidError)) throw err;
+      return { ok: false, error: err.message, details: err.details ?? [err.message] };
+    }
+  });
 
   app.post(
     '/api/rules/dry-run',
