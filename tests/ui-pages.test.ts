@@ -155,6 +155,36 @@ test('the rule editor names the wrong field, saves the fixed rule, and dry-runs 
   await context.close();
 });
 
+test('timeline: a new event arrives live, filters narrow the rows, and "why not?" explains an event nothing acted on', {
+  skip,
+}, async () => {
+  const context = await browser.newContext();
+  const { page, problems } = await watched(context);
+  await page.goto(`${proxyUrl}#/timeline`);
+  await page.locator('#timeline li').first().waitFor({ timeout: 15_000 });
+  await page.waitForLoadState('networkidle');
+  // Posted after the page loaded: only the stream can bring it.
+  await butler.api('POST', '/api/events', { type: 'garden.gnome_moved', source: 'api', payload: { entity_id: 'sensor.gnome' } });
+  const row = page.locator('#timeline li', { hasText: 'garden.gnome_moved' });
+  await row.waitFor({ timeout: 10_000 });
+  await page.fill('#f-entity', 'sensor.gnome');
+  await until('the filter applied', async () => (await page.locator('#timeline li').count()) === 1);
+  await page.fill('#f-entity', 'no.such_entity_anywhere');
+  await until('nothing matches', async () => (await page.locator('#timeline li').count()) === 0);
+  await page.fill('#f-entity', '');
+  await row.click();
+  const whyNot = page.locator('#why-not');
+  await whyNot.waitFor();
+  assert.match(await whyNot.innerText(), /No rule, flow or conversation acted on this event\. No rule listens to "garden\.gnome_moved"/);
+  // Keyboard: the rows are a listbox; Enter on a focused row opens its chain.
+  await page.locator('#timeline li').first().focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.locator('#timeline li[aria-selected="true"]').getAttribute('data-index'), '1');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('Chinese: the panel follows the browser language and the butler answers in Chinese', { skip }, async () => {
   const context = await browser.newContext({ locale: 'zh-CN' });
   const { page, problems } = await watched(context);

@@ -72,6 +72,14 @@ function toRow(entry: Entry): Row {
   };
 }
 
+/**
+ * The `before` of the next older page: just after the oldest row's time, so rows that share that millisecond are
+ * fetched again (and dropped as already seen) instead of skipped; paging stops when a page brings nothing new.
+ */
+function pageBoundary(rows: Row[]): number {
+  return rows[rows.length - 1].ts + 0.0005;
+}
+
 export class ButlerTimeline extends LitElement {
   static override properties = {
     rows: { state: true },
@@ -221,18 +229,20 @@ export class ButlerTimeline extends LitElement {
     try {
       while (rows.length < FIRST_LOAD) {
         const page = await this.fetchPage(before);
+        let added = 0;
         for (const e of page) {
           const r = toRow(e);
           if (!seen.has(r.key)) {
             seen.add(r.key);
             rows.push(r);
+            added++;
           }
         }
-        if (page.length < PAGE) {
+        if (added === 0) {
           this.exhausted = true;
           break;
         }
-        before = rows[rows.length - 1].ts;
+        before = pageBoundary(rows);
         // The first page shows at once; the rest follow.
         if (this.rows.length === 0) this.rows = rows.slice();
       }
@@ -252,10 +262,11 @@ export class ButlerTimeline extends LitElement {
     if (this.loading || this.exhausted || this.rows.length === 0) return;
     this.loading = true;
     try {
-      const page = await this.fetchPage(this.rows[this.rows.length - 1].ts);
+      const page = await this.fetchPage(pageBoundary(this.rows));
       const seen = new Set(this.rows.map((r) => r.key));
-      this.rows = [...this.rows, ...page.map(toRow).filter((r) => !seen.has(r.key))];
-      if (page.length < PAGE) this.exhausted = true;
+      const fresh = page.map(toRow).filter((r) => !seen.has(r.key));
+      if (fresh.length === 0) this.exhausted = true;
+      else this.rows = [...this.rows, ...fresh];
     } finally {
       this.loading = false;
     }
