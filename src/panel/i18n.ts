@@ -124,6 +124,8 @@ const en = {
   metric: 'Metric',
   value: 'Value',
   language: 'Language',
+  new_scene: 'New scene',
+  run_scene: 'Activate',
 };
 
 export type Key = keyof typeof en;
@@ -251,6 +253,8 @@ const zh: Record<Key, string> = {
   metric: '指标',
   value: '数值',
   language: '语言',
+  new_scene: '新场景',
+  run_scene: '启用',
 };
 
 function detect(): 'en' | 'zh' {

@@ -110,6 +110,28 @@ export function registerPanelRoutes(host: PanelRoutesHost): void {
     })),
   }));
 
+  // Home Assistant's entities by area (an entity's own area, else its device's), with state and last change.
+  app.get('/api/panel/devices', async () => {
+    const reg = host.ha.registries();
+    const deviceArea = new Map(reg.devices.map((d) => [d.id, d.area_id]));
+    const entry = new Map(reg.entities.map((e) => [e.entity_id, e]));
+    const areaName = new Map(reg.areas.map((a) => [a.area_id, a.name]));
+    const groups = new Map<string, { area_id: string | null; name: string | null; entities: unknown[] }>();
+    for (const st of [...host.ha.states().values()].sort((a, b) => a.entity_id.localeCompare(b.entity_id))) {
+      const e = entry.get(st.entity_id);
+      const area = e?.area_id ?? (e?.device_id ? (deviceArea.get(e.device_id) ?? null) : null);
+      const key = area ?? '';
+      if (!groups.has(key)) groups.set(key, { area_id: area, name: area ? (areaName.get(area) ?? area) : null, entities: [] });
+      groups.get(key)!.entities.push({
+        entity_id: st.entity_id,
+        name: (st.attributes.friendly_name as string | undefined) ?? e?.name ?? st.entity_id,
+        state: st.state,
+        last_changed: st.last_changed,
+      });
+    }
+    return { areas: [...groups.values()].sort((a, b) => (a.name ?? '\uffff').localeCompare(b.name ?? '\uffff')) };
+  });
+
   app.get('/api/panel/settings', async () => {
     const options = hideUrlCredentials(host.options ?? {});
     const actions = host.registry.list();
