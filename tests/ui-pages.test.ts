@@ -233,6 +233,27 @@ test('dark theme follows prefers-color-scheme; a phone-width viewport has no sid
   await phone.close();
 });
 
+test("inside Home Assistant's frame: the panel takes its theme colours and language from the parent document", { skip }, async () => {
+  const context = await browser.newContext({ locale: 'en-US' });
+  const { page, problems } = await watched(context);
+  // A same-origin parent standing in for Home Assistant's frontend: a dark theme and Chinese.
+  await page.goto(proxyUrl);
+  await page.locator('#health.ok').waitFor({ timeout: 15_000 });
+  await page.setContent(
+    `<html lang="zh-Hans" style="--primary-background-color: rgb(1, 2, 3); --primary-color: rgb(200, 100, 50)">` +
+      `<head><link rel="icon" href="data:,"></head><body>` +
+      `<iframe id="panel" src="${proxyUrl}" style="width:1000px;height:700px"></iframe></body></html>`,
+  );
+  const frame = page.frameLocator('#panel');
+  await frame.locator('#health.ok').waitFor({ timeout: 15_000 });
+  assert.equal(await frame.locator('nav a[data-route="home"]').innerText(), '首页', 'the parent language wins over the browser');
+  const panel = page.frames().find((f) => f !== page.mainFrame())!;
+  assert.equal(await panel.evaluate<string>('getComputedStyle(document.body).backgroundColor'), 'rgb(1, 2, 3)');
+  await page.screenshot({ path: join(SHOTS, 'ha-frame.png') });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('first-load JavaScript is at most 150 KB gzipped', () => {
   const index = readFileSync(join(PANEL, 'index.html'), 'utf8');
   const scripts = [...index.matchAll(/(?:src|href)="\.\/(assets\/[^"]+\.js)"/g)].map((m) => m[1]);
