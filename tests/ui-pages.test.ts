@@ -111,6 +111,43 @@ test('approve and deny from "Waiting for you" (the person deciding is the ingres
   await context.close();
 });
 
+test('home: a running timer shows with its countdown and is cancelled from the panel; a scene button activates the scene', {
+  skip,
+}, async () => {
+  const context = await browser.newContext();
+  const { page, problems } = await watched(context);
+  const scheduled = await butler.api<{ results: { status: string }[] }>('POST', '/api/command', {
+    actions: [
+      {
+        action_type: 'schedule_task',
+        params: { name: 'timer:pizza', delay_sec: 600, actions: [{ action_type: 'notify', params: { message: 'Pizza is ready' } }] },
+      },
+    ],
+  });
+  assert.equal(scheduled.body.results[0].status, 'ok');
+  await page.goto(proxyUrl);
+  const timer = page.locator('#running li', { hasText: 'pizza' });
+  await timer.waitFor({ timeout: 15_000 });
+  assert.match(await timer.innerText(), /Timer: pizza\s+(9|10):\d\d/);
+  await timer.locator('button', { hasText: 'Cancel' }).click();
+  await timer.waitFor({ state: 'detached' });
+  const tasks = await butler.api<{ tasks: unknown[] }>('GET', '/api/panel/tasks');
+  assert.deepEqual(tasks.body.tasks, [], 'the timer is cancelled in the butler, not only hidden');
+
+  const scenes = await butler.api<{ scenes: { id: string; name: string }[] }>('GET', '/api/scenes');
+  const scene = scenes.body.scenes[0];
+  // The scene's plan carries the reason "scene <id>: <name>" and comes from the panel (the ingress user).
+  const activations = async () =>
+    (await butler.api<{ plans: { reason: string }[] }>('GET', '/api/plans?source=panel&limit=1000')).body.plans.filter((p) =>
+      p.reason.startsWith(`scene ${scene.id}:`),
+    ).length;
+  const before = await activations();
+  await page.locator(`button.scene[data-scene="${scene.id}"]`).click();
+  await until('the scene activated', async () => (await activations()) > before);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('the rule editor names the wrong field, saves the fixed rule, and dry-runs it against a past event without running it', {
   skip,
 }, async () => {
