@@ -15,7 +15,7 @@ ENV npm_config_nodedir=/usr \
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
-COPY tsconfig.json ./
+COPY tsconfig.json vite.config.mjs ./
 COPY scripts ./scripts
 COPY src ./src
 COPY nodes ./nodes

@@ -14,4 +14,4 @@ function copy(src, dst) {
   }
 }
 copy('nodes', 'dist/nodes');
-copy('src/panel', 'dist/src/panel');
+// The panel is built by Vite (vite.config.mjs) straight into dist/src/panel.

@@ -17,7 +17,7 @@ export async function runMain(): Promise<void> {
     }
     throw err;
   }
-  const log = createLogger({ level: LOG_LEVELS[config.options.log_level] });
+  const log = createLogger({ level: LOG_LEVELS[config.options.log_level], format: config.options.log_format });
   log.info({ sources: config.sources, options: redactOptions(config.options) }, 'configuration loaded');
 
   let butler: RunningButler;

@@ -8,7 +8,7 @@ import { MemoryPart } from './brain/memory/part';
 import { PlannerPart } from './brain/planner/part';
 import { BrainPart } from './brain/wire';
 import { type BrokerAddress, MqttPart, redactUrl } from './bus/part';
-import type { LoadedConfig } from './config/load';
+import { redactOptions, type LoadedConfig } from './config/load';
 import { ConversationPart } from './conversation/part';
 import { modelUnreachable } from './conversation/replies';
 import { buildCore, CorePart, registerCoreActions } from './core/core';
@@ -198,6 +198,8 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
     health,
     metrics,
     startedAt,
+    scheduler: core.scheduler,
+    options: redactOptions(o),
   });
 
   await parts.start(flows, {

@@ -289,6 +289,19 @@ describe('Dockerfile', () => {
 });
 
 describe('files beside the manifest', () => {
+  test('the store layout: DOCS.md, CHANGELOG.md, icon.png and logo.png beside config.yaml; repository.yaml names the repository', () => {
+    // The Supervisor shows these only when they sit next to config.yaml.
+    for (const f of ['config.yaml', 'DOCS.md', 'CHANGELOG.md', 'icon.png', 'logo.png', 'repository.yaml'])
+      assert.ok(existsSync(join(root, f)), `${f} at the repository root`);
+    for (const f of ['DOCS.md', 'CHANGELOG.md', 'icon.png', 'logo.png'])
+      assert.ok(!existsSync(join(root, 'addon', f)), `no stale addon/${f}`);
+    const repo = YAML.parse(read('repository.yaml')) as { name?: unknown; url?: unknown; maintainer?: unknown };
+    assert.equal(typeof repo.name, 'string');
+    assert.match(String(repo.url), /^https:\/\//);
+    assert.equal(repo.url, manifest.url, 'the repository and the add-on point to the same place');
+    assert.equal(typeof repo.maintainer, 'string');
+  });
+
   function pngSize(path: string): { width: number; height: number } {
     const buf = readFileSync(join(root, path));
     assert.deepEqual([...buf.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], `${path} is a PNG`);
@@ -296,14 +309,14 @@ describe('files beside the manifest', () => {
     return { width: buf.readUInt32BE(16), height: buf.readUInt32BE(20) };
   }
   test('icon.png is 128x128; logo.png is a PNG', () => {
-    assert.deepEqual(pngSize('addon/icon.png'), { width: 128, height: 128 });
-    const logo = pngSize('addon/logo.png');
+    assert.deepEqual(pngSize('icon.png'), { width: 128, height: 128 });
+    const logo = pngSize('logo.png');
     assert.ok(logo.width >= 100 && logo.height >= 50);
-    assert.ok(statSync(join(root, 'addon/logo.png')).size < 100_000);
+    assert.ok(statSync(join(root, 'logo.png')).size < 100_000);
   });
 
   test('DOCS.md covers install, first conversation, Assist, flows, security, troubleshooting; CHANGELOG has this version', () => {
-    const docs = read('addon/DOCS.md');
+    const docs = read('DOCS.md');
     for (const heading of [
       '## Installation',
       '## Your first conversation',
@@ -315,6 +328,6 @@ describe('files beside the manifest', () => {
       assert.ok(docs.includes(heading), heading);
     }
     for (const topic of ['Wyoming', 'confirmation', 'exec_allowlist', 'mqtt_trusted', 'privacy']) assert.ok(docs.includes(topic), topic);
-    assert.match(read('addon/CHANGELOG.md'), new RegExp(`^## ${pkg.version.replace(/\./g, '\\.')}$`, 'm'));
+    assert.match(read('CHANGELOG.md'), new RegExp(`^## ${pkg.version.replace(/\./g, '\\.')}$`, 'm'));
   });
 });

@@ -127,7 +127,10 @@ test('standalone: the token link opens the panel, every call it makes exists, an
   assert.match(reply, /kitchen/i);
   const state = await butler.api<{ state: string }>('GET', '/api/entities/light.kitchen_lights');
   assert.equal(state.body.state, 'off');
-  await page.locator('#timeline li').first().waitFor();
+  // The timeline has its own page now (#/timeline): what the chat did is there.
+  await page.click('nav a[data-route="timeline"]');
+  assert.equal(new URL(page.url()).hash, '#/timeline');
+  await page.locator('#timeline li', { hasText: 'ha_call_service' }).first().waitFor();
   assert.ok((await page.locator('#timeline li').count()) > 0);
   assert.deepEqual(failures, [], 'the panel only calls endpoints that exist');
   await page.screenshot({ path: join(tmpdir(), 'butler-panel.png') });

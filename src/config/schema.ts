@@ -71,6 +71,12 @@ export const optionsSchema = {
       'x-secret': true,
       description: 'Encrypts flow credentials; generated once when unset',
     },
+    log_format: {
+      type: 'string',
+      enum: ['text', 'json'],
+      default: 'text',
+      description: 'Log lines people read (text) or one JSON object per line (json)',
+    },
   },
 } as const;
 
@@ -108,6 +114,7 @@ export interface ButlerOptions {
   openclaw_token?: string;
   ingress_proxy: string[];
   credential_secret?: string;
+  log_format: 'text' | 'json';
 }
 
 export type OptionName = keyof typeof optionsSchema.properties;

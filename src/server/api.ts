@@ -24,6 +24,7 @@ import { renderMetrics } from './metrics';
 import { registerPanel } from './panel';
 import { registerBrainRoutes } from './routes/brain';
 import { registerMemoryRoutes } from './routes/memory';
+import { registerPanelRoutes, type PanelRoutesHost } from './routes/panel';
 
 const PUBLIC = new Set(['/api/health']);
 
@@ -84,6 +85,9 @@ export interface ApiHost {
   health(): HealthReport;
   metrics(): MetricFamily[];
   startedAt: number;
+  /** What the panel's settings and timers read (optional: tests may start the API without them). */
+  scheduler?: PanelRoutesHost['scheduler'];
+  options?: PanelRoutesHost['options'];
 }
 
 export function registerApi(butler: ApiHost, auth: AuthOptions): void {
@@ -255,6 +259,7 @@ export function registerApi(butler: ApiHost, auth: AuthOptions): void {
 
   if (butler.memory) registerMemoryRoutes({ http: butler.http, door: butler.door, memory: butler.memory });
   registerBrainRoutes(butler);
+  registerPanelRoutes(butler);
   registerPanel(butler);
   registerStream(butler, auth);
 }
