@@ -317,7 +317,11 @@ test('the arrival policy notifies once per cooldown; repeated entry events while
     assert.deepEqual(arrivals(), [first.event_id], 'no arrival notice while away');
     await until('the intrusion alert', () => home.notifications.length >= before + 2);
     assert.match(home.notifications.at(-1)!.title ?? '', /intrusion/i);
-    const recorded = core.audit.listEvents({ type: 'stored.record' });
+    // The plan notifies first and records second: the notice can arrive before the record is stored.
+    const recorded = await until('the intrusion record', () => {
+      const r = core.audit.listEvents({ type: 'stored.record' });
+      return r.length ? r : null;
+    });
     assert.equal(recorded.length, 1, 'the intrusion was recorded');
   } finally {
     core.bus.removeOwner('arrival-probe');
