@@ -134,6 +134,8 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
   const planner = await parts.start(
     new PlannerPart({ apiKey: o.llm_api_key, baseURL: o.llm_base_url, model: o.llm_model, unreachableReply: modelUnreachable }),
     {
+      bus: core.bus,
+      hasScene: (id: string) => Boolean(brain.running?.scenes.get(id)),
       ha: ha.connection,
       modes: core.modes,
       memory: memory.store,

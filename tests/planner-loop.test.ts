@@ -62,7 +62,9 @@ describe('planner: tool use loop through the real SDK', () => {
       assert.deepEqual(executor.calls[0].actions, [
         { action_type: 'ha_call_service', params: { domain: 'light', service: 'turn_on', target: { entity_id: 'light.kitchen' } } },
       ]);
-      assert.equal(executor.calls[0].origin, owner, 'the origin goes to the door unchanged');
+      const { asked_for, ...sent } = executor.calls[0].origin;
+      assert.deepEqual(sent, owner, 'the origin goes to the door unchanged');
+      assert.deepEqual(asked_for, [], 'without an offline understanding nothing counts as asked for');
       assert.equal(executor.calls[0].conversation_id, reply.conversation_id);
       assert.deepEqual(reply.plan_ids, ['plan_1']);
       assert.equal(reply.results[0].status, 'ok');
@@ -269,7 +271,8 @@ describe('planner: untrusted input', () => {
       assert.match(text, /untrusted input from outside the household/);
       assert.equal((text.match(/<\/untrusted_input>/g) ?? []).length, 1, 'the closing tag inside the text is defused');
       assert.equal(executor.calls.length, 1);
-      assert.equal(executor.calls[0].origin, origin);
+      const { asked_for: _asked, ...sent } = executor.calls[0].origin;
+      assert.deepEqual(sent, origin);
       assert.equal(reply.results[0].status, 'pending_confirmation');
       const back = (fake.requests[1] as Body).messages[2].content as Block[];
       assert.notEqual(back[0].is_error, true);

@@ -2,6 +2,7 @@
 // Without an API key it still exists (the flows' planner node answers with its offline fallback) but is never asked.
 import type { ActionRegistry } from '../../actions/registry';
 import type { ActionExecutor } from '../../actions/types';
+import type { Bus } from '../../bus/bus';
 import type { ComponentHealth, MetricFamily, Part } from '../../core/part';
 import { areaNamesByEntity } from '../../ha/areas';
 import type { HomeAssistantConnection } from '../../ha/types';
@@ -10,6 +11,7 @@ import type { OpenedDb } from '../../store/db';
 import { SqliteConversationStore } from '../../store/conversations';
 import type { HomeMode } from '../../types';
 import { relevantMemories } from '../memory/context';
+import { Understander } from '../understanding';
 import type { MemoryStore } from '../memory/store';
 import { emptyUsage, type HomeContext, type PlannerReply } from './types';
 import { Planner } from './planner';
@@ -69,6 +71,9 @@ export function homeContext(host: HomeContextHost, text?: string): HomeContext {
 }
 
 export interface PlannerHost extends HomeContextHost {
+  /** For the offline understanding that tells what the person's own words asked for. */
+  bus: Bus;
+  hasScene?: (id: string) => boolean;
   registry: ActionRegistry;
   door: ActionExecutor;
   db: OpenedDb;
@@ -78,6 +83,7 @@ export interface PlannerHost extends HomeContextHost {
 export class PlannerPart implements Part<PlannerHost> {
   readonly name = 'llm';
   private current: Planner | null = null;
+  private understanding: Understander | null = null;
 
   constructor(private readonly settings: PlannerSettings) {}
 
@@ -92,7 +98,10 @@ export class PlannerPart implements Part<PlannerHost> {
 
   start(host: PlannerHost): void {
     const s = this.settings;
+    const understanding = new Understander({ bus: host.bus, ha: host.ha, hasScene: host.hasScene });
+    this.understanding = understanding;
     this.current = new Planner({
+      intended: (text, language) => understanding.understand(text, language)?.actions ?? [],
       apiKey: s.apiKey,
       baseURL: s.baseURL,
       model: s.model,
@@ -117,6 +126,7 @@ export class PlannerPart implements Part<PlannerHost> {
 
   stop(): void {
     this.current?.close();
+    this.understanding?.stop();
   }
 
   health(): ComponentHealth {

@@ -7,7 +7,7 @@ import { LRUCache } from 'lru-cache';
 import type { Logger } from '../../log';
 import { ParamsError, type ActionRegistry } from '../../actions/registry';
 import type { ActionExecutor } from '../../actions/types';
-import type { ActionRequest, ActionResult, ConversationStore, JsonObject, StoredTurn } from '../../types';
+import type { ActionRequest, ActionResult, ConversationStore, JsonObject, Origin, StoredTurn } from '../../types';
 import { buildSystem, buildTools, historyMessages, renderHome, userText } from './prompt';
 import {
   emptyUsage,
@@ -56,6 +56,11 @@ export interface PlannerOptions {
   maxEntities?: number;
   /** Mark the tools and the static system prompt as cache breakpoints (default true; off only to measure). */
   promptCaching?: boolean;
+  /**
+   * The actions the person's own words imply (the offline understanding of the same sentence). A sensitive action the
+   * model proposes outside them waits for a person. Without it nothing counts as asked for.
+   */
+  intended?: (text: string, language?: string) => ActionRequest[];
 }
 
 interface CachedPlan {
@@ -223,6 +228,7 @@ export class Planner {
     checkRequest(req);
     const conversationId = req.conversation_id || `conv_${randomUUID()}`;
     const untrusted = req.origin.untrusted_input === true || !req.origin.trusted;
+    const origin: Origin = { ...req.origin, asked_for: req.origin.asked_for ?? this.askedFor(req) };
     const history = await this.opts.conversations.load(conversationId);
     const homeText = renderHome(this.opts.home(req), { maxEntities: this.opts.maxEntities ?? 300, language: req.language });
     const userTurn: StoredTurn = { role: 'user', text: req.text, ts: Date.now() / 1000, ...(untrusted ? { untrusted: true } : {}) };
@@ -231,7 +237,7 @@ export class Planner {
     if (cacheKey && this.cache) {
       const hit = this.cache.get(cacheKey);
       if (hit) {
-        const reply = await this.replayCached(hit, req, conversationId);
+        const reply = await this.replayCached(hit, req, origin, conversationId);
         if (reply) {
           await this.save(conversationId, userTurn, reply);
           return reply;
@@ -330,7 +336,7 @@ export class Planner {
         try {
           const outcome = await this.opts.executor.execute({
             actions: accepted.map((a) => a.action),
-            origin: req.origin,
+            origin,
             reason: `planner: ${req.text.replace(/\s+/g, ' ').slice(0, 120)}`,
             conversation_id: conversationId,
           });
@@ -391,6 +397,41 @@ export class Planner {
     return out;
   }
 
+  /**
+   * What the person's own words ask for: the offline understanding of the whole sentence, else of each of its clauses
+   * ("unlock the front door and tell me a joke"). Actions a scheduled task would run count too. Fails closed.
+   */
+  private askedFor(req: ConverseRequest): ActionRequest[] {
+    const understand = this.opts.intended;
+    const text = req.text.trim();
+    if (!understand || !text) return [];
+    const tryOne = (t: string): ActionRequest[] => {
+      try {
+        return understand(t, req.language);
+      } catch {
+        return [];
+      }
+    };
+    let found = tryOne(text);
+    if (found.length === 0) {
+      const clauses = text
+        .split(/[,;，；。！？!?\n]|\band then\b|\bthen\b|\band\b|然后|并且/i)
+        .map((c) => c.trim())
+        .filter(Boolean)
+        .slice(0, 8);
+      if (clauses.length > 1) found = clauses.flatMap(tryOne);
+    }
+    const out: ActionRequest[] = [];
+    const add = (a: ActionRequest, depth: number) => {
+      out.push(a);
+      const inner = a.action_type === 'schedule_task' ? a.params.actions : undefined;
+      if (depth < 2 && Array.isArray(inner))
+        for (const x of inner) if (x && typeof x === 'object' && !Array.isArray(x)) add(x as unknown as ActionRequest, depth + 1);
+    };
+    for (const a of found) add(a, 0);
+    return out;
+  }
+
   private cacheKey(req: ConverseRequest, homeText: string, untrusted: boolean): string {
     const h = createHash('sha256');
     h.update(JSON.stringify([req.text.trim(), untrusted, req.language ?? '', this.toolsVersion, homeText]));
@@ -399,7 +440,7 @@ export class Planner {
   }
 
   /** Re-runs a cached plan through the door. Returns null when the plan no longer validates (tools changed). */
-  private async replayCached(hit: CachedPlan, req: ConverseRequest, conversationId: string): Promise<PlannerReply | null> {
+  private async replayCached(hit: CachedPlan, req: ConverseRequest, origin: Origin, conversationId: string): Promise<PlannerReply | null> {
     let actions: ActionRequest[];
     try {
       actions = hit.calls.map((c) => ({ action_type: c.action_type, params: this.opts.registry.validate(c.action_type, c.params) }));
@@ -412,7 +453,7 @@ export class Planner {
     if (actions.length) {
       const outcome = await this.opts.executor.execute({
         actions,
-        origin: req.origin,
+        origin,
         reason: `planner (cached plan): ${req.text.replace(/\s+/g, ' ').slice(0, 120)}`,
         conversation_id: conversationId,
       });
