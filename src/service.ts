@@ -10,7 +10,7 @@ import { BrainPart } from './brain/wire';
 import { type BrokerAddress, MqttPart, redactUrl } from './bus/part';
 import type { LoadedConfig } from './config/load';
 import { ConversationPart } from './conversation/part';
-import { modelUnreachable } from './conversation/replies';
+import { groundedReply, modelUnreachable } from './conversation/replies';
 import { buildCore, CorePart, registerCoreActions } from './core/core';
 import { type HealthReport, type MetricFamily, type Part, PartRunner } from './core/part';
 import { type DemoHome, startDemoHome } from './demo/home/server';
@@ -132,7 +132,13 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
     log: log.child({ part: 'memory' }),
   });
   const planner = await parts.start(
-    new PlannerPart({ apiKey: o.llm_api_key, baseURL: o.llm_base_url, model: o.llm_model, unreachableReply: modelUnreachable }),
+    new PlannerPart({
+      apiKey: o.llm_api_key,
+      baseURL: o.llm_base_url,
+      model: o.llm_model,
+      unreachableReply: modelUnreachable,
+      groundedReply,
+    }),
     {
       bus: core.bus,
       hasScene: (id: string) => Boolean(brain.running?.scenes.get(id)),

@@ -10,6 +10,7 @@ import { InMemoryConversationStore } from '../src/brain/planner/conversations';
 import { homeContext } from '../src/brain/planner/part';
 import { Understander } from '../src/brain/understanding';
 import { PROPOSED_NOT_ASKED, wasAskedFor } from '../src/actions/policy';
+import { groundedReply } from '../src/conversation/replies';
 import { silentLogger } from '../src/log';
 import type { Origin } from '../src/types';
 import { startHomeAndCore, type HomeAndCore } from './helpers/core';
@@ -42,6 +43,7 @@ before(async () => {
     conversations: new InMemoryConversationStore(),
     log: silentLogger(),
     cache: { max: 0, ttlMs: 0 },
+    ground: groundedReply,
     intended: (text, language) => understanding.understand(text, language)?.actions ?? [],
   });
   env.core.scheduler.start(env.core.door);
@@ -69,6 +71,9 @@ describe('planner consent', () => {
     assert.equal(r.results[0].status, 'pending_confirmation', JSON.stringify(r.results));
     assert.match(String((r.results[0].output as { reason: string }).reason), new RegExp(PROPOSED_NOT_ASKED));
     assert.equal(env.home.getState('lock.front_door')?.state, 'locked');
+    // The reply says what happened, not what the model claimed.
+    assert.doesNotMatch(r.reply, /Done\.|open for you/, r.reply);
+    assert.match(r.reply, /waiting for your approval: unlock Front Door \(.*proposed by the model, not asked for\)/, r.reply);
     const pending = env.core.confirmations.get(String((r.results[0].output as { confirmation_id: string }).confirmation_id));
     assert.equal(pending?.status, 'pending');
     // A person approves: now it runs.
@@ -148,6 +153,50 @@ describe('planner consent', () => {
       ['pending_confirmation'],
     );
     assert.equal(env.home.getState('lock.front_door')?.state, 'locked');
+  });
+});
+
+describe('grounded replies', () => {
+  test('a model that claims an action it never called is not repeated', async () => {
+    llm.script(said('Done. The front door is open for you.'));
+    const r = await planner.converse({ text: 'what should I cook tonight?', origin: anna });
+    assert.equal(r.results.length, 0);
+    assert.equal(r.reply, 'I have not done anything.');
+  });
+
+  test('a chat answer without claims is passed on as it is', async () => {
+    llm.script(said('How about a mushroom risotto?'));
+    const r = await planner.converse({ text: 'what should I cook tonight?', origin: anna });
+    assert.equal(r.reply, 'How about a mushroom risotto?');
+  });
+
+  test('what ran is named first; the model may add to it', async () => {
+    llm.script(
+      { content: [{ type: 'tool_use', name: 'device_turn_on', input: { device_id: 'light.bed_light' } }], stop_reason: 'tool_use' },
+      said('I have switched on the bed light so you can read.'),
+    );
+    const r = await planner.converse({ text: 'I want to read', origin: anna });
+    assert.equal(r.reply, 'Done: turn on Bed Light. I have switched on the bed light so you can read.');
+  });
+
+  test('a failure is said as a failure, whatever the model claims', async () => {
+    llm.script(
+      { content: [{ type: 'tool_use', name: 'device_turn_on', input: { device_id: 'light.attic_nowhere' } }], stop_reason: 'tool_use' },
+      said("I've turned on the attic light."),
+    );
+    const r = await planner.converse({ text: 'light up the attic', origin: anna });
+    assert.equal(r.results[0]?.status, 'error');
+    assert.match(r.reply, /^Not done: turn on light\.attic_nowhere \(unknown entity/, r.reply);
+    assert.doesNotMatch(r.reply, /I've turned on/);
+  });
+
+  test('in Chinese too: what waits is said, the claim is not', async () => {
+    await locked('lock.front_door');
+    llm.script({ content: [unlock('lock.front_door')], stop_reason: 'tool_use' }, said('已经打开前门了。'));
+    const r = await planner.converse({ text: '今晚吃什么好？', origin: anna, language: 'zh-cn' });
+    assert.equal(r.results[0]?.status, 'pending_confirmation');
+    assert.match(r.reply, /等待确认：unlock Front Door/, r.reply);
+    assert.doesNotMatch(r.reply, /已经打开/);
   });
 });
 

@@ -205,7 +205,8 @@ describe('planner: validation before execution', () => {
       assert.match(reply.rejected[1].reason, /params must be an object/);
       assert.equal(reply.rejected[2].tool, 'rm_rf');
       assert.match(reply.rejected[2].reason, /unknown action type "rm_rf"/);
-      assert.equal(reply.reply, 'Sorry, that did not work.');
+      // The reply names what was refused before the model's own words.
+      assert.match(reply.reply, /^Refused: ha_call_service \(.*rm_rf \(unknown action type "rm_rf"\)\. Sorry, that did not work\.$/);
       const back = (fake.requests[1] as Body).messages[2].content as Block[];
       assert.equal(back.length, 3);
       assert.ok(back.every((b) => b.type === 'tool_result' && b.is_error === true));
@@ -232,7 +233,7 @@ describe('planner: validation before execution', () => {
       assert.equal(reply.results.length, 2);
       assert.equal(reply.rejected.length, 2);
       assert.ok(reply.rejected.every((r) => /plan limit reached: at most 2 actions/.test(r.reason)));
-      assert.equal(reply.reply, 'Sent two.');
+      assert.match(reply.reply, /^Done: notify, notify\. Refused: notify \(plan limit reached.*\)\. Sent two\.$/);
     });
   });
 
@@ -331,7 +332,7 @@ describe('planner: plan cache', () => {
       assert.equal(second.cached, true);
       assert.equal(second.results[0].status, 'denied');
       assert.notEqual(second.reply, first.reply);
-      assert.equal(second.reply, 'Not allowed: ha_call_service.');
+      assert.equal(second.reply, 'Not done: turn on Kitchen Lights (denied by test policy).');
     });
   });
 

@@ -14,7 +14,7 @@ import { relevantMemories } from '../memory/context';
 import { Understander } from '../understanding';
 import type { MemoryStore } from '../memory/store';
 import { emptyUsage, type HomeContext, type PlannerReply } from './types';
-import { Planner } from './planner';
+import { Planner, type Grounding } from './planner';
 
 const USEFUL_ATTRIBUTES = [
   'brightness',
@@ -34,6 +34,8 @@ export interface PlannerSettings {
   model: string;
   /** What to say when the model cannot be reached (the conversation's replies module words it). */
   unreachableReply: (reason: string, zh: boolean) => string;
+  /** Words the planner's reply from what happened (the conversation's replies module). */
+  groundedReply?: (g: Grounding) => string;
 }
 
 export interface HomeContextHost {
@@ -101,6 +103,7 @@ export class PlannerPart implements Part<PlannerHost> {
     const understanding = new Understander({ bus: host.bus, ha: host.ha, hasScene: host.hasScene });
     this.understanding = understanding;
     this.current = new Planner({
+      ground: s.groundedReply,
       intended: (text, language) => understanding.understand(text, language)?.actions ?? [],
       apiKey: s.apiKey,
       baseURL: s.baseURL,
