@@ -6,6 +6,7 @@ import { EventPolicies } from './actions/event-policies';
 import { embeddingsFromOptions } from './brain/memory/embeddings';
 import { MemoryPart } from './brain/memory/part';
 import { PlannerPart } from './brain/planner/part';
+import { ModelGoalPlanner } from './brain/goals/model';
 import { BrainPart } from './brain/wire';
 import { type BrokerAddress, MqttPart, redactUrl } from './bus/part';
 import type { LoadedConfig } from './config/load';
@@ -152,6 +153,16 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
     },
   );
   const modelConfigured = () => planner.modelConfigured;
+  // With a model, goals are decomposed by it first; the offline templates stay the fallback.
+  const goals = brain.running?.goals;
+  if (goals && planner.modelConfigured)
+    goals.addPlanner(
+      new ModelGoalPlanner({
+        propose: (req, tool, instructions) => planner.planner.propose(req, tool, instructions),
+        checkSteps: (steps) => goals.checkSteps(steps),
+      }),
+      { first: true },
+    );
   const conversation = await parts.start(new ConversationPart(), {
     bus: core.bus,
     ha: ha.connection,

@@ -119,23 +119,30 @@ export class GoalService {
     if (clean.length > 1000) throw new UnprocessableError('text: longer than 1000 characters');
     let steps: GoalStep[] | null = null;
     let plannerName = '';
+    let proposed = false;
+    const failures: string[] = [];
     for (const p of this.planners) {
       try {
-        steps = await p.decompose(clean, this.home());
+        steps = await p.decompose(clean, this.home(), origin);
       } catch (err) {
         this.deps.log.warn({ err, planner: p.name }, 'goal planner failed; trying the next');
+        failures.push(`${p.name}: ${(err as Error).message}`);
         steps = null;
       }
       if (steps?.length) {
         plannerName = p.name;
+        proposed = p.proposes === true;
         break;
       }
     }
     if (!steps?.length)
       throw new UnprocessableError(
-        `text: no planner knows how to do "${clean.slice(0, 100)}" (offline: good night, leaving home, I'm back, guests by <time>)`,
+        `text: no planner knows how to do "${clean.slice(0, 100)}" (offline: good night, leaving home, I'm back, guests by <time>)${
+          failures.length ? `; ${failures.join('; ')}` : ''
+        }`,
       );
-    return this.startSteps(clean, steps, origin, plannerName);
+    // Steps a model proposed were not asked for by anyone: a sensitive one waits for a person when it runs.
+    return this.startSteps(clean, steps, proposed ? { ...origin, asked_for: origin.asked_for ?? [] } : origin, plannerName);
   }
 
   /** Starts a goal from explicit steps (flows and the LLM planner use this). */

@@ -476,6 +476,43 @@ export class Planner {
     return out;
   }
 
+  /**
+   * Asks the model for one structured answer through a single forced tool (goal decomposition). The home is in the
+   * system prompt; text from outside the household is wrapped as untrusted. Null without a model; throws when the
+   * model cannot be reached or does not call the tool.
+   */
+  async propose(
+    req: ConverseRequest,
+    tool: { name: string; description: string; input_schema: Record<string, unknown> },
+    instructions: string,
+  ): Promise<unknown | null> {
+    checkRequest(req);
+    if (!this.client) return null;
+    const untrusted = req.origin.untrusted_input === true || !req.origin.trusted;
+    const homeText = renderHome(this.opts.home(req), { maxEntities: this.opts.maxEntities ?? 300, language: req.language });
+    const usage = emptyUsage();
+    this.counters.requests += 1;
+    let message: Message;
+    try {
+      message = await this.client.messages.create({
+        model: this.opts.model,
+        max_tokens: this.opts.maxTokens ?? 1024,
+        system: [...buildSystem(homeText, this.opts.promptCaching !== false), { type: 'text', text: instructions }],
+        tools: [{ ...tool, input_schema: tool.input_schema as Anthropic.Messages.Tool.InputSchema }],
+        tool_choice: { type: 'tool', name: tool.name },
+        messages: [{ role: 'user', content: userText(req.text.trim(), untrusted, req.origin.source) }],
+      });
+    } catch (err) {
+      this.counters.errors += 1;
+      throw new Error(`the language model is unavailable (${describeError(err)})`);
+    }
+    addUsage(usage, message.usage);
+    this.account(usage);
+    const use = message.content.find((b): b is ToolUseBlock => b.type === 'tool_use' && b.name === tool.name);
+    if (!use) throw new Error(`the model did not call ${tool.name}`);
+    return use.input;
+  }
+
   /** The reply grounded in the results; the model's text is dropped when it claims what the results do not show. */
   private grounded(
     actions: ActionRequest[],
