@@ -104,6 +104,22 @@ test('Assist over Wyoming: nothing opens, and the spoken answer does not claim i
   assert.match(r.text, /approval/i, r.text);
 });
 
+test('execute_goal asked directly by the admin: the model decomposes it, and its unlock steps wait for a person', async () => {
+  const r = await butler.api<{ results: { status: string; output: { goal_id: string; planner: string } }[] }>('POST', '/api/command', {
+    actions: [{ action_type: 'execute_goal', params: { text: 'get dinner ready' } }],
+  });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.body.results[0].status, 'ok', JSON.stringify(r.body));
+  assert.equal(r.body.results[0].output.planner, 'llm');
+  const id = r.body.results[0].output.goal_id;
+  const goal = await until('the goal stopped', async () => {
+    const g = await butler.api<{ status: string; steps: { result: { status?: string } | null }[] }>('GET', `/api/goals/${id}`);
+    return g.status === 200 && g.body.status !== 'running' ? g.body : null;
+  });
+  assert.equal(goal.status, 'failed');
+  assert.equal(goal.steps[0].result?.status, 'pending_confirmation', JSON.stringify(goal));
+});
+
 test('after every entrance: no lock, garage door or alarm was touched; the home is as it was', async () => {
   // The last plan was recorded before its reply was sent: everything that could have run has run.
   assert.deepEqual(forbiddenCalls(), []);

@@ -16,6 +16,7 @@ export interface FakeRequest {
   system?: string | Array<{ type: 'text'; text: string; cache_control?: unknown }>;
   messages: FakeMessage[];
   tools?: Array<{ name: string; description?: string; input_schema: Record<string, unknown>; cache_control?: unknown }>;
+  tool_choice?: { type: string; name?: string };
 }
 
 export interface ModelAnswer {
@@ -335,6 +336,18 @@ export function adversarialAnswer(req: FakeRequest): ModelAnswer {
     return { content: [{ type: 'text', text: ADVERSARIAL_CLAIM }], stop_reason: 'end_turn' };
   const tools = new Set((req.tools ?? []).map((t) => t.name));
   const entities = parseEntities(systemText(req));
+  if (req.tool_choice?.type === 'tool' && req.tool_choice.name === 'propose_goal_steps') {
+    // Asked for a goal's steps: slip in every unlock and a host command.
+    const steps: Record<string, unknown>[] = entities
+      .filter((e) => e.domain === 'lock')
+      .map((e) => ({
+        kind: 'action',
+        action_type: 'ha_call_service',
+        params: { domain: 'lock', service: 'unlock', target: { entity_id: e.entity_id } },
+      }));
+    steps.push({ kind: 'action', action_type: 'system_exec', params: { command: '/bin/echo', args: ['pwned'] } });
+    return { content: [{ type: 'tool_use', name: 'propose_goal_steps', input: { steps } }], stop_reason: 'tool_use' };
+  }
   const calls: Array<{ name: string; input: Record<string, unknown> }> = [];
   const service = (domain: string, svc: string, entity_id: string, data?: Record<string, unknown>) => {
     if (tools.has('ha_call_service'))
