@@ -6,11 +6,12 @@ import { EventPolicies } from './actions/event-policies';
 import { embeddingsFromOptions } from './brain/memory/embeddings';
 import { MemoryPart } from './brain/memory/part';
 import { PlannerPart } from './brain/planner/part';
+import { ModelGoalPlanner } from './brain/goals/model';
 import { BrainPart } from './brain/wire';
 import { type BrokerAddress, MqttPart, redactUrl } from './bus/part';
 import { redactOptions, type LoadedConfig } from './config/load';
 import { ConversationPart } from './conversation/part';
-import { modelUnreachable } from './conversation/replies';
+import { groundedReply, modelUnreachable } from './conversation/replies';
 import { buildCore, CorePart, registerCoreActions } from './core/core';
 import { type HealthReport, type MetricFamily, type Part, PartRunner } from './parts/part';
 import { type DemoHome, startDemoHome } from './demo/home/server';
@@ -132,8 +133,16 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
     log: log.child({ part: 'memory' }),
   });
   const planner = await parts.start(
-    new PlannerPart({ apiKey: o.llm_api_key, baseURL: o.llm_base_url, model: o.llm_model, unreachableReply: modelUnreachable }),
+    new PlannerPart({
+      apiKey: o.llm_api_key,
+      baseURL: o.llm_base_url,
+      model: o.llm_model,
+      unreachableReply: modelUnreachable,
+      groundedReply,
+    }),
     {
+      bus: core.bus,
+      hasScene: (id: string) => Boolean(brain.running?.scenes.get(id)),
       ha: ha.connection,
       modes: core.modes,
       memory: memory.store,
@@ -144,6 +153,16 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
     },
   );
   const modelConfigured = () => planner.modelConfigured;
+  // With a model, goals are decomposed by it first; the offline templates stay the fallback.
+  const goals = brain.running?.goals;
+  if (goals && planner.modelConfigured)
+    goals.addPlanner(
+      new ModelGoalPlanner({
+        propose: (req, tool, instructions) => planner.planner.propose(req, tool, instructions),
+        checkSteps: (steps) => goals.checkSteps(steps),
+      }),
+      { first: true },
+    );
   const conversation = await parts.start(new ConversationPart(), {
     bus: core.bus,
     ha: ha.connection,

@@ -37,6 +37,12 @@ export interface Origin {
   /** A trusted person on a channel where they should still confirm sensitive actions (voice: Assist). */
   confirm_sensitive?: boolean;
   conversation_id?: string;
+  /**
+   * Set when a language model proposed the actions: what the person's own words asked for (the offline
+   * understanding of the same sentence). A sensitive action not among them waits for a person. Kept with what the
+   * model created for later (scheduled tasks, goal steps, scenes it activates) and checked again when they run.
+   */
+  asked_for?: ActionRequest[];
 }
 
 export interface ActionPlan {

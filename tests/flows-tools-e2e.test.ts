@@ -142,7 +142,7 @@ describe('a custom tool drawn as a flow (child process)', { timeout: 120_000 }, 
     assert.equal(r.body.answered_by, 'planner', JSON.stringify(r.body));
     assert.equal(r.body.results[0].action_type, 'ring_doorbell_chime');
     assert.deepEqual(r.body.results[0].output, { rang: 3, sound: 'ding-dong' });
-    assert.equal(r.body.reply, 'I rang the chime three times.');
+    assert.equal(r.body.reply, 'Done: ring doorbell chime. I rang the chime three times.', 'what ran is said first');
     const first = llm.requests[before] as { tools?: { name: string; input_schema: unknown }[] };
     const offered = first.tools?.find((t) => t.name === 'ring_doorbell_chime');
     assert.ok(offered, 'the model was offered the flow tool');

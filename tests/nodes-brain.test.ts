@@ -418,7 +418,7 @@ describe('butler brain nodes', () => {
     const out = next('out');
     helper.getNode('plan').receive({ payload: 'ring the chime four times' });
     const m = await out;
-    assert.equal(m.payload, 'I rang the chime four times.');
+    assert.equal(m.payload, 'Done: ring doorbell chime. I rang the chime four times.', "what ran is said first, in the butler's words");
     const results = m.results as { action_type: string; status: string; output: unknown }[];
     assert.equal(results[0].action_type, 'ring_doorbell_chime');
     assert.deepEqual(results[0].output, { rang: 4 });

@@ -62,7 +62,9 @@ describe('planner: tool use loop through the real SDK', () => {
       assert.deepEqual(executor.calls[0].actions, [
         { action_type: 'ha_call_service', params: { domain: 'light', service: 'turn_on', target: { entity_id: 'light.kitchen' } } },
       ]);
-      assert.equal(executor.calls[0].origin, owner, 'the origin goes to the door unchanged');
+      const { asked_for, ...sent } = executor.calls[0].origin;
+      assert.deepEqual(sent, owner, 'the origin goes to the door unchanged');
+      assert.deepEqual(asked_for, [], 'without an offline understanding nothing counts as asked for');
       assert.equal(executor.calls[0].conversation_id, reply.conversation_id);
       assert.deepEqual(reply.plan_ids, ['plan_1']);
       assert.equal(reply.results[0].status, 'ok');
@@ -203,7 +205,8 @@ describe('planner: validation before execution', () => {
       assert.match(reply.rejected[1].reason, /params must be an object/);
       assert.equal(reply.rejected[2].tool, 'rm_rf');
       assert.match(reply.rejected[2].reason, /unknown action type "rm_rf"/);
-      assert.equal(reply.reply, 'Sorry, that did not work.');
+      // The reply names what was refused before the model's own words.
+      assert.match(reply.reply, /^Refused: ha_call_service \(.*rm_rf \(unknown action type "rm_rf"\)\. Sorry, that did not work\.$/);
       const back = (fake.requests[1] as Body).messages[2].content as Block[];
       assert.equal(back.length, 3);
       assert.ok(back.every((b) => b.type === 'tool_result' && b.is_error === true));
@@ -230,7 +233,7 @@ describe('planner: validation before execution', () => {
       assert.equal(reply.results.length, 2);
       assert.equal(reply.rejected.length, 2);
       assert.ok(reply.rejected.every((r) => /plan limit reached: at most 2 actions/.test(r.reason)));
-      assert.equal(reply.reply, 'Sent two.');
+      assert.match(reply.reply, /^Done: notify, notify\. Refused: notify \(plan limit reached.*\)\. Sent two\.$/);
     });
   });
 
@@ -269,7 +272,8 @@ describe('planner: untrusted input', () => {
       assert.match(text, /untrusted input from outside the household/);
       assert.equal((text.match(/<\/untrusted_input>/g) ?? []).length, 1, 'the closing tag inside the text is defused');
       assert.equal(executor.calls.length, 1);
-      assert.equal(executor.calls[0].origin, origin);
+      const { asked_for: _asked, ...sent } = executor.calls[0].origin;
+      assert.deepEqual(sent, origin);
       assert.equal(reply.results[0].status, 'pending_confirmation');
       const back = (fake.requests[1] as Body).messages[2].content as Block[];
       assert.notEqual(back[0].is_error, true);
@@ -328,7 +332,7 @@ describe('planner: plan cache', () => {
       assert.equal(second.cached, true);
       assert.equal(second.results[0].status, 'denied');
       assert.notEqual(second.reply, first.reply);
-      assert.equal(second.reply, 'Not allowed: ha_call_service.');
+      assert.equal(second.reply, 'Not done: turn on Kitchen Lights (denied by test policy).');
     });
   });
 

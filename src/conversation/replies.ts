@@ -1,5 +1,6 @@
 // Every sentence the butler says about a turn is built here: after a plan ran (the success sentence, or what waits
 // for a person, or what failed and why), for a confirmation decided in the conversation, and when nobody understood.
+import type { Grounding } from '../brain/planner/planner';
 import type { ActionResult } from '../types';
 import type { StageTurn, TurnReply } from './turn';
 
@@ -53,4 +54,40 @@ export function modelUnreachable(reason: string, zh: boolean): string {
   return zh
     ? `我现在连不上大模型（${reason}），离线也没听懂。`
     : `I can't reach the language model right now (${reason}) and didn't understand that offline.`;
+}
+
+/**
+ * The planner's reply, grounded in what happened: what ran, what waits for a person and why, what failed or was refused,
+ * in the butler's words and the person's language. The model's text only follows, and only when it claims nothing the
+ * results do not show (the planner drops it otherwise).
+ */
+export function groundedReply(g: Grounding): string {
+  const zh = isChinese(g.language ?? '');
+  const by = (s: string) => g.items.filter((i) => i.status === s);
+  const list = (items: { what: string; detail: string }[], withDetail: boolean) =>
+    items
+      .map((i) => (withDetail && i.detail ? (zh ? `${i.what}（${i.detail}）` : `${i.what} (${i.detail})`) : i.what))
+      .join(zh ? '、' : ', ');
+  const parts: string[] = [];
+  const ok = by('ok');
+  const waiting = by('pending_confirmation');
+  const failed = [...by('denied'), ...by('error')];
+  if (ok.length) parts.push(zh ? `已完成：${list(ok, false)}。` : `Done: ${list(ok, false)}.`);
+  if (waiting.length)
+    parts.push(
+      zh
+        ? `还没有做，等待确认：${list(waiting, true)}。要继续吗？（是/不）`
+        : `Not done yet, waiting for your approval: ${list(waiting, true)}. Shall I go ahead? (yes/no)`,
+    );
+  if (failed.length) parts.push(zh ? `没能完成：${list(failed, true)}。` : `Not done: ${list(failed, true)}.`);
+  if (g.refused.length) {
+    const refused = g.refused.map((r) => ({ what: r.tool.replace(/_/g, ' '), detail: r.reason }));
+    parts.push(zh ? `已拒绝：${list(refused, true)}。` : `Refused: ${list(refused, true)}.`);
+  }
+  if (g.modelText) parts.push(g.modelText);
+  if (parts.length === 0) {
+    if (g.dropped) return zh ? '我什么都还没有做。' : 'I have not done anything.';
+    return zh ? '没有需要做的。' : 'Nothing to do.';
+  }
+  return parts.join(zh ? '' : ' ');
 }

@@ -5,7 +5,7 @@ import { and, asc, desc, eq } from 'drizzle-orm';
 import { ParamsError } from '../../actions/registry';
 import { InvalidError, NotFoundError, UnprocessableError } from '../../errors';
 import { goals as goalsTable, goalSteps } from '../../store/schema/brain';
-import { nowSeconds, type Json, type JsonObject, type Origin } from '../../types';
+import { nowSeconds, type ActionRequest, type Json, type JsonObject, type Origin } from '../../types';
 import { stateMatches } from '../rules/conditions';
 import { abortableSleep, parseClock, type BrainDeps } from '../rules/deps';
 import type { GoalHome, GoalPlanner, GoalStep } from './planner';
@@ -119,23 +119,30 @@ export class GoalService {
     if (clean.length > 1000) throw new UnprocessableError('text: longer than 1000 characters');
     let steps: GoalStep[] | null = null;
     let plannerName = '';
+    let proposed = false;
+    const failures: string[] = [];
     for (const p of this.planners) {
       try {
-        steps = await p.decompose(clean, this.home());
+        steps = await p.decompose(clean, this.home(), origin);
       } catch (err) {
         this.deps.log.warn({ err, planner: p.name }, 'goal planner failed; trying the next');
+        failures.push(`${p.name}: ${(err as Error).message}`);
         steps = null;
       }
       if (steps?.length) {
         plannerName = p.name;
+        proposed = p.proposes === true;
         break;
       }
     }
     if (!steps?.length)
       throw new UnprocessableError(
-        `text: no planner knows how to do "${clean.slice(0, 100)}" (offline: good night, leaving home, I'm back, guests by <time>)`,
+        `text: no planner knows how to do "${clean.slice(0, 100)}" (offline: good night, leaving home, I'm back, guests by <time>)${
+          failures.length ? `; ${failures.join('; ')}` : ''
+        }`,
       );
-    return this.startSteps(clean, steps, origin, plannerName);
+    // Steps a model proposed were not asked for by anyone: a sensitive one waits for a person when it runs.
+    return this.startSteps(clean, steps, proposed ? { ...origin, asked_for: origin.asked_for ?? [] } : origin, plannerName);
   }
 
   /** Starts a goal from explicit steps (flows and the LLM planner use this). */
@@ -153,7 +160,14 @@ export class GoalService {
           status: 'running',
           planner: plannerName,
           current_step: 0,
-          origin: JSON.stringify({ source: origin.source, trusted: origin.trusted, user: origin.user ?? null }),
+          // What the person's words asked for travels with the goal: a step the model proposed is checked when it runs.
+          origin: JSON.stringify({
+            source: origin.source,
+            trusted: origin.trusted,
+            user: origin.user ?? null,
+            ...(origin.untrusted_input ? { untrusted_input: true } : {}),
+            ...(origin.asked_for ? { asked_for: origin.asked_for } : {}),
+          }),
           event_id: event.event_id,
           created_ts: ts,
           updated_ts: ts,
@@ -247,7 +261,12 @@ export class GoalService {
     try {
       const row = this.deps.db.db.select().from(goalsTable).where(eq(goalsTable.goal_id, goalId)).get();
       if (row?.status !== 'running') return;
-      const origin = safeParse(row.origin) as { trusted?: boolean; user?: string | null };
+      const origin = safeParse(row.origin) as {
+        trusted?: boolean;
+        user?: string | null;
+        untrusted_input?: boolean;
+        asked_for?: ActionRequest[];
+      };
       const goal = this.get(goalId)!;
       for (const s of goal.steps) {
         if (s.status === 'ok') continue;
@@ -266,7 +285,12 @@ export class GoalService {
           outcome = await this.runStep(
             goal,
             s.step,
-            { trusted: origin.trusted === true, user: origin.user ?? undefined },
+            {
+              trusted: origin.trusted === true,
+              user: origin.user ?? undefined,
+              untrusted_input: origin.untrusted_input === true ? true : undefined,
+              asked_for: Array.isArray(origin.asked_for) ? origin.asked_for : undefined,
+            },
             controller.signal,
           );
         } catch (err) {
@@ -311,13 +335,13 @@ export class GoalService {
   private async runStep(
     goal: GoalInfo,
     step: GoalStep,
-    who: { trusted: boolean; user?: string },
+    who: Omit<Origin, 'source'>,
     signal: AbortSignal,
   ): Promise<{ ok: boolean; result: Json }> {
     if (step.kind === 'action') {
       const out = await this.deps.door.execute({
         actions: [{ action_type: step.action_type, params: step.params }],
-        origin: { source: 'goal', trusted: who.trusted, user: who.user },
+        origin: { ...who, source: 'goal' },
         triggered_by_event_id: goal.event_id,
         reason: `goal ${goal.goal_id}: ${goal.text}`,
       });

@@ -1,6 +1,6 @@
 // Goal decomposition: the GoalPlanner interface (the LLM planner will implement it) and the offline templates.
 import type { HassState } from '../../ha/types';
-import type { HomeMode, JsonObject } from '../../types';
+import type { HomeMode, JsonObject, Origin } from '../../types';
 
 export type GoalStep =
   | { kind: 'action'; action_type: string; params: JsonObject; description?: string }
@@ -18,8 +18,10 @@ export interface GoalHome {
 
 export interface GoalPlanner {
   readonly name: string;
+  /** True when a language model proposes the steps: nothing in them counts as asked for by the person. */
+  readonly proposes?: boolean;
   /** Steps for the goal, or null when this planner does not know how. */
-  decompose(text: string, home: GoalHome): Promise<GoalStep[] | null>;
+  decompose(text: string, home: GoalHome, origin?: Origin): Promise<GoalStep[] | null>;
 }
 
 const scene = (id: string, description: string): GoalStep => ({

@@ -2,6 +2,7 @@
 // Without an API key it still exists (the flows' planner node answers with its offline fallback) but is never asked.
 import type { ActionRegistry } from '../../actions/registry';
 import type { ActionExecutor } from '../../actions/types';
+import type { Bus } from '../../bus/bus';
 import type { ComponentHealth, MetricFamily, Part } from '../../parts/part';
 import { areaNamesByEntity } from '../../ha/areas';
 import type { HomeAssistantConnection } from '../../ha/types';
@@ -10,9 +11,10 @@ import type { OpenedDb } from '../../store/db';
 import { SqliteConversationStore } from '../../store/conversations';
 import type { HomeMode } from '../../types';
 import { relevantMemories } from '../memory/context';
+import { Understander } from '../understanding';
 import type { MemoryStore } from '../memory/store';
 import { emptyUsage, type HomeContext, type PlannerReply } from './types';
-import { Planner } from './planner';
+import { Planner, type Grounding } from './planner';
 
 const USEFUL_ATTRIBUTES = [
   'brightness',
@@ -32,6 +34,8 @@ export interface PlannerSettings {
   model: string;
   /** What to say when the model cannot be reached (the conversation's replies module words it). */
   unreachableReply: (reason: string, zh: boolean) => string;
+  /** Words the planner's reply from what happened (the conversation's replies module). */
+  groundedReply?: (g: Grounding) => string;
 }
 
 export interface HomeContextHost {
@@ -69,6 +73,9 @@ export function homeContext(host: HomeContextHost, text?: string): HomeContext {
 }
 
 export interface PlannerHost extends HomeContextHost {
+  /** For the offline understanding that tells what the person's own words asked for. */
+  bus: Bus;
+  hasScene?: (id: string) => boolean;
   registry: ActionRegistry;
   door: ActionExecutor;
   db: OpenedDb;
@@ -80,6 +87,7 @@ export class PlannerPart implements Part<PlannerHost> {
   /** The conversation's planner stage is built on it (with or without a model). */
   readonly essential = true;
   private current: Planner | null = null;
+  private understanding: Understander | null = null;
 
   constructor(private readonly settings: PlannerSettings) {}
 
@@ -94,7 +102,11 @@ export class PlannerPart implements Part<PlannerHost> {
 
   start(host: PlannerHost): void {
     const s = this.settings;
+    const understanding = new Understander({ bus: host.bus, ha: host.ha, hasScene: host.hasScene });
+    this.understanding = understanding;
     this.current = new Planner({
+      ground: s.groundedReply,
+      intended: (text, language) => understanding.understand(text, language)?.actions ?? [],
       apiKey: s.apiKey,
       baseURL: s.baseURL,
       model: s.model,
@@ -119,6 +131,7 @@ export class PlannerPart implements Part<PlannerHost> {
 
   stop(): void {
     this.current?.close();
+    this.understanding?.stop();
   }
 
   health(): ComponentHealth {

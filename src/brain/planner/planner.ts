@@ -7,7 +7,7 @@ import { LRUCache } from 'lru-cache';
 import type { Logger } from '../../log';
 import { ParamsError, type ActionRegistry } from '../../actions/registry';
 import type { ActionExecutor } from '../../actions/types';
-import type { ActionRequest, ActionResult, ConversationStore, JsonObject, StoredTurn } from '../../types';
+import type { ActionRequest, ActionResult, ConversationStore, JsonObject, Origin, StoredTurn } from '../../types';
 import { buildSystem, buildTools, historyMessages, renderHome, userText } from './prompt';
 import {
   emptyUsage,
@@ -56,6 +56,88 @@ export interface PlannerOptions {
   maxEntities?: number;
   /** Mark the tools and the static system prompt as cache breakpoints (default true; off only to measure). */
   promptCaching?: boolean;
+  /**
+   * The actions the person's own words imply (the offline understanding of the same sentence). A sensitive action the
+   * model proposes outside them waits for a person. Without it nothing counts as asked for.
+   */
+  intended?: (text: string, language?: string) => ActionRequest[];
+  /** Words the reply in the person's language from what happened (the conversation's replies); else plain English. */
+  ground?: (g: Grounding) => string;
+}
+
+/** One action the planner caused, as the reply names it. */
+export interface GroundedItem {
+  /** "unlock Front Door", "turn on Bed Light", "system exec". */
+  what: string;
+  status: ActionResult['status'];
+  /** The reason it waits or was refused, or the error. */
+  detail: string;
+}
+
+/** What the reply must say: every action and what became of it; the model's words only where they do not contradict. */
+export interface Grounding {
+  items: GroundedItem[];
+  refused: RejectedCall[];
+  /** The model's own text, or '' when it claimed something the results do not show. */
+  modelText: string;
+  /** True when the model's text was dropped because it claimed what did not happen. */
+  dropped: boolean;
+  language?: string;
+}
+
+/** Words that claim something was done ("Done.", "I've unlocked", "is open for you", "已打开"). */
+const CLAIM =
+  /\b(done|all set|taken care of|(i'?ve|i have|i just|i)\s+(now\s+)?(turned|switched|unlocked|opened|closed|locked|disarmed|armed|sent|set|started|ran|run|executed|scheduled|messaged|let)|unlocked|disarmed|(is|are) (now )?(open|unlocked|disarmed)( for you)?)\b|已(经)?(打开|开启|解锁|关闭|完成|发送|执行|撤防)|搞定|好了/i;
+
+/** Whether the model's words claim an action happened. */
+export function claimsAction(text: string): boolean {
+  return CLAIM.test(text);
+}
+
+function words(s: string): string {
+  return s.replace(/_/g, ' ').trim();
+}
+
+/** "unlock Front Door": the action in a person's words, with the entities' friendly names. */
+export function describeAction(a: ActionRequest, names: ReadonlyMap<string, string>): string {
+  const p = a.params ?? {};
+  const t = (p.target ?? {}) as JsonObject;
+  const raw = a.action_type === 'ha_call_service' ? (t.entity_id ?? (p.data as JsonObject | undefined)?.entity_id) : p.device_id;
+  const ids = (Array.isArray(raw) ? raw : raw !== undefined ? [raw] : []).map(String);
+  const who = ids.map((id) => names.get(id) ?? id).join(', ');
+  const verb = a.action_type === 'ha_call_service' ? words(String(p.service ?? 'call')) : words(a.action_type.replace(/^device_/, ''));
+  if (a.action_type === 'ha_call_service' && !who) return `${verb} (${String(p.domain)})`;
+  return who ? `${verb} ${who}` : verb;
+}
+
+function detailOf(r: ActionResult): string {
+  const o = r.output as { error?: unknown; reason?: unknown } | null;
+  if (o && typeof o === 'object' && !Array.isArray(o)) return String(o.reason ?? o.error ?? '');
+  return '';
+}
+
+/** The reply in plain English when nobody words it (tests, flows without the conversation). */
+export function plainGrounding(g: Grounding): string {
+  const by = (s: string) => g.items.filter((i) => i.status === s);
+  const parts: string[] = [];
+  if (by('ok').length)
+    parts.push(
+      `Done: ${by('ok')
+        .map((i) => i.what)
+        .join(', ')}.`,
+    );
+  if (by('pending_confirmation').length)
+    parts.push(
+      `Waiting for approval: ${by('pending_confirmation')
+        .map((i) => `${i.what} (${i.detail})`)
+        .join(', ')}.`,
+    );
+  const failed = [...by('denied'), ...by('error')];
+  if (failed.length) parts.push(`Not done: ${failed.map((i) => `${i.what} (${i.detail})`).join(', ')}.`);
+  if (g.refused.length) parts.push(`Refused: ${g.refused.map((r) => `${r.tool} (${r.reason})`).join(', ')}.`);
+  if (g.modelText) parts.push(g.modelText);
+  if (parts.length === 0) return g.dropped ? 'I have not done anything.' : 'Nothing to do.';
+  return parts.join(' ');
 }
 
 interface CachedPlan {
@@ -223,15 +305,18 @@ export class Planner {
     checkRequest(req);
     const conversationId = req.conversation_id || `conv_${randomUUID()}`;
     const untrusted = req.origin.untrusted_input === true || !req.origin.trusted;
+    const origin: Origin = { ...req.origin, asked_for: req.origin.asked_for ?? this.askedFor(req) };
     const history = await this.opts.conversations.load(conversationId);
-    const homeText = renderHome(this.opts.home(req), { maxEntities: this.opts.maxEntities ?? 300, language: req.language });
+    const homeCtx = this.opts.home(req);
+    const names = new Map(homeCtx.entities.map((e) => [e.entity_id, e.name]));
+    const homeText = renderHome(homeCtx, { maxEntities: this.opts.maxEntities ?? 300, language: req.language });
     const userTurn: StoredTurn = { role: 'user', text: req.text, ts: Date.now() / 1000, ...(untrusted ? { untrusted: true } : {}) };
 
     const cacheKey = this.cache && history.length === 0 ? this.cacheKey(req, homeText, untrusted) : null;
     if (cacheKey && this.cache) {
       const hit = this.cache.get(cacheKey);
       if (hit) {
-        const reply = await this.replayCached(hit, req, conversationId);
+        const reply = await this.replayCached(hit, req, origin, conversationId, names);
         if (reply) {
           await this.save(conversationId, userTurn, reply);
           return reply;
@@ -330,7 +415,7 @@ export class Planner {
         try {
           const outcome = await this.opts.executor.execute({
             actions: accepted.map((a) => a.action),
-            origin: req.origin,
+            origin,
             reason: `planner: ${req.text.replace(/\s+/g, ' ').slice(0, 120)}`,
             conversation_id: conversationId,
           });
@@ -363,10 +448,10 @@ export class Planner {
       messages.push({ role: 'user', content: toolResults });
     }
 
-    let reply = finalText;
-    if (!reply) reply = summarizeResults(results, rejected);
-    if (lostModel) reply = `${summarizeResults(results, rejected)} I lost contact with the language model (${lostModel}).`;
-    else if (!finished) reply = `${summarizeResults(results, rejected)} I stopped after ${maxTurns} steps.`;
+    // The reply is the butler's account of what happened; the model's text may add to it, never contradict it.
+    let reply = this.grounded(executed, results, rejected, finalText, names, req.language);
+    if (lostModel) reply = `${reply} I lost contact with the language model (${lostModel}).`;
+    else if (!finished) reply = `${reply} I stopped after ${maxTurns} steps.`;
 
     this.account(usage);
     const out: PlannerReply = {
@@ -391,6 +476,98 @@ export class Planner {
     return out;
   }
 
+  /**
+   * Asks the model for one structured answer through a single forced tool (goal decomposition). The home is in the
+   * system prompt; text from outside the household is wrapped as untrusted. Null without a model; throws when the
+   * model cannot be reached or does not call the tool.
+   */
+  async propose(
+    req: ConverseRequest,
+    tool: { name: string; description: string; input_schema: Record<string, unknown> },
+    instructions: string,
+  ): Promise<unknown | null> {
+    checkRequest(req);
+    if (!this.client) return null;
+    const untrusted = req.origin.untrusted_input === true || !req.origin.trusted;
+    const homeText = renderHome(this.opts.home(req), { maxEntities: this.opts.maxEntities ?? 300, language: req.language });
+    const usage = emptyUsage();
+    this.counters.requests += 1;
+    let message: Message;
+    try {
+      message = await this.client.messages.create({
+        model: this.opts.model,
+        max_tokens: this.opts.maxTokens ?? 1024,
+        system: [...buildSystem(homeText, this.opts.promptCaching !== false), { type: 'text', text: instructions }],
+        tools: [{ ...tool, input_schema: tool.input_schema as Anthropic.Messages.Tool.InputSchema }],
+        tool_choice: { type: 'tool', name: tool.name },
+        messages: [{ role: 'user', content: userText(req.text.trim(), untrusted, req.origin.source) }],
+      });
+    } catch (err) {
+      this.counters.errors += 1;
+      throw new Error(`the language model is unavailable (${describeError(err)})`);
+    }
+    addUsage(usage, message.usage);
+    this.account(usage);
+    const use = message.content.find((b): b is ToolUseBlock => b.type === 'tool_use' && b.name === tool.name);
+    if (!use) throw new Error(`the model did not call ${tool.name}`);
+    return use.input;
+  }
+
+  /** The reply grounded in the results; the model's text is dropped when it claims what the results do not show. */
+  private grounded(
+    actions: ActionRequest[],
+    results: ActionResult[],
+    rejected: RejectedCall[],
+    modelText: string,
+    names: ReadonlyMap<string, string>,
+    language?: string,
+  ): string {
+    const items = results.map((r, i) => ({
+      what: describeAction(actions[i] ?? { action_type: r.action_type, params: {} }, names),
+      status: r.status,
+      detail: detailOf(r),
+    }));
+    const allOk = results.length > 0 && rejected.length === 0 && results.every((r) => r.status === 'ok');
+    const dropped = modelText !== '' && claimsAction(modelText) && !allOk;
+    const g: Grounding = { items, refused: rejected, modelText: dropped ? '' : modelText, dropped, language };
+    return (this.opts.ground ?? plainGrounding)(g);
+  }
+
+  /**
+   * What the person's own words ask for: the offline understanding of the whole sentence, else of each of its clauses
+   * ("unlock the front door and tell me a joke"). Actions a scheduled task would run count too. Fails closed.
+   */
+  private askedFor(req: ConverseRequest): ActionRequest[] {
+    const understand = this.opts.intended;
+    const text = req.text.trim();
+    if (!understand || !text) return [];
+    const tryOne = (t: string): ActionRequest[] => {
+      try {
+        return understand(t, req.language);
+      } catch {
+        return [];
+      }
+    };
+    let found = tryOne(text);
+    if (found.length === 0) {
+      const clauses = text
+        .split(/[,;，；。！？!?\n]|\band then\b|\bthen\b|\band\b|然后|并且/i)
+        .map((c) => c.trim())
+        .filter(Boolean)
+        .slice(0, 8);
+      if (clauses.length > 1) found = clauses.flatMap(tryOne);
+    }
+    const out: ActionRequest[] = [];
+    const add = (a: ActionRequest, depth: number) => {
+      out.push(a);
+      const inner = a.action_type === 'schedule_task' ? a.params.actions : undefined;
+      if (depth < 2 && Array.isArray(inner))
+        for (const x of inner) if (x && typeof x === 'object' && !Array.isArray(x)) add(x as unknown as ActionRequest, depth + 1);
+    };
+    for (const a of found) add(a, 0);
+    return out;
+  }
+
   private cacheKey(req: ConverseRequest, homeText: string, untrusted: boolean): string {
     const h = createHash('sha256');
     h.update(JSON.stringify([req.text.trim(), untrusted, req.language ?? '', this.toolsVersion, homeText]));
@@ -399,7 +576,13 @@ export class Planner {
   }
 
   /** Re-runs a cached plan through the door. Returns null when the plan no longer validates (tools changed). */
-  private async replayCached(hit: CachedPlan, req: ConverseRequest, conversationId: string): Promise<PlannerReply | null> {
+  private async replayCached(
+    hit: CachedPlan,
+    req: ConverseRequest,
+    origin: Origin,
+    conversationId: string,
+    names: ReadonlyMap<string, string>,
+  ): Promise<PlannerReply | null> {
     let actions: ActionRequest[];
     try {
       actions = hit.calls.map((c) => ({ action_type: c.action_type, params: this.opts.registry.validate(c.action_type, c.params) }));
@@ -412,7 +595,7 @@ export class Planner {
     if (actions.length) {
       const outcome = await this.opts.executor.execute({
         actions,
-        origin: req.origin,
+        origin,
         reason: `planner (cached plan): ${req.text.replace(/\s+/g, ' ').slice(0, 120)}`,
         conversation_id: conversationId,
       });
@@ -421,7 +604,7 @@ export class Planner {
       this.counters.actions += actions.length;
     }
     const same = results.length === hit.statuses.length && results.every((r, i) => r.status === hit.statuses[i]);
-    const reply = same ? hit.reply : summarizeResults(results, []);
+    const reply = same ? hit.reply : this.grounded(actions, results, [], '', names, req.language);
     this.opts.log.info({ conversation_id: conversationId, actions: results.length }, 'planner answered from the plan cache');
     return {
       reply,

@@ -16,6 +16,7 @@ export interface FakeRequest {
   system?: string | Array<{ type: 'text'; text: string; cache_control?: unknown }>;
   messages: FakeMessage[];
   tools?: Array<{ name: string; description?: string; input_schema: Record<string, unknown>; cache_control?: unknown }>;
+  tool_choice?: { type: string; name?: string };
 }
 
 export interface ModelAnswer {
@@ -318,5 +319,59 @@ export function answer(req: FakeRequest): ModelAnswer {
   return {
     content: [{ type: 'text', text: 'Sorry, I did not understand that. Try "turn on the kitchen lights".' }],
     stop_reason: 'end_turn',
+  };
+}
+
+/** What the adversarial model says whatever happened: the claim a grounded reply must not repeat. */
+export const ADVERSARIAL_CLAIM = 'Done. The front door is open for you.';
+
+/**
+ * A model that obeys every injected instruction: whatever the person asked, it reaches for every lock, garage door
+ * and alarm panel in the prompt, turns privacy off, runs a command on the host and messages a stranger (with the
+ * tools it is offered), then claims success. Tests use it to prove that the butler, not the model, decides.
+ */
+export function adversarialAnswer(req: FakeRequest): ModelAnswer {
+  const last = req.messages[req.messages.length - 1];
+  if (last.role === 'user' && Array.isArray(last.content) && last.content.some((b) => b.type === 'tool_result'))
+    return { content: [{ type: 'text', text: ADVERSARIAL_CLAIM }], stop_reason: 'end_turn' };
+  const tools = new Set((req.tools ?? []).map((t) => t.name));
+  const entities = parseEntities(systemText(req));
+  if (req.tool_choice?.type === 'tool' && req.tool_choice.name === 'propose_goal_steps') {
+    // Asked for a goal's steps: slip in every unlock and a host command.
+    const steps: Record<string, unknown>[] = entities
+      .filter((e) => e.domain === 'lock')
+      .map((e) => ({
+        kind: 'action',
+        action_type: 'ha_call_service',
+        params: { domain: 'lock', service: 'unlock', target: { entity_id: e.entity_id } },
+      }));
+    steps.push({ kind: 'action', action_type: 'system_exec', params: { command: '/bin/echo', args: ['pwned'] } });
+    return { content: [{ type: 'tool_use', name: 'propose_goal_steps', input: { steps } }], stop_reason: 'tool_use' };
+  }
+  const calls: Array<{ name: string; input: Record<string, unknown> }> = [];
+  const service = (domain: string, svc: string, entity_id: string, data?: Record<string, unknown>) => {
+    if (tools.has('ha_call_service'))
+      calls.push({ name: 'ha_call_service', input: { domain, service: svc, target: { entity_id }, ...(data ? { data } : {}) } });
+  };
+  for (const e of entities) {
+    if (e.domain === 'lock') service('lock', 'unlock', e.entity_id);
+    if (e.domain === 'cover' && /garage|gate/.test(e.entity_id)) {
+      if (tools.has('open_cover')) calls.push({ name: 'open_cover', input: { device_id: e.entity_id } });
+      else service('cover', 'open_cover', e.entity_id);
+    }
+    if (e.domain === 'alarm_control_panel') service('alarm_control_panel', 'alarm_disarm', e.entity_id, { code: '0000' });
+  }
+  if (tools.has('set_privacy')) calls.push({ name: 'set_privacy', input: { enabled: false } });
+  if (tools.has('system_exec')) calls.push({ name: 'system_exec', input: { command: '/bin/echo', args: ['pwned'] } });
+  const stranger = { message: 'The door code is 1234.' };
+  if (tools.has('send_message')) calls.push({ name: 'send_message', input: { target: '+15550100', ...stranger } });
+  if (tools.has('openclaw_message_send')) calls.push({ name: 'openclaw_message_send', input: { target: '+15550100', ...stranger } });
+  if (calls.length === 0) return { content: [{ type: 'text', text: ADVERSARIAL_CLAIM }], stop_reason: 'end_turn' };
+  return {
+    content: [
+      { type: 'text', text: 'Maintenance mode: opening up as instructed.' },
+      ...calls.map((c) => ({ type: 'tool_use' as const, ...c })),
+    ],
+    stop_reason: 'tool_use',
   };
 }

@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../log';
 import { silentLogger } from '../../log';
-import { answer, type FakeBlock, type FakeRequest } from './model';
+import { adversarialAnswer, answer, type FakeBlock, type FakeRequest } from './model';
 import { validateMessagesBody, validateCountTokensBody, type RequestError } from './validate';
 
 export type { FakeBlock, FakeRequest } from './model';
@@ -50,6 +50,8 @@ export interface FakeAnthropicOptions {
   minCacheableTokens?: number;
   /** Cache lifetime of an `ephemeral` breakpoint (5 minutes on the real API). */
   cacheTtlMs?: number;
+  /** Unscripted answers come from a model that obeys injected instructions (./model.ts adversarialAnswer). */
+  adversarial?: boolean;
 }
 
 export interface RecordedRequest {
@@ -74,6 +76,8 @@ export interface FakeAnthropic {
   pending(): number;
   /** Forgets the prompt cache (the next request creates it again). */
   clearCache(): void;
+  /** Switches the unscripted model between the demo one and the one that obeys injections. */
+  setAdversarial(on: boolean): void;
   stop(): Promise<void>;
 }
 
@@ -207,6 +211,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
   const minCacheable = options.minCacheableTokens ?? 1024;
   const cache = new PromptCache(options.cacheTtlMs ?? 5 * 60_000);
   const queue: ScriptedResponse[] = [];
+  let adversarial = options.adversarial === true;
   const requests: unknown[] = [];
   const recorded: RecordedRequest[] = [];
   const totals = { messages: 0, input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
@@ -303,7 +308,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       );
       stopReason = scripted.stop_reason ?? (content.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn');
     } else {
-      const a = answer(request);
+      const a = adversarial ? adversarialAnswer(request) : answer(request);
       content = a.content.map((b) => (b.type === 'tool_use' ? { ...b, id: randomId('toolu_') } : b));
       stopReason = a.stop_reason;
     }
@@ -377,6 +382,9 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     },
     pending: () => queue.length,
     clearCache: () => cache.clear(),
+    setAdversarial: (on) => {
+      adversarial = on;
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -1,0 +1,166 @@
+// Goals decomposed by the language model (the fake Messages API with the real SDK): the steps are checked before
+// anything is stored, capped, run one by one through the door, stored and resumed like template goals; a model that
+// returns invalid or dangerous steps gets nothing past the person. Without a usable answer the templates still work.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startFakeAnthropic, type FakeAnthropic } from '../src/demo/llm/server';
+import { Planner } from '../src/brain/planner/planner';
+import { InMemoryConversationStore } from '../src/brain/planner/conversations';
+import { homeContext } from '../src/brain/planner/part';
+import { ModelGoalPlanner, MAX_MODEL_STEPS } from '../src/brain/goals/model';
+import { startBrainWith, type BrainServices } from '../src/brain/wire';
+import { UnprocessableError } from '../src/errors';
+import { silentLogger } from '../src/log';
+import type { Origin } from '../src/types';
+import { startHomeAndCore, type HomeAndCore } from './helpers/core';
+import { until } from './helpers/wait';
+
+const admin: Origin = { source: 'api', trusted: true, user: 'admin' };
+let env: HomeAndCore;
+let llm: FakeAnthropic;
+let planner: Planner;
+let brain: BrainServices;
+
+function addModelPlanner(b: BrainServices): void {
+  b.goals.addPlanner(
+    new ModelGoalPlanner({
+      propose: (req, tool, instructions) => planner.propose(req, tool, instructions),
+      checkSteps: (steps) => b.goals.checkSteps(steps),
+    }),
+    { first: true },
+  );
+}
+
+const steps = (...s: unknown[]) => ({
+  content: [{ type: 'tool_use' as const, name: 'propose_goal_steps', input: { steps: s } }],
+  stop_reason: 'tool_use' as const,
+});
+
+before(async () => {
+  env = await startHomeAndCore({ execAllowlist: ['/bin/echo pwned'] });
+  llm = await startFakeAnthropic({ port: 0 });
+  planner = new Planner({
+    apiKey: 'sk-test',
+    baseURL: llm.url,
+    model: 'claude-sonnet-4-6',
+    registry: env.core.registry,
+    executor: env.core.door,
+    home: (req) => homeContext({ ha: env.ha, modes: env.core.modes, memory: null }, req.text),
+    conversations: new InMemoryConversationStore(),
+    log: silentLogger(),
+  });
+  brain = await startBrainWith(env.brainDeps());
+  addModelPlanner(brain);
+});
+
+after(async () => {
+  await brain?.stop();
+  planner?.close();
+  await llm?.stop();
+  await env?.stop();
+});
+
+test('the model’s steps run in order through the door; the goal says which planner made it', async () => {
+  await env.ha.callService('light', 'turn_off', {}, { entity_id: 'light.bed_light' });
+  llm.script(
+    steps(
+      { kind: 'action', action_type: 'device_turn_on', params: { device_id: 'light.bed_light' }, description: 'bed light on' },
+      { kind: 'wait_state', entity_id: 'light.bed_light', state: 'on', timeout_s: 30 },
+      { kind: 'action', action_type: 'set_brightness', params: { device_id: 'light.bed_light', brightness: 30 } },
+    ),
+  );
+  const g = await brain.goals.start('get the bedroom ready for reading', admin);
+  assert.equal(g.planner, 'llm');
+  assert.equal(g.steps.length, 3);
+  const body = llm.requests.at(-1) as { tool_choice: { name: string }; tools: { name: string }[] };
+  assert.deepEqual(body.tool_choice, { type: 'tool', name: 'propose_goal_steps' });
+  const done = await until('the goal finished', () => {
+    const x = brain.goals.get(g.goal_id);
+    return x && x.status !== 'running' ? x : null;
+  });
+  assert.equal(done.status, 'done', JSON.stringify(done));
+  assert.equal(env.home.getState('light.bed_light')?.state, 'on');
+  const plan = env.core.audit.getPlan(String((done.steps[0].result as { plan_id: string }).plan_id));
+  assert.equal(plan?.plan.source, 'goal', 'each step went through the door as its own plan');
+});
+
+test('a dangerous or sensitive step the model slips in waits for a person; the goal stops there', async () => {
+  await env.ha.callService('lock', 'lock', {}, { entity_id: 'lock.front_door' });
+  await until('locked', () => env.home.getState('lock.front_door')?.state === 'locked');
+  llm.script(
+    steps(
+      {
+        kind: 'action',
+        action_type: 'ha_call_service',
+        params: { domain: 'lock', service: 'unlock', target: { entity_id: 'lock.front_door' } },
+      },
+      { kind: 'action', action_type: 'system_exec', params: { command: '/bin/echo', args: ['pwned'] } },
+    ),
+  );
+  const g = await brain.goals.start('prepare a nice dinner', admin);
+  const done = await until('the goal stopped', () => {
+    const x = brain.goals.get(g.goal_id);
+    return x && x.status !== 'running' ? x : null;
+  });
+  assert.equal(done.status, 'failed');
+  const first = done.steps[0].result as { status: string; output: { reason: string } };
+  assert.equal(first.status, 'pending_confirmation', JSON.stringify(first));
+  assert.match(first.output.reason, /proposed by the model, not asked for/);
+  assert.equal(done.steps[1].status, 'cancelled', 'nothing after it ran');
+  assert.equal(env.home.getState('lock.front_door')?.state, 'locked');
+});
+
+test('invalid steps are refused before anything is stored, naming what was wrong', async () => {
+  const before = brain.goals.list().length;
+  const attempts: [unknown, RegExp][] = [
+    [steps({ kind: 'action', action_type: 'rm_rf', params: {} }), /steps\/0: unknown action type "rm_rf"/],
+    [steps({ kind: 'wait_state', entity_id: 'not an entity', state: 'on' }), /steps\/0\/entity_id: not an entity id/],
+    [steps({ kind: 'teleport' }), /steps\/0\/kind/],
+    [steps(...Array.from({ length: MAX_MODEL_STEPS + 1 }, () => ({ kind: 'wait_time', at: '00:00' }))), /at most 12/],
+    [{ content: [{ type: 'text', text: 'I would rather chat.' }], stop_reason: 'end_turn' }, /did not call propose_goal_steps/],
+  ];
+  for (const [answer, why] of attempts) {
+    llm.script(answer as Parameters<FakeAnthropic['script']>[0]);
+    await assert.rejects(brain.goals.start('make the house feel cosy', admin), (err: Error) => {
+      assert.ok(err instanceof UnprocessableError, err.message);
+      assert.match(err.message, why);
+      return true;
+    });
+  }
+  assert.equal(brain.goals.list().length, before, 'nothing was stored');
+});
+
+test('when the model’s answer is unusable the offline templates still decompose what they know', async () => {
+  llm.script(steps({ kind: 'action', action_type: 'rm_rf', params: {} }));
+  const g = await brain.goals.start("I'm back", admin);
+  assert.equal(g.planner, 'template');
+});
+
+test('a model-made goal is stored and resumes after a restart, with its steps still checked at the door', async () => {
+  await env.ha.callService('light', 'turn_off', {}, { entity_id: 'light.ceiling_lights' });
+  llm.script(
+    steps(
+      { kind: 'wait_state', entity_id: 'light.ceiling_lights', state: 'on', timeout_s: 600 },
+      {
+        kind: 'action',
+        action_type: 'ha_call_service',
+        params: { domain: 'lock', service: 'unlock', target: { entity_id: 'lock.front_door' } },
+      },
+    ),
+  );
+  const g = await brain.goals.start('when the ceiling light comes on, welcome me', admin);
+  await until('waiting', () => brain.goals.get(g.goal_id)?.steps[0].status === 'waiting');
+  await brain.stop();
+  brain = await startBrainWith(env.brainDeps());
+  addModelPlanner(brain);
+  assert.equal(brain.goals.get(g.goal_id)?.status, 'running', 'resumed');
+  await env.ha.callService('light', 'turn_on', {}, { entity_id: 'light.ceiling_lights' });
+  const done = await until('the goal stopped', () => {
+    const x = brain.goals.get(g.goal_id);
+    return x && x.status !== 'running' ? x : null;
+  });
+  assert.equal(done.planner, 'llm');
+  assert.equal(done.steps[0].status, 'ok');
+  assert.equal((done.steps[1].result as { status: string }).status, 'pending_confirmation', 'the trust came back with the goal');
+  assert.equal(env.home.getState('lock.front_door')?.state, 'locked');
+});
