@@ -14,6 +14,9 @@ import { modelUnreachable } from './conversation/replies';
 import { buildCore, CorePart, registerCoreActions } from './core/core';
 import { type HealthReport, type MetricFamily, type Part, PartRunner } from './core/part';
 import { type DemoHome, startDemoHome } from './demo/home/server';
+import { type SimCamera, startSimCamera } from './demo/onvif/camera';
+import { CamerasPart } from './drivers/cameras/part';
+import { SnapshotsPart } from './snapshots/part';
 import { FlowsPart } from './flows/part';
 import { AssistPart } from './ha/assist';
 import { MqttDiscovery } from './ha/discovery';
@@ -183,6 +186,19 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
   );
   await parts.start(new EventPolicies(), { bus: core.bus, door: core.door, modes: core.modes, options: o });
 
+  // Cameras (ONVIF) and the one snapshot store; the demo home gets one simulated camera when none is configured.
+  const snapshots = await parts.start(new SnapshotsPart({ dataDir: o.data_dir, retentionDays: o.snapshot_retention_days }), {
+    app: http.http.app,
+    log: log.child({ part: 'snapshots' }),
+  });
+  const demoCamera = o.cameras.length === 0 && demoHome ? await parts.start(new DemoCameraPart(), undefined) : null;
+  await parts.start(new CamerasPart({ cameras: demoCamera ? [demoCamera.config] : o.cameras }), {
+    registry: core.registry,
+    ingest: core.ingest,
+    snapshots: snapshots.store,
+    log: log.child({ part: 'cameras' }),
+  });
+
   await parts.start(http, {
     audit: core.audit,
     bus: core.bus,
@@ -272,6 +288,25 @@ class DemoHomePart implements Part<void> {
 
   async stop(): Promise<void> {
     await this.started?.stop();
+  }
+}
+
+/** One simulated ONVIF camera (src/demo/onvif) for the demo home, so `npm start` shows a camera. */
+class DemoCameraPart implements Part<void> {
+  readonly name = 'demo-camera';
+  private sim: SimCamera | null = null;
+  private readonly password = randomBytes(12).toString('hex');
+
+  get config() {
+    return { name: 'porch', host: '127.0.0.1', port: this.sim?.port ?? 0, username: 'admin', password: this.password };
+  }
+
+  async start(): Promise<void> {
+    this.sim = await startSimCamera({ username: 'admin', password: this.password });
+  }
+
+  async stop(): Promise<void> {
+    await this.sim?.stop();
   }
 }
 

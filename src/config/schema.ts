@@ -71,6 +71,25 @@ export const optionsSchema = {
       'x-secret': true,
       description: 'Encrypts flow credentials; generated once when unset',
     },
+    cameras: {
+      type: 'array',
+      default: [],
+      description: 'ONVIF cameras: name, host, port, username, password, profile (optional)',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'host', 'username', 'password'],
+        properties: {
+          name: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,32}$' },
+          host: { type: 'string', minLength: 1, maxLength: 253 },
+          port: { type: 'integer', minimum: 1, maximum: 65535, default: 80 },
+          username: { type: 'string', minLength: 1 },
+          password: { type: 'string', 'x-secret': true },
+          profile: { type: 'string', minLength: 1 },
+        },
+      },
+    },
+    snapshot_retention_days: { type: 'integer', minimum: 1, maximum: 365, default: 7 },
   },
 } as const;
 
@@ -108,6 +127,8 @@ export interface ButlerOptions {
   openclaw_token?: string;
   ingress_proxy: string[];
   credential_secret?: string;
+  cameras: { name: string; host: string; port: number; username: string; password: string; profile?: string }[];
+  snapshot_retention_days: number;
 }
 
 export type OptionName = keyof typeof optionsSchema.properties;

@@ -1,0 +1,214 @@
+// The camera actions, declared once: the door validates them, the policy blocks every one of them while privacy mode
+// is on (whoever asks), and the planner, flows, rules and API all reach the cameras only through them.
+import { InvalidError, NotFoundError, UnavailableError } from '../../errors';
+import type { ActionRegistry } from '../../actions/registry';
+import type { JsonObject } from '../../types';
+import type { SnapshotStore } from '../../snapshots/store';
+import type { OnvifCamera, Preset } from './client';
+
+export interface CameraDevice {
+  readonly name: string;
+  readonly client: OnvifCamera;
+  /** Throws UnavailableError saying why when the camera is not connected. */
+  ready(): OnvifCamera;
+  /** A call failed: a connection-level failure marks the camera down and starts reconnecting. */
+  failed(err: unknown): Error;
+}
+
+export interface CameraActionDeps {
+  registry: ActionRegistry;
+  devices: () => Map<string, CameraDevice>;
+  snapshots: SnapshotStore | null;
+  /** Longest ptz_move (seconds). */
+  maxMoveS?: number;
+}
+
+const camera = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 64,
+  description: 'Camera name (as configured); may be left out when there is only one camera',
+} as const;
+
+export const CAMERA_ACTIONS = ['ptz_goto_preset', 'ptz_move', 'ptz_stop', 'ptz_set_preset', 'ptz_list_presets', 'snapshot'];
+
+export function registerCameraActions(d: CameraActionDeps): void {
+  const maxMoveS = d.maxMoveS ?? 10;
+
+  const pick = (params: JsonObject): CameraDevice => {
+    const devices = d.devices();
+    const known = [...devices.keys()];
+    const wanted = params.camera as string | undefined;
+    if (wanted === undefined) {
+      if (devices.size === 1) return devices.values().next().value as CameraDevice;
+      throw new NotFoundError(known.length ? `say which camera: ${known.join(', ')}` : 'no camera is configured (option cameras)');
+    }
+    const dev = devices.get(wanted) ?? [...devices.values()].find((x) => x.name.toLowerCase() === wanted.toLowerCase());
+    if (!dev)
+      throw new NotFoundError(`unknown camera "${wanted}"; known cameras: ${known.length ? known.join(', ') : '(none configured)'}`);
+    return dev;
+  };
+
+  const run = async <T>(dev: CameraDevice, fn: (c: OnvifCamera) => Promise<T>): Promise<T> => {
+    const c = dev.ready();
+    try {
+      return await fn(c);
+    } catch (err) {
+      throw dev.failed(err);
+    }
+  };
+
+  const findPreset = (dev: CameraDevice, list: Preset[], wanted: string): Preset => {
+    const w = wanted.trim().toLowerCase();
+    const p = list.find((x) => x.token === wanted) ?? list.find((x) => x.name.toLowerCase() === w);
+    if (!p)
+      throw new NotFoundError(
+        `camera ${dev.name} has no preset "${wanted}"; its presets: ${list.length ? list.map((x) => `${x.name} (${x.token})`).join(', ') : '(none)'}`,
+      );
+    return p;
+  };
+
+  const common = { privacy: true, provider: 'cameras' } as const;
+
+  d.registry.register({
+    ...common,
+    name: 'ptz_goto_preset',
+    description: 'Turn a PTZ camera to one of its stored presets (by name or token).',
+    params: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['preset'],
+      properties: { camera, preset: { type: 'string', minLength: 1, maxLength: 64 } },
+    },
+    risk: 'safe',
+    handler: async (p) => {
+      const dev = pick(p);
+      return run(dev, async (c) => {
+        let list = await c.presets();
+        let preset: Preset;
+        try {
+          preset = findPreset(dev, list, p.preset as string);
+        } catch (err) {
+          // Presets may have been changed on the camera itself since they were read.
+          list = await c.presets(true);
+          preset = findPreset(dev, list, p.preset as string);
+          void err;
+        }
+        await c.gotoPreset(preset.token);
+        return { camera: dev.name, preset: preset.name, token: preset.token };
+      });
+    },
+  });
+
+  d.registry.register({
+    ...common,
+    name: 'ptz_move',
+    description: 'Move a PTZ camera continuously for a while, then stop. pan/tilt/zoom are speeds from -1 to 1.',
+    params: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        camera,
+        pan: { type: 'number', minimum: -1, maximum: 1, default: 0 },
+        tilt: { type: 'number', minimum: -1, maximum: 1, default: 0 },
+        zoom: { type: 'number', minimum: -1, maximum: 1, default: 0 },
+        duration_s: { type: 'number', exclusiveMinimum: 0, maximum: maxMoveS, default: 1 },
+      },
+    },
+    risk: 'safe',
+    timeoutMs: (maxMoveS + 10) * 1000,
+    handler: async (p, ctx) => {
+      const dev = pick(p);
+      const pan = p.pan as number;
+      const tilt = p.tilt as number;
+      const zoom = p.zoom as number;
+      const duration = p.duration_s as number;
+      if (pan === 0 && tilt === 0 && zoom === 0) throw new InvalidError('ptz_move: pan, tilt and zoom are all 0: nothing to move');
+      return run(dev, async (c) => {
+        // The camera's own Timeout stops it even if we never get to send Stop.
+        await c.continuousMove(pan, tilt, zoom, duration);
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, duration * 1000);
+          ctx.signal.addEventListener('abort', () => {
+            clearTimeout(t);
+            resolve();
+          });
+        });
+        await c.stop();
+        return { camera: dev.name, pan, tilt, zoom, duration_s: duration };
+      });
+    },
+  });
+
+  d.registry.register({
+    ...common,
+    name: 'ptz_stop',
+    description: 'Stop any pan, tilt or zoom movement of a PTZ camera.',
+    params: { type: 'object', additionalProperties: false, properties: { camera } },
+    risk: 'safe',
+    handler: async (p) => {
+      const dev = pick(p);
+      return run(dev, async (c) => {
+        await c.stop();
+        return { camera: dev.name, stopped: true };
+      });
+    },
+  });
+
+  d.registry.register({
+    ...common,
+    name: 'ptz_set_preset',
+    description: "Store the PTZ camera's current position as a preset with this name (replaces a preset of the same name).",
+    params: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name'],
+      properties: { camera, name: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[^\\u0000-\\u001f]+$' } },
+    },
+    risk: 'sensitive',
+    handler: async (p) => {
+      const dev = pick(p);
+      const name = (p.name as string).trim();
+      return run(dev, async (c) => {
+        const existing = (await c.presets(true)).find((x) => x.name.toLowerCase() === name.toLowerCase());
+        const token = await c.setPreset(name, existing?.token);
+        return { camera: dev.name, name, token: token || existing?.token || null, replaced: Boolean(existing) };
+      });
+    },
+  });
+
+  d.registry.register({
+    ...common,
+    name: 'ptz_list_presets',
+    description: "List a PTZ camera's stored presets (name and token).",
+    params: { type: 'object', additionalProperties: false, properties: { camera } },
+    risk: 'safe',
+    handler: async (p) => {
+      const dev = pick(p);
+      return run(dev, async (c) => ({ camera: dev.name, presets: (await c.presets(true)).map((x) => ({ name: x.name, token: x.token })) }));
+    },
+  });
+
+  d.registry.register({
+    ...common,
+    name: 'snapshot',
+    description: 'Take a picture with a camera; answers a snapshot_id (the picture is served at api/snapshots/<id>).',
+    params: { type: 'object', additionalProperties: false, properties: { camera } },
+    risk: 'safe',
+    handler: async (p, ctx) => {
+      const dev = pick(p);
+      const store = d.snapshots;
+      if (!store) throw new UnavailableError('the snapshot store is not running');
+      const { image } = await run(dev, (c) => c.snapshot(ctx.signal));
+      const meta = await store.save(image, { source: 'onvif', camera: dev.name });
+      return {
+        snapshot_id: meta.id,
+        camera: dev.name,
+        bytes: meta.bytes,
+        width: meta.width,
+        height: meta.height,
+        url: `api/snapshots/${meta.id}`,
+      };
+    },
+  });
+}
