@@ -196,6 +196,8 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
     registry: core.registry,
     ingest: core.ingest,
     snapshots: snapshots.store,
+    kv: core.kv,
+    modes: core.modes,
     log: log.child({ part: 'cameras' }),
   });
 

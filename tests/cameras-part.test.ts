@@ -38,7 +38,7 @@ async function startEnv(cameras: CameraConfig[], opts: { backoffMs?: number; max
   const events: ButlerEvent[] = [];
   core.bus.on('event', (e) => events.push(e));
   const part = new CamerasPart({ cameras, timeoutMs: 2000, backoffMs: opts.backoffMs ?? 50, maxBackoffMs: 500, renewMs: 300 });
-  await part.start({ registry: core.registry, ingest: core.ingest, snapshots: store, log: silentLogger() });
+  await part.start({ registry: core.registry, ingest: core.ingest, snapshots: store, kv: core.kv, modes: core.modes, log: silentLogger() });
   return {
     core,
     part,
@@ -321,6 +321,125 @@ describe('bad input', () => {
       await env.stop();
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
+    }
+  });
+});
+
+describe('ptz_patrol', () => {
+  const gotos = (sim: SimCamera) => sim.requests.filter((r) => r === 'GotoPreset').length;
+
+  test('visits the presets in turn for the rounds asked, then ends with an event', async () => {
+    const sim = await startSimCamera();
+    const env = await startEnv([cfg(sim)]);
+    try {
+      const r = await env.run('ptz_patrol', { presets: ['Driveway', 'garden'], dwell_s: 1, rounds: 1 });
+      assert.equal(r.status, 'ok', JSON.stringify(r.output));
+      assert.deepEqual(r.output.patrol, ['Driveway', 'Garden']);
+      const ended = await until('patrol ended', () => env.events.find((e) => e.type === 'camera.patrol_ended'));
+      assert.equal(ended.payload.why, 'finished');
+      assert.equal(gotos(sim), 2);
+      assert.deepEqual(sim.position(), { x: 0.1, y: -0.4, zoom: 0.5 });
+      assert.equal(env.core.kv.get('camera_patrol:porch', 'unset'), null, 'nothing left to resume');
+    } finally {
+      await env.stop();
+      await sim.stop();
+    }
+  });
+
+  test('unknown presets are refused before anything moves, listing the known ones', async () => {
+    const sim = await startSimCamera();
+    const env = await startEnv([cfg(sim)]);
+    try {
+      const r = await env.run('ptz_patrol', { presets: ['Driveway', 'Roof'], dwell_s: 1 });
+      assert.equal(r.status, 'error');
+      assert.match(r.output.error, /no preset "Roof"; its presets: Front door \(1\), Driveway \(2\), Garden \(3\)/);
+      assert.equal(gotos(sim), 0);
+      assert.equal(env.part.patrols?.get('porch'), null);
+    } finally {
+      await env.stop();
+      await sim.stop();
+    }
+  });
+
+  test('ptz_stop cancels it; privacy mode ends it', async () => {
+    const sim = await startSimCamera();
+    const env = await startEnv([cfg(sim)]);
+    try {
+      await env.run('ptz_patrol', { presets: ['1', '2'], dwell_s: 1 });
+      await until('first step', () => gotos(sim) >= 1);
+      const stop = await env.run('ptz_stop', {});
+      assert.equal(stop.output.patrol_cancelled, true);
+      assert.equal(env.part.patrols?.get('porch'), null);
+      assert.equal(env.core.kv.get('camera_patrol:porch', 'unset'), null);
+      assert.ok(env.events.some((e) => e.type === 'camera.patrol_ended' && e.payload.why === 'cancelled'));
+
+      await env.run('ptz_patrol', { presets: ['1', '2'], dwell_s: 1 });
+      env.core.modes.setPrivacy(true);
+      const ended = await until('ended by privacy', () =>
+        env.events.find((e) => e.type === 'camera.patrol_ended' && e.payload.why === 'privacy'),
+      );
+      assert.equal(ended.payload.camera, 'porch');
+      assert.equal(env.part.patrols?.get('porch'), null);
+    } finally {
+      env.core.modes.setPrivacy(false);
+      await env.stop();
+      await sim.stop();
+    }
+  });
+
+  test('survives a restart: the next butler resumes it where it was', async () => {
+    const sim = await startSimCamera();
+    const env = await startEnv([cfg(sim)]);
+    try {
+      await env.run('ptz_patrol', { presets: ['Front door', 'Driveway', 'Garden'], dwell_s: 1 });
+      await until('first step', () => gotos(sim) >= 1);
+      await env.part.stop();
+      const kept = env.core.kv.get<{ step: number } | null>('camera_patrol:porch', null);
+      assert.ok(kept, 'the patrol is kept while the butler is down');
+      const next = new CamerasPart({ cameras: [cfg(sim)], timeoutMs: 2000, events: false });
+      const before = gotos(sim);
+      await next.start({
+        registry: buildCore().registry,
+        ingest: env.core.ingest,
+        snapshots: null,
+        kv: env.core.kv,
+        modes: env.core.modes,
+        log: silentLogger(),
+      });
+      try {
+        await until('a step after the restart', () => gotos(sim) > before);
+        assert.ok(next.patrols?.get('porch'));
+        const expected = [
+          { x: -0.5, y: 0.1, zoom: 0.2 },
+          { x: 0.6, y: -0.2, zoom: 0 },
+          { x: 0.1, y: -0.4, zoom: 0.5 },
+        ][kept.step];
+        assert.deepEqual(sim.position(), expected, 'it went on from the step it had reached');
+      } finally {
+        await next.stop();
+      }
+    } finally {
+      await sim.stop();
+    }
+  });
+
+  test('a camera that drops out mid-patrol: the step is retried and the patrol goes on when it is back', async () => {
+    const sim = await startSimCamera();
+    const port = sim.port;
+    const env = await startEnv([cfg(sim)], { backoffMs: 100 });
+    let again: SimCamera | null = null;
+    try {
+      await env.run('ptz_patrol', { presets: ['1', '2'], dwell_s: 1 });
+      await until('first step', () => gotos(sim) >= 1);
+      await sim.stop();
+      await until('a failed step', () => (env.part.patrols?.failures ?? 0) >= 1);
+      assert.ok(env.part.patrols?.get('porch'), 'the patrol is kept');
+      again = await startSimCamera({ port });
+      const back = again;
+      await until('a step on the camera that came back', () => gotos(back) >= 1);
+    } finally {
+      await env.stop();
+      await again?.stop();
     }
   });
 });

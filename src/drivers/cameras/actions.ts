@@ -5,6 +5,7 @@ import type { ActionRegistry } from '../../actions/registry';
 import type { JsonObject } from '../../types';
 import type { SnapshotStore } from '../../snapshots/store';
 import type { OnvifCamera, Preset } from './client';
+import type { Patrols } from './patrol';
 
 export interface CameraDevice {
   readonly name: string;
@@ -19,6 +20,7 @@ export interface CameraActionDeps {
   registry: ActionRegistry;
   devices: () => Map<string, CameraDevice>;
   snapshots: SnapshotStore | null;
+  patrols: Patrols;
   /** Longest ptz_move (seconds). */
   maxMoveS?: number;
 }
@@ -30,7 +32,7 @@ const camera = {
   description: 'Camera name (as configured); may be left out when there is only one camera',
 } as const;
 
-export const CAMERA_ACTIONS = ['ptz_goto_preset', 'ptz_move', 'ptz_stop', 'ptz_set_preset', 'ptz_list_presets', 'snapshot'];
+export const CAMERA_ACTIONS = ['ptz_goto_preset', 'ptz_move', 'ptz_stop', 'ptz_set_preset', 'ptz_list_presets', 'ptz_patrol', 'snapshot'];
 
 export function registerCameraActions(d: CameraActionDeps): void {
   const maxMoveS = d.maxMoveS ?? 10;
@@ -143,15 +145,50 @@ export function registerCameraActions(d: CameraActionDeps): void {
   d.registry.register({
     ...common,
     name: 'ptz_stop',
-    description: 'Stop any pan, tilt or zoom movement of a PTZ camera.',
+    description: 'Stop any pan, tilt or zoom movement of a PTZ camera, and its patrol if one runs.',
     params: { type: 'object', additionalProperties: false, properties: { camera } },
     risk: 'safe',
     handler: async (p) => {
       const dev = pick(p);
+      const patrolCancelled = d.patrols.cancel(dev.name);
       return run(dev, async (c) => {
         await c.stop();
-        return { camera: dev.name, stopped: true };
+        return { camera: dev.name, stopped: true, patrol_cancelled: patrolCancelled };
       });
+    },
+  });
+
+  d.registry.register({
+    ...common,
+    name: 'ptz_patrol',
+    description:
+      'Patrol a PTZ camera over some of its presets (names or tokens) in turn, dwelling dwell_s at each, for `rounds` rounds or until ptz_stop. Survives restarts.',
+    params: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['presets'],
+      properties: {
+        camera,
+        presets: { type: 'array', minItems: 1, maxItems: 32, items: { type: 'string', minLength: 1, maxLength: 64 } },
+        dwell_s: { type: 'number', minimum: 1, maximum: 3600, default: 30 },
+        rounds: { type: 'integer', minimum: 1, maximum: 10000 },
+      },
+    },
+    risk: 'safe',
+    handler: async (p) => {
+      const dev = pick(p);
+      const list = await run(dev, (c) => c.presets(true));
+      const presets = (p.presets as string[]).map((name) => findPreset(dev, list, name));
+      d.patrols.start({
+        camera: dev.name,
+        presets: presets.map((x) => ({ token: x.token, name: x.name })),
+        dwell_s: p.dwell_s as number,
+        rounds: (p.rounds as number | undefined) ?? null,
+        round: 0,
+        step: 0,
+        started_ts: Date.now() / 1000,
+      });
+      return { camera: dev.name, patrol: presets.map((x) => x.name), dwell_s: p.dwell_s, rounds: p.rounds ?? null };
     },
   });
 

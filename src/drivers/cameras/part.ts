@@ -9,11 +9,16 @@ import type { Logger } from '../../log';
 import type { SnapshotStore } from '../../snapshots/store';
 import { type CameraDevice, registerCameraActions } from './actions';
 import { type CameraConfig, CameraError, type CameraStatus, classify, OnvifCamera } from './client';
+import { Patrols, type PatrolHost } from './patrol';
 
 export interface CamerasHost {
   registry: ActionRegistry;
   ingest: EventIngest;
   snapshots: SnapshotStore | null;
+  /** Where patrols are kept across restarts (the butler's key-value store). */
+  kv: PatrolHost['kv'];
+  /** Privacy mode ends patrols (the door already refuses every camera action while it is on). */
+  modes: { readonly privacy: boolean };
   log: Logger;
 }
 
@@ -177,6 +182,7 @@ export class CameraActionError extends ServiceError {
 export class CamerasPart implements Part<CamerasHost> {
   readonly name = 'cameras';
   readonly devices = new Map<string, Device>();
+  patrols: Patrols | null = null;
   private readonly opts: Required<Omit<CamerasOptions, 'cameras'>>;
 
   constructor(private readonly options: CamerasOptions) {
@@ -194,12 +200,33 @@ export class CamerasPart implements Part<CamerasHost> {
       if (this.devices.has(c.name)) throw new Error(`cameras: the name "${c.name}" is used twice`);
       this.devices.set(c.name, new Device(c, this.opts, host));
     }
-    registerCameraActions({ registry: host.registry, devices: () => this.devices, snapshots: host.snapshots });
+    const patrols = new Patrols({
+      kv: host.kv,
+      privacy: () => host.modes.privacy,
+      log: host.log,
+      goto: async (camera, token) => {
+        const dev = this.devices.get(camera);
+        if (!dev) throw new Error(`camera ${camera} is no longer configured`);
+        const c = dev.ready();
+        try {
+          await c.gotoPreset(token);
+        } catch (err) {
+          throw dev.failed(err);
+        }
+      },
+      ended: (state, why) =>
+        host.ingest.emit('camera.patrol_ended', `camera:${state.camera}`, { camera: state.camera, why, rounds: state.round }),
+    });
+    this.patrols = patrols;
+    registerCameraActions({ registry: host.registry, devices: () => this.devices, snapshots: host.snapshots, patrols });
     // Connected in parallel; a camera that is down does not hold up the start (it reconnects in the background).
     await Promise.all([...this.devices.values()].map((d) => d.connect()));
+    const resumed = patrols.resume([...this.devices.keys()]);
+    if (resumed.length) host.log.info({ cameras: resumed }, 'camera patrols resumed');
   }
 
   async stop(): Promise<void> {
+    this.patrols?.suspend();
     await Promise.all([...this.devices.values()].map((d) => d.stop()));
   }
 
