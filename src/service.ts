@@ -16,6 +16,7 @@ import { type HealthReport, type MetricFamily, type Part, PartRunner } from './c
 import { type DemoHome, startDemoHome } from './demo/home/server';
 import { type SimCamera, startSimCamera } from './demo/onvif/camera';
 import { CamerasPart } from './drivers/cameras/part';
+import { FrigatePart } from './drivers/frigate/part';
 import { SnapshotsPart } from './snapshots/part';
 import { FlowsPart } from './flows/part';
 import { AssistPart } from './ha/assist';
@@ -200,6 +201,22 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
     modes: core.modes,
     log: log.child({ part: 'cameras' }),
   });
+  if (o.frigate_url)
+    await parts.start(
+      new FrigatePart({
+        url: o.frigate_url,
+        username: o.frigate_username,
+        password: o.frigate_password,
+        topicPrefix: o.frigate_topic_prefix,
+      }),
+      {
+        mqtt: mqtt.bridge.client,
+        ingest: core.ingest,
+        registry: core.registry,
+        snapshots: snapshots.store,
+        log: log.child({ part: 'frigate' }),
+      },
+    );
 
   await parts.start(http, {
     audit: core.audit,

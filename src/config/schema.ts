@@ -90,6 +90,10 @@ export const optionsSchema = {
       },
     },
     snapshot_retention_days: { type: 'integer', minimum: 1, maximum: 365, default: 7 },
+    frigate_url: { type: 'string', pattern: '^https?://', description: 'Frigate HTTP API, e.g. http://ccab4aaf-frigate:5000' },
+    frigate_username: { type: 'string' },
+    frigate_password: { type: 'string', 'x-secret': true },
+    frigate_topic_prefix: { type: 'string', minLength: 1, default: 'frigate' },
   },
 } as const;
 
@@ -129,6 +133,10 @@ export interface ButlerOptions {
   credential_secret?: string;
   cameras: { name: string; host: string; port: number; username: string; password: string; profile?: string }[];
   snapshot_retention_days: number;
+  frigate_url?: string;
+  frigate_username?: string;
+  frigate_password?: string;
+  frigate_topic_prefix: string;
 }
 
 export type OptionName = keyof typeof optionsSchema.properties;
