@@ -2,10 +2,17 @@
 // is on (whoever asks), and the planner, flows, rules and API all reach the cameras only through them.
 import { InvalidError, NotFoundError, UnavailableError } from '../../errors';
 import type { ActionRegistry } from '../../actions/registry';
-import type { JsonObject } from '../../types';
+import type { JsonObject, Origin } from '../../types';
 import type { SnapshotStore } from '../../snapshots/store';
 import type { OnvifCamera, Preset } from './client';
 import type { Patrols } from './patrol';
+import { prepareForVision, type VisionImage } from '../../snapshots/vision';
+
+/**
+ * Asks a vision model about a picture. `origin` marks the picture as untrusted input: whatever text the camera saw is
+ * data, never an instruction. Null when no model is configured.
+ */
+export type DescribeFn = (req: { image: VisionImage; question: string; camera: string; origin: Origin }) => Promise<string>;
 
 export interface CameraDevice {
   readonly name: string;
@@ -21,6 +28,8 @@ export interface CameraActionDeps {
   devices: () => Map<string, CameraDevice>;
   snapshots: SnapshotStore | null;
   patrols: Patrols;
+  /** The model that looks at pictures (camera_describe); null: none configured. */
+  describe?: () => DescribeFn | null;
   /** Longest ptz_move (seconds). */
   maxMoveS?: number;
 }
@@ -32,7 +41,16 @@ const camera = {
   description: 'Camera name (as configured); may be left out when there is only one camera',
 } as const;
 
-export const CAMERA_ACTIONS = ['ptz_goto_preset', 'ptz_move', 'ptz_stop', 'ptz_set_preset', 'ptz_list_presets', 'ptz_patrol', 'snapshot'];
+export const CAMERA_ACTIONS = [
+  'ptz_goto_preset',
+  'ptz_move',
+  'ptz_stop',
+  'ptz_set_preset',
+  'ptz_list_presets',
+  'ptz_patrol',
+  'snapshot',
+  'camera_describe',
+];
 
 export function registerCameraActions(d: CameraActionDeps): void {
   const maxMoveS = d.maxMoveS ?? 10;
@@ -245,6 +263,61 @@ export function registerCameraActions(d: CameraActionDeps): void {
         width: meta.width,
         height: meta.height,
         url: `api/snapshots/${meta.id}`,
+      };
+    },
+  });
+
+  d.registry.register({
+    ...common,
+    name: 'camera_describe',
+    description:
+      'Look at a camera picture and answer a question about it (a new snapshot of `camera`, or a kept `snapshot_id`). Needs a model.',
+    params: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        camera,
+        snapshot_id: { type: 'string', pattern: '^snap_[0-9]{13}_[0-9a-f]{8}$' },
+        question: { type: 'string', minLength: 1, maxLength: 500, default: 'What is happening in this picture?' },
+      },
+      not: { required: ['camera', 'snapshot_id'] },
+    },
+    risk: 'safe',
+    timeoutMs: 60_000,
+    handler: async (p, ctx) => {
+      const describe = d.describe?.() ?? null;
+      if (!describe)
+        throw new UnavailableError('describing a picture needs a model: set llm_api_key (the offline understanding cannot see)');
+      const store = d.snapshots;
+      if (!store) throw new UnavailableError('the snapshot store is not running');
+      let id = p.snapshot_id as string | undefined;
+      let cameraName: string;
+      if (!id) {
+        const dev = pick(p);
+        const { image } = await run(dev, (c) => c.snapshot(ctx.signal));
+        id = (await store.save(image, { source: 'onvif', camera: dev.name })).id;
+        cameraName = dev.name;
+      } else cameraName = store.meta(id).camera;
+      const { meta, image } = store.read(id);
+      const prepared = await prepareForVision(image);
+      const answer = await describe({
+        image: prepared,
+        question: p.question as string,
+        camera: cameraName,
+        origin: { source: `camera:${cameraName}`, trusted: false, untrusted_input: true },
+      });
+      return {
+        snapshot_id: meta.id,
+        camera: cameraName,
+        description: answer,
+        untrusted: true,
+        image: {
+          width: prepared.width,
+          height: prepared.height,
+          bytes: prepared.data.length,
+          tokens: prepared.tokens,
+          original_bytes: meta.bytes,
+        },
       };
     },
   });

@@ -7,7 +7,7 @@ import type { ComponentHealth, MetricFamily, Part } from '../../core/part';
 import { ServiceError, UnavailableError } from '../../errors';
 import type { Logger } from '../../log';
 import type { SnapshotStore } from '../../snapshots/store';
-import { type CameraDevice, registerCameraActions } from './actions';
+import { type CameraDevice, type DescribeFn, registerCameraActions } from './actions';
 import { type CameraConfig, CameraError, type CameraStatus, classify, OnvifCamera } from './client';
 import { Patrols, type PatrolHost } from './patrol';
 
@@ -19,6 +19,8 @@ export interface CamerasHost {
   kv: PatrolHost['kv'];
   /** Privacy mode ends patrols (the door already refuses every camera action while it is on). */
   modes: { readonly privacy: boolean };
+  /** The vision model for camera_describe (null: none configured). */
+  describe?: () => DescribeFn | null;
   log: Logger;
 }
 
@@ -218,7 +220,13 @@ export class CamerasPart implements Part<CamerasHost> {
         host.ingest.emit('camera.patrol_ended', `camera:${state.camera}`, { camera: state.camera, why, rounds: state.round }),
     });
     this.patrols = patrols;
-    registerCameraActions({ registry: host.registry, devices: () => this.devices, snapshots: host.snapshots, patrols });
+    registerCameraActions({
+      registry: host.registry,
+      devices: () => this.devices,
+      snapshots: host.snapshots,
+      patrols,
+      describe: host.describe,
+    });
     // Connected in parallel; a camera that is down does not hold up the start (it reconnects in the background).
     await Promise.all([...this.devices.values()].map((d) => d.connect()));
     const resumed = patrols.resume([...this.devices.keys()]);
