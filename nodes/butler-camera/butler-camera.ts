@@ -46,11 +46,13 @@ export = defineNode<Config>({
     const r = outcome.results[0];
     msg.plan_id = outcome.plan_id;
     msg.payload = r.output;
-    if (r.status === 'error')
+    if (r.status === 'error') {
+      const why = (r.output as { error?: unknown })?.error;
       return {
         status: { text: 'error', fill: 'red' },
-        error: new Error(`${action}: ${JSON.stringify((r.output as { error?: unknown })?.error ?? r.output)}`),
+        error: new Error(`${action}: ${typeof why === 'string' ? why : JSON.stringify(why ?? r.output)}`),
       };
+    }
     return { status: { text: `${config.command}: ${r.status}`, fill: r.status === 'ok' ? 'green' : 'yellow' }, send: msg };
   },
 });
