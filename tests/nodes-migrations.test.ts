@@ -24,6 +24,7 @@ import policy = require('../nodes/butler-policy/butler-policy');
 import reply = require('../nodes/butler-reply/butler-reply');
 import rules = require('../nodes/butler-rules/butler-rules');
 import scene = require('../nodes/butler-scene/butler-scene');
+import camera = require('../nodes/butler-camera/butler-camera');
 import tool = require('../nodes/butler-tool/butler-tool');
 import toolResult = require('../nodes/butler-tool-result/butler-tool-result');
 import understand = require('../nodes/butler-understand/butler-understand');
@@ -44,6 +45,7 @@ const NODES: PaletteNode<NodeDef>[] = [
   reply,
   rules,
   scene,
+  camera,
   tool,
   toolResult,
   understand,
@@ -157,6 +159,16 @@ const CASES: Record<string, Record<number, Case[]>> = {
     ],
   },
   'butler-scene': { 0: [{ what: 'empty', saved: {}, upgraded: { scene: '' } }] },
+  'butler-camera': {
+    0: [
+      { what: 'empty: a snapshot of the only camera', saved: {}, upgraded: { command: 'snapshot', camera: '', preset: '' } },
+      {
+        what: 'set fields are kept',
+        saved: { command: 'goto', preset: 'Gate' },
+        upgraded: { command: 'goto', camera: '', preset: 'Gate' },
+      },
+    ],
+  },
   'butler-tool': {
     0: [
       {

@@ -77,6 +77,29 @@ export const optionsSchema = {
       default: 'text',
       description: 'Log lines people read (text) or one JSON object per line (json)',
     },
+    cameras: {
+      type: 'array',
+      default: [],
+      description: 'ONVIF cameras: name, host, port, username, password, profile (optional)',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'host', 'username', 'password'],
+        properties: {
+          name: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,32}$' },
+          host: { type: 'string', minLength: 1, maxLength: 253 },
+          port: { type: 'integer', minimum: 1, maximum: 65535, default: 80 },
+          username: { type: 'string', minLength: 1 },
+          password: { type: 'string', 'x-secret': true },
+          profile: { type: 'string', minLength: 1 },
+        },
+      },
+    },
+    snapshot_retention_days: { type: 'integer', minimum: 1, maximum: 365, default: 7 },
+    frigate_url: { type: 'string', pattern: '^https?://', description: 'Frigate HTTP API, e.g. http://ccab4aaf-frigate:5000' },
+    frigate_username: { type: 'string' },
+    frigate_password: { type: 'string', 'x-secret': true },
+    frigate_topic_prefix: { type: 'string', minLength: 1, default: 'frigate' },
   },
 } as const;
 
@@ -115,6 +138,12 @@ export interface ButlerOptions {
   ingress_proxy: string[];
   credential_secret?: string;
   log_format: 'text' | 'json';
+  cameras: { name: string; host: string; port: number; username: string; password: string; profile?: string }[];
+  snapshot_retention_days: number;
+  frigate_url?: string;
+  frigate_username?: string;
+  frigate_password?: string;
+  frigate_topic_prefix: string;
 }
 
 export type OptionName = keyof typeof optionsSchema.properties;
