@@ -14,6 +14,8 @@ import { modelUnreachable } from './conversation/replies';
 import { buildCore, CorePart, registerCoreActions } from './core/core';
 import { type HealthReport, type MetricFamily, type Part, PartRunner } from './core/part';
 import { type DemoHome, startDemoHome } from './demo/home/server';
+import { BroadlinkSimulator } from './demo/broadlink/simulator';
+import { BroadlinkPart } from './drivers/broadlink/part';
 import { FlowsPart } from './flows/part';
 import { AssistPart } from './ha/assist';
 import { MqttDiscovery } from './ha/discovery';
@@ -183,6 +185,19 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
   );
   await parts.start(new EventPolicies(), { bus: core.bus, door: core.door, modes: core.modes, options: o });
 
+  // Infrared: the configured Broadlink blasters; in the demo (no Home Assistant, none configured) one simulated RM4 mini.
+  let blasters = o.broadlink ?? [];
+  if (blasters.length === 0 && demoHome) {
+    const sim = await parts.start(new DemoBroadlinkPart(), undefined);
+    if (sim.port) blasters = [{ name: 'demo', host: '127.0.0.1', port: sim.port }];
+  }
+  await parts.start(new BroadlinkPart(blasters), {
+    registry: core.registry,
+    db: core.db,
+    ingest: core.ingest,
+    log: log.child({ part: 'broadlink' }),
+  });
+
   await parts.start(http, {
     audit: core.audit,
     bus: core.bus,
@@ -272,6 +287,24 @@ class DemoHomePart implements Part<void> {
 
   async stop(): Promise<void> {
     await this.started?.stop();
+  }
+}
+
+/** A simulated Broadlink RM4 mini on loopback (src/demo/broadlink) for the demo. */
+class DemoBroadlinkPart implements Part<void> {
+  readonly name = 'demo-broadlink';
+  private sim: BroadlinkSimulator | null = null;
+
+  get port(): number {
+    return this.sim?.port ?? 0;
+  }
+
+  async start(): Promise<void> {
+    this.sim = await new BroadlinkSimulator({ family: 'rm4', host: '127.0.0.1', name: 'Demo RM4 mini' }).start();
+  }
+
+  async stop(): Promise<void> {
+    await this.sim?.stop();
   }
 }
 

@@ -27,7 +27,7 @@ interface Prop {
   minLength?: number;
   pattern?: string;
   default?: unknown;
-  items?: { type: string; minLength?: number };
+  items?: { type: string; minLength?: number; required?: string[]; properties?: Record<string, Prop & { maxLength?: number }> };
   'x-secret'?: boolean;
   'x-addon'?: boolean;
 }
@@ -111,6 +111,23 @@ describe('config.yaml', () => {
       const where = `option ${name}`;
       if (p.default !== undefined) assert.deepEqual(manifest.options[name], p.default, `${where}: default`);
 
+      if (p.type === 'array' && p.items?.type === 'object') {
+        // A list of dicts (cameras): each field's Supervisor type agrees with the item schema.
+        assert.ok(Array.isArray(spec) && spec.length === 1 && typeof spec[0] === 'object', `${where}: a list of dicts`);
+        const fields = (spec as Record<string, string>[])[0];
+        const itemProps = p.items.properties ?? {};
+        assert.deepEqual(Object.keys(fields).sort(), Object.keys(itemProps).sort(), `${where}: the same fields`);
+        for (const [field, fp] of Object.entries(itemProps)) {
+          const t = parseAddonType(fields[field]);
+          const w = `${where}.${field}`;
+          assert.equal(t.optional, !(p.items.required ?? []).includes(field), `${w}: optional exactly when not required`);
+          if (fp.type === 'integer') assert.deepEqual([t.kind, t.min, t.max], ['int', fp.minimum, fp.maximum], w);
+          else if (fp['x-secret']) assert.equal(t.kind, 'password', w);
+          else if (fp.pattern) assert.deepEqual([t.kind, t.regex], ['match', fp.pattern], w);
+          else assert.deepEqual([t.kind, t.min, t.max], ['str', fp.minLength, fp.maxLength], w);
+        }
+        continue;
+      }
       if (p.type === 'array') {
         assert.ok(Array.isArray(spec) && spec.length === 1, `${where}: a list schema ([type])`);
         const item = parseAddonType(String((spec as unknown[])[0]));

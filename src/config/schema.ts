@@ -71,6 +71,26 @@ export const optionsSchema = {
       'x-secret': true,
       description: 'Encrypts flow credentials; generated once when unset',
     },
+    broadlink: {
+      type: 'array',
+      default: [],
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'host'],
+        properties: {
+          name: { type: 'string', minLength: 1, maxLength: 64 },
+          host: { type: 'string', minLength: 1, maxLength: 253 },
+          port: { type: 'integer', minimum: 1, maximum: 65535, default: 80 },
+          mac: { type: 'string', pattern: '^([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$' },
+          type: { type: 'string', pattern: '^(rm4|rmmini)$' },
+        },
+      },
+      description:
+        'Broadlink IR/RF blasters (RM4 mini, RM mini 3): name, host, port (80), mac and type (rm4 | rmmini) found by discovery when absent',
+    },
+    dashan_enabled: { type: 'boolean', default: false, description: 'Talk to the DaShan desk robot over MQTT' },
+    dashan_topic_prefix: { type: 'string', minLength: 1, default: 'daShan', description: 'MQTT topic prefix of the DaShan robot' },
   },
 } as const;
 
@@ -108,6 +128,17 @@ export interface ButlerOptions {
   openclaw_token?: string;
   ingress_proxy: string[];
   credential_secret?: string;
+  broadlink: BroadlinkOption[];
+  dashan_enabled: boolean;
+  dashan_topic_prefix: string;
+}
+
+export interface BroadlinkOption {
+  name: string;
+  host: string;
+  port?: number;
+  mac?: string;
+  type?: 'rm4' | 'rmmini';
 }
 
 export type OptionName = keyof typeof optionsSchema.properties;
