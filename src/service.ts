@@ -16,6 +16,8 @@ import { type HealthReport, type MetricFamily, type Part, PartRunner } from './c
 import { type DemoHome, startDemoHome } from './demo/home/server';
 import { BroadlinkSimulator } from './demo/broadlink/simulator';
 import { BroadlinkPart } from './drivers/broadlink/part';
+import { SimulatedRobot } from './demo/dashan/robot';
+import { DashanPart } from './drivers/dashan/part';
 import { FlowsPart } from './flows/part';
 import { AssistPart } from './ha/assist';
 import { MqttDiscovery } from './ha/discovery';
@@ -197,6 +199,28 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
     ingest: core.ingest,
     log: log.child({ part: 'broadlink' }),
   });
+  // The DaShan desk robot over MQTT: when enabled, or in the demo (unless turned off) with a simulated robot.
+  const demoRobot = Boolean(demoHome) && !config.explicit.has('dashan_enabled');
+  if (o.dashan_enabled || demoRobot) {
+    await parts.start(new DashanPart({ prefix: o.dashan_topic_prefix ?? 'daShan', version: pkg.version }), {
+      registry: core.registry,
+      door: core.door,
+      mqtt: mqtt.bridge,
+      ingest: core.ingest,
+      log: log.child({ part: 'dashan' }),
+      mqttTrusted: o.mqtt_trusted,
+    });
+    if (demoRobot)
+      await parts.start(
+        new DemoRobotPart({
+          url: mqtt.url,
+          username: o.mqtt_username,
+          password: o.mqtt_password,
+          prefix: o.dashan_topic_prefix ?? 'daShan',
+        }),
+        undefined,
+      );
+  }
 
   await parts.start(http, {
     audit: core.audit,
@@ -305,6 +329,22 @@ class DemoBroadlinkPart implements Part<void> {
 
   async stop(): Promise<void> {
     await this.sim?.stop();
+  }
+}
+
+/** A simulated DaShan robot (src/demo/dashan) on the butler's broker for the demo. */
+class DemoRobotPart implements Part<void> {
+  readonly name = 'demo-dashan';
+  private robot: SimulatedRobot | null = null;
+
+  constructor(private readonly opts: { url: string; username?: string; password?: string; prefix: string }) {}
+
+  async start(): Promise<void> {
+    this.robot = await new SimulatedRobot(this.opts).start();
+  }
+
+  async stop(): Promise<void> {
+    await this.robot?.stop();
   }
 }
 
