@@ -198,6 +198,9 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
     db: core.db,
     ingest: core.ingest,
     log: log.child({ part: 'broadlink' }),
+    mqtt: mqtt.bridge,
+    door: core.door,
+    mqttTrusted: o.mqtt_trusted,
   });
   // The DaShan desk robot over MQTT: when enabled, or in the demo (unless turned off) with a simulated robot.
   const demoRobot = Boolean(demoHome) && !config.explicit.has('dashan_enabled');

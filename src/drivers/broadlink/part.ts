@@ -1,13 +1,16 @@
 // The Broadlink part: one client per configured blaster (health `broadlink:<name>`), the code library and the IR
 // actions. A blaster that does not answer at start is retried in the background; the butler never waits for it.
 import type { ActionRegistry } from '../../actions/registry';
+import type { ActionDoor } from '../../actions/door';
 import type { EventIngest } from '../../bus/ingest';
+import type { MqttBridge } from '../../bus/mqtt';
 import type { BroadlinkOption } from '../../config/schema';
 import type { ComponentHealth, MetricFamily, Part } from '../../core/part';
 import type { Logger } from '../../log';
 import type { OpenedDb } from '../../store/db';
 import { registerIrActions } from './actions';
 import { BroadlinkClient } from './client';
+import { IrClimates } from './climate';
 import { CodeLibrary } from './library';
 
 export interface BroadlinkHost {
@@ -15,6 +18,10 @@ export interface BroadlinkHost {
   db: OpenedDb;
   ingest: EventIngest;
   log: Logger;
+  /** For IR climates as Home Assistant entities (MQTT discovery); their commands come back through the door. */
+  mqtt?: MqttBridge;
+  door?: ActionDoor;
+  mqttTrusted?: boolean;
 }
 
 export interface Blaster {
@@ -37,8 +44,10 @@ export class BroadlinkPart implements Part<BroadlinkHost> {
   readonly name = 'broadlink';
   readonly blasters = new Map<string, Blaster>();
   library: CodeLibrary | null = null;
+  climates: IrClimates | null = null;
   private timer: NodeJS.Timeout | null = null;
   private log: Logger | null = null;
+  private registry: ActionRegistry | null = null;
 
   constructor(
     private readonly devices: BroadlinkOption[],
@@ -47,6 +56,7 @@ export class BroadlinkPart implements Part<BroadlinkHost> {
 
   start(host: BroadlinkHost): void {
     this.log = host.log;
+    this.registry = host.registry;
     this.library = new CodeLibrary(host.db);
     const seen = new Set<string>();
     for (const d of this.devices) {
@@ -65,6 +75,8 @@ export class BroadlinkPart implements Part<BroadlinkHost> {
       this.blasters.set(d.name, { name: d.name, client, health: { ok: false, detail: 'connecting' }, sensors: null });
     }
     registerIrActions({ registry: host.registry, library: this.library, blasters: this.blasters, ingest: host.ingest, log: host.log });
+    this.climates = new IrClimates({ ...host, blasters: this.blasters });
+    this.climates.start();
     for (const b of this.blasters.values()) void this.check(b);
     if (this.blasters.size > 0) {
       this.timer = setInterval(() => {
@@ -93,6 +105,9 @@ export class BroadlinkPart implements Part<BroadlinkHost> {
   }
 
   async stop(): Promise<void> {
+    this.climates?.stop();
+    // A stopped part offers no actions (and a restarted one can register them again).
+    for (const a of this.registry?.list() ?? []) if (a.provider === 'broadlink') this.registry?.unregister(a.name);
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await Promise.all([...this.blasters.values()].map((b) => b.client.close()));
