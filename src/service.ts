@@ -20,6 +20,10 @@ import type { DescribeFn } from './drivers/cameras/actions';
 import { CamerasPart } from './drivers/cameras/part';
 import { FrigatePart } from './drivers/frigate/part';
 import { SnapshotsPart } from './snapshots/part';
+import { BroadlinkSimulator } from './demo/broadlink/simulator';
+import { BroadlinkPart } from './drivers/broadlink/part';
+import { SimulatedRobot } from './demo/dashan/robot';
+import { DashanPart } from './drivers/dashan/part';
 import { FlowsPart } from './flows/part';
 import { AssistPart } from './ha/assist';
 import { MqttDiscovery } from './ha/discovery';
@@ -249,6 +253,43 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
         log: log.child({ part: 'frigate' }),
       },
     );
+  // Infrared: the configured Broadlink blasters; in the demo (no Home Assistant, none configured) one simulated RM4 mini.
+  let blasters = o.broadlink ?? [];
+  if (blasters.length === 0 && demoHome) {
+    const sim = await parts.start(new DemoBroadlinkPart(), undefined);
+    if (sim.port) blasters = [{ name: 'demo', host: '127.0.0.1', port: sim.port }];
+  }
+  await parts.start(new BroadlinkPart(blasters), {
+    registry: core.registry,
+    db: core.db,
+    ingest: core.ingest,
+    log: log.child({ part: 'broadlink' }),
+    mqtt: mqtt.bridge,
+    door: core.door,
+    mqttTrusted: o.mqtt_trusted,
+  });
+  // The DaShan desk robot over MQTT: when enabled, or in the demo (unless turned off) with a simulated robot.
+  const demoRobot = Boolean(demoHome) && !config.explicit.has('dashan_enabled');
+  if (o.dashan_enabled || demoRobot) {
+    await parts.start(new DashanPart({ prefix: o.dashan_topic_prefix ?? 'daShan', version: pkg.version }), {
+      registry: core.registry,
+      door: core.door,
+      mqtt: mqtt.bridge,
+      ingest: core.ingest,
+      log: log.child({ part: 'dashan' }),
+      mqttTrusted: o.mqtt_trusted,
+    });
+    if (demoRobot)
+      await parts.start(
+        new DemoRobotPart({
+          url: mqtt.url,
+          username: o.mqtt_username,
+          password: o.mqtt_password,
+          prefix: o.dashan_topic_prefix ?? 'daShan',
+        }),
+        undefined,
+      );
+  }
 
   await parts.start(http, {
     audit: core.audit,
@@ -360,6 +401,40 @@ class DemoCameraPart implements Part<void> {
 
   async stop(): Promise<void> {
     await this.sim?.stop();
+  }
+}
+
+/** A simulated Broadlink RM4 mini on loopback (src/demo/broadlink) for the demo. */
+class DemoBroadlinkPart implements Part<void> {
+  readonly name = 'demo-broadlink';
+  private sim: BroadlinkSimulator | null = null;
+
+  get port(): number {
+    return this.sim?.port ?? 0;
+  }
+
+  async start(): Promise<void> {
+    this.sim = await new BroadlinkSimulator({ family: 'rm4', host: '127.0.0.1', name: 'Demo RM4 mini' }).start();
+  }
+
+  async stop(): Promise<void> {
+    await this.sim?.stop();
+  }
+}
+
+/** A simulated DaShan robot (src/demo/dashan) on the butler's broker for the demo. */
+class DemoRobotPart implements Part<void> {
+  readonly name = 'demo-dashan';
+  private robot: SimulatedRobot | null = null;
+
+  constructor(private readonly opts: { url: string; username?: string; password?: string; prefix: string }) {}
+
+  async start(): Promise<void> {
+    this.robot = await new SimulatedRobot(this.opts).start();
+  }
+
+  async stop(): Promise<void> {
+    await this.robot?.stop();
   }
 }
 

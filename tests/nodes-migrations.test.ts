@@ -28,6 +28,8 @@ import camera = require('../nodes/butler-camera/butler-camera');
 import tool = require('../nodes/butler-tool/butler-tool');
 import toolResult = require('../nodes/butler-tool-result/butler-tool-result');
 import understand = require('../nodes/butler-understand/butler-understand');
+import ir = require('../nodes/butler-ir/butler-ir');
+import dashan = require('../nodes/butler-dashan/butler-dashan');
 import { statusOf } from './helpers/node-status';
 
 const NODES: PaletteNode<NodeDef>[] = [
@@ -49,6 +51,8 @@ const NODES: PaletteNode<NodeDef>[] = [
   tool,
   toolResult,
   understand,
+  ir,
+  dashan,
 ];
 
 type Config = Record<string, unknown>;
@@ -167,6 +171,22 @@ const CASES: Record<string, Record<number, Case[]>> = {
         saved: { command: 'goto', preset: 'Gate' },
         upgraded: { command: 'goto', camera: '', preset: 'Gate' },
       },
+    ],
+  },
+  'butler-ir': {
+    0: [
+      { what: 'empty', saved: {}, upgraded: { mode: 'send', device_id: '', command: '', repeat: 1, duration: 30, blaster: '' } },
+      {
+        what: 'learn',
+        saved: { mode: 'learn', device_id: 'tv', command: 'power', duration: '10' },
+        upgraded: { mode: 'learn', device_id: 'tv', command: 'power', repeat: 1, duration: 10, blaster: '' },
+      },
+    ],
+  },
+  'butler-dashan': {
+    0: [
+      { what: 'empty', saved: {}, upgraded: { what: 'expression', value: '' } },
+      { what: 'unknown action', saved: { what: 'dance', value: 'x' }, upgraded: { what: 'expression', value: 'x' } },
     ],
   },
   'butler-tool': {

@@ -100,6 +100,26 @@ export const optionsSchema = {
     frigate_username: { type: 'string' },
     frigate_password: { type: 'string', 'x-secret': true },
     frigate_topic_prefix: { type: 'string', minLength: 1, default: 'frigate' },
+    broadlink: {
+      type: 'array',
+      default: [],
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'host'],
+        properties: {
+          name: { type: 'string', minLength: 1, maxLength: 64 },
+          host: { type: 'string', minLength: 1, maxLength: 253 },
+          port: { type: 'integer', minimum: 1, maximum: 65535, default: 80 },
+          mac: { type: 'string', pattern: '^([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$' },
+          type: { type: 'string', pattern: '^(rm4|rmmini)$' },
+        },
+      },
+      description:
+        'Broadlink IR/RF blasters (RM4 mini, RM mini 3): name, host, port (80), mac and type (rm4 | rmmini) found by discovery when absent',
+    },
+    dashan_enabled: { type: 'boolean', default: false, description: 'Talk to the DaShan desk robot over MQTT' },
+    dashan_topic_prefix: { type: 'string', minLength: 1, default: 'daShan', description: 'MQTT topic prefix of the DaShan robot' },
   },
 } as const;
 
@@ -144,6 +164,17 @@ export interface ButlerOptions {
   frigate_username?: string;
   frigate_password?: string;
   frigate_topic_prefix: string;
+  broadlink: BroadlinkOption[];
+  dashan_enabled: boolean;
+  dashan_topic_prefix: string;
+}
+
+export interface BroadlinkOption {
+  name: string;
+  host: string;
+  port?: number;
+  mac?: string;
+  type?: 'rm4' | 'rmmini';
 }
 
 export type OptionName = keyof typeof optionsSchema.properties;
