@@ -71,6 +71,33 @@ export const optionsSchema = {
       'x-secret': true,
       description: 'Encrypts flow credentials; generated once when unset',
     },
+    people: {
+      type: 'array',
+      default: [],
+      'x-addon': false,
+      description: 'The household: who the butler may message without confirmation, and how to reach them',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name'],
+        properties: {
+          name: { type: 'string', minLength: 1, maxLength: 64 },
+          aliases: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 64 } },
+          openclaw: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['channel', 'target'],
+            properties: {
+              channel: { type: 'string', minLength: 1 },
+              target: { type: 'string', minLength: 1 },
+              account: { type: 'string', minLength: 1 },
+            },
+          },
+          email: { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+$' },
+          ha_notify: { type: 'string', pattern: '^notify\\.[a-z0-9_]+$' },
+        },
+      },
+    },
   },
 } as const;
 
@@ -108,6 +135,15 @@ export interface ButlerOptions {
   openclaw_token?: string;
   ingress_proxy: string[];
   credential_secret?: string;
+  people: PersonOption[];
+}
+
+export interface PersonOption {
+  name: string;
+  aliases?: string[];
+  openclaw?: { channel: string; target: string; account?: string };
+  email?: string;
+  ha_notify?: string;
 }
 
 export type OptionName = keyof typeof optionsSchema.properties;
