@@ -16,6 +16,7 @@ const norm = (s: string) =>
   s
     .toLowerCase()
     .normalize('NFKC')
+    .trim()
     .replace(/^(my|our|the)\s+/, '')
     .replace(/[\s.,!?'"“”‘’]+/g, ' ')
     .trim();
