@@ -17,6 +17,7 @@ import { type DemoHome, startDemoHome } from './demo/home/server';
 import { type DemoOpenClaw, startDemoOpenClaw } from './demo/openclaw/demo';
 import { gatewaySend, sendParams } from './drivers/openclaw/actions';
 import { OpenClawPart } from './drivers/openclaw/part';
+import { registerWebSearch } from './drivers/web/search';
 import { FlowsPart } from './flows/part';
 import { AssistPart } from './ha/assist';
 import { MqttDiscovery } from './ha/discovery';
@@ -199,6 +200,7 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
     { registry: core.registry, ingest: core.ingest, converse, log: log.child({ part: 'openclaw' }) },
   );
   await parts.start(people, { registry: core.registry, log: log.child({ part: 'people' }) });
+  registerWebSearch(core.registry, { url: o.searxng_url });
 
   const health = () => parts.health();
   const metrics = (): MetricFamily[] => parts.metrics();

@@ -98,6 +98,7 @@ export const optionsSchema = {
         },
       },
     },
+    searxng_url: { type: 'string', pattern: '^https?://' },
   },
 } as const;
 
@@ -136,6 +137,7 @@ export interface ButlerOptions {
   ingress_proxy: string[];
   credential_secret?: string;
   people: PersonOption[];
+  searxng_url?: string;
 }
 
 export interface PersonOption {
