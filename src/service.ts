@@ -24,6 +24,10 @@ import { BroadlinkSimulator } from './demo/broadlink/simulator';
 import { BroadlinkPart } from './drivers/broadlink/part';
 import { SimulatedRobot } from './demo/dashan/robot';
 import { DashanPart } from './drivers/dashan/part';
+import { type DemoOpenClaw, startDemoOpenClaw } from './demo/openclaw/demo';
+import { gatewaySend, sendParams } from './drivers/openclaw/actions';
+import { OpenClawPart } from './drivers/openclaw/part';
+import { registerWebSearch } from './drivers/web/search';
 import { FlowsPart } from './flows/part';
 import { AssistPart } from './ha/assist';
 import { MqttDiscovery } from './ha/discovery';
@@ -32,6 +36,7 @@ import { brokerUrl, SupervisorClient } from './ha/supervisor';
 import type { Logger } from './log';
 import { HttpPart } from './server/part';
 import { loadOrCreateApiToken } from './server/token';
+import { PeoplePart } from './people/part';
 import pkg from '../package.json';
 
 export interface StartOptions {
@@ -188,6 +193,42 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
     log,
   });
   const converse = conversation.commands.converse.bind(conversation.commands);
+
+  // Messaging: the household directory and the OpenClaw gateway (the demo home gets a simulated gateway and chat).
+  let openclawTarget = o.openclaw_url ? { url: o.openclaw_url, token: o.openclaw_token } : null;
+  if (!openclawTarget && demoHome) {
+    const demo = (await parts.start(new DemoOpenClawPart(log.child({ part: 'demo-openclaw' })), undefined)).demo;
+    openclawTarget = { url: demo.url, token: demo.token };
+  }
+  let openclaw: OpenClawPart | null = null;
+  const people = new PeoplePart({
+    people: o.people,
+    channels: {
+      openclaw: (to, message, key) =>
+        gatewaySend(
+          openclaw?.gateway ?? null,
+          sendParams(
+            { target: to.target, message, ...(to.channel ? { channel: to.channel } : {}), ...(to.account ? { account: to.account } : {}) },
+            key,
+          ),
+        ),
+      ha_notify: async (service, message) => {
+        await ha.connection.callService('notify', service.replace(/^notify\./, ''), { message });
+        return { delivered_via: service };
+      },
+    },
+  });
+  openclaw = await parts.start(
+    new OpenClawPart({
+      url: openclawTarget?.url,
+      token: openclawTarget?.token,
+      version: pkg.version,
+      isKnownRecipient: people.isKnownRecipient,
+    }),
+    { registry: core.registry, ingest: core.ingest, converse, log: log.child({ part: 'openclaw' }) },
+  );
+  await parts.start(people, { registry: core.registry, log: log.child({ part: 'people' }) });
+  registerWebSearch(core.registry, { url: o.searxng_url });
 
   const health = () => parts.health();
   const metrics = (): MetricFamily[] => parts.metrics();
@@ -435,6 +476,27 @@ class DemoRobotPart implements Part<void> {
 
   async stop(): Promise<void> {
     await this.robot?.stop();
+  }
+}
+
+/** The simulated OpenClaw gateway (src/demo/openclaw) when the demo home runs and no gateway is configured. */
+class DemoOpenClawPart implements Part<void> {
+  readonly name = 'demo-openclaw';
+  private started: DemoOpenClaw | null = null;
+
+  constructor(private readonly log: Logger) {}
+
+  get demo(): DemoOpenClaw {
+    if (!this.started) throw new Error('the demo OpenClaw gateway has not started');
+    return this.started;
+  }
+
+  async start(): Promise<void> {
+    this.started = await startDemoOpenClaw({ log: this.log });
+  }
+
+  async stop(): Promise<void> {
+    await this.started?.stop();
   }
 }
 

@@ -120,6 +120,34 @@ export const optionsSchema = {
     },
     dashan_enabled: { type: 'boolean', default: false, description: 'Talk to the DaShan desk robot over MQTT' },
     dashan_topic_prefix: { type: 'string', minLength: 1, default: 'daShan', description: 'MQTT topic prefix of the DaShan robot' },
+    people: {
+      type: 'array',
+      default: [],
+      'x-addon': false,
+      description: 'The household: who the butler may message without confirmation, and how to reach them',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name'],
+        properties: {
+          name: { type: 'string', minLength: 1, maxLength: 64 },
+          aliases: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 64 } },
+          openclaw: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['channel', 'target'],
+            properties: {
+              channel: { type: 'string', minLength: 1 },
+              target: { type: 'string', minLength: 1 },
+              account: { type: 'string', minLength: 1 },
+            },
+          },
+          email: { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+$' },
+          ha_notify: { type: 'string', pattern: '^notify\\.[a-z0-9_]+$' },
+        },
+      },
+    },
+    searxng_url: { type: 'string', pattern: '^https?://' },
   },
 } as const;
 
@@ -167,6 +195,8 @@ export interface ButlerOptions {
   broadlink: BroadlinkOption[];
   dashan_enabled: boolean;
   dashan_topic_prefix: string;
+  people: PersonOption[];
+  searxng_url?: string;
 }
 
 export interface BroadlinkOption {
@@ -175,6 +205,14 @@ export interface BroadlinkOption {
   port?: number;
   mac?: string;
   type?: 'rm4' | 'rmmini';
+}
+
+export interface PersonOption {
+  name: string;
+  aliases?: string[];
+  openclaw?: { channel: string; target: string; account?: string };
+  email?: string;
+  ha_notify?: string;
 }
 
 export type OptionName = keyof typeof optionsSchema.properties;
