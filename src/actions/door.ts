@@ -1,5 +1,6 @@
 // The one door: every action from every source is validated, decided by the policy, run by the tool runner
 // with a timeout, and recorded (plan and results) before anyone hears about it.
+import { redactUrl } from '../util/redact';
 import { randomUUID } from 'node:crypto';
 import type { Bus } from '../bus/bus';
 import { ConflictError, GoneError, NotFoundError } from '../errors';
@@ -28,8 +29,14 @@ export interface DoorOptions {
 
 export class ActionTimeoutError extends Error {}
 
-/** Turns whatever a handler threw into a result output a person can act on. */
+/** Turns whatever a handler threw into a result output a person can act on (never with a URL's credentials). */
 export function errorOutput(err: unknown): JsonObject {
+  const out = rawErrorOutput(err);
+  if (typeof out.error === 'string') out.error = redactUrl(out.error);
+  return out;
+}
+
+function rawErrorOutput(err: unknown): JsonObject {
   if (err instanceof ParamsError) return { error: err.message, details: err.details };
   if (err instanceof Error) {
     const code = (err as { code?: unknown }).code;
@@ -48,7 +55,8 @@ export function errorOutput(err: unknown): JsonObject {
 function toJson(value: unknown): Json {
   if (value === undefined) return null;
   try {
-    return JSON.parse(JSON.stringify(value)) as Json;
+    // Results are recorded, streamed and published: no credentials of a URL a tool mentions.
+    return JSON.parse(redactUrl(JSON.stringify(value))) as Json;
   } catch {
     return String(value);
   }
