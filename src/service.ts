@@ -15,7 +15,7 @@ import { buildCore, CorePart, registerCoreActions } from './core/core';
 import { type HealthReport, type MetricFamily, type Part, PartRunner } from './core/part';
 import { type DemoHome, startDemoHome } from './demo/home/server';
 import { FlowsPart } from './flows/part';
-import { AssistPart } from './ha/assist';
+import { AssistPart, homeAssistantPeers } from './ha/assist';
 import { MqttDiscovery } from './ha/discovery';
 import { type HomeAssistantTarget, HomeAssistantPart, websocketUrl } from './ha/part';
 import { brokerUrl, SupervisorClient } from './ha/supervisor';
@@ -94,7 +94,7 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
       log: log.child({ part: 'mqtt' }),
       notice: (n) => notices.push(n),
     }),
-    { bus: core.bus },
+    { bus: core.bus, committed: () => core.audit.committed() },
   );
 
   let demoHome: DemoHome | null = null;
@@ -229,9 +229,14 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
     },
   });
 
+  const assistPeers = await homeAssistantPeers({ addon: config.addon, haUrl: o.ha_url });
   const assist = await parts.start(
-    new AssistPart({ port: o.wyoming_port, announce: supervisor ? (port) => announceWyoming(supervisor, port, log) : undefined }),
-    { converse, log },
+    new AssistPart({
+      port: o.wyoming_port,
+      announce: supervisor ? (port) => announceWyoming(supervisor, port, log) : undefined,
+      trustedPeers: () => assistPeers,
+    }),
+    { converse, committed: () => core.audit.committed(), log },
   );
 
   // Scheduled tasks run last: everything they may call is up, and they stop first.

@@ -83,8 +83,11 @@ export function buildCore(opts: CoreOptions): Core {
       closed = true;
       door.abortAll();
       scheduler.stop();
-      audit.flush();
-      db.close();
+      try {
+        audit.flush();
+      } finally {
+        db.close();
+      }
     },
   };
 }
@@ -155,9 +158,16 @@ export class CorePart implements Part<void> {
     this.core.close();
   }
 
-  health(): ComponentHealth {
+  /** "db": the database is open (vital); "db-writes": the last batch was written (a full disk degrades, reads go on). */
+  health(): Record<string, ComponentHealth> {
     const open = this.core.db.sqlite.open;
-    return { ok: open, detail: open ? this.core.db.path : 'closed' };
+    const failed = this.core.audit.writeError;
+    return {
+      db: { ok: open, detail: open ? this.core.db.path : 'closed' },
+      'db-writes': failed
+        ? { ok: false, detail: `cannot write to the database: ${failed.message} (nothing unwritten was acknowledged)` }
+        : { ok: true, detail: 'writing' },
+    };
   }
 
   metrics(): MetricFamily[] {
@@ -176,6 +186,10 @@ export class CorePart implements Part<void> {
       ],
       ['butler_store_pending_writes', { type: 'gauge', help: 'Rows queued for the next batch write.', samples: [[null, audit.pending]] }],
       ['butler_store_flushes_total', { type: 'counter', help: 'Batch writes to SQLite.', samples: [[null, audit.flushes]] }],
+      [
+        'butler_store_failed_batches_total',
+        { type: 'counter', help: 'Batch writes that failed (nothing in them was acknowledged).', samples: [[null, audit.failedBatches]] },
+      ],
       [
         'butler_confirmations_pending',
         { type: 'gauge', help: 'Sensitive actions waiting for a person.', samples: [[null, this.core.confirmations.countPending()]] },

@@ -1,5 +1,7 @@
 // The audit trail: every event, plan and result, written in batches off the hot path.
 // Reads flush first, so a query always sees everything accepted before it. close() flushes: nothing accepted is lost.
+// `committed()` resolves once everything recorded before the call is in a committed transaction: the entrances (MQTT
+// PUBACK, HTTP 2xx, Wyoming `handled`) answer only then, so nothing acknowledged can be lost by a crash.
 import type { Statement } from 'better-sqlite3';
 import { and, desc, eq, getTableColumns, gte, inArray, lte, lt, Param, Placeholder, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
@@ -28,6 +30,9 @@ export interface AuditCounters {
   plans: number;
   results: number;
   flushes: number;
+  /** Batches that could not be written (their waiters were told; nothing of them was acknowledged). */
+  failedBatches: number;
+  lostRows: number;
   pending: number;
 }
 
@@ -40,7 +45,12 @@ function clampLimit(limit: number | undefined): number {
 export class AuditStore {
   private queue: Op[] = [];
   private timer: NodeJS.Timeout | null = null;
-  private readonly counters = { events: 0, plans: 0, results: 0, flushes: 0 };
+  /** The promise of the batch now queued, made only when someone waits for it. */
+  private waiting: { promise: Promise<void>; resolve: () => void; reject: (err: Error) => void } | null = null;
+  private lastError: Error | null = null;
+  /** Ids of the events in the queue (a redelivery may arrive before its first copy is written). */
+  private queuedEvents = new Set<string>();
+  private readonly counters = { events: 0, plans: 0, results: 0, flushes: 0, failedBatches: 0, lostRows: 0 };
   private readonly insertEvent: Statement;
   private readonly insertPlan: Statement;
   private readonly insertResult: Statement;
@@ -106,7 +116,14 @@ export class AuditStore {
 
   recordEvent(e: ButlerEvent): void {
     this.counters.events++;
+    this.queuedEvents.add(e.event_id);
     this.enqueue({ kind: 'event', row: e });
+  }
+
+  /** An event with this id was recorded before (queued or stored): a redelivery. */
+  hasEvent(eventId: string): boolean {
+    if (this.queuedEvents.has(eventId)) return true;
+    return this.store.db.select({ id: events.event_id }).from(events).where(eq(events.event_id, eventId)).get() !== undefined;
   }
 
   recordPlan(p: ActionPlan): void {
@@ -121,8 +138,40 @@ export class AuditStore {
 
   private enqueue(op: Op): void {
     this.queue.push(op);
-    if (this.queue.length >= (this.opts.maxBatch ?? 2000)) this.flush();
-    else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.opts.flushIntervalMs ?? 10);
+    if (this.queue.length >= (this.opts.maxBatch ?? 2000)) this.flushQuietly();
+    else if (!this.timer) this.timer = setTimeout(() => this.flushQuietly(), this.opts.flushIntervalMs ?? 10);
+  }
+
+  /** A flush from the timer or a full batch: a failure is kept for health and told to the waiters, never thrown. */
+  private flushQuietly(): void {
+    try {
+      this.flush();
+    } catch {
+      /* recorded in lastError and the counters */
+    }
+  }
+
+  /**
+   * Resolves once everything recorded before this call has been committed (the batch it sits in); rejects with the
+   * reason when that batch could not be written (a full disk, a read-only data dir).
+   */
+  committed(): Promise<void> {
+    if (this.queue.length === 0) return Promise.resolve();
+    if (!this.waiting) {
+      let resolve!: () => void;
+      let reject!: (err: Error) => void;
+      const promise = new Promise<void>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      this.waiting = { promise, resolve, reject };
+    }
+    return this.waiting.promise;
+  }
+
+  /** The last batch that could not be written (null once one is written again): for health. */
+  get writeError(): Error | null {
+    return this.lastError;
   }
 
   /** Writes everything queued in one transaction. */
@@ -131,11 +180,25 @@ export class AuditStore {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    if (this.queue.length === 0 || !this.store.sqlite.open) return;
+    if (this.queue.length === 0) return;
     const ops = this.queue;
+    const waiting = this.waiting;
     this.queue = [];
-    this.writeBatch(ops);
+    this.waiting = null;
+    if (this.queuedEvents.size > 0) this.queuedEvents = new Set();
+    try {
+      if (!this.store.sqlite.open) throw new Error('the database is closed');
+      this.writeBatch(ops);
+    } catch (err) {
+      this.lastError = err instanceof Error ? err : new Error(String(err));
+      this.counters.failedBatches++;
+      this.counters.lostRows += ops.length;
+      waiting?.reject(this.lastError);
+      throw this.lastError;
+    }
+    this.lastError = null;
     this.counters.flushes++;
+    waiting?.resolve();
   }
 
   /** Flushes what is queued; the database itself is closed by its owner. */
@@ -150,7 +213,7 @@ export class AuditStore {
   // ---- reads -------------------------------------------------------------------------------
 
   listEvents(filter: Page & { type?: string; source?: string; correlation_id?: string } = {}): ButlerEvent[] {
-    this.flush();
+    this.flushQuietly();
     const where: SQL[] = [];
     if (filter.type) where.push(eq(events.type, filter.type));
     if (filter.source) where.push(eq(events.source, filter.source));
@@ -169,13 +232,13 @@ export class AuditStore {
   }
 
   getEvent(eventId: string): ButlerEvent | null {
-    this.flush();
+    this.flushQuietly();
     const row = this.store.db.select().from(events).where(eq(events.event_id, eventId)).get();
     return row ? rowToEvent(row) : null;
   }
 
   listPlans(filter: Page & { event_id?: string; source?: string; conversation_id?: string } = {}): ActionPlan[] {
-    this.flush();
+    this.flushQuietly();
     const where: SQL[] = [];
     if (filter.event_id) where.push(eq(plans.triggered_by_event_id, filter.event_id));
     if (filter.source) where.push(eq(plans.source, filter.source));
@@ -194,14 +257,14 @@ export class AuditStore {
   }
 
   getPlan(planId: string): { plan: ActionPlan; results: ActionResult[] } | null {
-    this.flush();
+    this.flushQuietly();
     const row = this.store.db.select().from(plans).where(eq(plans.plan_id, planId)).get();
     if (!row) return null;
     return { plan: rowToPlan(row), results: this.resultsFor([planId]).get(planId) ?? [] };
   }
 
   listResults(filter: Page & { plan_id?: string; status?: string; action_type?: string } = {}): ActionResult[] {
-    this.flush();
+    this.flushQuietly();
     const where: SQL[] = [];
     if (filter.plan_id) where.push(eq(results.plan_id, filter.plan_id));
     if (filter.status) where.push(eq(results.status, filter.status));
@@ -236,7 +299,7 @@ export class AuditStore {
    * appear as chains of their own with `event: null`.
    */
   timeline(filter: Page = {}): TimelineEntry[] {
-    this.flush();
+    this.flushQuietly();
     const limit = clampLimit(filter.limit ?? 50);
     const evs = this.listEvents({ ...filter, limit });
     const loosePlans = this.listPlans({ ...filter, limit }).filter((p) => !p.triggered_by_event_id);
@@ -277,7 +340,7 @@ export class AuditStore {
 
   /** Deletes what is older than the retention; returns how many rows went. */
   prune(retentionDays: number, now = Date.now() / 1000): { events: number; plans: number; results: number } {
-    this.flush();
+    this.flushQuietly();
     const cutoff = now - retentionDays * 86400;
     const { db, sqlite } = this.store;
     return sqlite.transaction(() => ({
@@ -294,7 +357,7 @@ export class AuditStore {
   }
 
   count(table: 'events' | 'plans' | 'results'): number {
-    this.flush();
+    this.flushQuietly();
     const t = table === 'events' ? events : table === 'plans' ? plans : results;
     return this.store.db.select({ n: sql<number>`count(*)` }).from(t).get()!.n;
   }
