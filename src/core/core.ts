@@ -133,6 +133,22 @@ export class CorePart implements Part<void> {
   ) {}
 
   start(): void {
+    // Actions in flight when the butler last stopped: reported, never repeated.
+    const interrupted = this.core.door.recoverInterrupted();
+    for (const r of interrupted) {
+      const risk = (r.output as { risk?: string }).risk ?? 'safe';
+      this.core.ingest.emit(
+        'action.interrupted',
+        'butler',
+        { plan_id: r.plan_id, index: r.index, action_type: r.action_type, risk },
+        risk === 'safe' ? 1 : 2,
+      );
+    }
+    if (interrupted.length > 0)
+      this.log.warn(
+        { actions: interrupted.map((r) => `${r.action_type} (plan ${r.plan_id})`) },
+        'actions interrupted by the last stop were not repeated',
+      );
     this.every(5_000, () => this.core.door.expireConfirmations());
     this.every(6 * 3600_000, () => {
       const pruned = this.core.audit.prune(this.upkeep.retentionDays);
@@ -181,7 +197,7 @@ export class CorePart implements Part<void> {
         {
           type: 'counter',
           help: 'Action results since start, by status.',
-          samples: (['ok', 'error', 'denied', 'pending_confirmation'] as const).map((s) => [{ status: s }, door[s]]),
+          samples: (['ok', 'error', 'denied', 'pending_confirmation', 'interrupted'] as const).map((s) => [{ status: s }, door[s]]),
         },
       ],
       ['butler_store_pending_writes', { type: 'gauge', help: 'Rows queued for the next batch write.', samples: [[null, audit.pending]] }],

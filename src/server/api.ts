@@ -239,7 +239,7 @@ export function registerApi(butler: ApiHost, auth: AuthOptions): void {
       schema: {
         querystring: withProps({
           plan_id: { type: 'string' },
-          status: { type: 'string', enum: ['ok', 'error', 'denied', 'pending_confirmation'] },
+          status: { type: 'string', enum: ['ok', 'error', 'denied', 'pending_confirmation', 'interrupted'] },
           action_type: { type: 'string' },
         }),
       },

@@ -9,8 +9,22 @@ import type { ActionPlan, ActionResult, ButlerEvent, Json, JsonObject } from '..
 import type { OpenedDb, Sqlite } from './db';
 import { incrementalVacuum, optimize } from './raw';
 import { events, plans, results } from './schema/core';
+import { actionIntents } from './schema/reliability';
 
-type Op = { kind: 'event'; row: ButlerEvent } | { kind: 'plan'; row: ActionPlan } | { kind: 'result'; row: ActionResult };
+type Op =
+  | { kind: 'event'; row: ButlerEvent }
+  | { kind: 'plan'; row: ActionPlan }
+  | { kind: 'result'; row: ActionResult; started?: boolean }
+  | { kind: 'intent'; row: ActionIntent };
+
+/** An action about to be sent to its target (committed before it is sent; removed with its result). */
+export interface ActionIntent {
+  plan_id: string;
+  index: number;
+  action_type: string;
+  risk: string;
+  started_ts: number;
+}
 
 export interface Page {
   limit?: number;
@@ -54,6 +68,8 @@ export class AuditStore {
   private readonly insertEvent: Statement;
   private readonly insertPlan: Statement;
   private readonly insertResult: Statement;
+  private readonly insertIntent: Statement;
+  private readonly deleteIntent: Statement;
   private readonly writeBatch;
 
   constructor(
@@ -88,6 +104,20 @@ export class AuditStore {
       'output',
       'ts',
     ]);
+    this.insertIntent = bindByPosition(sqlite, db.insert(actionIntents).values(placeholders(actionIntents)).onConflictDoNothing(), [
+      'plan_id',
+      'idx',
+      'action_type',
+      'risk',
+      'started_ts',
+    ]);
+    this.deleteIntent = bindByPosition(
+      sqlite,
+      db
+        .delete(actionIntents)
+        .where(and(eq(actionIntents.plan_id, sql.placeholder('plan_id')), eq(actionIntents.idx, sql.placeholder('idx')))),
+      ['plan_id', 'idx'],
+    );
     this.writeBatch = sqlite.transaction((ops: Op[]) => {
       for (const op of ops) {
         if (op.kind === 'event') {
@@ -106,9 +136,14 @@ export class AuditStore {
             p.trusted ? 1 : 0,
             p.conversation_id,
           );
-        } else {
+        } else if (op.kind === 'result') {
           const r = op.row;
           this.insertResult.run(r.plan_id, r.index, r.action_type, r.status, JSON.stringify(r.output ?? null), r.ts);
+          // Its result is recorded: the action is no longer in flight.
+          if (op.started) this.deleteIntent.run(r.plan_id, r.index);
+        } else {
+          const i = op.row;
+          this.insertIntent.run(i.plan_id, i.index, i.action_type, i.risk, i.started_ts);
         }
       }
     });
@@ -131,9 +166,30 @@ export class AuditStore {
     this.enqueue({ kind: 'plan', row: p });
   }
 
-  recordResult(r: ActionResult): void {
+  /** `started`: the action had an intent written before it ran (recording its result removes it). */
+  recordResult(r: ActionResult, started = false): void {
     this.counters.results++;
-    this.enqueue({ kind: 'result', row: r });
+    this.enqueue({ kind: 'result', row: r, started });
+  }
+
+  /**
+   * Commits, now, that an action is about to be sent (with everything queued before it: its plan). Throws when it
+   * cannot be written; the caller then does not send the action.
+   */
+  recordIntentNow(intent: ActionIntent): void {
+    this.queue.push({ kind: 'intent', row: intent });
+    this.flush();
+  }
+
+  /** Actions written as about to be sent whose result was never recorded (the butler stopped meanwhile). */
+  unfinishedIntents(): ActionIntent[] {
+    this.flushQuietly();
+    return this.store.db
+      .select()
+      .from(actionIntents)
+      .orderBy(actionIntents.started_ts)
+      .all()
+      .map((r) => ({ plan_id: r.plan_id, index: r.idx, action_type: r.action_type, risk: r.risk, started_ts: r.started_ts }));
   }
 
   private enqueue(op: Op): void {
