@@ -69,7 +69,8 @@ async function mqttLatency(): Promise<void> {
     confirmationTimeoutS: 60,
   });
   const bridge = await MqttBridge.connect(
-    { url: broker.url, log: silentLogger(), clientId: `bench-${randomBytes(3).toString('hex')}` },
+    // Ack after commit, as the butler runs: each PUBACK waits for the batch holding its event.
+    { url: broker.url, log: silentLogger(), clientId: `bench-${randomBytes(3).toString('hex')}`, committed: () => audit.committed() },
     bus,
   );
   bridge.handle(TOPICS.inEvent, (_t, body) => {

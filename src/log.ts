@@ -1,5 +1,6 @@
 // One structured logger for the whole butler. Secrets are redacted by key wherever they appear.
 import pino, { type Logger } from 'pino';
+import { redactUrl } from './util/redact';
 
 export type { Logger };
 
@@ -86,6 +87,8 @@ export function createLogger(
       name: options.name ?? 'butler',
       level,
       redact: { paths, censor: '[redacted]' },
+      // Credentials inside any URL, whatever field or message carries it.
+      hooks: { streamWrite: redactUrl },
       base: undefined,
       timestamp: pino.stdTimeFunctions.isoTime,
     },

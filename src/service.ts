@@ -29,7 +29,7 @@ import { gatewaySend, sendParams } from './drivers/openclaw/actions';
 import { OpenClawPart } from './drivers/openclaw/part';
 import { registerWebSearch } from './drivers/web/search';
 import { FlowsPart } from './flows/part';
-import { AssistPart } from './ha/assist';
+import { AssistPart, homeAssistantPeers } from './ha/assist';
 import { MqttDiscovery } from './ha/discovery';
 import { type HomeAssistantTarget, HomeAssistantPart, websocketUrl } from './ha/part';
 import { brokerUrl, SupervisorClient } from './ha/supervisor';
@@ -109,7 +109,7 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
       log: log.child({ part: 'mqtt' }),
       notice: (n) => notices.push(n),
     }),
-    { bus: core.bus },
+    { bus: core.bus, committed: () => core.audit.committed() },
   );
 
   let demoHome: DemoHome | null = null;
@@ -380,9 +380,14 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
     },
   });
 
+  const assistPeers = await homeAssistantPeers({ addon: config.addon, haUrl: o.ha_url });
   const assist = await parts.start(
-    new AssistPart({ port: o.wyoming_port, announce: supervisor ? (port) => announceWyoming(supervisor, port, log) : undefined }),
-    { converse, log },
+    new AssistPart({
+      port: o.wyoming_port,
+      announce: supervisor ? (port) => announceWyoming(supervisor, port, log) : undefined,
+      trustedPeers: () => assistPeers,
+    }),
+    { converse, committed: () => core.audit.committed(), log },
   );
 
   // Scheduled tasks run last: everything they may call is up, and they stop first.

@@ -58,7 +58,8 @@ export interface ActionPlan {
   conversation_id: string | null;
 }
 
-export type ResultStatus = 'ok' | 'error' | 'denied' | 'pending_confirmation';
+/** `interrupted`: sent (or about to be) when the butler stopped, result unknown; never run again by itself. */
+export type ResultStatus = 'ok' | 'error' | 'denied' | 'pending_confirmation' | 'interrupted';
 
 export interface ActionResult {
   plan_id: string;

@@ -83,7 +83,7 @@ describe('config.yaml', () => {
     assert.equal(manifest.homeassistant_api, true);
     assert.deepEqual(manifest.services, ['mqtt:want']);
     assert.deepEqual(manifest.discovery, ['wyoming']);
-    assert.deepEqual(manifest.ports, { '10700/tcp': 10700 });
+    assert.deepEqual(manifest.ports, { '10700/tcp': null }, 'Wyoming is not mapped onto the host by default');
     assert.equal(props.wyoming_port.default, 10700, 'the published port is the default Wyoming port');
     for (const port of Object.keys(manifest.ports as object))
       assert.ok((manifest.ports_description as Record<string, string>)[port], `ports_description for ${port}`);

@@ -43,9 +43,11 @@ let dataDir: string;
 let url: string;
 let output = '';
 
+/** The health with its details (they need the API token; strangers see only ok flags). */
 async function health(): Promise<Health | null> {
   try {
-    const res = await fetch(`${url}/api/health`);
+    const token = readFileSync(join(dataDir, 'api-token'), 'utf8').trim();
+    const res = await fetch(`${url}/api/health`, { headers: { authorization: `Bearer ${token}` } });
     return (await res.json()) as Health;
   } catch {
     return null;

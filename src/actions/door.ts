@@ -1,5 +1,6 @@
 // The one door: every action from every source is validated, decided by the policy, run by the tool runner
 // with a timeout, and recorded (plan and results) before anyone hears about it.
+import { redactUrl } from '../util/redact';
 import { randomUUID } from 'node:crypto';
 import type { Bus } from '../bus/bus';
 import { ConflictError, GoneError, NotFoundError } from '../errors';
@@ -28,8 +29,14 @@ export interface DoorOptions {
 
 export class ActionTimeoutError extends Error {}
 
-/** Turns whatever a handler threw into a result output a person can act on. */
+/** Turns whatever a handler threw into a result output a person can act on (never with a URL's credentials). */
 export function errorOutput(err: unknown): JsonObject {
+  const out = rawErrorOutput(err);
+  if (typeof out.error === 'string') out.error = redactUrl(out.error);
+  return out;
+}
+
+function rawErrorOutput(err: unknown): JsonObject {
   if (err instanceof ParamsError) return { error: err.message, details: err.details };
   if (err instanceof Error) {
     const code = (err as { code?: unknown }).code;
@@ -48,7 +55,8 @@ export function errorOutput(err: unknown): JsonObject {
 function toJson(value: unknown): Json {
   if (value === undefined) return null;
   try {
-    return JSON.parse(JSON.stringify(value)) as Json;
+    // Results are recorded, streamed and published: no credentials of a URL a tool mentions.
+    return JSON.parse(redactUrl(JSON.stringify(value))) as Json;
   } catch {
     return String(value);
   }
@@ -56,7 +64,7 @@ function toJson(value: unknown): Json {
 
 export class ActionDoor implements ActionExecutor {
   private readonly inflight = new Set<AbortController>();
-  private readonly counters = { plans: 0, ok: 0, error: 0, denied: 0, pending_confirmation: 0 };
+  private readonly counters = { plans: 0, ok: 0, error: 0, denied: 0, pending_confirmation: 0, interrupted: 0 };
 
   constructor(
     private readonly registry: ActionRegistry,
@@ -128,7 +136,7 @@ export class ActionDoor implements ActionExecutor {
         status = 'pending_confirmation';
         output = { confirmation_id: conf.id, reason: decision!.reason, expires_ts: conf.expires_ts };
       } else {
-        ({ status, output } = await this.run(action_type, params!, { plan_id: plan.plan_id, index: i, origin }));
+        ({ status, output } = await this.run(action_type, params!, { plan_id: plan.plan_id, index: i, origin }, decision!.risk));
       }
       results.push(this.record({ plan_id: plan.plan_id, index: i, action_type, status, output, ts: nowSeconds() }));
     }
@@ -172,11 +180,16 @@ export class ActionDoor implements ActionExecutor {
           ts: nowSeconds(),
         });
       } else {
-        const ran = await this.run(conf.action_type, conf.params, {
-          plan_id: conf.plan_id,
-          index: conf.index,
-          origin: { ...conf.origin, user: by },
-        });
+        const ran = await this.run(
+          conf.action_type,
+          conf.params,
+          {
+            plan_id: conf.plan_id,
+            index: conf.index,
+            origin: { ...conf.origin, user: by },
+          },
+          decision.risk,
+        );
         result = this.record({ plan_id: conf.plan_id, index: conf.index, action_type: conf.action_type, ...ran, ts: nowSeconds() });
       }
     }
@@ -200,13 +213,25 @@ export class ActionDoor implements ActionExecutor {
     return expired.length;
   }
 
+  /**
+   * Runs one action. Exactly-once effects: before it is sent, the fact that it is about to be is committed (with its
+   * plan); its result removes that mark. A mark found at start-up (recoverInterrupted) means the butler stopped while
+   * the action was in flight: it is reported `interrupted`, never run again by itself.
+   */
   private async run(
     action_type: string,
     params: JsonObject,
     ctx: { plan_id: string; index: number; origin: Origin },
+    risk: string,
   ): Promise<{ status: 'ok' | 'error'; output: Json }> {
     const def = this.registry.get(action_type);
     if (!def) return { status: 'error', output: { error: `action type "${action_type}" was removed before it ran` } };
+    try {
+      this.audit.recordIntentNow({ plan_id: ctx.plan_id, index: ctx.index, action_type, risk, started_ts: nowSeconds() });
+    } catch (err) {
+      return { status: 'error', output: { error: `not run: could not record that it was about to run (${(err as Error).message})` } };
+    }
+    this.started.add(`${ctx.plan_id}#${ctx.index}`);
     const timeoutMs = def.timeoutMs ?? this.opts.actionTimeoutMs;
     const controller = new AbortController();
     this.inflight.add(controller);
@@ -229,9 +254,40 @@ export class ActionDoor implements ActionExecutor {
     }
   }
 
+  /** Keys (plan#index) of actions whose intent was written and whose result is not recorded yet. */
+  private readonly started = new Set<string>();
+
+  /**
+   * At start-up: every action that was sent (or about to be) when the butler stopped, with no result recorded, gets
+   * the result `interrupted` (visible in the timeline) and an `action.interrupted` event; none is run again.
+   */
+  recoverInterrupted(): ActionResult[] {
+    const out: ActionResult[] = [];
+    for (const intent of this.audit.unfinishedIntents()) {
+      this.started.add(`${intent.plan_id}#${intent.index}`);
+      out.push(
+        this.record({
+          plan_id: intent.plan_id,
+          index: intent.index,
+          action_type: intent.action_type,
+          status: 'interrupted',
+          output: {
+            reason: 'the butler stopped while this action was being sent; whether it took effect is unknown, and it was not repeated',
+            risk: intent.risk,
+            started_ts: intent.started_ts,
+          },
+          ts: nowSeconds(),
+        }),
+      );
+    }
+    return out;
+  }
+
   private record(result: ActionResult): ActionResult {
     this.counters[result.status]++;
-    this.audit.recordResult(result);
+    const key = `${result.plan_id}#${result.index}`;
+    const started = this.started.delete(key);
+    this.audit.recordResult(result, started);
     this.bus.emit('result', result);
     return result;
   }

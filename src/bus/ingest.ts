@@ -1,4 +1,6 @@
 // The single entrance for events from any source: validated, stamped, recorded, then announced on the bus.
+// Idempotent intake: an event whose sender gave it an id already recorded (a redelivery after a crash or a
+// reconnect) is stored once and announced once; the duplicate itself is recorded as `event.duplicate`.
 import { randomUUID } from 'node:crypto';
 import { InvalidError } from '../errors';
 import { createAjv, describeAjvErrors } from '../util/schema';
@@ -58,8 +60,29 @@ export class EventIngest {
   }
 
   accept(input: unknown, channel: string): ButlerEvent {
-    return this.publish(this.parse(input, channel));
+    return this.intake(input, channel).event;
   }
+
+  /** Like accept, and says whether the event was a redelivery (stored and announced before, not again now). */
+  intake(input: unknown, channel: string): { event: ButlerEvent; duplicate: boolean } {
+    const event = this.parse(input, channel);
+    const given = typeof (input as { event_id?: unknown }).event_id === 'string';
+    if (given && this.audit.hasEvent(event.event_id)) {
+      this.duplicates++;
+      this.emit(
+        'event.duplicate',
+        'butler',
+        { event_id: event.event_id, channel, type: event.type, source: event.source },
+        0,
+        event.event_id,
+      );
+      return { event, duplicate: true };
+    }
+    return { event: this.publish(event), duplicate: false };
+  }
+
+  /** Redeliveries seen since start. */
+  duplicates = 0;
 
   /** Convenience for internal sources. */
   emit(type: string, source: string, payload: JsonObject = {}, severity = 0, correlation_id: string | null = null): ButlerEvent {

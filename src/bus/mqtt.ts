@@ -1,8 +1,13 @@
 // The MQTT bridge: butler/in/* in (validated; garbage is answered on butler/out/error and counted), the audit
 // trail out on butler/out/*, and butler/status online/offline (retained, with the offline as last will).
 // QoS 1 with a persistent session, so commands published while the butler reconnects are not lost.
+// Ack after commit: a QoS 1 input on butler/in/* is acknowledged (PUBACK) only once what it recorded is in a
+// committed transaction. The pump reading packets moves on at once (batching stays: a thousand messages share one
+// batch and their acks leave together when it commits); only the acknowledgement itself waits. A batch that cannot
+// be written is never acknowledged: the connection is renewed so the broker delivers those messages again.
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { createHash } from 'node:crypto';
+import { redactUrl } from '../config/load';
 import { InvalidError } from '../errors';
 import type { Logger } from '../log';
 import type { Bus } from './bus';
@@ -31,7 +36,11 @@ export interface MqttBridgeOptions {
   /** Stable per installation so the broker keeps the session (and queued QoS 1 messages) across restarts. */
   clientId?: string;
   log: Logger;
+  /** Resolves once everything recorded so far is committed (the audit trail); acks wait for it. */
+  committed?: () => Promise<void>;
 }
+
+type SendPacket = (packet: { cmd: string; messageId?: number }, cb?: () => void, ...rest: unknown[]) => void;
 
 /** What to do with a parsed input; throwing an InputRejected answers on butler/out/error. */
 export type InputHandler = (topic: string, body: unknown) => void | Promise<void>;
@@ -43,8 +52,13 @@ export class MqttBridge {
   private readonly counters = { received: 0, rejected: 0, published: 0 };
   private handlers = new Map<string, InputHandler>();
   /** Input that arrived while the butler was still starting the part that handles it. */
-  private early: { topic: string; payload: Buffer }[] = [];
+  private early: { topic: string; payload: Buffer; done: () => void }[] = [];
   private connectedOnce = false;
+  /** Acks held back until what their message recorded is committed, by packet id. */
+  private readonly held = new Map<number, Promise<void>>();
+  private readonly ackCounters = { held: 0, sent: 0, withheld: 0 };
+  private renewTimer: NodeJS.Timeout | null = null;
+  private committed: () => Promise<void> = () => Promise.resolve();
 
   private constructor(
     client: MqttClient,
@@ -68,12 +82,16 @@ export class MqttBridge {
     };
     const client = mqtt.connect(opts.url, options);
     const bridge = new MqttBridge(client, bus, opts.log);
+    if (opts.committed) bridge.committed = opts.committed;
+    bridge.holdAcks();
     bridge.wire();
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         client.end(true);
         reject(
-          new Error(`could not connect to the MQTT broker at ${opts.url} within ${timeoutMs} ms: check BUTLER_MQTT_URL and credentials`),
+          new Error(
+            `could not connect to the MQTT broker at ${redactUrl(opts.url)} within ${timeoutMs} ms: check BUTLER_MQTT_URL and credentials`,
+          ),
         );
       }, timeoutMs);
       client.once('connect', () => {
@@ -90,7 +108,9 @@ export class MqttBridge {
           clearTimeout(timer);
           client.end(true);
           reject(
-            new Error(`the MQTT broker at ${opts.url} refused the butler: ${err.message} (check mqtt_username / BUTLER_MQTT_PASSWORD)`),
+            new Error(
+              `the MQTT broker at ${redactUrl(opts.url)} refused the butler: ${err.message} (check mqtt_username / BUTLER_MQTT_PASSWORD)`,
+            ),
           );
         }
       });
@@ -102,8 +122,69 @@ export class MqttBridge {
     return this.client.connected;
   }
 
-  stats(): { received: number; rejected: number; published: number; connected: boolean } {
-    return { ...this.counters, connected: this.client.connected };
+  stats(): {
+    received: number;
+    rejected: number;
+    published: number;
+    connected: boolean;
+    acks: { held: number; sent: number; withheld: number };
+  } {
+    return { ...this.counters, connected: this.client.connected, acks: { ...this.ackCounters } };
+  }
+
+  /**
+   * An input. mqtt.js emits it before it acknowledges (MQTT 3.1.1 has no customHandleAcks): a QoS 1/2 one has its
+   * ack held until what it recorded commits.
+   */
+  private receive(topic: string, payload: Buffer, qos: number, messageId: number | undefined): void {
+    const handled = this.onMessage(topic, payload);
+    if (qos === 0 || messageId === undefined) return;
+    this.ackCounters.held++;
+    this.held.set(
+      messageId,
+      handled.then(() => this.committed()),
+    );
+  }
+
+  /**
+   * Holds back the PUBACK (QoS 1) or PUBCOMP (QoS 2) mqtt.js sends for an input until its commit: the pump is told at
+   * once that the packet is done (so the next one is read), the ack goes out when the commit resolves, on the same
+   * connection only.
+   */
+  private holdAcks(): void {
+    const client = this.client as unknown as { _sendPacket: SendPacket; stream: unknown };
+    const send: SendPacket = client._sendPacket.bind(client);
+    client._sendPacket = (packet, cb, ...rest) => {
+      const id = packet.messageId;
+      const wait = (packet.cmd === 'puback' || packet.cmd === 'pubcomp') && id !== undefined ? this.held.get(id) : undefined;
+      if (!wait) return send(packet, cb, ...rest);
+      this.held.delete(id!);
+      const stream = client.stream;
+      cb?.();
+      wait.then(
+        () => {
+          // A new connection means the broker delivers the message again (with its ack still owed): this one is stale.
+          if (client.stream !== stream || !this.client.connected) return;
+          this.ackCounters.sent++;
+          send(packet);
+        },
+        (err: Error) => {
+          this.ackCounters.withheld++;
+          this.log.error({ err: err.message, topic: 'butler/in/*' }, 'not acknowledged: what it recorded could not be written');
+          this.renewConnection();
+        },
+      );
+    };
+  }
+
+  /** After a failed write: reconnect (once in a while) so the broker delivers the unacknowledged messages again. */
+  private renewConnection(): void {
+    if (this.renewTimer) return;
+    this.renewTimer = setTimeout(() => {
+      this.renewTimer = null;
+      (this.client.stream as { destroy?: () => void } | undefined)?.destroy?.();
+    }, 5_000);
+    this.renewTimer.unref();
   }
 
   /** Registers the handler for an input topic (butler/in/event, butler/in/command). */
@@ -112,7 +193,7 @@ export class MqttBridge {
     // What arrived before anyone handled the topic (a persistent session delivers queued messages at once) is read now.
     const early = this.early.filter((m) => m.topic === topic);
     this.early = this.early.filter((m) => m.topic !== topic);
-    for (const m of early) void this.onMessage(m.topic, m.payload);
+    for (const m of early) void this.onMessage(m.topic, m.payload).then(m.done);
   }
 
   private wire(): void {
@@ -127,7 +208,9 @@ export class MqttBridge {
     });
     this.client.on('close', () => this.bus.emit('backend', { name: 'mqtt', ok: false, detail: 'disconnected, reconnecting' }));
     this.client.on('error', (err) => this.log.warn({ err: err.message }, 'mqtt error'));
-    this.client.on('message', (topic, payload) => void this.onMessage(topic, payload));
+    this.client.on('message', (topic, payload, packet) => {
+      if (topic === TOPICS.inEvent || topic === TOPICS.inCommand) this.receive(topic, payload, packet.qos, packet.messageId);
+    });
 
     this.bus.on('event', (e) => this.publishJson(TOPICS.outEvent, e), 'mqtt');
     this.bus.on('plan', (p) => this.publishJson(TOPICS.outPlan, p), 'mqtt');
@@ -140,11 +223,14 @@ export class MqttBridge {
     this.client.publish(topic, JSON.stringify(value), { qos: opts.qos ?? 1, retain: opts.retain ?? false });
   }
 
+  /** Resolves once the input has been handled (or answered on butler/out/error). */
   private async onMessage(topic: string, payload: Buffer): Promise<void> {
     const handler = this.handlers.get(topic);
     if (!handler) {
       if ((topic === TOPICS.inEvent || topic === TOPICS.inCommand) && this.early.length < MAX_EARLY_MESSAGES)
-        this.early.push({ topic, payload });
+        return new Promise<void>((done) => this.early.push({ topic, payload, done }));
+      // Beyond the start-up buffer: never acknowledged, so the broker delivers it again later.
+      if (topic === TOPICS.inEvent || topic === TOPICS.inCommand) return new Promise<void>(() => undefined);
       return;
     }
     this.counters.received++;
@@ -178,6 +264,7 @@ export class MqttBridge {
 
   async close(): Promise<void> {
     this.bus.removeOwner('mqtt');
+    if (this.renewTimer) clearTimeout(this.renewTimer);
     if (this.client.connected) {
       await new Promise<void>((resolve) => this.client.publish(TOPICS.status, 'offline', { qos: 1, retain: true }, () => resolve()));
     }

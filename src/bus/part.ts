@@ -1,5 +1,6 @@
 // The MQTT part (health component "mqtt", essential): the configured broker, else the one the Supervisor offers, else
 // an embedded broker; connected before anything that subscribes.
+import { redactUrl } from '../config/load';
 import type { Logger } from '../log';
 import type { ComponentHealth, MetricFamily, Part } from '../parts/part';
 import { StartupError } from '../parts/part';
@@ -25,12 +26,16 @@ export interface MqttPartOptions {
   notice: (text: string) => void;
 }
 
-/** mqtt://user:secret@host → mqtt://***@host */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
+/** mqtt://user:secret@host → mqtt://***@host (one rule for every URL the butler logs or returns). */
+export { redactUrl };
+
+export interface MqttHost {
+  bus: Bus;
+  /** Resolves once everything recorded so far is committed: inputs are acknowledged only then. */
+  committed?: () => Promise<void>;
 }
 
-export class MqttPart implements Part<{ bus: Bus }> {
+export class MqttPart implements Part<MqttHost> {
   readonly name = 'mqtt';
   readonly essential = true;
   private broker: EmbeddedBroker | null = null;
@@ -44,11 +49,11 @@ export class MqttPart implements Part<{ bus: Bus }> {
     return this.current;
   }
 
-  async start(host: { bus: Bus }): Promise<void> {
+  async start(host: MqttHost): Promise<void> {
     const o = this.opts;
     const address = o.configured ?? (await o.offered()) ?? (await this.startEmbedded());
     this.url = address.url;
-    this.current = await MqttBridge.connect({ ...address, log: o.log }, host.bus);
+    this.current = await MqttBridge.connect({ ...address, log: o.log, committed: host.committed }, host.bus);
   }
 
   private async startEmbedded(): Promise<BrokerAddress> {

@@ -3,7 +3,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import YAML from 'yaml';
+import { redactUrl } from '../util/redact';
 import { createAjv, describeAjvErrors } from '../util/schema';
+
+export { redactUrl };
 import { optionsSchema, SECRET_OPTIONS, type ButlerOptions, type OptionName } from './schema';
 
 export interface LoadedConfig {
@@ -129,9 +132,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   return { options: merged as unknown as ButlerOptions, sources, explicit: new Set(Object.keys(origin)), addon, supervisorToken };
 }
 
-/** The options with every secret replaced, safe for logs and API output. */
+/** Keys whose values are secrets wherever they sit (nested device lists included). */
+const SECRET_KEY = /pass(word)?$|token$|secret$|api_?key$|^key$|^authorization$/i;
+
+/** A value with every secret-named key replaced and the credentials in every URL string removed, at any depth. */
+export function redactValue(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return redactUrl(value);
+  if (depth > 8 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>))
+    out[k] = v !== undefined && v !== null && v !== '' && SECRET_KEY.test(k) ? '[redacted]' : redactValue(v, depth + 1);
+  return out;
+}
+
+/** The options with every secret replaced and every URL option without its credentials, safe for logs and API output. */
 export function redactOptions(options: ButlerOptions): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...options };
+  const out = redactValue(options) as Record<string, unknown>;
   for (const k of SECRET_OPTIONS) if (out[k] !== undefined) out[k] = '[redacted]';
   return out;
 }

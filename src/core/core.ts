@@ -83,8 +83,11 @@ export function buildCore(opts: CoreOptions): Core {
       closed = true;
       door.abortAll();
       scheduler.stop();
-      audit.flush();
-      db.close();
+      try {
+        audit.flush();
+      } finally {
+        db.close();
+      }
     },
   };
 }
@@ -130,6 +133,22 @@ export class CorePart implements Part<void> {
   ) {}
 
   start(): void {
+    // Actions in flight when the butler last stopped: reported, never repeated.
+    const interrupted = this.core.door.recoverInterrupted();
+    for (const r of interrupted) {
+      const risk = (r.output as { risk?: string }).risk ?? 'safe';
+      this.core.ingest.emit(
+        'action.interrupted',
+        'butler',
+        { plan_id: r.plan_id, index: r.index, action_type: r.action_type, risk },
+        risk === 'safe' ? 1 : 2,
+      );
+    }
+    if (interrupted.length > 0)
+      this.log.warn(
+        { actions: interrupted.map((r) => `${r.action_type} (plan ${r.plan_id})`) },
+        'actions interrupted by the last stop were not repeated',
+      );
     this.every(5_000, () => this.core.door.expireConfirmations());
     this.every(6 * 3600_000, () => {
       const pruned = this.core.audit.prune(this.upkeep.retentionDays);
@@ -155,9 +174,16 @@ export class CorePart implements Part<void> {
     this.core.close();
   }
 
-  health(): ComponentHealth {
+  /** "db": the database is open (vital); "db-writes": the last batch was written (a full disk degrades, reads go on). */
+  health(): Record<string, ComponentHealth> {
     const open = this.core.db.sqlite.open;
-    return { ok: open, detail: open ? this.core.db.path : 'closed' };
+    const failed = this.core.audit.writeError;
+    return {
+      db: { ok: open, detail: open ? this.core.db.path : 'closed' },
+      'db-writes': failed
+        ? { ok: false, detail: `cannot write to the database: ${failed.message} (nothing unwritten was acknowledged)` }
+        : { ok: true, detail: 'writing' },
+    };
   }
 
   metrics(): MetricFamily[] {
@@ -171,11 +197,15 @@ export class CorePart implements Part<void> {
         {
           type: 'counter',
           help: 'Action results since start, by status.',
-          samples: (['ok', 'error', 'denied', 'pending_confirmation'] as const).map((s) => [{ status: s }, door[s]]),
+          samples: (['ok', 'error', 'denied', 'pending_confirmation', 'interrupted'] as const).map((s) => [{ status: s }, door[s]]),
         },
       ],
       ['butler_store_pending_writes', { type: 'gauge', help: 'Rows queued for the next batch write.', samples: [[null, audit.pending]] }],
       ['butler_store_flushes_total', { type: 'counter', help: 'Batch writes to SQLite.', samples: [[null, audit.flushes]] }],
+      [
+        'butler_store_failed_batches_total',
+        { type: 'counter', help: 'Batch writes that failed (nothing in them was acknowledged).', samples: [[null, audit.failedBatches]] },
+      ],
       [
         'butler_confirmations_pending',
         { type: 'gauge', help: 'Sensitive actions waiting for a person.', samples: [[null, this.core.confirmations.countPending()]] },

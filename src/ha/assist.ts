@@ -1,6 +1,9 @@
 // Assist: the butler as a Home Assistant conversation agent over Wyoming. Each transcript becomes a turn of the one
-// conversation pipeline (same door, same policy). Home Assistant on the Supervisor network (or loopback) is a trusted
-// caller, but voice is never proof of who speaks: sensitive actions are confirmed in the conversation.
+// conversation pipeline (same door, same policy). Only Home Assistant's own address (and loopback) is a trusted
+// caller: other add-ons on the Supervisor network and anyone on the LAN are untrusted voices. Even then voice is never
+// proof of who speaks: sensitive actions are confirmed in the conversation. `handled` is answered only once what the
+// turn recorded has been committed.
+import { lookup } from 'node:dns/promises';
 import type { Part } from '../parts/part';
 import type { Logger } from '../log';
 import { portTakenError } from '../parts/ports';
@@ -11,11 +14,37 @@ import pkg from '../../package.json';
 
 const VERSION: string = pkg.version;
 
-/** The Supervisor's internal network (hassio, 172.30.32.0/23) and loopback. */
-export function isTrustedAssistPeer(address: string): boolean {
-  if (address === '127.0.0.1' || address === '::1') return true;
-  const m = /^172\.30\.(\d+)\.\d+$/.exec(address);
-  return m !== null && (m[1] === '32' || m[1] === '33');
+/** Home Assistant Core's address on the Supervisor's network (the `homeassistant` host). */
+export const SUPERVISOR_HA_ADDRESS = '172.30.32.1';
+export const LOOPBACK = ['127.0.0.1', '::1'];
+
+/** Trusted only when the peer is one of the given addresses (Home Assistant's own; loopback by default). */
+export function isTrustedAssistPeer(address: string, trusted: readonly string[] = LOOPBACK): boolean {
+  return trusted.includes(address.replace(/^::ffff:/, ''));
+}
+
+/**
+ * Home Assistant's own addresses: in the add-on the `homeassistant` host on the Supervisor's network (never the whole
+ * network: other add-ons live there too); elsewhere the host of the configured Home Assistant URL. Loopback always.
+ */
+export async function homeAssistantPeers(opts: { addon: boolean; haUrl?: string }): Promise<string[]> {
+  const out = new Set(LOOPBACK);
+  const resolveAll = async (host: string) => (await lookup(host, { all: true })).map((a) => a.address);
+  if (opts.addon) {
+    out.add(SUPERVISOR_HA_ADDRESS);
+    for (const a of await resolveAll('homeassistant').catch(() => [])) out.add(a);
+  }
+  if (opts.haUrl) {
+    const host = (() => {
+      try {
+        return new URL(opts.haUrl).hostname.replace(/^\[|\]$/g, '');
+      } catch {
+        return '';
+      }
+    })();
+    if (host) for (const a of await resolveAll(host).catch(() => [])) out.add(a);
+  }
+  return [...out];
 }
 
 /** A transcript as a conversation turn, and the part of the answer Assist speaks. */
@@ -28,6 +57,8 @@ export interface AssistTurn {
 
 export interface AssistHost {
   converse: (turn: AssistTurn) => Promise<{ reply: string; handled: boolean; conversation_id: string }>;
+  /** Resolves once everything recorded so far is committed (the audit trail's batch). */
+  committed?: () => Promise<void>;
   log: Logger;
 }
 
@@ -36,6 +67,8 @@ export interface AssistOptions {
   host?: string;
   /** Tells Home Assistant where the server is (the Supervisor's discovery), once it listens. */
   announce?: (port: number) => Promise<void>;
+  /** Addresses whose transcripts are trusted (Home Assistant's own); loopback when not given. */
+  trustedPeers?: () => readonly string[];
 }
 
 /** The Wyoming server as a part (a port someone chose being taken stops the start, like an invalid option). */
@@ -58,7 +91,7 @@ export class AssistPart implements Part<AssistHost> {
         log: host.log,
         info: { version: VERSION, description: 'Smart Butler: your home, understood (offline first, Claude when configured)' },
         handler: async (req) => {
-          const trusted = isTrustedAssistPeer(req.peer);
+          const trusted = isTrustedAssistPeer(req.peer, this.opts.trustedPeers?.() ?? LOOPBACK);
           const origin: Origin = {
             source: 'assist',
             trusted,
@@ -66,6 +99,7 @@ export class AssistPart implements Part<AssistHost> {
             user: typeof req.context.user_id === 'string' ? req.context.user_id : undefined,
           };
           const reply = await host.converse({ text: req.text, origin, conversation_id: req.conversation_id, language: req.language });
+          await host.committed?.();
           return { handled: reply.handled, text: reply.reply, conversation_id: reply.conversation_id };
         },
       });

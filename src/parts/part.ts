@@ -1,6 +1,7 @@
 // The one contract every piece of the butler that starts and stops follows, and the runner that starts them in order,
 // reports their health and stops them in reverse. A part receives only the host it declares (never the whole butler).
 import type { Logger } from '../log';
+import { redactUrl } from '../util/redact';
 
 export interface ComponentHealth {
   ok: boolean;
@@ -90,11 +91,15 @@ export class PartRunner {
       }
       if (!e.part.health) continue;
       try {
-        const h = e.part.health();
+        const h = redactHealth(e.part.health());
         if (isComponent(h)) {
           components[name] = h;
           if (!h.ok && e.part.vital) vitalDown = true;
-        } else Object.assign(components, h);
+        } else {
+          Object.assign(components, h);
+          // A vital part with several components is down when the one under its own name is.
+          if (e.part.vital && h[name] && !h[name].ok) vitalDown = true;
+        }
       } catch (err) {
         components[name] = { ok: false, detail: (err as Error).message };
       }
@@ -122,6 +127,12 @@ export class PartRunner {
     }
     this.phase = 'stopped';
   }
+}
+
+/** Health details never carry the credentials of a URL a part mentions. */
+function redactHealth(h: ComponentHealth | Record<string, ComponentHealth>): ComponentHealth | Record<string, ComponentHealth> {
+  if (isComponent(h)) return { ...h, detail: redactUrl(h.detail) };
+  return Object.fromEntries(Object.entries(h).map(([k, c]) => [k, { ...c, detail: redactUrl(c.detail) }]));
 }
 
 function isComponent(h: ComponentHealth | Record<string, ComponentHealth>): h is ComponentHealth {

@@ -67,6 +67,13 @@ const commandBody = {
   oneOf: [{ required: ['actions'] }, { required: ['text'] }],
 } as const;
 
+/** What an unauthenticated caller may know of the health: the status and ok flags, no detail. */
+export function publicHealth(h: HealthReport): { status: HealthReport['status']; components: Record<string, { ok: boolean }> } {
+  const components: Record<string, { ok: boolean }> = {};
+  for (const [name, c] of Object.entries(h.components)) components[name] = { ok: c.ok };
+  return { status: h.status, components };
+}
+
 /** What the HTTP API uses of the butler. */
 export interface ApiHost {
   http: HttpHost;
@@ -106,12 +113,27 @@ export function registerApi(butler: ApiHost, auth: AuthOptions): void {
     }
   });
 
+  // Ack after commit: whatever a request changed (an event, a command's turn, plan and results, a decision) is in a
+  // committed transaction before a 2xx leaves; a write that failed answers 503 instead of a success that would lie.
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || reply.statusCode >= 300) return payload;
+    try {
+      await butler.audit.committed();
+    } catch (err) {
+      reply.code(503).type('application/json');
+      return JSON.stringify({ error: `not stored: ${(err as Error).message}` });
+    }
+    return payload;
+  });
+
   installErrorHandler(app);
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: `no route ${req.method} ${req.url.split('?')[0]}` }));
 
-  app.get('/api/health', async (_req, reply) => {
+  // The watchdog and strangers see the overall status and each component's ok flag; the details (paths, URLs,
+  // versions, errors) only someone the butler knows.
+  app.get('/api/health', async (req, reply) => {
     const h = butler.health();
-    return reply.code(h.status === 'down' ? 503 : 200).send(h);
+    return reply.code(h.status === 'down' ? 503 : 200).send(req.identity ? h : publicHealth(h));
   });
 
   app.get('/api/entities', { schema: { querystring: { type: 'object', properties: { domain: { type: 'string' } } } } }, async (req) => {
@@ -153,8 +175,8 @@ export function registerApi(butler: ApiHost, auth: AuthOptions): void {
   });
 
   app.post('/api/events', { schema: { body: eventInputSchema } }, async (req) => {
-    const event = butler.ingest.accept(req.body, originOf(req).source);
-    return { event_id: event.event_id };
+    const { event, duplicate } = butler.ingest.intake(req.body, originOf(req).source);
+    return duplicate ? { event_id: event.event_id, duplicate: true } : { event_id: event.event_id };
   });
 
   app.get(
@@ -208,7 +230,7 @@ export function registerApi(butler: ApiHost, auth: AuthOptions): void {
       schema: {
         querystring: withProps({
           plan_id: { type: 'string' },
-          status: { type: 'string', enum: ['ok', 'error', 'denied', 'pending_confirmation'] },
+          status: { type: 'string', enum: ['ok', 'error', 'denied', 'pending_confirmation', 'interrupted'] },
           action_type: { type: 'string' },
         }),
       },

@@ -1,5 +1,7 @@
 // The audit trail: every event, plan and result, written in batches off the hot path.
 // Reads flush first, so a query always sees everything accepted before it. close() flushes: nothing accepted is lost.
+// `committed()` resolves once everything recorded before the call is in a committed transaction: the entrances (MQTT
+// PUBACK, HTTP 2xx, Wyoming `handled`) answer only then, so nothing acknowledged can be lost by a crash.
 import type { Statement } from 'better-sqlite3';
 import { and, desc, eq, getTableColumns, gte, inArray, lte, lt, Param, Placeholder, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
@@ -7,8 +9,22 @@ import type { ActionPlan, ActionResult, ButlerEvent, Json, JsonObject } from '..
 import type { OpenedDb, Sqlite } from './db';
 import { incrementalVacuum, optimize } from './raw';
 import { events, plans, results } from './schema/core';
+import { actionIntents } from './schema/reliability';
 
-type Op = { kind: 'event'; row: ButlerEvent } | { kind: 'plan'; row: ActionPlan } | { kind: 'result'; row: ActionResult };
+type Op =
+  | { kind: 'event'; row: ButlerEvent }
+  | { kind: 'plan'; row: ActionPlan }
+  | { kind: 'result'; row: ActionResult; started?: boolean }
+  | { kind: 'intent'; row: ActionIntent };
+
+/** An action about to be sent to its target (committed before it is sent; removed with its result). */
+export interface ActionIntent {
+  plan_id: string;
+  index: number;
+  action_type: string;
+  risk: string;
+  started_ts: number;
+}
 
 export interface Page {
   limit?: number;
@@ -28,6 +44,9 @@ export interface AuditCounters {
   plans: number;
   results: number;
   flushes: number;
+  /** Batches that could not be written (their waiters were told; nothing of them was acknowledged). */
+  failedBatches: number;
+  lostRows: number;
   pending: number;
 }
 
@@ -40,10 +59,17 @@ function clampLimit(limit: number | undefined): number {
 export class AuditStore {
   private queue: Op[] = [];
   private timer: NodeJS.Timeout | null = null;
-  private readonly counters = { events: 0, plans: 0, results: 0, flushes: 0 };
+  /** The promise of the batch now queued, made only when someone waits for it. */
+  private waiting: { promise: Promise<void>; resolve: () => void; reject: (err: Error) => void } | null = null;
+  private lastError: Error | null = null;
+  /** Ids of the events in the queue (a redelivery may arrive before its first copy is written). */
+  private queuedEvents = new Set<string>();
+  private readonly counters = { events: 0, plans: 0, results: 0, flushes: 0, failedBatches: 0, lostRows: 0 };
   private readonly insertEvent: Statement;
   private readonly insertPlan: Statement;
   private readonly insertResult: Statement;
+  private readonly insertIntent: Statement;
+  private readonly deleteIntent: Statement;
   private readonly writeBatch;
 
   constructor(
@@ -78,6 +104,20 @@ export class AuditStore {
       'output',
       'ts',
     ]);
+    this.insertIntent = bindByPosition(sqlite, db.insert(actionIntents).values(placeholders(actionIntents)).onConflictDoNothing(), [
+      'plan_id',
+      'idx',
+      'action_type',
+      'risk',
+      'started_ts',
+    ]);
+    this.deleteIntent = bindByPosition(
+      sqlite,
+      db
+        .delete(actionIntents)
+        .where(and(eq(actionIntents.plan_id, sql.placeholder('plan_id')), eq(actionIntents.idx, sql.placeholder('idx')))),
+      ['plan_id', 'idx'],
+    );
     this.writeBatch = sqlite.transaction((ops: Op[]) => {
       for (const op of ops) {
         if (op.kind === 'event') {
@@ -96,9 +136,14 @@ export class AuditStore {
             p.trusted ? 1 : 0,
             p.conversation_id,
           );
-        } else {
+        } else if (op.kind === 'result') {
           const r = op.row;
           this.insertResult.run(r.plan_id, r.index, r.action_type, r.status, JSON.stringify(r.output ?? null), r.ts);
+          // Its result is recorded: the action is no longer in flight.
+          if (op.started) this.deleteIntent.run(r.plan_id, r.index);
+        } else {
+          const i = op.row;
+          this.insertIntent.run(i.plan_id, i.index, i.action_type, i.risk, i.started_ts);
         }
       }
     });
@@ -106,7 +151,14 @@ export class AuditStore {
 
   recordEvent(e: ButlerEvent): void {
     this.counters.events++;
+    this.queuedEvents.add(e.event_id);
     this.enqueue({ kind: 'event', row: e });
+  }
+
+  /** An event with this id was recorded before (queued or stored): a redelivery. */
+  hasEvent(eventId: string): boolean {
+    if (this.queuedEvents.has(eventId)) return true;
+    return this.store.db.select({ id: events.event_id }).from(events).where(eq(events.event_id, eventId)).get() !== undefined;
   }
 
   recordPlan(p: ActionPlan): void {
@@ -114,15 +166,68 @@ export class AuditStore {
     this.enqueue({ kind: 'plan', row: p });
   }
 
-  recordResult(r: ActionResult): void {
+  /** `started`: the action had an intent written before it ran (recording its result removes it). */
+  recordResult(r: ActionResult, started = false): void {
     this.counters.results++;
-    this.enqueue({ kind: 'result', row: r });
+    this.enqueue({ kind: 'result', row: r, started });
+  }
+
+  /**
+   * Commits, now, that an action is about to be sent (with everything queued before it: its plan). Throws when it
+   * cannot be written; the caller then does not send the action.
+   */
+  recordIntentNow(intent: ActionIntent): void {
+    this.queue.push({ kind: 'intent', row: intent });
+    this.flush();
+  }
+
+  /** Actions written as about to be sent whose result was never recorded (the butler stopped meanwhile). */
+  unfinishedIntents(): ActionIntent[] {
+    this.flushQuietly();
+    return this.store.db
+      .select()
+      .from(actionIntents)
+      .orderBy(actionIntents.started_ts)
+      .all()
+      .map((r) => ({ plan_id: r.plan_id, index: r.idx, action_type: r.action_type, risk: r.risk, started_ts: r.started_ts }));
   }
 
   private enqueue(op: Op): void {
     this.queue.push(op);
-    if (this.queue.length >= (this.opts.maxBatch ?? 2000)) this.flush();
-    else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.opts.flushIntervalMs ?? 10);
+    if (this.queue.length >= (this.opts.maxBatch ?? 2000)) this.flushQuietly();
+    else if (!this.timer) this.timer = setTimeout(() => this.flushQuietly(), this.opts.flushIntervalMs ?? 10);
+  }
+
+  /** A flush from the timer or a full batch: a failure is kept for health and told to the waiters, never thrown. */
+  private flushQuietly(): void {
+    try {
+      this.flush();
+    } catch {
+      /* recorded in lastError and the counters */
+    }
+  }
+
+  /**
+   * Resolves once everything recorded before this call has been committed (the batch it sits in); rejects with the
+   * reason when that batch could not be written (a full disk, a read-only data dir).
+   */
+  committed(): Promise<void> {
+    if (this.queue.length === 0) return Promise.resolve();
+    if (!this.waiting) {
+      let resolve!: () => void;
+      let reject!: (err: Error) => void;
+      const promise = new Promise<void>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      this.waiting = { promise, resolve, reject };
+    }
+    return this.waiting.promise;
+  }
+
+  /** The last batch that could not be written (null once one is written again): for health. */
+  get writeError(): Error | null {
+    return this.lastError;
   }
 
   /** Writes everything queued in one transaction. */
@@ -131,11 +236,25 @@ export class AuditStore {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    if (this.queue.length === 0 || !this.store.sqlite.open) return;
+    if (this.queue.length === 0) return;
     const ops = this.queue;
+    const waiting = this.waiting;
     this.queue = [];
-    this.writeBatch(ops);
+    this.waiting = null;
+    if (this.queuedEvents.size > 0) this.queuedEvents = new Set();
+    try {
+      if (!this.store.sqlite.open) throw new Error('the database is closed');
+      this.writeBatch(ops);
+    } catch (err) {
+      this.lastError = err instanceof Error ? err : new Error(String(err));
+      this.counters.failedBatches++;
+      this.counters.lostRows += ops.length;
+      waiting?.reject(this.lastError);
+      throw this.lastError;
+    }
+    this.lastError = null;
     this.counters.flushes++;
+    waiting?.resolve();
   }
 
   /** Flushes what is queued; the database itself is closed by its owner. */
@@ -150,7 +269,7 @@ export class AuditStore {
   // ---- reads -------------------------------------------------------------------------------
 
   listEvents(filter: Page & { type?: string; source?: string; correlation_id?: string } = {}): ButlerEvent[] {
-    this.flush();
+    this.flushQuietly();
     const where: SQL[] = [];
     if (filter.type) where.push(eq(events.type, filter.type));
     if (filter.source) where.push(eq(events.source, filter.source));
@@ -169,13 +288,13 @@ export class AuditStore {
   }
 
   getEvent(eventId: string): ButlerEvent | null {
-    this.flush();
+    this.flushQuietly();
     const row = this.store.db.select().from(events).where(eq(events.event_id, eventId)).get();
     return row ? rowToEvent(row) : null;
   }
 
   listPlans(filter: Page & { event_id?: string; source?: string; conversation_id?: string } = {}): ActionPlan[] {
-    this.flush();
+    this.flushQuietly();
     const where: SQL[] = [];
     if (filter.event_id) where.push(eq(plans.triggered_by_event_id, filter.event_id));
     if (filter.source) where.push(eq(plans.source, filter.source));
@@ -194,14 +313,14 @@ export class AuditStore {
   }
 
   getPlan(planId: string): { plan: ActionPlan; results: ActionResult[] } | null {
-    this.flush();
+    this.flushQuietly();
     const row = this.store.db.select().from(plans).where(eq(plans.plan_id, planId)).get();
     if (!row) return null;
     return { plan: rowToPlan(row), results: this.resultsFor([planId]).get(planId) ?? [] };
   }
 
   listResults(filter: Page & { plan_id?: string; status?: string; action_type?: string } = {}): ActionResult[] {
-    this.flush();
+    this.flushQuietly();
     const where: SQL[] = [];
     if (filter.plan_id) where.push(eq(results.plan_id, filter.plan_id));
     if (filter.status) where.push(eq(results.status, filter.status));
@@ -236,7 +355,7 @@ export class AuditStore {
    * appear as chains of their own with `event: null`.
    */
   timeline(filter: Page = {}): TimelineEntry[] {
-    this.flush();
+    this.flushQuietly();
     const limit = clampLimit(filter.limit ?? 50);
     const evs = this.listEvents({ ...filter, limit });
     const loosePlans = this.listPlans({ ...filter, limit }).filter((p) => !p.triggered_by_event_id);
@@ -277,7 +396,7 @@ export class AuditStore {
 
   /** Deletes what is older than the retention; returns how many rows went. */
   prune(retentionDays: number, now = Date.now() / 1000): { events: number; plans: number; results: number } {
-    this.flush();
+    this.flushQuietly();
     const cutoff = now - retentionDays * 86400;
     const { db, sqlite } = this.store;
     return sqlite.transaction(() => ({
@@ -294,7 +413,7 @@ export class AuditStore {
   }
 
   count(table: 'events' | 'plans' | 'results'): number {
-    this.flush();
+    this.flushQuietly();
     const t = table === 'events' ? events : table === 'plans' ? plans : results;
     return this.store.db.select({ n: sql<number>`count(*)` }).from(t).get()!.n;
   }
