@@ -323,9 +323,7 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
     if (demoRobot)
       await parts.start(
         new DemoRobotPart({
-          url: mqtt.url,
-          username: o.mqtt_username,
-          password: o.mqtt_password,
+          ...mqtt.address,
           prefix: o.dashan_topic_prefix ?? 'daShan',
         }),
         undefined,

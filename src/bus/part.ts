@@ -41,6 +41,8 @@ export class MqttPart implements Part<MqttHost> {
   private broker: EmbeddedBroker | null = null;
   private current: MqttBridge | null = null;
   url = '';
+  /** The broker as the butler reached it (its credentials included), for simulators that share it. */
+  address: BrokerAddress = { url: '' };
 
   constructor(private readonly opts: MqttPartOptions) {}
 
@@ -53,6 +55,7 @@ export class MqttPart implements Part<MqttHost> {
     const o = this.opts;
     const address = o.configured ?? (await o.offered()) ?? (await this.startEmbedded());
     this.url = address.url;
+    this.address = address;
     this.current = await MqttBridge.connect({ ...address, log: o.log, committed: host.committed }, host.bus);
   }
 

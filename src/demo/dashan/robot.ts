@@ -40,7 +40,16 @@ export class SimulatedRobot {
     this.client = client;
     client.on('error', () => undefined);
     client.on('message', (_topic, payload) => this.onCommand(payload));
-    await new Promise<void>((resolve) => client.once('connect', () => resolve()));
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => {
+        client.end(true);
+        reject(new Error(`the simulated DaShan robot could not connect to the MQTT broker at ${this.opts.url} within 10 s`));
+      }, 10_000);
+      client.once('connect', () => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
     await client.subscribeAsync(`${this.prefix}/command`, { qos: 1 });
     this.publishStatus();
     this.timer = setInterval(() => this.publishStatus(), this.opts.statusEveryMs ?? 5000);
