@@ -150,7 +150,8 @@ describe('dashan part with a simulated robot', () => {
     assert.match(part.health().detail, /offline: no status for \d+ s/);
     core.audit.flush();
     assert.equal(core.audit.listEvents({ type: 'dashan.offline' }).length, 1);
-    assert.equal(seen.get('butler/dashan/online'), 'OFF');
+    // The online entity's state reaches this subscriber over the broker, after the part noticed.
+    await until('the online entity to say OFF', () => seen.get('butler/dashan/online') === 'OFF');
     const r = await run('dashan_speak', { text: 'anyone?' });
     assert.equal(r.status, 'error');
   });
