@@ -3,12 +3,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import { connect } from 'node:net';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { spawnButler, type ButlerProcess } from './helpers/butler-process';
+import { INGRESS_PREFIX, startIngressProxy } from './helpers/ingress-proxy';
 import { sendTranscript } from '../src/ha/wyoming';
 
 const CHROMIUM = process.env.BUTLER_TEST_CHROMIUM ?? '/usr/bin/chromium';
@@ -19,55 +19,7 @@ let butler: ButlerProcess;
 let browser: Browser;
 let proxy: Server;
 let proxyPort = 0;
-const PREFIX = '/api/hassio_ingress/Zm9vYmFy';
-
-/** A stand-in for the Supervisor's ingress proxy: strips the prefix and adds the X-Remote-User-* headers. */
-function startIngressProxy(target: number): Promise<number> {
-  proxy = createServer((req, res) => {
-    if (!req.url?.startsWith(PREFIX)) {
-      res.writeHead(404).end();
-      return;
-    }
-    const upstream = httpRequest(
-      {
-        host: '127.0.0.1',
-        port: target,
-        path: req.url.slice(PREFIX.length) || '/',
-        method: req.method,
-        headers: {
-          ...req.headers,
-          'x-remote-user-id': 'u1',
-          'x-remote-user-name': 'paulus',
-          'x-remote-user-display-name': 'Paulus',
-          'x-ingress-path': PREFIX,
-        },
-      },
-      (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      },
-    );
-    // The browser and the butler both drop connections at will (page closes, shutdown): a proxy shrugs that off.
-    upstream.on('error', () => res.destroy());
-    req.pipe(upstream);
-  });
-  proxy.on('upgrade', (req, socket, head) => {
-    socket.on('error', () => up.destroy());
-    const up = connect(target, '127.0.0.1', () => {
-      const path = (req.url ?? '').slice(PREFIX.length);
-      const headers = { ...req.headers, 'x-remote-user-id': 'u1', 'x-remote-user-name': 'paulus' };
-      up.write(
-        `GET ${path} HTTP/1.1\r\n${Object.entries(headers)
-          .map(([k, v]) => `${k}: ${v}`)
-          .join('\r\n')}\r\n\r\n`,
-      );
-      up.write(head);
-      socket.pipe(up).pipe(socket);
-    });
-    up.on('error', () => socket.destroy());
-  });
-  return new Promise((resolve) => proxy.listen(0, '127.0.0.1', () => resolve((proxy.address() as { port: number }).port)));
-}
+const PREFIX = INGRESS_PREFIX;
 
 async function chat(page: Page, text: string): Promise<string> {
   const before = await page.locator('#chat .msg').count();
@@ -89,7 +41,7 @@ before(async () => {
     return;
   }
   butler = await spawnButler({ env: { BUTLER_INGRESS_PROXY: '127.0.0.1' } });
-  proxyPort = await startIngressProxy(butler.port);
+  ({ port: proxyPort, server: proxy } = await startIngressProxy(butler.port));
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [

@@ -30,6 +30,7 @@ export function startIngressProxy(target: number, prefix = INGRESS_PREFIX): Prom
         up.pipe(res);
       },
     );
+    // The browser and the butler both drop connections at will (page closes, shutdown): a proxy shrugs that off.
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   });
