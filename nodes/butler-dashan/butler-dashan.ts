@@ -1,7 +1,7 @@
 // Drives the DaShan desk robot through the one door: expression, servo, animation, speak or state (dashan_<what>).
 // msg.payload is the value (a string: expression name, animation, text, state) or the params object.
 import { defineNode } from '../lib/node';
-import { eventIdOf, type NodeDef, originOf } from '../lib/red';
+import { type NodeDef, runOneAction } from '../lib/red';
 
 interface Config extends NodeDef {
   what: 'expression' | 'servo' | 'animation' | 'speak' | 'state';
@@ -33,15 +33,7 @@ export = defineNode<Config>({
     }
     busy(config.what);
     const action_type = `dashan_${config.what}`;
-    const outcome = await services.door.execute({
-      actions: [{ action_type, params }],
-      origin: originOf(msg, node),
-      reason: `flow node ${config.name || node.id}`,
-      triggered_by_event_id: eventIdOf(msg),
-    });
-    const r = outcome.results[0];
-    msg.payload = r.output;
-    msg.plan_id = outcome.plan_id;
+    const r = await runOneAction(services, msg, node, config.name, action_type, params);
     if (r.status === 'error')
       return {
         status: { text: 'error', fill: 'red' },

@@ -1,7 +1,7 @@
 // Sends or learns an infrared code through the one door (ir_send_command / ir_learn_command) with the message's
 // origin. The node's fields are defaults; an object msg.payload ({device_id, command, repeat, duration, blaster}) wins.
 import { defineNode } from '../lib/node';
-import { eventIdOf, type NodeDef, originOf } from '../lib/red';
+import { type NodeDef, runOneAction } from '../lib/red';
 
 interface Config extends NodeDef {
   mode: 'send' | 'learn';
@@ -40,15 +40,7 @@ export = defineNode<Config>({
     if (typeof blaster === 'string' && blaster) params.blaster = blaster;
     busy(config.mode === 'learn' ? 'press the button…' : 'sending');
     const action_type = config.mode === 'learn' ? 'ir_learn_command' : 'ir_send_command';
-    const outcome = await services.door.execute({
-      actions: [{ action_type, params }],
-      origin: originOf(msg, node),
-      reason: `flow node ${config.name || node.id}`,
-      triggered_by_event_id: eventIdOf(msg),
-    });
-    const r = outcome.results[0];
-    msg.payload = r.output;
-    msg.plan_id = outcome.plan_id;
+    const r = await runOneAction(services, msg, node, config.name, action_type, params);
     if (r.status === 'error')
       return {
         status: { text: 'error', fill: 'red' },

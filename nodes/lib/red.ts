@@ -1,7 +1,7 @@
 // The part of Node-RED's node API the butler palette uses (node-red ships no types), and the helpers every node shares.
 // Node-RED skips folders named lib/ when it scans nodesDir, so this file is never loaded as a node.
 import type { ButlerServices } from '../../src/flows/services';
-import type { Json, Origin } from '../../src/types';
+import type { ActionResult, Json, Origin } from '../../src/types';
 
 export type { ButlerServices };
 
@@ -182,4 +182,29 @@ export function actionsOf(msg: NodeMessage, config: { action_type?: unknown; par
     return [{ action_type: p.action_type, params: parseJsonObject(p.params, 'msg.payload.params') }];
   }
   throw new Error('no action: set one in the node, or send msg.payload = {action_type, params} or {actions: [...]}');
+}
+
+/**
+ * Runs one action through the door for a node, with the message's origin and event, and puts its output and plan on
+ * the message. The caller decides what an error result means for its status.
+ */
+export async function runOneAction(
+  services: Pick<ButlerServices, 'door'>,
+  msg: NodeMessage,
+  node: RedNode,
+  /** The node's configured name, for the plan's reason. */
+  name: string | undefined,
+  action_type: string,
+  params: Record<string, Json>,
+): Promise<ActionResult> {
+  const outcome = await services.door.execute({
+    actions: [{ action_type, params }],
+    origin: originOf(msg, node),
+    reason: `flow node ${name || node.id}`,
+    triggered_by_event_id: eventIdOf(msg),
+  });
+  const r = outcome.results[0];
+  msg.payload = r.output;
+  msg.plan_id = outcome.plan_id;
+  return r;
 }
