@@ -6,6 +6,7 @@ import { EventPolicies } from './actions/event-policies';
 import { embeddingsFromOptions } from './brain/memory/embeddings';
 import { MemoryPart } from './brain/memory/part';
 import { PlannerPart } from './brain/planner/part';
+import type { Understander } from './brain/understanding';
 import { ModelGoalPlanner } from './brain/goals/model';
 import { BrainPart } from './brain/wire';
 import { type BrokerAddress, MqttPart, redactUrl } from './bus/part';
@@ -155,8 +156,8 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
       groundedReply,
     }),
     {
-      bus: core.bus,
-      hasScene: (id: string) => Boolean(brain.running?.scenes.get(id)),
+      // One offline understanding for the whole butler: the conversation part's (started next).
+      understanding: (): Understander => conversation.understanding,
       ha: ha.connection,
       modes: core.modes,
       memory: memory.store,

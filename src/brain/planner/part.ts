@@ -2,7 +2,6 @@
 // Without an API key it still exists (the flows' planner node answers with its offline fallback) but is never asked.
 import type { ActionRegistry } from '../../actions/registry';
 import type { ActionExecutor } from '../../actions/types';
-import type { Bus } from '../../bus/bus';
 import type { ComponentHealth, MetricFamily, Part } from '../../parts/part';
 import { areaNamesByEntity } from '../../ha/areas';
 import type { HomeAssistantConnection } from '../../ha/types';
@@ -11,7 +10,7 @@ import type { OpenedDb } from '../../store/db';
 import { SqliteConversationStore } from '../../store/conversations';
 import type { HomeMode } from '../../types';
 import { relevantMemories } from '../memory/context';
-import { Understander } from '../understanding';
+import type { Understander } from '../understanding';
 import type { MemoryStore } from '../memory/store';
 import { emptyUsage, type HomeContext, type PlannerReply } from './types';
 import { Planner, type Grounding } from './planner';
@@ -73,9 +72,9 @@ export function homeContext(host: HomeContextHost, text?: string): HomeContext {
 }
 
 export interface PlannerHost extends HomeContextHost {
-  /** For the offline understanding that tells what the person's own words asked for. */
-  bus: Bus;
-  hasScene?: (id: string) => boolean;
+  /** The conversation's offline understanding, which tells what the person's own words asked for. Asked for at
+   * planning time only: the conversation part that owns it starts after this one. */
+  understanding: () => Pick<Understander, 'understand'>;
   registry: ActionRegistry;
   door: ActionExecutor;
   db: OpenedDb;
@@ -87,7 +86,6 @@ export class PlannerPart implements Part<PlannerHost> {
   /** The conversation's planner stage is built on it (with or without a model). */
   readonly essential = true;
   private current: Planner | null = null;
-  private understanding: Understander | null = null;
 
   constructor(private readonly settings: PlannerSettings) {}
 
@@ -102,11 +100,9 @@ export class PlannerPart implements Part<PlannerHost> {
 
   start(host: PlannerHost): void {
     const s = this.settings;
-    const understanding = new Understander({ bus: host.bus, ha: host.ha, hasScene: host.hasScene });
-    this.understanding = understanding;
     this.current = new Planner({
       ground: s.groundedReply,
-      intended: (text, language) => understanding.understand(text, language)?.actions ?? [],
+      intended: (text, language) => host.understanding().understand(text, language)?.actions ?? [],
       apiKey: s.apiKey,
       baseURL: s.baseURL,
       model: s.model,
@@ -131,7 +127,6 @@ export class PlannerPart implements Part<PlannerHost> {
 
   stop(): void {
     this.current?.close();
-    this.understanding?.stop();
   }
 
   health(): ComponentHealth {
