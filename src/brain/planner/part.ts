@@ -73,7 +73,7 @@ export function homeContext(host: HomeContextHost, text?: string): HomeContext {
 }
 
 export interface PlannerHost extends HomeContextHost {
-  /** For the offline understanding that tells what the person's own words asked for. */
+  /** For the offline understanding that tells what the person's own words asked for, and the planner's activity. */
   bus: Bus;
   hasScene?: (id: string) => boolean;
   registry: ActionRegistry;
@@ -106,6 +106,7 @@ export class PlannerPart implements Part<PlannerHost> {
     this.understanding = understanding;
     this.current = new Planner({
       ground: s.groundedReply,
+      activity: (a) => host.bus.emit('planner', a),
       intended: (text, language) => understanding.understand(text, language)?.actions ?? [],
       apiKey: s.apiKey,
       baseURL: s.baseURL,
