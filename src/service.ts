@@ -319,6 +319,8 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
       ingest: core.ingest,
       log: log.child({ part: 'dashan' }),
       mqttTrusted: o.mqtt_trusted,
+      bus: core.bus,
+      snapshots: snapshots.store,
     });
     if (demoRobot)
       await parts.start(

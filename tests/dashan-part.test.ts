@@ -1,6 +1,6 @@
 // The DaShan part against a simulated robot through a real broker: commands in the original's shape through the
-// door, merged partial status, offline after silence, logs, dropped image frames, garbage on status, clamped servos,
-// and the robot as a Home Assistant device whose commands come back through the door.
+// door, merged partial status, offline after silence, logs, image frames dropped without a snapshot store, garbage on
+// status, clamped servos, and the robot as a Home Assistant device whose commands come back through the door.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -50,7 +50,15 @@ describe('dashan part with a simulated robot', () => {
     await spy.subscribeAsync(['homeassistant/device/dashan_robot/config', 'butler/dashan/#', 'daShan/#']);
     spy.on('message', (t, p) => seen.set(t, p.toString()));
     part = new DashanPart({ prefix: 'daShan', offlineAfterMs: 600 });
-    part.start({ registry: core.registry, door: core.door, mqtt: bridge, ingest: core.ingest, log: silentLogger(), mqttTrusted: true });
+    part.start({
+      registry: core.registry,
+      door: core.door,
+      mqtt: bridge,
+      ingest: core.ingest,
+      log: silentLogger(),
+      mqttTrusted: true,
+      bus: core.bus,
+    });
   });
 
   after(async () => {
