@@ -34,7 +34,7 @@ export interface DashanOptions {
   prefix: string;
   offlineAfterMs?: number;
   version?: string;
-  /** Largest camera frame kept, decoded (default 2 MB); larger ones are refused unread. */
+  /** Largest camera frame kept, decoded (default 2 MB); a message too long to hold one is refused before parsing. */
   imageMaxBytes?: number;
   /** Frames arriving sooner than this after the last kept one are skipped (default 2 s). */
   imageMinIntervalMs?: number;
