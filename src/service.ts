@@ -158,6 +158,7 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
     {
       // One offline understanding for the whole butler: the conversation part's (started next).
       understanding: (): Understander => conversation.understanding,
+      bus: core.bus,
       ha: ha.connection,
       modes: core.modes,
       memory: memory.store,
@@ -320,6 +321,8 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
       ingest: core.ingest,
       log: log.child({ part: 'dashan' }),
       mqttTrusted: o.mqtt_trusted,
+      bus: core.bus,
+      snapshots: snapshots.store,
     });
     if (demoRobot)
       await parts.start(

@@ -71,6 +71,20 @@ export interface ActionResult {
   ts: number;
 }
 
+/**
+ * How a planner request ended: actions all done, answered without actions, something waits for a person, something
+ * failed or was refused, or the model could not be reached.
+ */
+export type PlannerOutcome = 'done' | 'answered' | 'waiting' | 'failed' | 'unreachable';
+
+/** What the planner is doing (bus event `planner`): it began asking the model, and how that request ended. */
+export interface PlannerActivity {
+  phase: 'thinking' | 'done';
+  conversation_id: string;
+  /** Set when the phase is "done". */
+  outcome?: PlannerOutcome;
+}
+
 export type HomeMode = 'home' | 'away' | 'night';
 
 export type ConfirmationStatus = 'pending' | 'approved' | 'denied' | 'expired';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
 import { Rm4mini, Rmmini } from 'node-broadlink/dist/remote';
 import { BroadlinkClient, BroadlinkError, discover } from '../src/drivers/broadlink/client';
-import { checksum, decodeCode, discoveryPacket } from '../src/drivers/broadlink/protocol';
+import { checksum, commandPacket, decodeCode, discoveryPacket } from '../src/drivers/broadlink/protocol';
 import { BroadlinkSimulator, sampleIrPacket } from '../src/demo/broadlink/simulator';
 import { until } from './helpers/wait';
 
@@ -152,9 +152,64 @@ describe('broadlink client faults', () => {
     }
   });
 
+  test('a device answering garbage: short, bad checksum, wrong count or from a stranger are ignored and counted; then the timeout', async () => {
+    const device = createSocket('udp4');
+    const stranger = createSocket('udp4');
+    await Promise.all([device, stranger].map((s) => new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()))));
+    const reply = (count: number) =>
+      commandPacket(
+        { deviceType: 0x51da, command: 0x3e9, count, mac: Buffer.alloc(6), id: Buffer.alloc(4) },
+        Buffer.alloc(16, 7),
+        Buffer.alloc(16),
+      );
+    let received = 0;
+    device.on('message', (msg, from) => {
+      received++;
+      const count = msg.readUInt16LE(0x28);
+      const badSum = reply(count);
+      badSum[0x20] ^= 0xff;
+      device.send(Buffer.from('hello'), from.port, from.address);
+      device.send(badSum, from.port, from.address);
+      device.send(reply((count + 7) & 0xffff), from.port, from.address);
+      stranger.send(reply(count), from.port, from.address); // the right count, from someone else
+    });
+    const c = new BroadlinkClient({
+      host: '127.0.0.1',
+      port: device.address().port,
+      mac: '00:11:22:33:44:55',
+      deviceType: 0x51da,
+      timeoutMs: 150,
+      retries: 2,
+    });
+    try {
+      await assert.rejects(
+        c.sendCode(sampleIrPacket()),
+        (err: unknown) => err instanceof BroadlinkError && /no reply .* after 3 attempts/.test(err.message),
+      );
+      assert.equal(received, 3);
+      await until('every garbage answer counted', () => c.stats.ignored >= 12 || null);
+      assert.equal(c.stats.timeouts, 3);
+      // The client still works for a real device afterwards.
+      await withSim({ family: 'rm4' }, async (sim) => {
+        const ok = clientFor(sim);
+        try {
+          await ok.sendCode(sampleIrPacket(9));
+          assert.equal(sim.sent.length, 1);
+        } finally {
+          await ok.close();
+        }
+      });
+    } finally {
+      await c.close();
+      device.close();
+      stranger.close();
+    }
+  });
+
   test('lost packets: retried and still delivered; late replies are matched by count, not mistaken', async () => {
     await withSim({ family: 'rm4', loss: 0.2 }, async (sim) => {
-      const c = clientFor(sim, { timeoutMs: 80, retries: 6 });
+      // Generous per-attempt time: on a busy machine a slow reply must not look like a lost one.
+      const c = clientFor(sim, { timeoutMs: 250, retries: 8 });
       try {
         await c.connect();
         for (let i = 0; i < 20; i++) await c.sendCode(sampleIrPacket(i));

@@ -105,6 +105,14 @@ describe('broadlink part through the door', () => {
     const d = await run(core, 'ir_send_command', { device_id: 'tv', command: 'power', repeat: 99 });
     assert.equal(d.status, 'error');
     assert.match(JSON.stringify(d.output), /repeat/);
+    // Learning and listing name the known ones too; nothing is learned on a blaster that does not exist.
+    const e = await run(core, 'ir_learn_command', { device_id: 'tv', command_name: 'input', duration: 5, blaster: 'garage' });
+    assert.equal(e.status, 'error');
+    assert.match(JSON.stringify(e.output), /no Broadlink blaster \\"garage\\"; known blasters: living, bedroom, locked/);
+    assert.equal(sim.isLearning, false);
+    const f = await run(core, 'ir_list_commands', { device_id: 'radio' });
+    assert.equal(f.status, 'error');
+    assert.match(JSON.stringify(f.output), /no IR device \\"radio\\".*known devices: tv/);
   });
 
   test('a blaster with the wrong key: the send fails with the reason, nothing hangs', async () => {

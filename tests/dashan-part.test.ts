@@ -1,6 +1,6 @@
 // The DaShan part against a simulated robot through a real broker: commands in the original's shape through the
-// door, merged partial status, offline after silence, logs, dropped image frames, garbage on status, clamped servos,
-// and the robot as a Home Assistant device whose commands come back through the door.
+// door, merged partial status, offline after silence, logs, image frames dropped without a snapshot store, garbage on
+// status, clamped servos, and the robot as a Home Assistant device whose commands come back through the door.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -50,7 +50,15 @@ describe('dashan part with a simulated robot', () => {
     await spy.subscribeAsync(['homeassistant/device/dashan_robot/config', 'butler/dashan/#', 'daShan/#']);
     spy.on('message', (t, p) => seen.set(t, p.toString()));
     part = new DashanPart({ prefix: 'daShan', offlineAfterMs: 600 });
-    part.start({ registry: core.registry, door: core.door, mqtt: bridge, ingest: core.ingest, log: silentLogger(), mqttTrusted: true });
+    part.start({
+      registry: core.registry,
+      door: core.door,
+      mqtt: bridge,
+      ingest: core.ingest,
+      log: silentLogger(),
+      mqttTrusted: true,
+      bus: core.bus,
+    });
   });
 
   after(async () => {
@@ -112,13 +120,28 @@ describe('dashan part with a simulated robot', () => {
 
   test('garbage on daShan/status and images are counted, never crash, never overwrite good values', async () => {
     const garbage = part.counters.garbage;
+    const state = part.status.state;
     spy.publish('daShan/status', 'not json');
     spy.publish('daShan/status', JSON.stringify({ battery: 'lots' }));
     spy.publish('daShan/image', JSON.stringify({ timestamp: 1, image: Buffer.alloc(100).toString('base64'), face_detected: false }));
     spy.publish('daShan/image', Buffer.from([0xff, 0xd8, 0x00]));
-    await until('handled', () => (part.counters.garbage >= garbage + 2 && part.counters.images_dropped >= 2) || null);
+    spy.publish('daShan/status', JSON.stringify([1, 2, 3]));
+    spy.publish('daShan/status', JSON.stringify({ battery: 5, pad: 'x'.repeat(70 * 1024) })); // over 64 KB: not read
+    spy.publish('daShan/status', JSON.stringify({ servo: { horizontal: 'left' }, state: 42, battery: 250 }));
+    await until('handled', () => (part.counters.garbage >= garbage + 5 && part.counters.images_dropped >= 2) || null);
     assert.equal(part.status.battery, 87);
+    assert.equal(part.status.state, state);
     assert.equal(part.online, true);
+  });
+
+  test('servo angles from Home Assistant are clamped through the door; a value that is not a number sends nothing', async () => {
+    spy.publish('butler/dashan/servo_v/set', '500');
+    await until('the clamped vertical angle at the robot', () => (robot.state.servo.vertical === 180 ? true : null));
+    const sent = robot.received.length;
+    spy.publish('butler/dashan/servo_h/set', 'far left');
+    spy.publish('butler/dashan/servo_h/set', '-90');
+    await until('the clamped horizontal angle at the robot', () => (robot.state.servo.horizontal === 0 ? true : null));
+    assert.equal(robot.received.length, sent + 1, 'only the number became a command');
   });
 
   test('logs are kept; discovery announces the robot as a device; a select from Home Assistant goes through the door', async () => {

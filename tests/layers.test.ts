@@ -136,6 +136,11 @@ describe('layers', () => {
     assert.equal(bad.length, 0, `lower layers reaching up:\n${show(bad)}`);
   });
 
+  test('the brain and the conversation import no device driver (drivers listen to them on the bus)', () => {
+    const bad = all.filter((i) => inAny(i.file, ['src/brain', 'src/conversation']) && i.target !== null && within(i.target, 'src/drivers'));
+    assert.equal(bad.length, 0, `a device driver imported by the brain or the conversation:\n${show(bad)}`);
+  });
+
   test('no core service imports node-red or @node-red/*', () => {
     const bad = all.filter((i) => inAny(i.file, CORE) && isNodeRed(i.spec));
     assert.equal(bad.length, 0, `Node-RED imported by a core service (only src/flows/ and nodes/ may):\n${show(bad)}`);

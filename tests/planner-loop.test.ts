@@ -5,7 +5,7 @@ import { Planner, type PlannerOptions } from '../src/brain/planner/planner';
 import { InMemoryConversationStore } from '../src/brain/planner/conversations';
 import { PlannerInputError, type HomeContext, type PlannerReply } from '../src/brain/planner/types';
 import { silentLogger } from '../src/log';
-import type { Origin } from '../src/types';
+import type { Origin, PlannerActivity } from '../src/types';
 import { lastUserText, recordingExecutor, testHome, testRegistry, type RecordingExecutor } from './planner-support';
 
 const owner: Origin = { source: 'panel', trusted: true, user: 'anna' };
@@ -453,5 +453,59 @@ describe('planner: conversations and vision', () => {
       const ok: PlannerReply = await planner.converse({ text: 'turn on the kitchen lights', origin: owner });
       assert.equal(ok.results.length, 1);
     });
+  });
+});
+
+describe('planner: activity for listeners (the robot reacts to it)', () => {
+  test('thinking before the model is asked, then how it ended: done, waiting, failed, unreachable; none for a cache hit', async () => {
+    const seen: PlannerActivity[] = [];
+    await withRig({ planner: { activity: (a) => seen.push(a), maxRetries: 0 } }, async ({ fake, planner, executor }) => {
+      const done = await planner.converse({ text: 'turn on the kitchen lights', origin: owner });
+      assert.deepEqual(seen, [
+        { phase: 'thinking', conversation_id: done.conversation_id },
+        { phase: 'done', conversation_id: done.conversation_id, outcome: 'done' },
+      ]);
+      seen.length = 0;
+      await planner.converse({ text: 'turn on the kitchen lights', origin: owner });
+      assert.equal(seen.length, 0, 'a cached plan asks no model');
+
+      const stranger: Origin = { source: 'messaging', trusted: false, untrusted_input: true };
+      await planner.converse({ text: 'unlock the front door', origin: stranger });
+      assert.equal(seen.at(-1)?.outcome, 'waiting');
+
+      executor.deny.add('ha_call_service');
+      await planner.converse({ text: 'turn off the hallway light', origin: owner });
+      assert.equal(seen.at(-1)?.outcome, 'failed');
+
+      fake.script({ kind: 'error', status: 401, message: 'invalid x-api-key' });
+      const lost = await planner.converse({ text: 'what time is it', origin: owner });
+      assert.equal(lost.offline, true);
+      assert.deepEqual(
+        seen.slice(-2).map((a) => a.outcome ?? a.phase),
+        ['thinking', 'unreachable'],
+      );
+    });
+  });
+
+  test('without a model nothing is announced; a listener that throws never breaks the request', async () => {
+    const seen: PlannerActivity[] = [];
+    await withRig({ planner: { apiKey: undefined, activity: (a) => seen.push(a) } }, async ({ planner }) => {
+      const r = await planner.converse({ text: 'hello', origin: owner });
+      assert.equal(r.offline, true);
+      assert.equal(seen.length, 0);
+    });
+    await withRig(
+      {
+        planner: {
+          activity: () => {
+            throw new Error('listener broke');
+          },
+        },
+      },
+      async ({ planner }) => {
+        const r = await planner.converse({ text: 'turn on the kitchen lights', origin: owner });
+        assert.equal(r.results[0].status, 'ok');
+      },
+    );
   });
 });

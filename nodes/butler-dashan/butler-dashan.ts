@@ -34,11 +34,14 @@ export = defineNode<Config>({
     busy(config.what);
     const action_type = `dashan_${config.what}`;
     const r = await runOneAction(services, msg, node, config.name, action_type, params);
-    if (r.status === 'error')
+    if (r.status === 'error') {
+      // The action's own words, unquoted; anything else as JSON.
+      const why = (r.output as { error?: unknown })?.error;
       return {
         status: { text: 'error', fill: 'red' },
-        error: new Error(`${action_type}: ${JSON.stringify((r.output as { error?: unknown })?.error ?? r.output)}`),
+        error: new Error(`${action_type}: ${typeof why === 'string' ? why : JSON.stringify(why ?? r.output)}`),
       };
+    }
     return { status: { text: r.status, fill: r.status === 'ok' ? 'green' : 'yellow' }, send: msg };
   },
 });

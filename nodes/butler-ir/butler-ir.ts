@@ -41,11 +41,14 @@ export = defineNode<Config>({
     busy(config.mode === 'learn' ? 'press the button…' : 'sending');
     const action_type = config.mode === 'learn' ? 'ir_learn_command' : 'ir_send_command';
     const r = await runOneAction(services, msg, node, config.name, action_type, params);
-    if (r.status === 'error')
+    if (r.status === 'error') {
+      // The action's own words, unquoted; anything else as JSON.
+      const why = (r.output as { error?: unknown })?.error;
       return {
         status: { text: 'error', fill: 'red' },
-        error: new Error(`${action_type}: ${JSON.stringify((r.output as { error?: unknown })?.error ?? r.output)}`),
+        error: new Error(`${action_type}: ${typeof why === 'string' ? why : JSON.stringify(why ?? r.output)}`),
       };
+    }
     const learnedNothing = config.mode === 'learn' && (r.output as { learned?: boolean })?.learned === false;
     return {
       status: { text: learnedNothing ? 'nothing received' : r.status, fill: r.status === 'ok' && !learnedNothing ? 'green' : 'yellow' },

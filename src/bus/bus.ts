@@ -1,6 +1,6 @@
 // A typed in-process event bus: one map of event names to payload types instead of an emit/on pair per event.
 // Listeners register under an owner so a stopping component removes all of its listeners at once.
-import type { ActionPlan, ActionResult, ButlerEvent, Confirmation, HomeMode, InputError } from '../types';
+import type { ActionPlan, ActionResult, ButlerEvent, Confirmation, HomeMode, InputError, PlannerActivity } from '../types';
 import type { HassStateChange } from '../ha/types';
 
 export interface BusEvents {
@@ -16,6 +16,8 @@ export interface BusEvents {
   /** Connection state of a backend changed (ha, mqtt, llm, a device driver). */
   backend: { name: string; ok: boolean; detail: string };
   mode: { mode: HomeMode; privacy: boolean };
+  /** The planner began asking the language model, or finished a request (how it ended). */
+  planner: PlannerActivity;
 }
 
 type Listener<T> = (value: T) => void;

@@ -10,6 +10,7 @@ import type { OpenedDb } from '../../store/db';
 import { SqliteConversationStore } from '../../store/conversations';
 import type { HomeMode } from '../../types';
 import { relevantMemories } from '../memory/context';
+import type { Bus } from '../../bus/bus';
 import type { Understander } from '../understanding';
 import type { MemoryStore } from '../memory/store';
 import { emptyUsage, type HomeContext, type PlannerReply } from './types';
@@ -75,6 +76,8 @@ export interface PlannerHost extends HomeContextHost {
   /** The conversation's offline understanding, which tells what the person's own words asked for. Asked for at
    * planning time only: the conversation part that owns it starts after this one. */
   understanding: () => Pick<Understander, 'understand'>;
+  /** The planner's activity ("thinking", "done") is announced on it. */
+  bus: Bus;
   registry: ActionRegistry;
   door: ActionExecutor;
   db: OpenedDb;
@@ -102,6 +105,7 @@ export class PlannerPart implements Part<PlannerHost> {
     const s = this.settings;
     this.current = new Planner({
       ground: s.groundedReply,
+      activity: (a) => host.bus.emit('planner', a),
       intended: (text, language) => host.understanding().understand(text, language)?.actions ?? [],
       apiKey: s.apiKey,
       baseURL: s.baseURL,

@@ -7,7 +7,16 @@ import { LRUCache } from 'lru-cache';
 import type { Logger } from '../../log';
 import { ParamsError, type ActionRegistry } from '../../actions/registry';
 import type { ActionExecutor } from '../../actions/types';
-import type { ActionRequest, ActionResult, ConversationStore, JsonObject, Origin, StoredTurn } from '../../types';
+import type {
+  ActionRequest,
+  ActionResult,
+  ConversationStore,
+  JsonObject,
+  Origin,
+  PlannerActivity,
+  PlannerOutcome,
+  StoredTurn,
+} from '../../types';
 import { buildSystem, buildTools, historyMessages, renderHome, userText } from './prompt';
 import {
   emptyUsage,
@@ -63,6 +72,24 @@ export interface PlannerOptions {
   intended?: (text: string, language?: string) => ActionRequest[];
   /** Words the reply in the person's language from what happened (the conversation's replies); else plain English. */
   ground?: (g: Grounding) => string;
+  /** Told when a request starts asking the model and how it ended (the planner part puts it on the bus). */
+  activity?: (a: PlannerActivity) => void;
+}
+
+/** How a request ended, from its reply (a lost model mid-way counts as failed). */
+export function outcomeOf(reply: PlannerReply, lostModel: boolean): PlannerOutcome {
+  if (reply.offline) return 'unreachable';
+  if (lostModel || reply.rejected.length || reply.results.some((r) => r.status !== 'ok' && r.status !== 'pending_confirmation'))
+    return 'failed';
+  if (reply.results.some((r) => r.status === 'pending_confirmation')) return 'waiting';
+  return reply.results.length ? 'done' : 'answered';
+}
+
+/** Whether a request reached the model, and whether the model was lost on the way. */
+interface Asking {
+  started: boolean;
+  lost: boolean;
+  conversation_id: string;
 }
 
 /** One action the planner caused, as the reply names it. */
@@ -302,6 +329,28 @@ export class Planner {
   }
 
   async converse(req: ConverseRequest): Promise<PlannerReply> {
+    const asking: Asking = { started: false, lost: false, conversation_id: '' };
+    let reply: PlannerReply | null = null;
+    try {
+      reply = await this.converseOnce(req, asking);
+      return reply;
+    } finally {
+      if (asking.started && this.opts.activity) {
+        this.tell({ phase: 'done', conversation_id: asking.conversation_id, outcome: reply ? outcomeOf(reply, asking.lost) : 'failed' });
+      }
+    }
+  }
+
+  /** Listeners of the planner's activity never break a request. */
+  private tell(a: PlannerActivity): void {
+    try {
+      this.opts.activity?.(a);
+    } catch (err) {
+      this.opts.log.warn({ err }, 'planner: an activity listener failed');
+    }
+  }
+
+  private async converseOnce(req: ConverseRequest, asking: Asking): Promise<PlannerReply> {
     checkRequest(req);
     const conversationId = req.conversation_id || `conv_${randomUUID()}`;
     const untrusted = req.origin.untrusted_input === true || !req.origin.trusted;
@@ -354,6 +403,8 @@ export class Planner {
     let finalText = '';
     let finished = false;
     let lostModel: string | null = null;
+    Object.assign(asking, { started: true, conversation_id: conversationId });
+    this.tell({ phase: 'thinking', conversation_id: conversationId });
 
     for (let turn = 0; turn < maxTurns; turn++) {
       let message: Message;
@@ -374,6 +425,7 @@ export class Planner {
         this.opts.log.warn({ conversation_id: conversationId, reason, turn }, 'planner: language model request failed');
         if (turn === 0) return this.offline(req, conversationId, `the language model is unavailable (${reason})`, userTurn, usage);
         lostModel = reason;
+        asking.lost = true;
         break;
       }
       this.counters.retries += Math.max(0, this.attempts - before - 1);

@@ -1,16 +1,19 @@
 // The DaShan desk robot over MQTT (health `dashan`): status merged from partial updates, offline after 15 s of
-// silence, logs kept (the last 200; warnings and errors become events), camera frames dropped and counted (there is
-// no snapshot store yet), the dashan_* actions, and the robot as a Home Assistant device through MQTT discovery
-// whose commands come back through the door.
+// silence, logs kept (the last 200; warnings and errors become events), camera frames checked and kept in the
+// snapshot store (a `dashan.image` event names the snapshot), the dashan_* actions, the robot's reactions to the
+// planner, and the robot as a Home Assistant device through MQTT discovery whose commands come back through the door.
 import type { MqttClient } from 'mqtt';
 import type { ActionDoor } from '../../actions/door';
 import type { ActionRegistry } from '../../actions/registry';
+import type { Bus } from '../../bus/bus';
 import type { EventIngest } from '../../bus/ingest';
 import type { MqttBridge } from '../../bus/mqtt';
 import type { ComponentHealth, MetricFamily, Part } from '../../parts/part';
 import type { Logger } from '../../log';
+import type { SnapshotStore } from '../../snapshots/store';
 import type { JsonObject } from '../../types';
 import { registerDashanActions } from './actions';
+import { PlannerReactions } from './reactions';
 import { EXPRESSION_NAMES, expressionName, mergeStatus, type RobotCommand, type RobotStatus, SERVO_MAX, SERVO_MIN } from './protocol';
 
 export interface DashanHost {
@@ -21,12 +24,20 @@ export interface DashanHost {
   log: Logger;
   /** Whether Home Assistant's commands are trusted (option mqtt_trusted). */
   mqttTrusted: boolean;
+  /** The planner's activity, which the robot reacts to. */
+  bus: Bus;
+  /** Where camera frames are kept; without it they are counted and dropped. */
+  snapshots?: Pick<SnapshotStore, 'save'>;
 }
 
 export interface DashanOptions {
   prefix: string;
   offlineAfterMs?: number;
   version?: string;
+  /** Largest camera frame kept, decoded (default 2 MB); a message too long to hold one is refused before parsing. */
+  imageMaxBytes?: number;
+  /** Frames arriving sooner than this after the last kept one are skipped (default 2 s). */
+  imageMinIntervalMs?: number;
 }
 
 export interface RobotLog {
@@ -45,8 +56,21 @@ export class DashanPart implements Part<DashanHost> {
   lastSeen = 0;
   online = false;
   readonly logs: RobotLog[] = [];
-  readonly counters = { status: 0, garbage: 0, images_dropped: 0, logs: 0, commands: 0 };
+  readonly counters = {
+    status: 0,
+    garbage: 0,
+    logs: 0,
+    commands: 0,
+    images_saved: 0,
+    images_refused: 0,
+    images_skipped: 0,
+    images_dropped: 0,
+  };
   private host: DashanHost | null = null;
+  private reactions: PlannerReactions | null = null;
+  private imageBusy = false;
+  private lastImageAt = 0;
+  private lastRefusalLog = 0;
   private client: MqttClient | null = null;
   private offlineTimer: NodeJS.Timeout | null = null;
   private readonly onMessage = (topic: string, payload: Buffer) => this.handle(topic, payload);
@@ -66,12 +90,16 @@ export class DashanPart implements Part<DashanHost> {
     this.host = host;
     this.client = host.mqtt.client;
     registerDashanActions({ registry: host.registry, robot: this });
+    this.reactions = new PlannerReactions({ bus: host.bus, door: host.door, online: () => this.online, log: host.log });
+    this.reactions.start();
     this.client.on('message', this.onMessage);
     this.client.on('connect', this.onConnect);
     if (this.client.connected) this.subscribe();
   }
 
   stop(): void {
+    this.reactions?.stop();
+    this.reactions = null;
     if (this.offlineTimer) clearTimeout(this.offlineTimer);
     this.offlineTimer = null;
     const c = this.client;
@@ -129,6 +157,14 @@ export class DashanPart implements Part<DashanHost> {
         },
       ],
       [
+        'butler_dashan_reactions_total',
+        {
+          type: 'counter',
+          help: "The DaShan robot's reactions to the planner: sent, skipped while offline, failed",
+          samples: Object.entries(this.reactions?.counters ?? {}).map(([k, v]) => [{ outcome: k }, v] as [Record<string, string>, number]),
+        },
+      ],
+      [
         'butler_dashan_online',
         { type: 'gauge', help: 'The DaShan robot sent status within the last 15 s', samples: [[null, this.online ? 1 : 0]] },
       ],
@@ -146,11 +182,7 @@ export class DashanPart implements Part<DashanHost> {
 
   private handle(topic: string, payload: Buffer) {
     try {
-      if (topic === this.t('image')) {
-        // Frames would go to the snapshot store; there is none yet, so they are counted and dropped (never parsed).
-        this.counters.images_dropped++;
-        return;
-      }
+      if (topic === this.t('image')) return this.onImage(payload);
       if (topic === this.t('status')) return this.onStatus(payload);
       if (topic === this.t('log')) return this.onLog(payload);
       if (topic === 'homeassistant/status' && payload.toString() === 'online') return this.publishDiscovery();
@@ -191,6 +223,72 @@ export class DashanPart implements Part<DashanHost> {
     this.offlineTimer = setTimeout(() => this.goOffline(), this.offlineAfterMs);
     this.offlineTimer.unref();
     this.client?.publish(`${BASE}/state`, JSON.stringify(this.haState()), { qos: 0, retain: true });
+  }
+
+  private get imageMaxBytes(): number {
+    return this.opts.imageMaxBytes ?? 2 * 1024 * 1024;
+  }
+
+  /**
+   * A camera frame `{timestamp, image (base64 JPEG), face_detected, face_location?}`: checked (size before parsing,
+   * base64, then a real JPEG in the store) and kept; a `dashan.image` event names the snapshot. One frame at a time,
+   * at most one per `imageMinIntervalMs`; the others are counted as skipped.
+   */
+  private onImage(payload: Buffer) {
+    const store = this.host?.snapshots;
+    if (!store) {
+      this.counters.images_dropped++;
+      return;
+    }
+    if (this.imageBusy || Date.now() - this.lastImageAt < (this.opts.imageMinIntervalMs ?? 2000)) {
+      this.counters.images_skipped++;
+      return;
+    }
+    const max = this.imageMaxBytes;
+    const maxPayload = Math.ceil(max / 3) * 4 + 4096;
+    if (payload.length > maxPayload)
+      return this.refuseImage(`${payload.length} bytes is over the ${maxPayload}-byte limit for a ${max}-byte picture`);
+    let frame: Record<string, unknown>;
+    try {
+      frame = JSON.parse(payload.toString('utf8'));
+    } catch {
+      return this.refuseImage('not JSON (expected {timestamp, image, face_detected})');
+    }
+    if (!frame || typeof frame !== 'object' || Array.isArray(frame) || typeof frame.image !== 'string')
+      return this.refuseImage('expected a JSON object with "image" as a base64 string');
+    const b64 = frame.image;
+    if (b64.length === 0 || b64.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(b64))
+      return this.refuseImage('"image" is not base64 (no data: prefix, no line breaks)');
+    const image = Buffer.from(b64, 'base64');
+    if (image.length > max) return this.refuseImage(`the picture is ${image.length} bytes, over the ${max}-byte limit`);
+    const face = faceLocation(frame.face_location);
+    this.imageBusy = true;
+    store
+      .save(image, { source: 'dashan', camera: 'dashan' })
+      .then((meta) => {
+        this.counters.images_saved++;
+        this.lastImageAt = Date.now();
+        this.host?.ingest.emit('dashan.image', 'dashan', {
+          snapshot_id: meta.id,
+          width: meta.width,
+          height: meta.height,
+          bytes: meta.bytes,
+          face_detected: frame.face_detected === true,
+          ...(face ? { face_location: face } : {}),
+        });
+      })
+      .catch((err: unknown) => this.refuseImage((err as Error).message))
+      .finally(() => {
+        this.imageBusy = false;
+      });
+  }
+
+  /** Counts a refused frame; says why in the log at most once a minute (a broken camera sends many). */
+  private refuseImage(why: string): void {
+    this.counters.images_refused++;
+    if (Date.now() - this.lastRefusalLog < 60_000) return;
+    this.lastRefusalLog = Date.now();
+    this.host?.log.warn({ why, refused: this.counters.images_refused }, `camera frame on ${this.t('image')} refused`);
   }
 
   private goOffline(): void {
@@ -335,4 +433,15 @@ export class DashanPart implements Part<DashanHost> {
     c.publish('homeassistant/device/dashan_robot/config', JSON.stringify(config), { qos: 1, retain: true });
     c.publish(`${BASE}/online`, this.online ? 'ON' : 'OFF', { qos: 1, retain: true });
   }
+}
+
+/** The face's place in a frame, kept only when it is a few numbers (an array, or an object of numbers). */
+function faceLocation(v: unknown): JsonObject | number[] | null {
+  const num = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+  if (Array.isArray(v)) return v.length > 0 && v.length <= 8 && v.every(num) ? v : null;
+  if (v && typeof v === 'object') {
+    const e = Object.entries(v);
+    return e.length > 0 && e.length <= 8 && e.every(([k, x]) => k.length <= 32 && num(x)) ? (v as JsonObject) : null;
+  }
+  return null;
 }

@@ -1,0 +1,134 @@
+// The butler DaShan node in the real Node-RED runtime (node-red-node-test-helper) on the real door and DaShan part,
+// with the simulated robot over a real broker: an expression by name, clamped servo angles, speech from msg.payload,
+// unknown names and bad servo values reaching Catch with the known ones listed, a robot offline, and the status.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MqttBridge } from '../src/bus/mqtt';
+import { SimulatedRobot } from '../src/demo/dashan/robot';
+import { DashanPart } from '../src/drivers/dashan/part';
+import { EXPRESSIONS } from '../src/drivers/dashan/protocol';
+import type { ButlerServices } from '../src/flows/services';
+import { silentLogger } from '../src/log';
+import { buildCore, type Core } from './helpers/core';
+import { startMosquitto, type TestBroker } from './helpers/mosquitto';
+import { statusOf } from './helpers/node-status';
+import { until } from './helpers/wait';
+import dashan = require('../nodes/butler-dashan/butler-dashan');
+
+interface Helper {
+  init(runtimePath: string, settings?: Record<string, unknown>): void;
+  settings(s: Record<string, unknown>): Record<string, unknown>;
+  load(nodes: unknown[], flow: Record<string, unknown>[]): Promise<void>;
+  unload(): Promise<void>;
+  getNode(id: string): {
+    on(event: 'input', fn: (msg: Record<string, unknown>) => void): void;
+    receive(msg: Record<string, unknown>): void;
+  };
+}
+const helper = require('node-red-node-test-helper') as Helper;
+
+let broker: TestBroker;
+let core: Core;
+let bridge: MqttBridge;
+let part: DashanPart;
+let robot: SimulatedRobot;
+
+before(async () => {
+  broker = await startMosquitto();
+  core = buildCore();
+  bridge = await MqttBridge.connect({ url: broker.url, log: silentLogger(), clientId: 'butler-dashan-node-test' }, core.bus);
+  part = new DashanPart({ prefix: 'daShan', offlineAfterMs: 600 });
+  part.start({
+    registry: core.registry,
+    door: core.door,
+    mqtt: bridge,
+    ingest: core.ingest,
+    log: silentLogger(),
+    mqttTrusted: false,
+    bus: core.bus,
+  });
+  robot = await new SimulatedRobot({ url: broker.url, statusEveryMs: 200 }).start();
+  await until('the robot online', () => part.online || null);
+  const services = {
+    bus: core.bus,
+    door: core.door,
+    policy: core.policy,
+    registry: core.registry,
+    ha: null,
+    ingest: core.ingest,
+    mqtt: null,
+    log: silentLogger(),
+  };
+  helper.init(require.resolve('node-red'));
+  helper.settings({ butler: services as unknown as ButlerServices });
+});
+
+after(async () => {
+  await helper.unload();
+  part.stop();
+  await robot.stop();
+  await bridge.close();
+  core.close();
+  await broker.stop();
+});
+
+const next = (id: string) => new Promise<Record<string, unknown>>((resolve) => helper.getNode(id).on('input', resolve));
+const errorOf = async (caught: Promise<Record<string, unknown>>) => String(((await caught).error as { message: string }).message);
+const lastCommand = (name: string) => robot.received.filter((c) => c.command === name).at(-1);
+
+test('expression, servo and speech reach the robot through the door; bad values reach Catch naming what is allowed', async () => {
+  await helper.load(
+    [dashan],
+    [
+      { id: 'tab', type: 'tab' },
+      { id: 'face', z: 'tab', type: 'butler-dashan', what: 'expression', value: '', version: 1, wires: [['out']] },
+      { id: 'head', z: 'tab', type: 'butler-dashan', what: 'servo', value: '', version: 1, wires: [['out']] },
+      { id: 'voice', z: 'tab', type: 'butler-dashan', what: 'speak', value: '', version: 1, wires: [['out']] },
+      { id: 'out', z: 'tab', type: 'helper' },
+      { id: 'catcher', type: 'catch', z: 'tab', scope: null, uncaught: false, wires: [['caught']] },
+      { id: 'caught', type: 'helper', z: 'tab' },
+    ],
+  );
+  let got = next('out');
+  helper.getNode('face').receive({ payload: 'happy' });
+  assert.deepEqual((await got).payload, { expression: 'happy', expression_id: EXPRESSIONS.happy, brightness: 80 });
+  await until('the robot shows happy', () => (robot.state.expression === EXPRESSIONS.happy ? true : null));
+  assert.equal(statusOf(helper, 'face').fill, 'green');
+
+  got = next('out');
+  helper.getNode('head').receive({ payload: '250, -30' });
+  assert.deepEqual((await got).payload, { horizontal: 180, vertical: 0, clamped: true });
+  await until('the clamped angles at the robot', () => lastCommand('set_servo'));
+  assert.deepEqual(lastCommand('set_servo')?.params, { servo_h: 180, servo_v: 0 });
+
+  got = next('out');
+  helper.getNode('voice').receive({ payload: 'Dinner is ready' });
+  await got;
+  await until('the robot got the sentence', () => lastCommand('speak'));
+  assert.deepEqual(lastCommand('speak')?.params, { text: 'Dinner is ready' });
+
+  let caught = next('caught');
+  helper.getNode('face').receive({ payload: 'grumpy' });
+  const unknown = await errorOf(caught);
+  assert.match(unknown, /^Error: dashan_expression: /);
+  for (const name of ['happy', 'think', 'confused']) assert.ok(unknown.includes(name), `the known expressions are listed: ${unknown}`);
+  assert.equal(statusOf(helper, 'face').fill, 'red');
+
+  caught = next('caught');
+  helper.getNode('head').receive({ payload: 'left' });
+  assert.match(await errorOf(caught), /servo: send \{horizontal, vertical\} or set "90,90" in the node/);
+  assert.equal(statusOf(helper, 'head').fill, 'red');
+
+  caught = next('caught');
+  helper.getNode('voice').receive({ payload: 42 });
+  assert.match(await errorOf(caught), /speak: set a value in the node or send it as msg\.payload/);
+});
+
+test('the robot offline: the node fails with the reason and shows it', async () => {
+  robot.pause();
+  await until('offline', () => (!part.online ? true : null));
+  const caught = next('caught');
+  helper.getNode('face').receive({ payload: 'sad' });
+  assert.match(await errorOf(caught), /dashan_expression: the DaShan robot is offline: no status on daShan\/status for \d+ s/);
+  assert.match(String(statusOf(helper, 'face').text), /^error/);
+});
