@@ -347,6 +347,14 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
     startedAt,
     scheduler: core.scheduler,
     options: redactOptions(o),
+    // The stored flows once the flows part has opened its storage (its getter throws before that).
+    flows: async () => {
+      try {
+        return await flows.runtime.storage.getFlows();
+      } catch {
+        return null;
+      }
+    },
   });
 
   await parts.start(flows, {

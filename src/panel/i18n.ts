@@ -126,6 +126,16 @@ const en = {
   language: 'Language',
   new_scene: 'New scene',
   run_scene: 'Activate',
+  references: 'Reference check',
+  references_hint: 'Rules, scenes and flows that name entities Home Assistant no longer has (renamed or removed).',
+  references_none: 'Every entity named in rules, scenes and flows exists.',
+  references_off: 'Not checked: {why}',
+  check_again: 'Check again',
+  kind_rule: 'rule',
+  kind_scene: 'scene',
+  kind_flow: 'flow node',
+  missing_entity: 'names {entity}, which Home Assistant does not have',
+  format: 'Format',
 };
 
 export type Key = keyof typeof en;
@@ -255,6 +265,16 @@ const zh: Record<Key, string> = {
   language: '语言',
   new_scene: '新场景',
   run_scene: '启用',
+  references: '引用检查',
+  references_hint: '引用了 Home Assistant 中已不存在（已改名或删除）的实体的规则、场景和流程。',
+  references_none: '规则、场景和流程引用的实体都存在。',
+  references_off: '未检查：{why}',
+  check_again: '重新检查',
+  kind_rule: '规则',
+  kind_scene: '场景',
+  kind_flow: '流程节点',
+  missing_entity: '引用了 {entity}，Home Assistant 中没有此实体',
+  format: '格式',
 };
 
 function detect(): 'en' | 'zh' {

@@ -6,6 +6,7 @@ import { type ApiError, api } from '../api';
 import { t, when } from '../i18n';
 import { shared } from '../styles';
 import { describeParams } from './home';
+import './references';
 
 interface RuleInfo {
   id: string;
@@ -223,6 +224,7 @@ export class ButlerRules extends LitElement {
           )}
         </ul>
       </section>
+      <butler-references></butler-references>
       ${this.text ? this.renderEditor() : nothing}
     </div>`;
   }

@@ -14,6 +14,7 @@ import { InvalidError, NotFoundError, UnavailableError } from '../../errors';
 import type { HomeAssistantConnection } from '../../ha/types';
 import type { AuditStore } from '../../store/audit';
 import type { ButlerEvent, JsonObject } from '../../types';
+import { checkReferences } from '../references';
 
 export interface PanelRoutesHost {
   http: { app: FastifyInstance };
@@ -26,6 +27,8 @@ export interface PanelRoutesHost {
   scheduler?: { list(status?: ScheduledTask['status']): ScheduledTask[] };
   /** The options in effect, secrets already replaced (redactOptions). */
   options?: Record<string, unknown>;
+  /** The deployed flows for the reference check; null while the flows are not running. */
+  flows?: () => Promise<unknown[] | null>;
 }
 
 const URL_CREDENTIALS = /^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i;
@@ -130,6 +133,20 @@ export function registerPanelRoutes(host: PanelRoutesHost): void {
       });
     }
     return { areas: [...groups.values()].sort((a, b) => (a.name ?? '\uffff').localeCompare(b.name ?? '\uffff')) };
+  });
+
+  // Rules, scenes and flows that name entities Home Assistant no longer has.
+  app.get('/api/references', async () => {
+    const b = host.brain();
+    const reg = host.ha.registries();
+    const known = new Set([...host.ha.states().keys(), ...reg.entities.map((e) => e.entity_id)]);
+    return checkReferences({
+      connected: host.ha.status().connected,
+      known,
+      rules: b ? b.rules.list() : null,
+      scenes: b ? b.scenes.list() : null,
+      flows: host.flows ? await host.flows() : null,
+    });
   });
 
   app.get('/api/panel/settings', async () => {
