@@ -96,6 +96,7 @@ export interface ApiHost {
   scheduler?: PanelRoutesHost['scheduler'];
   options?: PanelRoutesHost['options'];
   flows?: PanelRoutesHost['flows'];
+  usage?: PanelRoutesHost['usage'];
 }
 
 export function registerApi(butler: ApiHost, auth: AuthOptions): void {

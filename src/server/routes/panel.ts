@@ -29,6 +29,8 @@ export interface PanelRoutesHost {
   options?: Record<string, unknown>;
   /** The deployed flows for the reference check; null while the flows are not running. */
   flows?: () => Promise<unknown[] | null>;
+  /** Usage per day (requests, tokens, cost, who answered, stage latencies); absent where it is not recorded. */
+  usage?: { report(days: number): unknown };
 }
 
 const URL_CREDENTIALS = /^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i;
@@ -148,6 +150,23 @@ export function registerPanelRoutes(host: PanelRoutesHost): void {
       flows: host.flows ? await host.flows() : null,
     });
   });
+
+  app.get(
+    '/api/usage',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { days: { type: 'integer', minimum: 1, maximum: 366, default: 30 } },
+        },
+      },
+    },
+    async (req) => {
+      if (!host.usage) throw new UnavailableError('usage is not recorded');
+      return host.usage.report((req.query as { days: number }).days);
+    },
+  );
 
   app.get('/api/panel/settings', async () => {
     const options = hideUrlCredentials(host.options ?? {});
