@@ -153,6 +153,11 @@ const en = {
   model_in_use: 'Model: {model}',
   no_model: 'No language model configured: every answer is offline.',
   tokens_chart: 'Tokens per day',
+  subject: 'Subject',
+  memory_text: 'What to remember',
+  edit_memory: 'Edit memory {id}',
+  by_user: 'by {user}',
+  source_label: 'Source',
 };
 
 export type Key = keyof typeof en;
@@ -309,6 +314,11 @@ const zh: Record<Key, string> = {
   model_in_use: '模型：{model}',
   no_model: '未配置语言模型：所有回答均为离线。',
   tokens_chart: '每天的令牌',
+  subject: '主题',
+  memory_text: '要记住的内容',
+  edit_memory: '编辑记忆 {id}',
+  by_user: '由 {user}',
+  source_label: '来源',
 };
 
 function detect(): 'en' | 'zh' {
