@@ -368,3 +368,38 @@ test('the rule editor takes YAML too: a wrong field is named, a YAML syntax erro
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test("settings: the confirmation table is the butler's own policy — each cell matches what a request from that source gets", {
+  skip,
+}, async () => {
+  const context = await browser.newContext();
+  const { page, problems } = await watched(context);
+  await page.goto(`${proxyUrl}#/settings`);
+  const row = page.locator('#confirm-table tr[data-action="device_turn_off"][data-example="lock.front_door"]');
+  await row.waitFor({ timeout: 15_000 });
+  const cell = async (source: string) => row.locator(`td[data-source="${source}"]`).getAttribute('data-verdict');
+  assert.equal(await cell('panel'), 'allow');
+  assert.equal(await cell('api'), 'allow');
+  assert.equal(await cell('assist'), 'confirm', 'voice confirms sensitive actions');
+  assert.equal(await cell('chat'), 'confirm');
+  assert.equal(await cell('planner_unasked'), 'confirm');
+  assert.equal(await cell('mqtt'), 'confirm', 'MQTT is untrusted unless mqtt_trusted');
+  assert.equal(
+    await page.locator('#confirm-table tr[data-action="system_exec"] td[data-source="chat"]').getAttribute('data-verdict'),
+    'confirm',
+  );
+  await page.screenshot({ path: join(SHOTS, 'settings-confirmations.png'), fullPage: true });
+
+  // What the table says is what happens: from the API the lock runs; from voice it waits for a person.
+  await butler.api('POST', '/api/command', { actions: [{ action_type: 'device_turn_on', params: { device_id: 'lock.front_door' } }] });
+  const viaApi = await butler.api<{ results: { status: string }[] }>('POST', '/api/command', {
+    actions: [{ action_type: 'device_turn_off', params: { device_id: 'lock.front_door' } }],
+  });
+  assert.equal(viaApi.body.results[0].status, 'ok');
+  await butler.api('POST', '/api/command', { actions: [{ action_type: 'device_turn_on', params: { device_id: 'lock.front_door' } }] });
+  assert.match((await sendTranscript('127.0.0.1', butler.wyomingPort, { text: 'unlock the front door', language: 'en' })).text, /confirm/i);
+  const pending = await butler.api<{ confirmations: { id: string }[] }>('GET', '/api/confirmations?status=pending');
+  for (const c of pending.body.confirmations) await butler.api('POST', `/api/confirmations/${c.id}/deny`, {});
+  assert.deepEqual(problems, []);
+  await context.close();
+});

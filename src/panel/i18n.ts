@@ -158,6 +158,23 @@ const en = {
   edit_memory: 'Edit memory {id}',
   by_user: 'by {user}',
   source_label: 'Source',
+  confirm_table: 'Who needs to confirm what',
+  confirm_table_hint:
+    "What the policy decides for each action that is not safe, by where the request comes from (computed by the butler's own policy, with the current mode and privacy). Dangerous actions also need their target in an allowlist.",
+  action: 'Action',
+  verdict_allow: 'runs',
+  verdict_confirm: 'asks first',
+  verdict_deny: 'refused',
+  src_panel: 'Panel',
+  src_api: 'API token',
+  src_assist: 'Voice (Assist)',
+  src_flow: 'Flows',
+  src_rule: 'Rules (trusted event)',
+  src_rule_untrusted_event: 'Rules (untrusted event)',
+  src_mqtt: 'MQTT',
+  src_ha: 'Home Assistant entities',
+  src_chat: 'Chat messages',
+  src_planner_unasked: 'Model, not asked for',
 };
 
 export type Key = keyof typeof en;
@@ -319,6 +336,23 @@ const zh: Record<Key, string> = {
   edit_memory: '编辑记忆 {id}',
   by_user: '由 {user}',
   source_label: '来源',
+  confirm_table: '谁需要确认什么',
+  confirm_table_hint:
+    '按请求来源列出策略对每个非安全操作的决定（由管家自己的策略按当前模式和隐私设置计算）。危险操作还要求目标在允许列表中。',
+  action: '操作',
+  verdict_allow: '执行',
+  verdict_confirm: '先确认',
+  verdict_deny: '拒绝',
+  src_panel: '面板',
+  src_api: 'API 令牌',
+  src_assist: '语音（Assist）',
+  src_flow: '流程',
+  src_rule: '规则（可信事件）',
+  src_rule_untrusted_event: '规则（不可信事件）',
+  src_mqtt: 'MQTT',
+  src_ha: 'Home Assistant 实体',
+  src_chat: '聊天消息',
+  src_planner_unasked: '模型提议（未被要求）',
 };
 
 function detect(): 'en' | 'zh' {

@@ -15,6 +15,7 @@ import type { HomeAssistantConnection } from '../../ha/types';
 import type { AuditStore } from '../../store/audit';
 import type { ButlerEvent, JsonObject } from '../../types';
 import { checkReferences } from '../references';
+import { confirmationTable } from '../confirmation-table';
 
 export interface PanelRoutesHost {
   http: { app: FastifyInstance };
@@ -180,6 +181,7 @@ export function registerPanelRoutes(host: PanelRoutesHost): void {
       trusted_sources: [...TRUSTED_EVENT_SOURCES].sort(),
       sensitive: actions.filter((a) => a.risk === 'sensitive').map((a) => a.name),
       dangerous: actions.filter((a) => a.risk === 'dangerous').map((a) => a.name),
+      confirmations: confirmationTable(host.registry, host.modes, host.ha.states().keys(), options.mqtt_trusted === true),
       options,
     };
   });
