@@ -403,3 +403,59 @@ test("settings: the confirmation table is the butler's own policy — each cell 
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test("devices: the camera's snapshot, PTZ pad and presets, IR learn and send, DaShan state and expression — each an action through the door", {
+  skip,
+}, async () => {
+  const context = await browser.newContext();
+  const { page, problems } = await watched(context);
+  const okResults = async (action: string) =>
+    (await butler.api<{ results: { status: string }[] }>('GET', `/api/results?action_type=${action}&limit=1000`)).body.results.filter(
+      (r) => r.status === 'ok',
+    ).length;
+  const before = {
+    goto: await okResults('ptz_goto_preset'),
+    move: await okResults('ptz_move'),
+    send: await okResults('ir_send_command'),
+    state: await okResults('dashan_state'),
+    expression: await okResults('dashan_expression'),
+  };
+  await page.goto(`${proxyUrl}#/devices`);
+  const camera = page.locator('.camera[data-camera="porch"]');
+  await camera.waitFor({ timeout: 15_000 });
+  await camera.locator('button.preset[data-preset="Driveway"]').click();
+  await until('the preset ran', async () => (await okResults('ptz_goto_preset')) === before.goto + 1);
+  await camera.locator('button[data-dir="right"]').click();
+  await until('the camera moved', async () => (await okResults('ptz_move')) === before.move + 1);
+  await camera.locator('button.take-snapshot').click();
+  const img = camera.locator('img.snapshot');
+  await img.waitFor();
+  await until('the snapshot loaded', async () => (await img.evaluate((i) => (i as unknown as { naturalWidth: number }).naturalWidth)) > 0);
+
+  const ir = page.locator('.ir');
+  await ir.locator('input[name="device"]').fill('tv');
+  await ir.locator('input[name="command"]').fill('power');
+  await ir.locator('.learn button[type="submit"]').click();
+  await ir.locator('.status', { hasText: 'Learned tv/power' }).waitFor({ timeout: 40_000 });
+  await ir.locator('li[data-device="tv"] button.send[data-command="power"]').click();
+  await until('the code was sent', async () => (await okResults('ir_send_command')) === before.send + 1);
+
+  const dashan = page.locator('.dashan');
+  await dashan.locator('#dashan-state select').selectOption('THINK');
+  await dashan.locator('#dashan-state button').click();
+  await until('the robot state set', async () => (await okResults('dashan_state')) === before.state + 1);
+  await dashan.locator('#dashan-expression select').selectOption('happy');
+  await dashan.locator('#dashan-expression button').click();
+  await until('the expression set', async () => (await okResults('dashan_expression')) === before.expression + 1);
+  // Every one of them came from the panel as the ingress user, through the door.
+  const plans = await butler.api<{ plans: { source: string; actions: { action_type: string }[] }[] }>(
+    'GET',
+    '/api/plans?source=panel&limit=1000',
+  );
+  const fromPanel = new Set(plans.body.plans.flatMap((p) => p.actions.map((a) => a.action_type)));
+  for (const a of ['ptz_goto_preset', 'ptz_move', 'snapshot', 'ir_learn_command', 'ir_send_command', 'dashan_state', 'dashan_expression'])
+    assert.ok(fromPanel.has(a), `${a} planned from the panel`);
+  await page.screenshot({ path: join(SHOTS, 'devices-own.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
