@@ -253,12 +253,18 @@ test('dark theme follows prefers-color-scheme; a phone-width viewport has no sid
   const [r, g, b] = (bg.match(/\d+/g) ?? []).map(Number);
   assert.ok(r + g + b < 120, `a dark background, got ${bg}`);
   await d.page.screenshot({ path: join(SHOTS, 'dark-home.png'), fullPage: true });
+  // Every page, dark and in Chinese, without a console error.
+  const zhDark = await browser.newContext({ colorScheme: 'dark', locale: 'zh-CN' });
+  const z = await watched(zhDark);
+  await visitAll(z.page, proxyUrl, 'zh-dark');
+  assert.deepEqual(z.problems, []);
+  await zhDark.close();
   assert.deepEqual(d.problems, []);
   await dark.close();
 
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const p = await watched(phone);
-  for (const route of ['', 'timeline', 'rules', 'settings']) {
+  for (const route of ROUTES) {
     await p.page.goto(`${proxyUrl}#/${route}`);
     await p.page.locator('#health.ok').waitFor({ timeout: 15_000 });
     await p.page.waitForLoadState('networkidle');

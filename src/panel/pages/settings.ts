@@ -84,7 +84,7 @@ export class ButlerSettings extends LitElement {
       <section class="card" aria-labelledby="confirm-h" style="grid-column:1/-1">
         <h2 id="confirm-h">${t('confirm_table')}</h2>
         <p class="muted">${t('confirm_table_hint')}</p>
-        <div style="overflow-x:auto">
+        <div style="overflow-x:auto;position:relative">
           <table id="confirm-table" style="border-collapse:collapse">
             <thead>
               <tr>

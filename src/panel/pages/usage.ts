@@ -55,6 +55,7 @@ export class ButlerUsage extends LitElement {
       }
       .scroll {
         overflow-x: auto;
+        position: relative;
       }
       .bars {
         display: flex;
