@@ -223,7 +223,7 @@ test('PUT /api/memories/:id refuses bad input naming the field, an unknown id, a
   assert.equal(missing.status, 404);
   assert.match(missing.body.error, /no memory with id 999999/);
   const dup = await api<{ error: string }>('PUT', `/api/memories/${b.body.result.id}`, { text: 'The bins go out on Monday' });
-  assert.notEqual(dup.status, 200);
+  assert.equal(dup.status, 409);
   assert.match(dup.body.error, new RegExp(`the same memory is already kept \\(id ${a.body.result.id}\\)`));
   assert.equal(memory.get(b.body.result.id)?.text, 'The recycling goes out on Tuesday', 'nothing changed');
 });

@@ -209,6 +209,12 @@ export class MemoryStore {
     return { text, subject };
   }
 
+  /** The id of the memory already kept with this text and subject (as remember() would fold them), if any. */
+  duplicateOf(text: string, subject?: string | null): number | null {
+    const { text: t, subject: sub } = this.cleaned({ text, subject });
+    return this.q.sameText.get({ search_text: foldForIndex(t, sub) })?.id ?? null;
+  }
+
   /**
    * Rewrites a memory's text and subject. The memory then comes from whoever edited it (their source, user and trust):
    * a person who corrects an untrusted memory vouches for it. Its vector is computed again.

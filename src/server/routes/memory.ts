@@ -88,6 +88,8 @@ export function registerMemoryRoutes(butler: MemoryRoutesHost): void {
     const { id } = req.params as { id: number };
     const body = req.body as { text: string; subject?: string };
     if (!butler.memory.get(id)) return reply.code(404).send({ error: `no memory with id ${id}` });
+    const same = butler.memory.duplicateOf(body.text, body.subject);
+    if (same !== null && same !== id) return reply.code(409).send({ error: `text: the same memory is already kept (id ${same})` });
     const plan = await butler.door.execute({
       actions: [
         { action_type: 'memory_update', params: { id, text: body.text, ...(body.subject === undefined ? {} : { subject: body.subject }) } },
