@@ -118,6 +118,9 @@ test('the flow editor under the ingress prefix: drag, wire, deploy, and the flow
   // Press the inject node's button: the flow runs, the action goes through the door, the light turns on.
   await inject.locator('.red-ui-flow-node-button').click();
   await until('the kitchen lights on', async () => (await light()) === 'on');
+  // The node's status reaches the editor over its WebSocket (/flows/comms, through the same prefix).
+  await execute.locator('.red-ui-flow-node-status-label', { hasText: 'ok' }).waitFor({ timeout: 10_000 });
+  await page.screenshot({ path: join(SHOTS, 'ingress-flows-ran.png') });
   const plans = await butler.api<{ plans: { reason: string; source: string }[] }>('GET', '/api/plans?limit=50');
   const plan = plans.body.plans.find((p) => p.reason === 'kitchen from the editor');
   assert.ok(plan, 'a plan with the reason set in the editor');
