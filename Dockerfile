@@ -40,6 +40,7 @@ COPY --from=build /app/dist ./dist
 COPY migrations ./migrations
 COPY flows ./flows
 COPY bin ./bin
+COPY addon/run.sh /addon/run.sh
 
 LABEL \
     io.hass.name="Smart Butler" \
@@ -52,5 +53,6 @@ LABEL \
 
 # 8099: ingress (panel, API, flow editor); 10700: Wyoming for Assist.
 EXPOSE 8099 10700
-# A small young generation keeps idle memory down (about 20 MB) at little cost for a service of this size.
-CMD ["node", "--max-semi-space-size=4", "/app/dist/src/main.js"]
+# addon/run.sh execs Node with the flags `npm start` uses (a small young generation keeps idle memory down, about
+# 20 MB, at little cost for a service of this size); the butler reads /data/options.json itself.
+CMD ["/addon/run.sh"]

@@ -30,6 +30,7 @@ import { gatewaySend, sendParams } from './drivers/openclaw/actions';
 import { OpenClawPart } from './drivers/openclaw/part';
 import { registerWebSearch } from './drivers/web/search';
 import { FlowsPart } from './flows/part';
+import { UsagePart } from './conversation/usage';
 import { AssistPart, homeAssistantPeers } from './ha/assist';
 import { MqttDiscovery } from './ha/discovery';
 import { type HomeAssistantTarget, HomeAssistantPart, websocketUrl } from './ha/part';
@@ -195,6 +196,12 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
     log,
   });
   const converse = conversation.commands.converse.bind(conversation.commands);
+  const usage = await parts.start(new UsagePart(), {
+    db: core.db,
+    pipeline: conversation.pipeline,
+    llm: planner.modelConfigured ? { model: o.llm_model, stats: () => planner.planner.stats() } : null,
+    log: log.child({ part: 'usage' }),
+  });
 
   // Messaging: the household directory and the OpenClaw gateway (the demo home gets a simulated gateway and chat).
   let openclawTarget = o.openclaw_url ? { url: o.openclaw_url, token: o.openclaw_token } : null;
@@ -351,6 +358,15 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
     startedAt,
     scheduler: core.scheduler,
     options: redactOptions(o),
+    usage,
+    // The stored flows once the flows part has opened its storage (its getter throws before that).
+    flows: async () => {
+      try {
+        return await flows.runtime.storage.getFlows();
+      } catch {
+        return null;
+      }
+    },
   });
 
   await parts.start(flows, {

@@ -266,12 +266,29 @@ describe('Dockerfile', () => {
     assert.ok(runtime.includes('WORKDIR /app'));
     const cmd = instructions.filter((l) => /^CMD /.test(l));
     assert.equal(cmd.length, 1);
-    const argv = JSON.parse(cmd[0].slice(4)) as string[];
+    assert.deepEqual(JSON.parse(cmd[0].slice(4)), ['/addon/run.sh'], 'the entry script starts the butler');
+    assert.ok(instructions.includes('COPY addon/run.sh /addon/run.sh'), 'the entry script is in the image where CMD runs it');
+  });
+
+  test('addon/run.sh: a POSIX shell script, executable, that execs Node on the built butler with the flags npm start uses', () => {
+    const script = read('addon/run.sh');
+    assert.match(script, /^#!\/bin\/sh\n/);
+    assert.ok((statSync(join(root, 'addon/run.sh')).mode & 0o111) !== 0, 'executable');
+    assert.match(script, /^set -eu$/m, 'stops at the first error or unset variable');
+    const exec = script.split('\n').filter((l) => /^exec /.test(l));
+    assert.equal(exec.length, 1, "one exec: Node replaces the shell and gets the Supervisor's SIGTERM");
+    const argv = exec[0].split(/\s+/).slice(1);
     assert.equal(argv[0], 'node');
-    assert.equal(argv.at(-1), '/app/dist/src/main.js');
+    assert.equal(argv.at(-1), '"$APP_DIR/dist/src/main.js"');
+    assert.match(script, /^APP_DIR="\$\{BUTLER_APP_DIR:-\/app\}"$/m, "the image's /app unless told otherwise");
     // The same Node flags as `npm start`, so the add-on runs as measured.
     const start = (JSON.parse(read('package.json')) as { scripts: { start: string } }).scripts.start.split(/\s+/);
     assert.deepEqual(argv.slice(1, -1), start.slice(1, -1));
+    const code = script
+      .split('\n')
+      .filter((l) => !l.startsWith('#'))
+      .join('\n');
+    assert.doesNotMatch(code, /options\.json|jq|bashio/, 'the butler reads its options itself (src/config/load.ts)');
   });
 
   test('the CMD path exists after npm run build, and every COPY source exists and is in the build context', () => {
@@ -306,6 +323,33 @@ describe('Dockerfile', () => {
 });
 
 describe('files beside the manifest', () => {
+  test('apparmor.txt beside config.yaml (the Supervisor reads it only there): a profile named after the slug, confined to /data and /tmp', () => {
+    const profile = read('apparmor.txt');
+    assert.ok(!existsSync(join(root, 'addon/apparmor.txt')), 'no profile in addon/: the Supervisor would not load it');
+    assert.match(profile, /^#include <tunables\/global>$/m);
+    const name = /^profile (\S+) flags=\(attach_disconnected,mediate_deleted\) \{$/m.exec(profile)?.[1];
+    assert.equal(name, manifest.slug, 'the profile is named after the slug');
+    assert.notEqual(manifest.apparmor, false, 'the manifest does not turn AppArmor off');
+    const rules = profile
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
+    for (const needed of [
+      '/data/** rwkl,',
+      '/tmp/** rwkl,',
+      '/addon/run.sh rix,',
+      '/app/** r,',
+      'network inet stream,',
+      'network inet dgram,',
+    ])
+      assert.ok(rules.includes(needed), `rule ${needed}`);
+    // Every path the image holds the butler in is readable; nothing outside /data and /tmp is writable.
+    for (const r of rules.filter((l) => /^\//.test(l) && /\bw/.test(l.split(/\s+/)[1] ?? '')))
+      assert.match(r, /^\/(data|tmp)\/|^\/dev\/(null|tty) /, `only /data and /tmp are writable: ${r}`);
+    for (const r of rules.filter((l) => l.startsWith('deny '))) assert.match(r, /^deny \/(config|share|ssl)\//, r);
+    assert.equal((profile.match(/\{/g) ?? []).length, (profile.match(/\}/g) ?? []).length, 'balanced braces');
+  });
+
   test('the store layout: DOCS.md, CHANGELOG.md, icon.png and logo.png beside config.yaml; repository.yaml names the repository', () => {
     // The Supervisor shows these only when they sit next to config.yaml.
     for (const f of ['config.yaml', 'DOCS.md', 'CHANGELOG.md', 'icon.png', 'logo.png', 'repository.yaml'])

@@ -178,3 +178,52 @@ test('recall replies in Chinese for a Chinese question', () => {
     'Here is what I remember: Rex: Rex eats at 7; Tom is a cat.',
   );
 });
+
+test('PUT /api/memories/:id corrects a memory through the door: the text is searchable, the editor vouches for it', async () => {
+  const p = await core.door.execute({
+    actions: [{ action_type: 'memory_remember', params: { text: 'The plumber comes on Fridy', subject: 'plumber' } }],
+    origin: { source: 'messaging', trusted: false, untrusted_input: true },
+  });
+  const id = (p.results[0].output as { id: number }).id;
+  assert.equal(memory.get(id)?.trusted, false);
+
+  const put = await api<{ plan_id: string; result: { text: string; subject: string; source: string; trusted: boolean } }>(
+    'PUT',
+    `/api/memories/${id}`,
+    { text: '  The plumber comes on   Friday ', subject: 'plumber' },
+  );
+  assert.equal(put.status, 200, JSON.stringify(put.body));
+  assert.deepEqual(
+    { text: put.body.result.text, source: put.body.result.source, trusted: put.body.result.trusted },
+    { text: 'The plumber comes on Friday', source: 'api', trusted: true },
+  );
+  assert.equal(core.audit.getPlan(put.body.plan_id)?.results[0].action_type, 'memory_update', 'the edit is an audited action');
+  const m = memory.get(id)!;
+  assert.equal(m.user, 'token');
+  const hits = await api<{ memories: { id: number }[] }>('GET', '/api/memories?q=Friday');
+  assert.deepEqual(
+    hits.body.memories.map((x) => x.id),
+    [id],
+  );
+  const old = await api<{ memories: { id: number }[] }>('GET', '/api/memories?q=Fridy');
+  assert.deepEqual(old.body.memories, [], 'the old text is gone from the index');
+});
+
+test('PUT /api/memories/:id refuses bad input naming the field, an unknown id, and a duplicate of another memory', async () => {
+  const a = await api<{ result: { id: number } }>('POST', '/api/memories', { text: 'The bins go out on Monday' });
+  const b = await api<{ result: { id: number } }>('POST', '/api/memories', { text: 'The recycling goes out on Tuesday' });
+  // (This bare host has Fastify's own 400 answer; the butler's error handler words it, as the other tests show.)
+  const empty = await api<{ message: string }>('PUT', `/api/memories/${a.body.result.id}`, { text: '' });
+  assert.equal(empty.status, 400);
+  assert.match(empty.body.message, /text/);
+  const extra = await api<{ message: string }>('PUT', `/api/memories/${a.body.result.id}`, { text: 'x', trusted: true });
+  assert.equal(extra.status, 400);
+  assert.match(extra.body.message, /trusted|additional/);
+  const missing = await api<{ error: string }>('PUT', '/api/memories/999999', { text: 'anything' });
+  assert.equal(missing.status, 404);
+  assert.match(missing.body.error, /no memory with id 999999/);
+  const dup = await api<{ error: string }>('PUT', `/api/memories/${b.body.result.id}`, { text: 'The bins go out on Monday' });
+  assert.equal(dup.status, 409);
+  assert.match(dup.body.error, new RegExp(`the same memory is already kept \\(id ${a.body.result.id}\\)`));
+  assert.equal(memory.get(b.body.result.id)?.text, 'The recycling goes out on Tuesday', 'nothing changed');
+});

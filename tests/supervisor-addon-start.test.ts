@@ -1,4 +1,4 @@
-// The built service started as the container would: only SUPERVISOR_TOKEN, the Supervisor's URL, /data with the
+// The built service started as the container would, through its entry script (addon/run.sh): only SUPERVISOR_TOKEN, the Supervisor's URL, /data with the
 // options.json the Supervisor writes, and the ports. It must find its broker through GET /services/mqtt, reach Home
 // Assistant through /core/websocket, answer /api/health, and ride out Home Assistant going down behind the proxy.
 import { describe, test, before, after } from 'node:test';
@@ -74,9 +74,13 @@ before(async () => {
 
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;
-  child = spawn(process.execPath, [mainJs], {
+  // The image's CMD: the entry script execs Node (this Node, found on PATH) on the built butler; here the app is the
+  // repository instead of /app.
+  child = spawn('/bin/sh', [join(root, 'addon/run.sh')], {
     cwd: dataDir,
     env: {
+      PATH: `${dirname(process.execPath)}:/usr/bin:/bin`,
+      BUTLER_APP_DIR: root,
       SUPERVISOR_TOKEN,
       BUTLER_SUPERVISOR_URL: sim.url,
       BUTLER_DATA_DIR: dataDir,
@@ -163,7 +167,7 @@ describe('the add-on started as the container would', () => {
     );
   });
 
-  test('SIGTERM stops it cleanly', async () => {
+  test('SIGTERM stops it cleanly (the entry script exec-ed Node, so the signal reaches the butler itself)', async () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     await until('the butler to exit after SIGTERM', () => child.exitCode !== null || child.signalCode !== null, 30_000).catch(

@@ -253,12 +253,18 @@ test('dark theme follows prefers-color-scheme; a phone-width viewport has no sid
   const [r, g, b] = (bg.match(/\d+/g) ?? []).map(Number);
   assert.ok(r + g + b < 120, `a dark background, got ${bg}`);
   await d.page.screenshot({ path: join(SHOTS, 'dark-home.png'), fullPage: true });
+  // Every page, dark and in Chinese, without a console error.
+  const zhDark = await browser.newContext({ colorScheme: 'dark', locale: 'zh-CN' });
+  const z = await watched(zhDark);
+  await visitAll(z.page, proxyUrl, 'zh-dark');
+  assert.deepEqual(z.problems, []);
+  await zhDark.close();
   assert.deepEqual(d.problems, []);
   await dark.close();
 
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const p = await watched(phone);
-  for (const route of ['', 'timeline', 'rules', 'settings']) {
+  for (const route of ROUTES) {
     await p.page.goto(`${proxyUrl}#/${route}`);
     await p.page.locator('#health.ok').waitFor({ timeout: 15_000 });
     await p.page.waitForLoadState('networkidle');
@@ -298,4 +304,164 @@ test('first-load JavaScript is at most 150 KB gzipped', () => {
   const gz = scripts.reduce((n, s) => n + gzipSync(readFileSync(join(PANEL, s))).length, 0);
   assert.ok(gz <= 150 * 1024, `first load ${gz} bytes gzipped`);
   assert.doesNotMatch(index, /(?:src|href)="(?:https?:)?\/\//, 'nothing from another host');
+});
+
+test('memory: edit a memory in place; the page shows where it came from and whether it is trusted', { skip }, async () => {
+  const made = await butler.api<{ result: { id: number } }>('POST', '/api/memories', { text: 'The cat is called Tom', subject: 'cat' });
+  const id = made.body.result.id;
+  const context = await browser.newContext();
+  const { page, problems } = await watched(context);
+  await page.goto(`${proxyUrl}#/memory`);
+  const item = page.locator(`#memories li[data-memory="${id}"]`);
+  await item.waitFor({ timeout: 15_000 });
+  assert.match(await item.locator('.source').innerText(), /api/);
+  assert.equal(await item.locator('.trust').innerText(), 'trusted');
+  await item.locator('button.edit').click();
+  await item.locator('input[name="text"]').fill('The cat is called Tommy');
+  await item.locator('button[type="submit"]').click();
+  await item.locator('.text', { hasText: 'The cat is called Tommy' }).waitFor();
+  // Edited in the panel: now from the panel, by the ingress user.
+  assert.match(await item.locator('.source').innerText(), /panel/);
+  assert.match(await item.innerText(), /paulus/);
+  const stored = await butler.api<{ memories: { id: number; text: string }[] }>('GET', '/api/memories?limit=1000');
+  assert.equal(stored.body.memories.find((m) => m.id === id)?.text, 'The cat is called Tommy');
+  await page.screenshot({ path: join(SHOTS, 'memory-edit.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the rule editor takes YAML too: a wrong field is named, a YAML syntax error says where, the fixed rule saves', { skip }, async () => {
+  const context = await browser.newContext();
+  const { page, problems } = await watched(context);
+  await page.goto(`${proxyUrl}#/rules`);
+  await page.locator('#new-rule').click();
+  await page.selectOption('#rule-format', 'yaml');
+  assert.match(
+    await page.inputValue('#rule-text'),
+    /^id: my_rule\ntriggers:|^id: my_rule\nname: My rule\n/,
+    'the template converted to YAML',
+  );
+  const rule = (kind: string) =>
+    [
+      'id: porch_yaml',
+      'name: Porch from YAML',
+      'triggers:',
+      `  - kind: ${kind}`,
+      '    type: porch.motion',
+      'actions:',
+      '  - action_type: notify',
+      '    params:',
+      '      message: Someone on the porch',
+      '',
+    ].join('\n');
+  await page.fill('#rule-text', rule('evnt'));
+  const field = page.locator('#rule-problems [data-field]').first();
+  await field.waitFor({ timeout: 10_000 });
+  assert.equal(await field.getAttribute('data-field'), 'triggers/0/kind');
+  await page.fill('#rule-text', 'id: [unclosed\nname: x\n');
+  await page.locator('#rule-problems', { hasText: /line \d+/ }).waitFor();
+  assert.ok(await page.locator('#save-rule').isDisabled());
+  await page.fill('#rule-text', rule('event'));
+  await page.locator('#rule-valid').waitFor();
+  await page.locator('#save-rule').click();
+  await page.locator('#rule-message', { hasText: 'Saved' }).waitFor();
+  const saved = await butler.api<{ rule: { triggers: { kind: string; type: string }[] } }>('GET', '/api/rules/porch_yaml');
+  assert.equal(saved.status, 200);
+  assert.deepEqual(saved.body.rule.triggers[0], { kind: 'event', type: 'porch.motion' });
+  // Back to JSON: the text converts.
+  await page.selectOption('#rule-format', 'json');
+  assert.equal(JSON.parse(await page.inputValue('#rule-text')).name, 'Porch from YAML');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("settings: the confirmation table is the butler's own policy — each cell matches what a request from that source gets", {
+  skip,
+}, async () => {
+  const context = await browser.newContext();
+  const { page, problems } = await watched(context);
+  await page.goto(`${proxyUrl}#/settings`);
+  const row = page.locator('#confirm-table tr[data-action="device_turn_off"][data-example="lock.front_door"]');
+  await row.waitFor({ timeout: 15_000 });
+  const cell = async (source: string) => row.locator(`td[data-source="${source}"]`).getAttribute('data-verdict');
+  assert.equal(await cell('panel'), 'allow');
+  assert.equal(await cell('api'), 'allow');
+  assert.equal(await cell('assist'), 'confirm', 'voice confirms sensitive actions');
+  assert.equal(await cell('chat'), 'confirm');
+  assert.equal(await cell('planner_unasked'), 'confirm');
+  assert.equal(await cell('mqtt'), 'confirm', 'MQTT is untrusted unless mqtt_trusted');
+  assert.equal(
+    await page.locator('#confirm-table tr[data-action="system_exec"] td[data-source="chat"]').getAttribute('data-verdict'),
+    'confirm',
+  );
+  await page.screenshot({ path: join(SHOTS, 'settings-confirmations.png'), fullPage: true });
+
+  // What the table says is what happens: from the API the lock runs; from voice it waits for a person.
+  await butler.api('POST', '/api/command', { actions: [{ action_type: 'device_turn_on', params: { device_id: 'lock.front_door' } }] });
+  const viaApi = await butler.api<{ results: { status: string }[] }>('POST', '/api/command', {
+    actions: [{ action_type: 'device_turn_off', params: { device_id: 'lock.front_door' } }],
+  });
+  assert.equal(viaApi.body.results[0].status, 'ok');
+  await butler.api('POST', '/api/command', { actions: [{ action_type: 'device_turn_on', params: { device_id: 'lock.front_door' } }] });
+  assert.match((await sendTranscript('127.0.0.1', butler.wyomingPort, { text: 'unlock the front door', language: 'en' })).text, /confirm/i);
+  const pending = await butler.api<{ confirmations: { id: string }[] }>('GET', '/api/confirmations?status=pending');
+  for (const c of pending.body.confirmations) await butler.api('POST', `/api/confirmations/${c.id}/deny`, {});
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("devices: the camera's snapshot, PTZ pad and presets, IR learn and send, DaShan state and expression — each an action through the door", {
+  skip,
+}, async () => {
+  const context = await browser.newContext();
+  const { page, problems } = await watched(context);
+  const okResults = async (action: string) =>
+    (await butler.api<{ results: { status: string }[] }>('GET', `/api/results?action_type=${action}&limit=1000`)).body.results.filter(
+      (r) => r.status === 'ok',
+    ).length;
+  const before = {
+    goto: await okResults('ptz_goto_preset'),
+    move: await okResults('ptz_move'),
+    send: await okResults('ir_send_command'),
+    state: await okResults('dashan_state'),
+    expression: await okResults('dashan_expression'),
+  };
+  await page.goto(`${proxyUrl}#/devices`);
+  const camera = page.locator('.camera[data-camera="porch"]');
+  await camera.waitFor({ timeout: 15_000 });
+  await camera.locator('button.preset[data-preset="Driveway"]').click();
+  await until('the preset ran', async () => (await okResults('ptz_goto_preset')) === before.goto + 1);
+  await camera.locator('button[data-dir="right"]').click();
+  await until('the camera moved', async () => (await okResults('ptz_move')) === before.move + 1);
+  await camera.locator('button.take-snapshot').click();
+  const img = camera.locator('img.snapshot');
+  await img.waitFor();
+  await until('the snapshot loaded', async () => (await img.evaluate((i) => (i as unknown as { naturalWidth: number }).naturalWidth)) > 0);
+
+  const ir = page.locator('.ir');
+  await ir.locator('input[name="device"]').fill('tv');
+  await ir.locator('input[name="command"]').fill('power');
+  await ir.locator('.learn button[type="submit"]').click();
+  await ir.locator('.status', { hasText: 'Learned tv/power' }).waitFor({ timeout: 40_000 });
+  await ir.locator('li[data-device="tv"] button.send[data-command="power"]').click();
+  await until('the code was sent', async () => (await okResults('ir_send_command')) === before.send + 1);
+
+  const dashan = page.locator('.dashan');
+  await dashan.locator('#dashan-state select').selectOption('THINK');
+  await dashan.locator('#dashan-state button').click();
+  await until('the robot state set', async () => (await okResults('dashan_state')) === before.state + 1);
+  await dashan.locator('#dashan-expression select').selectOption('happy');
+  await dashan.locator('#dashan-expression button').click();
+  await until('the expression set', async () => (await okResults('dashan_expression')) === before.expression + 1);
+  // Every one of them came from the panel as the ingress user, through the door.
+  const plans = await butler.api<{ plans: { source: string; actions: { action_type: string }[] }[] }>(
+    'GET',
+    '/api/plans?source=panel&limit=1000',
+  );
+  const fromPanel = new Set(plans.body.plans.flatMap((p) => p.actions.map((a) => a.action_type)));
+  for (const a of ['ptz_goto_preset', 'ptz_move', 'snapshot', 'ir_learn_command', 'ir_send_command', 'dashan_state', 'dashan_expression'])
+    assert.ok(fromPanel.has(a), `${a} planned from the panel`);
+  await page.screenshot({ path: join(SHOTS, 'devices-own.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await context.close();
 });

@@ -7,7 +7,7 @@ import type { EventIngest } from '../bus/ingest';
 import type { Logger } from '../log';
 import type { Origin } from '../types';
 import { notUnderstood } from './replies';
-import type { Stage, StageTurn, Turn, TurnReply } from './turn';
+import type { AnsweredBy, Stage, StageTurn, Turn, TurnReply } from './turn';
 
 /** The order in which stages are asked: a pending confirmation first, then the flows, then offline, then the model. */
 export const STAGE_ORDER = ['confirmation', 'flows', 'offline', 'planner'] as const;
@@ -24,8 +24,14 @@ export interface PipelineHost {
 
 const LETTERS = /[\p{L}]/u;
 
+/** What the usage statistics see: each stage run with its time, and who answered each turn. */
+export type PipelineObservation =
+  | { kind: 'stage'; stage: StageName; ms: number; answered: boolean }
+  | { kind: 'turn'; answered_by: AnsweredBy };
+
 export class ConversationPipeline {
   private readonly stages = new Map<StageName, Stage>();
+  private readonly observers = new Set<(o: PipelineObservation) => void>();
 
   constructor(private readonly host: PipelineHost) {}
 
@@ -39,14 +45,35 @@ export class ConversationPipeline {
     return this.stages.has(name);
   }
 
+  /** Calls `fn` after each stage run and each answered turn; returns the way to stop. */
+  observe(fn: (o: PipelineObservation) => void): () => void {
+    this.observers.add(fn);
+    return () => this.observers.delete(fn);
+  }
+
+  private notify(o: PipelineObservation): void {
+    for (const fn of this.observers) {
+      try {
+        fn(o);
+      } catch (err) {
+        this.host.log.warn({ err }, 'a conversation observer failed');
+      }
+    }
+  }
+
   /** A sentence from a person: recorded, then each stage in the declared order, then "not understood". */
   async converse(turn: Turn): Promise<TurnReply> {
     const st = this.open(turn);
     for (const name of STAGE_ORDER) {
       const reply = await this.runStage(name, st);
-      if (reply) return reply;
+      if (reply) {
+        this.notify({ kind: 'turn', answered_by: reply.answered_by });
+        return reply;
+      }
     }
-    return this.notUnderstood(st);
+    const reply = this.notUnderstood(st);
+    this.notify({ kind: 'turn', answered_by: reply.answered_by });
+    return reply;
   }
 
   /** The answer when no stage understood: sorry, and what the butler can do in this home. */
@@ -84,11 +111,16 @@ export class ConversationPipeline {
   async runStage(name: StageName, turn: StageTurn): Promise<TurnReply | null> {
     const stage = this.stages.get(name);
     if (!stage) return null;
+    const t0 = performance.now();
+    let reply: TurnReply | null = null;
     try {
-      return await stage(turn);
+      reply = await stage(turn);
+      return reply;
     } catch (err) {
       this.host.log.error({ err, stage: name }, 'conversation stage failed');
       return null;
+    } finally {
+      if (this.observers.size) this.notify({ kind: 'stage', stage: name, ms: performance.now() - t0, answered: reply !== null });
     }
   }
 }

@@ -95,6 +95,8 @@ export interface ApiHost {
   /** What the panel's settings and timers read (optional: tests may start the API without them). */
   scheduler?: PanelRoutesHost['scheduler'];
   options?: PanelRoutesHost['options'];
+  flows?: PanelRoutesHost['flows'];
+  usage?: PanelRoutesHost['usage'];
 }
 
 export function registerApi(butler: ApiHost, auth: AuthOptions): void {

@@ -1,4 +1,4 @@
-// The memory actions, declared once: remember, recall, forget. Recall's output carries `reply`, the sentence to say.
+// The memory actions, declared once: remember, recall, update, forget. Recall's output carries `reply`, the sentence to say.
 import type { ActionRegistry } from '../../actions/registry';
 import type { JsonObject } from '../../types';
 import type { MemoryHit, MemoryStore } from './store';
@@ -83,6 +83,30 @@ export function registerMemoryActions(host: MemoryActionsHost): void {
         memories: r.memories.map(memoryJson),
         reply: recallReply(r.query, r.memories),
       };
+    },
+  });
+
+  registry.register({
+    name: 'memory_update',
+    description: 'Correct one memory by its id (ids come from memory_recall): its new text, and optionally its subject.',
+    params: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['id', 'text'],
+      properties: {
+        id: { type: 'integer', minimum: 1 },
+        text: { type: 'string', minLength: 1, maxLength: MAX_MEMORY_CHARS, pattern: '\\S', description: 'The fact, as a sentence.' },
+        subject: { type: 'string', maxLength: MAX_SUBJECT_CHARS, description: 'Who or what it is about; empty for none.' },
+      },
+    },
+    risk: 'safe',
+    handler: async (params, ctx) => {
+      const m = await memory.update(
+        params.id as number,
+        { text: params.text as string, subject: (params.subject as string | undefined) ?? null, origin: ctx.origin },
+        ctx.signal,
+      );
+      return { id: m.id, text: m.text, subject: m.subject, source: m.source, trusted: m.trusted, embedded: m.embedded };
     },
   });
 

@@ -2,7 +2,7 @@
 // float32 vector and search fuses the BM25 ranking with cosine similarity by reciprocal rank fusion (RRF).
 // When the endpoint is down, search says so and falls back to BM25; memories stored meanwhile are embedded later.
 import { and, asc, count, desc, eq, gt, isNotNull, isNull, lt, ne, or, sql } from 'drizzle-orm';
-import { InvalidError } from '../../errors';
+import { ConflictError, InvalidError, NotFoundError } from '../../errors';
 import type { Logger } from '../../log';
 import type { OpenedDb } from '../../store/db';
 import { memoriesFts } from '../../store/raw';
@@ -191,16 +191,71 @@ export class MemoryStore {
    * configured, its vector; if the endpoint fails the memory is kept without one and embedded later.
    */
   async remember(input: RememberInput, signal?: AbortSignal): Promise<Memory & { duplicate: boolean }> {
+    const { text, subject } = this.cleaned(input);
+    const search = foldForIndex(text, subject);
+    const existing = this.q.sameText.get({ search_text: search });
+    if (existing) return { ...this.toMemory(existing), duplicate: true };
+    return this.insert(text, subject, search, input.origin, signal);
+  }
+
+  /** Checks and tidies a memory's text and subject (whitespace folded); says which field is wrong. */
+  private cleaned(input: { text: unknown; subject?: unknown }): { text: string; subject: string | null } {
     const text = typeof input.text === 'string' ? input.text.replace(/\s+/g, ' ').trim() : '';
     if (!text) throw new InvalidError('text: say what to remember (it was empty)');
     if (text.length > MAX_MEMORY_CHARS) throw new InvalidError(`text: at most ${MAX_MEMORY_CHARS} characters (got ${text.length})`);
     const subject = typeof input.subject === 'string' && input.subject.trim() ? input.subject.replace(/\s+/g, ' ').trim() : null;
     if (subject && subject.length > MAX_SUBJECT_CHARS)
       throw new InvalidError(`subject: at most ${MAX_SUBJECT_CHARS} characters (got ${subject.length})`);
+    return { text, subject };
+  }
+
+  /** The id of the memory already kept with this text and subject (as remember() would fold them), if any. */
+  duplicateOf(text: string, subject?: string | null): number | null {
+    const { text: t, subject: sub } = this.cleaned({ text, subject });
+    return this.q.sameText.get({ search_text: foldForIndex(t, sub) })?.id ?? null;
+  }
+
+  /**
+   * Rewrites a memory's text and subject. The memory then comes from whoever edited it (their source, user and trust):
+   * a person who corrects an untrusted memory vouches for it. Its vector is computed again.
+   */
+  async update(id: number, input: { text: string; subject?: string | null; origin: Origin }, signal?: AbortSignal): Promise<Memory> {
+    if (!this.get(id)) throw new NotFoundError(`no memory with id ${id}`);
+    const { text, subject } = this.cleaned(input);
     const search = foldForIndex(text, subject);
-    const existing = this.q.sameText.get({ search_text: search });
-    if (existing) return { ...this.toMemory(existing), duplicate: true };
-    const origin = input.origin;
+    const same = this.q.sameText.get({ search_text: search });
+    if (same && same.id !== id) throw new ConflictError(`text: the same memory is already kept (id ${same.id})`);
+    const o = input.origin;
+    this.store.db
+      .update(memories)
+      .set({
+        text,
+        subject,
+        search_text: search,
+        source: o.source,
+        user: o.user ?? null,
+        trusted: o.trusted && !o.untrusted_input,
+        embedding: null,
+        embedding_model: null,
+      })
+      .where(eq(memories.id, id))
+      .run();
+    this.vectors?.delete(id);
+    this.backfillDue = true;
+    if (this.client && this.endpointUsable()) {
+      const vec = await this.embedOrNull([embeddingInput(text, subject)], signal);
+      if (vec) this.storeVector(id, vec[0]);
+    }
+    return this.get(id)!;
+  }
+
+  private async insert(
+    text: string,
+    subject: string | null,
+    search: string,
+    origin: Origin | undefined,
+    signal?: AbortSignal,
+  ): Promise<Memory & { duplicate: boolean }> {
     const trusted = origin ? origin.trusted && !origin.untrusted_input : true;
     const info = this.q.insert.run({
       text,

@@ -292,6 +292,32 @@ export class HomeModel {
     this.fireEvent('entity_registry_updated', { action: 'update', entity_id: entityId, changes: Object.keys(patch) });
   }
 
+  /**
+   * Rename an entity as Home Assistant's `config/entity_registry/update` with `new_entity_id` does: the registry entry
+   * moves to the new id, the old state is removed and the same state appears under the new id.
+   */
+  renameEntity(oldId: string, newId: string): Record<string, unknown> {
+    const e = this.entries.get(oldId);
+    if (!e) throw new HomeError('not_found', 'Entity not found');
+    if (!/^[a-z0-9_]+\.[a-z0-9_]+$/.test(newId)) throw new HomeError('invalid_format', `Invalid entity ID: ${newId}`);
+    if (newId.split('.')[0] !== oldId.split('.')[0]) throw new HomeError('invalid_info', 'New entity ID should be same domain');
+    if (this.entries.has(newId) || this.stateMap.has(newId)) throw new HomeError('invalid_info', `Entity ${newId} is already registered`);
+    const state = this.stateMap.get(oldId);
+    this.entries.delete(oldId);
+    this.entries.set(newId, { ...e, entity_id: newId });
+    this.removeState(oldId);
+    if (state) this.setState(newId, state.state, state.attributes, { merge: false });
+    this.fireEvent('entity_registry_updated', { action: 'update', entity_id: newId, old_entity_id: oldId, changes: ['entity_id'] });
+    return this.entryDict(this.entries.get(newId)!);
+  }
+
+  /** Remove an entity as `config/entity_registry/remove` does: the registry entry and its state go. */
+  removeEntity(entityId: string): void {
+    if (!this.entries.delete(entityId)) throw new HomeError('not_found', 'Entity not found');
+    this.removeState(entityId);
+    this.fireEvent('entity_registry_updated', { action: 'remove', entity_id: entityId });
+  }
+
   config(): Record<string, unknown> {
     const s = this.seed;
     return {

@@ -257,6 +257,27 @@ class Session {
       }
       this.result(id, this.home.model.entityEntries(ids as string[]));
     },
+    'config/entity_registry/update': (id, msg) => {
+      if (typeof msg.entity_id !== 'string') throw new HomeError('invalid_format', "required key not provided @ data['entity_id']");
+      let entityId = msg.entity_id;
+      if (msg.new_entity_id !== undefined) {
+        if (typeof msg.new_entity_id !== 'string')
+          throw new HomeError('invalid_format', "expected str for dictionary value @ data['new_entity_id']");
+        this.home.model.renameEntity(entityId, msg.new_entity_id);
+        entityId = msg.new_entity_id;
+      }
+      const patch: { name?: string | null; aliases?: string[]; area_id?: string | null } = {};
+      if (msg.name !== undefined) patch.name = msg.name as string | null;
+      if (msg.aliases !== undefined) patch.aliases = msg.aliases as string[];
+      if (msg.area_id !== undefined) patch.area_id = msg.area_id as string | null;
+      if (Object.keys(patch).length) this.home.model.updateEntityEntry(entityId, patch);
+      this.result(id, { entity_entry: this.home.model.entityEntries([entityId])[entityId] });
+    },
+    'config/entity_registry/remove': (id, msg) => {
+      if (typeof msg.entity_id !== 'string') throw new HomeError('invalid_format', "required key not provided @ data['entity_id']");
+      this.home.model.removeEntity(msg.entity_id);
+      this.result(id, null);
+    },
     call_service: (id, msg) => {
       if (typeof msg.domain !== 'string') throw new HomeError('invalid_format', "required key not provided @ data['domain']");
       if (typeof msg.service !== 'string') throw new HomeError('invalid_format', "required key not provided @ data['service']");

@@ -4,6 +4,7 @@ import { LitElement, html, nothing } from 'lit';
 import { api } from '../api';
 import { t } from '../i18n';
 import { shared } from '../styles';
+import './own-devices';
 
 interface Area {
   area_id: string | null;
@@ -54,6 +55,11 @@ export class ButlerDevices extends LitElement {
           )}
         </ul>
       </section>
+      ${own
+        .filter(([n, c]) => c.ok && n.startsWith('camera:'))
+        .map(([n]) => html`<butler-camera-card .camera=${n.slice('camera:'.length)}></butler-camera-card>`)}
+      ${own.some(([n, c]) => c.ok && n.startsWith('broadlink')) ? html`<butler-ir-card></butler-ir-card>` : nothing}
+      ${own.some(([n, c]) => c.ok && n === 'dashan') ? html`<butler-dashan-card></butler-dashan-card>` : nothing}
       ${this.error ? html`<p class="bad">${t('error', { message: this.error })}</p>` : nothing}
       ${this.areas === null && !this.error ? html`<p>${t('loading')}</p>` : nothing}
       ${(this.areas ?? []).map(

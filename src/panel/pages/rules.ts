@@ -1,11 +1,14 @@
 // Rules (#/rules): the list, and an editor that checks the rule as you type against the rule schema
 // (GET api/schemas/rule, validated by the butler with the registered actions), names the wrong field, saves, and
-// dry-runs the rule against a past event: what it would have done, nothing executed.
+// dry-runs the rule against a past event: what it would have done, nothing executed. The text is JSON or YAML (the
+// format picker converts what is written; the butler validates the parsed rule either way).
 import { LitElement, css, html, nothing } from 'lit';
+import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { type ApiError, api } from '../api';
 import { t, when } from '../i18n';
 import { shared } from '../styles';
 import { describeParams } from './home';
+import './references';
 
 interface RuleInfo {
   id: string;
@@ -54,7 +57,9 @@ export class ButlerRules extends LitElement {
     events: { state: true },
     dry: { state: true },
     topLevel: { state: true },
+    format: { state: true },
   };
+  declare format: 'json' | 'yaml';
   declare rules: RuleInfo[];
   declare text: string;
   declare editing: string | null;
@@ -97,6 +102,19 @@ export class ButlerRules extends LitElement {
     this.events = [];
     this.dry = null;
     this.topLevel = [];
+    this.format = 'json';
+  }
+
+  private serialise(value: unknown): string {
+    return this.format === 'yaml' ? toYaml(value) : JSON.stringify(value, null, 2);
+  }
+
+  /** Switches the editor between JSON and YAML, converting the text when it parses (else it stays as written). */
+  private setFormat(format: 'json' | 'yaml'): void {
+    const value = this.parsed();
+    this.format = format;
+    if (value !== undefined) this.text = this.serialise(value);
+    this.check();
   }
 
   override connectedCallback(): void {
@@ -126,7 +144,7 @@ export class ButlerRules extends LitElement {
 
   private open(rule: RuleInfo | null): void {
     this.editing = rule?.id ?? null;
-    this.text = JSON.stringify(rule?.rule ?? TEMPLATE, null, 2);
+    this.text = this.serialise(rule?.rule ?? TEMPLATE);
     this.message = '';
     this.dry = null;
     this.check();
@@ -142,6 +160,10 @@ export class ButlerRules extends LitElement {
   private parsed(): unknown {
     try {
       this.parseError = '';
+      if (this.format === 'yaml') {
+        const v = parseYaml(this.text) as unknown;
+        return v === undefined || v === null ? {} : v;
+      }
       return JSON.parse(this.text);
     } catch (err) {
       this.parseError = (err as Error).message;
@@ -223,6 +245,7 @@ export class ButlerRules extends LitElement {
           )}
         </ul>
       </section>
+      <butler-references></butler-references>
       ${this.text ? this.renderEditor() : nothing}
     </div>`;
   }
@@ -232,6 +255,13 @@ export class ButlerRules extends LitElement {
     return html`<section class="card" aria-labelledby="editor-h" style="grid-column:1/-1">
       <h2 id="editor-h">${t('rule_editor')} ${this.editing ? html`<code>${this.editing}</code>` : nothing}</h2>
       ${this.topLevel.length ? html`<p class="muted">${this.topLevel.join(' · ')}</p>` : nothing}
+      <label class="row"
+        >${t('format')}
+        <select id="rule-format" .value=${this.format} @change=${(e: Event) => this.setFormat((e.target as HTMLSelectElement).value as 'json' | 'yaml')}>
+          <option value="json" ?selected=${this.format === 'json'}>JSON</option>
+          <option value="yaml" ?selected=${this.format === 'yaml'}>YAML</option>
+        </select></label
+      >
       <textarea
         id="rule-text"
         spellcheck="false"

@@ -14,8 +14,14 @@ interface Settings {
   trusted_sources: string[];
   sensitive: string[];
   dangerous: string[];
+  confirmations: {
+    sources: { key: string; source: string; trusted: boolean }[];
+    rows: { action: string; example: string | null; risk: string; verdicts: Record<string, { verdict: string; reason: string }> }[];
+  };
   options: Record<string, unknown>;
 }
+
+const MARK: Record<string, string> = { allow: '✓', confirm: '?', deny: '✗' };
 
 export class ButlerSettings extends LitElement {
   static override properties = { settings: { state: true }, error: { state: true } };
@@ -74,6 +80,38 @@ export class ButlerSettings extends LitElement {
           <li><a href="flows/" target="_blank" rel="noopener">${t('flow_editor')} ↗</a></li>
           ${ingress ? html`<li><a href="/hassio/dashboard" target="_top">${t('addon_config')} (Smart Butler)</a></li>` : nothing}
         </ul>
+      </section>
+      <section class="card" aria-labelledby="confirm-h" style="grid-column:1/-1">
+        <h2 id="confirm-h">${t('confirm_table')}</h2>
+        <p class="muted">${t('confirm_table_hint')}</p>
+        <div style="overflow-x:auto;position:relative">
+          <table id="confirm-table" style="border-collapse:collapse">
+            <thead>
+              <tr>
+                <th scope="col" style="text-align:left">${t('action')}</th>
+                ${s.confirmations.sources.map((src) => html`<th scope="col" data-source=${src.key} style="font-weight:500;padding:0 0.4rem">${t(`src_${src.key}` as Key)}</th>`)}
+              </tr>
+            </thead>
+            <tbody>
+              ${s.confirmations.rows.map(
+                (r) => html`<tr data-action=${r.action} data-example=${r.example ?? ''}>
+                  <th scope="row" style="text-align:left;font-weight:400;padding-right:0.6rem">
+                    <code>${r.action}</code>${r.example ? html` <span class="muted">${r.example}</span>` : nothing}
+                    <span class=${r.risk === 'dangerous' ? 'bad' : 'muted'}>${r.risk}</span>
+                  </th>
+                  ${s.confirmations.sources.map((src) => {
+                    const v = r.verdicts[src.key];
+                    return html`<td data-source=${src.key} data-verdict=${v.verdict} title=${v.reason} style="text-align:center"
+                      class=${v.verdict === 'allow' ? 'ok' : v.verdict === 'deny' ? 'bad' : ''}>
+                      <span aria-hidden="true">${MARK[v.verdict]}</span><span class="sr-only">${t(`verdict_${v.verdict}` as Key)}: ${v.reason}</span>
+                    </td>`;
+                  })}
+                </tr>`,
+              )}
+            </tbody>
+          </table>
+        </div>
+        <p class="muted">✓ ${t('verdict_allow')} · ? ${t('verdict_confirm')} · ✗ ${t('verdict_deny')}</p>
       </section>
       <section class="card" aria-labelledby="options-h" style="grid-column:1/-1">
         <h2 id="options-h">${t('options')}</h2>

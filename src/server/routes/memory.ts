@@ -1,5 +1,5 @@
 // HTTP API of the butler's memory: GET /api/memories?q=&limit=&before=, POST /api/memories {text, subject?},
-// DELETE /api/memories/:id. Reads go to the store; every change goes through the one door, with the caller's origin.
+// PUT /api/memories/:id {text, subject?}, DELETE /api/memories/:id. Reads go to the store; every change goes through the one door, with the caller's origin.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ActionExecutor, PlanOutcome } from '../../actions/types';
 import type { MemoryStore } from '../../brain/memory/store';
@@ -82,6 +82,22 @@ export function registerMemoryRoutes(butler: MemoryRoutesHost): void {
     const r = plan.results[0];
     const duplicate = r?.status === 'ok' && (r.output as { duplicate?: boolean }).duplicate === true;
     return answer(reply, plan, duplicate ? 200 : 201);
+  });
+
+  app.put('/api/memories/:id', { schema: { params: idParams, body: createBody } }, async (req, reply) => {
+    const { id } = req.params as { id: number };
+    const body = req.body as { text: string; subject?: string };
+    if (!butler.memory.get(id)) return reply.code(404).send({ error: `no memory with id ${id}` });
+    const same = butler.memory.duplicateOf(body.text, body.subject);
+    if (same !== null && same !== id) return reply.code(409).send({ error: `text: the same memory is already kept (id ${same})` });
+    const plan = await butler.door.execute({
+      actions: [
+        { action_type: 'memory_update', params: { id, text: body.text, ...(body.subject === undefined ? {} : { subject: body.subject }) } },
+      ],
+      origin: originOf(req),
+      reason: `PUT /api/memories/${id}`,
+    });
+    return answer(reply, plan, 200);
   });
 
   app.delete('/api/memories/:id', { schema: { params: idParams } }, async (req, reply) => {

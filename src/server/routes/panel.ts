@@ -14,6 +14,8 @@ import { InvalidError, NotFoundError, UnavailableError } from '../../errors';
 import type { HomeAssistantConnection } from '../../ha/types';
 import type { AuditStore } from '../../store/audit';
 import type { ButlerEvent, JsonObject } from '../../types';
+import { checkReferences } from '../references';
+import { confirmationTable } from '../confirmation-table';
 
 export interface PanelRoutesHost {
   http: { app: FastifyInstance };
@@ -26,6 +28,10 @@ export interface PanelRoutesHost {
   scheduler?: { list(status?: ScheduledTask['status']): ScheduledTask[] };
   /** The options in effect, secrets already replaced (redactOptions). */
   options?: Record<string, unknown>;
+  /** The deployed flows for the reference check; null while the flows are not running. */
+  flows?: () => Promise<unknown[] | null>;
+  /** Usage per day (requests, tokens, cost, who answered, stage latencies); absent where it is not recorded. */
+  usage?: { report(days: number): unknown };
 }
 
 const URL_CREDENTIALS = /^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i;
@@ -132,6 +138,37 @@ export function registerPanelRoutes(host: PanelRoutesHost): void {
     return { areas: [...groups.values()].sort((a, b) => (a.name ?? '\uffff').localeCompare(b.name ?? '\uffff')) };
   });
 
+  // Rules, scenes and flows that name entities Home Assistant no longer has.
+  app.get('/api/references', async () => {
+    const b = host.brain();
+    const reg = host.ha.registries();
+    const known = new Set([...host.ha.states().keys(), ...reg.entities.map((e) => e.entity_id)]);
+    return checkReferences({
+      connected: host.ha.status().connected,
+      known,
+      rules: b ? b.rules.list() : null,
+      scenes: b ? b.scenes.list() : null,
+      flows: host.flows ? await host.flows() : null,
+    });
+  });
+
+  app.get(
+    '/api/usage',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { days: { type: 'integer', minimum: 1, maximum: 366, default: 30 } },
+        },
+      },
+    },
+    async (req) => {
+      if (!host.usage) throw new UnavailableError('usage is not recorded');
+      return host.usage.report((req.query as { days: number }).days);
+    },
+  );
+
   app.get('/api/panel/settings', async () => {
     const options = hideUrlCredentials(host.options ?? {});
     const actions = host.registry.list();
@@ -144,6 +181,7 @@ export function registerPanelRoutes(host: PanelRoutesHost): void {
       trusted_sources: [...TRUSTED_EVENT_SOURCES].sort(),
       sensitive: actions.filter((a) => a.risk === 'sensitive').map((a) => a.name),
       dangerous: actions.filter((a) => a.risk === 'dangerous').map((a) => a.name),
+      confirmations: confirmationTable(host.registry, host.modes, host.ha.states().keys(), options.mqtt_trusted === true),
       options,
     };
   });
