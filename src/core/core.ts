@@ -29,6 +29,8 @@ export interface CoreOptions {
   confirmationTimeoutS?: number;
   /** WAL checkpoints on a worker thread (the service); tests keep them inline. */
   backgroundCheckpoints?: boolean;
+  /** The audit trail's batches written on a worker thread with its own connection (the service). */
+  backgroundWrites?: boolean;
 }
 
 export interface Core {
@@ -57,7 +59,7 @@ export function buildCore(opts: CoreOptions): Core {
   const db = openDatabase(join(opts.dataDir, 'butler.db'), { backgroundCheckpoints: opts.backgroundCheckpoints });
   const bus = new Bus();
   bus.onListenerError((err, event) => log.error({ err, event }, 'bus listener failed'));
-  const audit = new AuditStore(db);
+  const audit = new AuditStore(db, { background: opts.backgroundWrites });
   const kv = new KeyValueStore(db);
   const registry = new ActionRegistry();
   const modes = new ModeState(kv, bus, opts.homeMode ?? 'home');
