@@ -3,6 +3,7 @@
 //  2. butler/in/event -> butler/out/action_result latency p50/p99 at 1,000 events/s over a real broker, target p99 < 5 ms.
 // Run: npm run build && node dist/bench/core.js   (uses Mosquitto when installed, else the embedded aedes broker)
 // BENCH_DB=:memory: runs the latency part on an in-memory database, to see what disk writes add to the tail.
+// BENCH_WRITES=worker writes the batches on a worker thread (as the service does), else on the event loop.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +31,7 @@ function pct(sorted: number[], p: number): number {
 async function eventsPerSecond(): Promise<void> {
   const db = openDatabase(join(mkdtempSync(join(tmpdir(), 'bench-')), 'b.db'));
   const bus = new Bus();
-  const audit = new AuditStore(db);
+  const audit = new AuditStore(db, { background: process.env.BENCH_WRITES === 'worker' });
   const ingest = new EventIngest(audit, bus);
   let seen = 0;
   bus.on('event', () => seen++);
@@ -53,7 +54,7 @@ async function mqttLatency(): Promise<void> {
   const broker = await startMosquitto();
   const db = openDatabase(process.env.BENCH_DB ?? join(mkdtempSync(join(tmpdir(), 'bench-')), 'b.db'), { backgroundCheckpoints: true });
   const bus = new Bus();
-  const audit = new AuditStore(db);
+  const audit = new AuditStore(db, { background: process.env.BENCH_WRITES === 'worker' });
   const ingest = new EventIngest(audit, bus);
   const registry = new ActionRegistry();
   registry.register({

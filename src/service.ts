@@ -13,6 +13,7 @@ import { type BrokerAddress, MqttPart, redactUrl } from './bus/part';
 import { redactOptions, type LoadedConfig } from './config/load';
 import { ConversationPart } from './conversation/part';
 import { groundedReply, modelUnreachable } from './conversation/replies';
+import { BackupPart } from './core/backup';
 import { buildCore, CorePart, registerCoreActions } from './core/core';
 import { type HealthReport, type MetricFamily, type Part, PartRunner } from './parts/part';
 import { type DemoHome, startDemoHome } from './demo/home/server';
@@ -93,8 +94,18 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
     actionTimeoutMs: o.action_timeout_s * 1000,
     confirmationTimeoutS: o.confirmation_timeout_s,
     backgroundCheckpoints: true,
+    backgroundWrites: true,
   });
   await parts.start(new CorePart(core, { retentionDays: o.retention_days }, log), undefined);
+  const backups = await parts.start(
+    new BackupPart({
+      dbPath: core.db.path,
+      dataDir: o.data_dir,
+      intervalHours: o.backup_interval_hours,
+      log: log.child({ part: 'backup' }),
+    }),
+    undefined,
+  );
 
   // HTTP exists from the start (flows mount onto it) and listens once the API is registered.
   const auth = { token: apiToken, ingressProxies: o.ingress_proxy };
@@ -367,6 +378,7 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
         return null;
       }
     },
+    backup: { db: core.db, backups, flows: () => (flows.runtime.deployable ? flows.runtime : null), version: pkg.version },
   });
 
   await parts.start(flows, {

@@ -92,11 +92,17 @@ describe('config.yaml', () => {
     assert.ok(!existsSync(join(root, 'build.yaml')), 'build.yaml is retired upstream');
   });
 
-  test('backups keep the database (the WAL holds committed data) and skip only caches', () => {
+  test('backups hold a consistent copy of the database and skip only caches and the live files that copy replaces', () => {
     const excluded = (manifest.backup_exclude as string[] | undefined) ?? [];
-    for (const pattern of excluded) {
-      assert.doesNotMatch(pattern, /\.db|wal|shm|api-token|options\.json|^\*$|^\*\*$/, `backup_exclude ${pattern} would drop data`);
+    const live = ['butler.db', 'butler.db-wal', 'butler.db-shm'];
+    // The live files may be left out only because the pre-backup command writes a checked copy into backup/ first.
+    assert.equal(manifest.backup, 'hot');
+    assert.match(String(manifest.backup_pre), /^node \/app\/bin\/butler\.js backup$/, 'backup_pre copies the database');
+    for (const pattern of excluded.filter((p) => !live.includes(p))) {
+      assert.doesNotMatch(pattern, /\.db|wal|shm|backup|api-token|options\.json|^\*$|^\*\*$/, `backup_exclude ${pattern} would drop data`);
     }
+    // What the Supervisor matches (PurePath.match: from the right) never reaches the copies in backup/.
+    for (const pattern of excluded) assert.ok(!/^butler-\d/.test(pattern) && !pattern.includes('backup'), `${pattern} spares backup/`);
   });
 
   test('every add-on option is in options/schema exactly as in src/config/schema.ts', () => {

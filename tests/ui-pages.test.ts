@@ -148,6 +148,28 @@ test('home: a running timer shows with its countdown and is cancelled from the p
   await context.close();
 });
 
+test('settings: "Back up now" writes a checked copy of the database, and the export link downloads the export', { skip }, async () => {
+  const context = await browser.newContext();
+  const { page, problems } = await watched(context);
+  await page.goto(`${proxyUrl}#/settings`);
+  await page.locator('#backup-now').click();
+  const message = page.locator('#backup-message', { hasText: 'Backed up to' });
+  await message.waitFor({ timeout: 30_000 });
+  const file = /Backed up to (\S+)/.exec(await message.innerText())![1];
+  const listed = await butler.api<{ backups: { file: string }[] }>('GET', '/api/backups');
+  assert.ok(
+    listed.body.backups.some((b) => b.file === file),
+    `${file} is one of the backups`,
+  );
+  const href = await page.locator('#export').getAttribute('href');
+  assert.equal(href, 'api/export', 'a relative link: it works under the ingress prefix');
+  const res = await page.request.get(`${proxyUrl}${href}`);
+  assert.equal(res.status(), 200);
+  assert.equal(((await res.json()) as { format: string }).format, 'smart-butler-export');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('the rule editor names the wrong field, saves the fixed rule, and dry-runs it against a past event without running it', {
   skip,
 }, async () => {

@@ -148,6 +148,13 @@ export const optionsSchema = {
       },
     },
     searxng_url: { type: 'string', pattern: '^https?://' },
+    backup_interval_hours: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 720,
+      default: 24,
+      description: 'Hours between database backups into <data>/backup/; 0: only on request',
+    },
   },
 } as const;
 
@@ -197,6 +204,7 @@ export interface ButlerOptions {
   dashan_topic_prefix: string;
   people: PersonOption[];
   searxng_url?: string;
+  backup_interval_hours: number;
 }
 
 export interface BroadlinkOption {

@@ -14,6 +14,7 @@ import { EventIngest } from '../bus/ingest';
 import type { HomeAssistantConnection } from '../ha/types';
 import { type Logger, silentLogger } from '../log';
 import { AuditStore } from '../store/audit';
+import { applyPendingRestore } from '../store/backup';
 import { type OpenedDb, openDatabase } from '../store/db';
 import { KeyValueStore } from '../store/kv';
 import type { HomeMode } from '../types';
@@ -28,6 +29,8 @@ export interface CoreOptions {
   confirmationTimeoutS?: number;
   /** WAL checkpoints on a worker thread (the service); tests keep them inline. */
   backgroundCheckpoints?: boolean;
+  /** The audit trail's batches written on a worker thread with its own connection (the service). */
+  backgroundWrites?: boolean;
 }
 
 export interface Core {
@@ -49,10 +52,14 @@ export interface Core {
 
 export function buildCore(opts: CoreOptions): Core {
   const log = opts.log ?? silentLogger();
+  // A staged restore (butler restore <file>), or the newest backup when the database is gone, before it opens.
+  const restore = applyPendingRestore(opts.dataDir);
+  if (restore.rejected) log.error({ reason: restore.rejected }, 'the staged restore was not applied; the database is unchanged');
+  if (restore.restored) log.warn(restore.restored, 'database restored from a backup');
   const db = openDatabase(join(opts.dataDir, 'butler.db'), { backgroundCheckpoints: opts.backgroundCheckpoints });
   const bus = new Bus();
   bus.onListenerError((err, event) => log.error({ err, event }, 'bus listener failed'));
-  const audit = new AuditStore(db);
+  const audit = new AuditStore(db, { background: opts.backgroundWrites });
   const kv = new KeyValueStore(db);
   const registry = new ActionRegistry();
   const modes = new ModeState(kv, bus, opts.homeMode ?? 'home');

@@ -18,6 +18,7 @@ import { registerRevisionRoutes, type RevisionRoutes } from './routes';
 import type { ButlerServices } from './services';
 import { nodeRedSettings, type NodeRedLogMessage, relayLog } from './settings';
 import { defaultFlowsDir, defaultNodesDir, linkPalette, listExamples, loadShippedFlows } from './shipped';
+import { decryptCredentials } from './credentials';
 import { createFlowStorage, type FlowStorage, type RevisionSummary } from './storage';
 import { FlowTools } from './tools';
 
@@ -89,6 +90,7 @@ export class FlowsRuntime {
   private missingTypes: string[] = [];
   private log: Logger | null = null;
   private isClosed = false;
+  private credentialSecret: string | null = null;
 
   constructor(
     private readonly http: Pick<HttpHost, 'mount' | 'onUpgrade'>,
@@ -132,6 +134,7 @@ export class FlowsRuntime {
       log,
     });
     this.problems.push(...prepared.problems);
+    this.credentialSecret = prepared.credentialSecret;
 
     this.tools = new FlowTools(host.services.registry);
     const services: ButlerServices = {
@@ -244,6 +247,38 @@ export class FlowsRuntime {
     }
     this.log?.info({ revision: id, user }, 'flows restored from a revision');
     return storage.listRevisions({ limit: 1 })[0];
+  }
+
+  /** Node-RED is up: flows can be deployed. */
+  get deployable(): boolean {
+    return this.red !== null;
+  }
+
+  /** Whether an encrypted credentials object ({"$": ...}) opens with this butler's credential secret. */
+  opensCredentials(blob: Record<string, unknown>): boolean {
+    if (!this.credentialSecret) return false;
+    try {
+      decryptCredentials(this.credentialSecret, blob);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Deploys a whole set of flows (an import), with its encrypted credentials if any; recorded as a deploy revision. */
+  async deploy(flows: FlowNode[], credentials: Record<string, unknown> | null, user: string): Promise<RevisionSummary> {
+    const RED = this.red;
+    if (!RED) throw Object.assign(new Error('flows are off: Node-RED did not start (see /api/health)'), { statusCode: 503 });
+    // Given encrypted ({"$": ...}) Node-RED loads the credentials but does not save them; given in clear (per node) it
+    // saves them, encrypted with this butler's secret.
+    const plain = credentials && this.credentialSecret ? decryptCredentials(this.credentialSecret, credentials) : null;
+    await RED.runtime.flows.setFlows({
+      flows: plain ? { flows, credentials: plain } : { flows },
+      deploymentType: 'full',
+      user: { username: user, permissions: '*' },
+    });
+    this.log?.info({ nodes: flows.length, user }, 'flows deployed from an import');
+    return this.storage.listRevisions({ limit: 1 })[0];
   }
 
   async stop(): Promise<void> {

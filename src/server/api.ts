@@ -18,10 +18,14 @@ import type { HomeAssistantConnection } from '../ha/types';
 import type { HttpHost } from './http';
 import type { ActionRequest } from '../types';
 import type { ImageInput } from '../brain/planner';
+import type { BackupService } from '../core/backup';
+import type { OpenedDb } from '../store/db';
+import type { FlowDeployer } from './export';
 import { identify, originOf, TOKEN_COOKIE, type AuthOptions } from './auth';
 import { installErrorHandler } from './errors';
 import { renderMetrics } from './metrics';
 import { registerPanel } from './panel';
+import { registerBackupRoutes } from './routes/backup';
 import { registerBrainRoutes } from './routes/brain';
 import { registerMemoryRoutes } from './routes/memory';
 import { registerPanelRoutes, type PanelRoutesHost } from './routes/panel';
@@ -97,6 +101,8 @@ export interface ApiHost {
   options?: PanelRoutesHost['options'];
   flows?: PanelRoutesHost['flows'];
   usage?: PanelRoutesHost['usage'];
+  /** Export, import and backups (optional: tests may start the API without them). */
+  backup?: { db: OpenedDb; backups: BackupService | null; flows: () => FlowDeployer | null; version: string };
 }
 
 export function registerApi(butler: ApiHost, auth: AuthOptions): void {
@@ -283,6 +289,15 @@ export function registerApi(butler: ApiHost, auth: AuthOptions): void {
 
   if (butler.memory) registerMemoryRoutes({ http: butler.http, door: butler.door, memory: butler.memory });
   registerBrainRoutes(butler);
+  if (butler.backup)
+    registerBackupRoutes({
+      ...butler.backup,
+      http: butler.http,
+      registry: butler.registry,
+      brain: butler.brain,
+      memory: butler.memory,
+      options: butler.options,
+    });
   registerPanelRoutes(butler);
   registerPanel(butler);
   registerStream(butler, auth);

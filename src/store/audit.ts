@@ -10,6 +10,17 @@ import type { OpenedDb, Sqlite } from './db';
 import { incrementalVacuum, optimize } from './raw';
 import { events, plans, results } from './schema/core';
 import { actionIntents } from './schema/reliability';
+import { type BatchOutcome, BatchWriter, type WriterRow } from './writer';
+
+function deferred(): { promise: Promise<void>; resolve: () => void; reject: (err: Error) => void } {
+  let resolve!: () => void;
+  let reject!: (err: Error) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
 
 type Op =
   | { kind: 'event'; row: ButlerEvent }
@@ -72,9 +83,14 @@ export class AuditStore {
   private readonly deleteIntent: Statement;
   private readonly writeBatch;
 
+  /** Set when batches are written on a worker thread (`background: true`). */
+  private readonly writer: BatchWriter | null = null;
+  /** Batches sent to the writer and not yet answered, oldest first, with their waiters and event ids. */
+  private readonly inflight: { seq: number; size: number; waiting: AuditStore['waiting']; events: Set<string> }[] = [];
+
   constructor(
     private readonly store: OpenedDb,
-    private readonly opts: { flushIntervalMs?: number; maxBatch?: number } = {},
+    private readonly opts: { flushIntervalMs?: number; maxBatch?: number; background?: boolean } = {},
   ) {
     const { db, sqlite } = store;
     // Built by drizzle from the tables, prepared once, run many times inside one transaction per batch. An event seen
@@ -118,6 +134,13 @@ export class AuditStore {
         .where(and(eq(actionIntents.plan_id, sql.placeholder('plan_id')), eq(actionIntents.idx, sql.placeholder('idx')))),
       ['plan_id', 'idx'],
     );
+    if (opts.background && store.path !== ':memory:')
+      this.writer = new BatchWriter(
+        store.path,
+        [this.insertEvent.source, this.insertPlan.source, this.insertResult.source, this.insertIntent.source, this.deleteIntent.source],
+        (o) => this.settled(o),
+        { autocheckpoint: store.checkpointer === null },
+      );
     this.writeBatch = sqlite.transaction((ops: Op[]) => {
       for (const op of ops) {
         if (op.kind === 'event') {
@@ -149,6 +172,66 @@ export class AuditStore {
     });
   }
 
+  /** The rows of a batch as the writer's statements take them (the same order of statements as `writerSqls`). */
+  private toRows(ops: Op[]): WriterRow[] {
+    const rows: WriterRow[] = [];
+    for (const op of ops) {
+      if (op.kind === 'event') {
+        const e = op.row;
+        rows.push([0, [e.event_id, e.ts, e.source, e.type, JSON.stringify(e.payload), e.severity, e.correlation_id]]);
+      } else if (op.kind === 'plan') {
+        const p = op.row;
+        rows.push([
+          1,
+          [
+            p.plan_id,
+            p.triggered_by_event_id,
+            JSON.stringify(p.actions),
+            p.policy,
+            p.reason,
+            p.created_ts,
+            p.source,
+            p.trusted ? 1 : 0,
+            p.conversation_id,
+          ],
+        ]);
+      } else if (op.kind === 'result') {
+        const r = op.row;
+        rows.push([2, [r.plan_id, r.index, r.action_type, r.status, JSON.stringify(r.output ?? null), r.ts]]);
+        if (op.started) rows.push([4, [r.plan_id, r.index]]);
+      } else {
+        const i = op.row;
+        rows.push([3, [i.plan_id, i.index, i.action_type, i.risk, i.started_ts]]);
+      }
+    }
+    return rows;
+  }
+
+  /** A batch the writer answered: its waiters learn the outcome. */
+  private settled(o: BatchOutcome): void {
+    const i = this.inflight.findIndex((b) => b.seq === o.seq);
+    if (i < 0) return;
+    const [batch] = this.inflight.splice(i, 1);
+    if (o.error) {
+      this.lastError = new Error(o.error);
+      this.counters.failedBatches++;
+      this.counters.lostRows += batch.size;
+      batch.waiting?.reject(this.lastError);
+    } else {
+      this.lastError = null;
+      this.counters.flushes++;
+      batch.waiting?.resolve();
+    }
+  }
+
+  /** With a writer: blocks until every batch sent is answered; throws the error of the last one that failed. */
+  private drain(): void {
+    if (!this.writer || this.inflight.length === 0) return;
+    const failedBefore = this.counters.failedBatches;
+    if (!this.writer.waitFor(this.writer.last)) throw new Error('the database writer did not answer within 30 s');
+    if (this.counters.failedBatches > failedBefore && this.lastError) throw this.lastError;
+  }
+
   recordEvent(e: ButlerEvent): void {
     this.counters.events++;
     this.queuedEvents.add(e.event_id);
@@ -158,6 +241,7 @@ export class AuditStore {
   /** An event with this id was recorded before (queued or stored): a redelivery. */
   hasEvent(eventId: string): boolean {
     if (this.queuedEvents.has(eventId)) return true;
+    if (this.inflight.some((b) => b.events.has(eventId))) return true;
     return this.store.db.select({ id: events.event_id }).from(events).where(eq(events.event_id, eventId)).get() !== undefined;
   }
 
@@ -194,8 +278,30 @@ export class AuditStore {
 
   private enqueue(op: Op): void {
     this.queue.push(op);
-    if (this.queue.length >= (this.opts.maxBatch ?? 2000)) this.flushQuietly();
-    else if (!this.timer) this.timer = setTimeout(() => this.flushQuietly(), this.opts.flushIntervalMs ?? 10);
+    if (this.queue.length >= (this.opts.maxBatch ?? 2000)) this.writeQueued();
+    else if (!this.timer) this.timer = setTimeout(() => this.writeQueued(), this.opts.flushIntervalMs ?? 10);
+  }
+
+  /** The timer's or a full batch's write: handed to the writer without waiting, or written here. */
+  private writeQueued(): void {
+    if (this.writer) this.send();
+    else this.flushQuietly();
+  }
+
+  /** Hands what is queued to the writer, without waiting. */
+  private send(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.queue.length === 0 || !this.writer) return;
+    const ops = this.queue;
+    const batch = { seq: 0, size: ops.length, waiting: this.waiting, events: this.queuedEvents };
+    this.queue = [];
+    this.waiting = null;
+    this.queuedEvents = new Set();
+    batch.seq = this.writer.write(this.toRows(ops));
+    this.inflight.push(batch);
   }
 
   /** A flush from the timer or a full batch: a failure is kept for health and told to the waiters, never thrown. */
@@ -212,16 +318,14 @@ export class AuditStore {
    * reason when that batch could not be written (a full disk, a read-only data dir).
    */
   committed(): Promise<void> {
-    if (this.queue.length === 0) return Promise.resolve();
-    if (!this.waiting) {
-      let resolve!: () => void;
-      let reject!: (err: Error) => void;
-      const promise = new Promise<void>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      this.waiting = { promise, resolve, reject };
+    if (this.queue.length === 0) {
+      // With a writer, the newest batch sent may still be on its way.
+      const last = this.inflight[this.inflight.length - 1];
+      if (!last) return Promise.resolve();
+      last.waiting ??= deferred();
+      return last.waiting.promise;
     }
+    this.waiting ??= deferred();
     return this.waiting.promise;
   }
 
@@ -230,8 +334,13 @@ export class AuditStore {
     return this.lastError;
   }
 
-  /** Writes everything queued in one transaction. */
+  /** Writes everything queued in one transaction (with a writer: sends it and waits until it is committed). */
   flush(): void {
+    if (this.writer) {
+      this.send();
+      this.drain();
+      return;
+    }
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
@@ -259,11 +368,15 @@ export class AuditStore {
 
   /** Flushes what is queued; the database itself is closed by its owner. */
   close(): void {
-    this.flush();
+    try {
+      this.flush();
+    } finally {
+      void this.writer?.stop();
+    }
   }
 
   stats(): AuditCounters {
-    return { ...this.counters, pending: this.queue.length };
+    return { ...this.counters, pending: this.queue.length + this.inflight.reduce((n, b) => n + b.size, 0) };
   }
 
   // ---- reads -------------------------------------------------------------------------------

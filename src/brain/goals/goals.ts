@@ -11,7 +11,8 @@ import { abortableSleep, parseClock, type BrainDeps } from '../rules/deps';
 import type { GoalHome, GoalPlanner, GoalStep } from './planner';
 
 export type GoalStatus = 'running' | 'done' | 'failed' | 'cancelled';
-export type StepStatus = 'pending' | 'running' | 'waiting' | 'ok' | 'failed' | 'cancelled';
+/** `interrupted`: an action step that was running when the butler stopped; it may have acted, so it is not run again. */
+export type StepStatus = 'pending' | 'running' | 'waiting' | 'ok' | 'failed' | 'cancelled' | 'interrupted';
 
 export interface GoalStepInfo {
   index: number;
@@ -271,6 +272,12 @@ export class GoalService {
       for (const s of goal.steps) {
         if (s.status === 'ok') continue;
         if (controller.signal.aborted) return;
+        // Still "running" from the last run: the butler stopped while the action was being sent. Whether it acted is
+        // unknown, so it is reported and the goal stops there; a person decides what happens next.
+        if (s.status === 'running' && s.step.kind === 'action') {
+          this.interrupted(goal, s.index, s.step);
+          return;
+        }
         this.deps.db.db
           .update(goalsTable)
           .set({ current_step: s.index, updated_ts: nowSeconds() })
@@ -330,6 +337,32 @@ export class GoalService {
     } finally {
       if (this.running.get(goalId) === controller) this.running.delete(goalId);
     }
+  }
+
+  private interrupted(goal: GoalInfo, index: number, step: Extract<GoalStep, { kind: 'action' }>): void {
+    const risk = this.deps.registry.get(step.action_type)?.risk ?? 'safe';
+    const result: JsonObject = {
+      error: 'interrupted: the butler stopped while this action was being sent; it may or may not have acted, and was not repeated',
+      action_type: step.action_type,
+      risk,
+    };
+    this.setStep(goal.goal_id, index, { status: 'interrupted', result: JSON.stringify(result), finished_ts: nowSeconds() });
+    this.deps.ingest.emit(
+      'goal.step',
+      'goal',
+      { goal_id: goal.goal_id, index, kind: step.kind, status: 'interrupted', result },
+      risk === 'safe' ? 1 : 2,
+      goal.event_id,
+    );
+    this.deps.log.warn(
+      { goal: goal.goal_id, step: index, action: step.action_type },
+      'a goal step interrupted by the last stop was not repeated',
+    );
+    this.finish(
+      goal.goal_id,
+      'failed',
+      `step ${index} (${describeStep(step)}) was interrupted by a stop and not repeated: check what it did, then start the goal again if needed`,
+    );
   }
 
   private async runStep(

@@ -277,6 +277,11 @@ export class MemoryStore {
     return { ...this.get(id)!, duplicate: false };
   }
 
+  /** Memories were written without vectors (an import): the next recall embeds them. */
+  markImported(): void {
+    this.backfillDue = true;
+  }
+
   forget(id: number): Memory | null {
     const m = this.get(id);
     if (!m) return null;

@@ -184,6 +184,11 @@ export class RuleEngine {
 
   private persist(list: Rule[]): void {
     this.store.save(list);
+    this.adopt(list);
+  }
+
+  /** Installs rules that are already saved (an import that wrote them in its own transaction). */
+  adopt(list: Rule[]): void {
     for (const rule of list) {
       const old = this.compiled.get(rule.id);
       const counters = old ? { runCount: old.runCount, lastRunTs: old.lastRunTs, lastRun: old.lastRun } : { runCount: 0, lastRunTs: null };

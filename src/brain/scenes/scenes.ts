@@ -111,6 +111,13 @@ export class SceneService {
     }
   }
 
+  /** Reads the stored scenes again (an import wrote some in its own transaction) and tells the listeners. */
+  reload(): void {
+    this.scenes.clear();
+    this.load();
+    this.changed();
+  }
+
   list(): Scene[] {
     return [...this.scenes.values()].sort((a, b) => a.id.localeCompare(b.id));
   }

@@ -24,15 +24,17 @@ interface Settings {
 const MARK: Record<string, string> = { allow: '✓', confirm: '?', deny: '✗' };
 
 export class ButlerSettings extends LitElement {
-  static override properties = { settings: { state: true }, error: { state: true } };
+  static override properties = { settings: { state: true }, error: { state: true }, backupMessage: { state: true } };
   declare settings: Settings | null;
   declare error: string;
+  declare backupMessage: string;
   static override styles = [shared];
 
   constructor() {
     super();
     this.settings = null;
     this.error = '';
+    this.backupMessage = '';
   }
 
   override connectedCallback(): void {
@@ -45,6 +47,15 @@ export class ButlerSettings extends LitElement {
         this.error = err.message;
       },
     );
+  }
+
+  private async backup(): Promise<void> {
+    try {
+      const r = await api<{ backup: { file: string } }>('api/backup', { method: 'POST', json: {} });
+      this.backupMessage = t('backed_up', { file: r.backup.file });
+    } catch (err) {
+      this.backupMessage = t('error', { message: (err as Error).message });
+    }
   }
 
   override render() {
@@ -112,6 +123,12 @@ export class ButlerSettings extends LitElement {
           </table>
         </div>
         <p class="muted">✓ ${t('verdict_allow')} · ? ${t('verdict_confirm')} · ✗ ${t('verdict_deny')}</p>
+      </section>
+      <section class="card" aria-labelledby="backups-h" id="backups">
+        <h2 id="backups-h">${t('backups')}</h2>
+        <p><a id="export" href="api/export" download>${t('export_download')}</a></p>
+        <button id="backup-now" @click=${() => this.backup()}>${t('backup_now')}</button>
+        <p role="status" id="backup-message">${this.backupMessage}</p>
       </section>
       <section class="card" aria-labelledby="options-h" style="grid-column:1/-1">
         <h2 id="options-h">${t('options')}</h2>

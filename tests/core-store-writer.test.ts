@@ -1,0 +1,94 @@
+// The audit trail with its batches written on a worker thread: acknowledged only after the worker committed, reads
+// see everything accepted before them, a redelivery in flight is still known, an intent is committed before it
+// returns, a failed batch is never acknowledged, and close() writes everything out.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { openDatabase } from '../src/store/db';
+import { AuditStore } from '../src/store/audit';
+import type { ButlerEvent } from '../src/types';
+
+function ev(i: number): ButlerEvent {
+  return { event_id: `e${i}`, ts: 1000 + i, source: 'test', type: 'motion', payload: { i }, severity: 0, correlation_id: null };
+}
+
+/** Rows as another connection sees them (what a crash would leave). */
+function countOnDisk(file: string, table: string): number {
+  const db = new Database(file, { readonly: true });
+  try {
+    return (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+test('committed() resolves once the worker committed; reads and redeliveries see batches in flight', async () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'butler-writer-')), 'butler.db');
+  const db = openDatabase(file, { backgroundCheckpoints: true });
+  const audit = new AuditStore(db, { background: true, flushIntervalMs: 60_000, maxBatch: 100 });
+  for (let i = 0; i < 150; i++) audit.recordEvent(ev(i));
+  // 100 went to the writer (a full batch), 50 wait for the timer: neither is acknowledged yet.
+  assert.ok(audit.hasEvent('e10'), 'an event in flight is known (a redelivery is not stored twice)');
+  assert.ok(audit.hasEvent('e120'), 'an event still queued is known');
+  const acked = audit.committed();
+  assert.ok(countOnDisk(file, 'events') < 150, 'not everything is on disk before the acknowledgement');
+  assert.equal(audit.listEvents({ limit: 1000 }).length, 150, 'a read sees everything accepted before it');
+  await acked;
+  assert.equal(countOnDisk(file, 'events'), 150, 'acknowledged means committed, seen by another connection');
+
+  for (let i = 150; i < 160; i++) audit.recordEvent(ev(i));
+  audit.recordPlan({
+    plan_id: 'p1',
+    triggered_by_event_id: 'e150',
+    actions: [{ action_type: 'unlock', params: {} }],
+    policy: 'allow',
+    reason: '',
+    created_ts: 1,
+    source: 'test',
+    trusted: true,
+    conversation_id: null,
+  });
+  audit.recordIntentNow({ plan_id: 'p1', index: 0, action_type: 'unlock', risk: 'sensitive', started_ts: 1 });
+  assert.equal(countOnDisk(file, 'action_intents'), 1, 'an intent is committed, with its plan, before it returns');
+  assert.equal(countOnDisk(file, 'plans'), 1);
+  audit.recordResult({ plan_id: 'p1', index: 0, action_type: 'unlock', status: 'ok', output: {}, ts: 2 }, true);
+  const resultCommitted = audit.committed();
+  audit.flush();
+  await resultCommitted;
+  assert.equal(countOnDisk(file, 'action_intents'), 0, 'its result clears it');
+  assert.equal(audit.stats().pending, 0);
+  assert.ok(audit.stats().flushes >= 3);
+
+  for (let i = 160; i < 170; i++) audit.recordEvent(ev(i));
+  audit.close();
+  db.close();
+  assert.equal(countOnDisk(file, 'events'), 170, 'close() writes out what was queued');
+});
+
+test('a batch the worker cannot write is never acknowledged, and the error is there for health', async () => {
+  const db = openDatabase(join(mkdtempSync(join(tmpdir(), 'butler-writer-')), 'butler.db'));
+  const audit = new AuditStore(db, { background: true, flushIntervalMs: 1 });
+  audit.recordEvent(ev(1));
+  await audit.committed();
+  // A trigger makes every insert fail on any connection, as a full disk would.
+  db.sqlite.exec("CREATE TRIGGER no_room BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
+  audit.recordEvent(ev(2));
+  await assert.rejects(audit.committed(), /disk is full/);
+  assert.match(audit.writeError?.message ?? '', /disk is full/);
+  assert.equal(audit.stats().failedBatches, 1);
+  audit.recordEvent(ev(4));
+  assert.throws(
+    () => audit.recordIntentNow({ plan_id: 'p', index: 0, action_type: 'x', risk: 'safe', started_ts: 1 }) as unknown,
+    /disk is full|no_room/,
+    'an intent that cannot be committed throws (its action is not sent)',
+  );
+  db.sqlite.exec('DROP TRIGGER no_room');
+  audit.recordEvent(ev(3));
+  await audit.committed();
+  assert.equal(audit.writeError, null, 'the next batch written clears the error');
+  audit.close();
+  db.close();
+});
