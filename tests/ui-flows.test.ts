@@ -77,7 +77,9 @@ test('the flow editor under the ingress prefix: drag, wire, deploy, and the flow
   assert.ok(page.url().startsWith(proxyUrl), `the editor stays under the prefix (${page.url()})`);
   await page.locator('.red-ui-palette-node[data-palette-type="butler-execute"]').waitFor({ timeout: 30_000 });
 
-  // A fresh tab of its own, so the shipped flows' nodes are not in the way.
+  // A fresh tab of its own, so the shipped flows' nodes are not in the way. The palette shows before the flows
+  // arrive: count the tabs only once the shipped flow's nodes are drawn.
+  await page.locator('#red-ui-workspace-chart g.red-ui-flow-node-group').first().waitFor({ timeout: 30_000 });
   const tabs = await page.locator('#red-ui-workspace-tabs li.red-ui-tab').count();
   await page.locator('#red-ui-workspace-tabs-add a, #red-ui-workspace .red-ui-tab-button.red-ui-tabs-add a').first().click();
   await until('a new tab', async () => (await page.locator('#red-ui-workspace-tabs li.red-ui-tab').count()) === tabs + 1);
