@@ -28,6 +28,7 @@ import { type DemoOpenClaw, startDemoOpenClaw } from './demo/openclaw/demo';
 import { gatewaySend, sendParams } from './drivers/openclaw/actions';
 import { OpenClawPart } from './drivers/openclaw/part';
 import { registerWebSearch } from './drivers/web/search';
+import { EmailPart } from './drivers/email/part';
 import { FlowsPart } from './flows/part';
 import { AssistPart, homeAssistantPeers } from './ha/assist';
 import { MqttDiscovery } from './ha/discovery';
@@ -201,6 +202,7 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
     openclawTarget = { url: demo.url, token: demo.token };
   }
   let openclaw: OpenClawPart | null = null;
+  let email: EmailPart | null = null;
   const people = new PeoplePart({
     people: o.people,
     channels: {
@@ -212,6 +214,7 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
             key,
           ),
         ),
+      ...(o.smtp_host ? { email: (to: string, subject: string, body: string) => email!.send([to], subject, body) } : {}),
       ha_notify: async (service, message) => {
         await ha.connection.callService('notify', service.replace(/^notify\./, ''), { message });
         return { delivered_via: service };
@@ -228,6 +231,25 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
     { registry: core.registry, ingest: core.ingest, converse, log: log.child({ part: 'openclaw' }) },
   );
   await parts.start(people, { registry: core.registry, log: log.child({ part: 'people' }) });
+  email = await parts.start(
+    new EmailPart({
+      smtp: o.smtp_host
+        ? { host: o.smtp_host, port: o.smtp_port, username: o.smtp_username, password: o.smtp_password, from: o.smtp_from, tls: o.smtp_tls }
+        : undefined,
+      imap: o.imap_host
+        ? {
+            host: o.imap_host,
+            port: o.imap_port,
+            username: o.imap_username,
+            password: o.imap_password,
+            tls: o.imap_tls,
+            folder: o.imap_folder,
+          }
+        : undefined,
+      isKnownAddress: (address) => Boolean(people.directory.owner({ email: address })),
+    }),
+    { registry: core.registry, ingest: core.ingest, log: log.child({ part: 'email' }) },
+  );
   registerWebSearch(core.registry, { url: o.searxng_url });
 
   const health = () => parts.health();

@@ -148,6 +148,18 @@ export const optionsSchema = {
       },
     },
     searxng_url: { type: 'string', pattern: '^https?://' },
+    smtp_host: { type: 'string', minLength: 1, description: 'SMTP server for email_send; empty: no sending' },
+    smtp_port: { type: 'integer', minimum: 1, maximum: 65535 },
+    smtp_username: { type: 'string' },
+    smtp_password: { type: 'string', 'x-secret': true },
+    smtp_from: { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+$' },
+    smtp_tls: { type: 'boolean', description: 'TLS from the first byte (port 465); off: STARTTLS when offered' },
+    imap_host: { type: 'string', minLength: 1, description: 'IMAP server for email_read and new-mail events; empty: off' },
+    imap_port: { type: 'integer', minimum: 1, maximum: 65535 },
+    imap_username: { type: 'string' },
+    imap_password: { type: 'string', 'x-secret': true },
+    imap_tls: { type: 'boolean', description: 'TLS from the first byte (port 993, the default)' },
+    imap_folder: { type: 'string', minLength: 1, description: 'Folder watched for new mail (INBOX when empty)' },
   },
 } as const;
 
@@ -197,6 +209,18 @@ export interface ButlerOptions {
   dashan_topic_prefix: string;
   people: PersonOption[];
   searxng_url?: string;
+  smtp_host?: string;
+  smtp_port?: number;
+  smtp_username?: string;
+  smtp_password?: string;
+  smtp_from?: string;
+  smtp_tls?: boolean;
+  imap_host?: string;
+  imap_port?: number;
+  imap_username?: string;
+  imap_password?: string;
+  imap_tls?: boolean;
+  imap_folder?: string;
 }
 
 export interface BroadlinkOption {
