@@ -20,6 +20,7 @@ import type { DescribeFn } from './drivers/cameras/actions';
 import { CamerasPart } from './drivers/cameras/part';
 import { FrigatePart } from './drivers/frigate/part';
 import { SnapshotsPart } from './snapshots/part';
+import type { SnapshotStore } from './snapshots/store';
 import { BroadlinkSimulator } from './demo/broadlink/simulator';
 import { BroadlinkPart } from './drivers/broadlink/part';
 import { SimulatedRobot } from './demo/dashan/robot';
@@ -29,6 +30,7 @@ import { gatewaySend, sendParams } from './drivers/openclaw/actions';
 import { OpenClawPart } from './drivers/openclaw/part';
 import { registerWebSearch } from './drivers/web/search';
 import { EmailPart } from './drivers/email/part';
+import { registerImageGenerate } from './drivers/web/images';
 import { FlowsPart } from './flows/part';
 import { AssistPart, homeAssistantPeers } from './ha/assist';
 import { MqttDiscovery } from './ha/discovery';
@@ -203,6 +205,7 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
   }
   let openclaw: OpenClawPart | null = null;
   let email: EmailPart | null = null;
+  let snapshotStore: SnapshotStore | null = null;
   const people = new PeoplePart({
     people: o.people,
     channels: {
@@ -227,6 +230,7 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
       token: openclawTarget?.token,
       version: pkg.version,
       isKnownRecipient: people.isKnownRecipient,
+      snapshots: () => snapshotStore,
     }),
     { registry: core.registry, ingest: core.ingest, converse, log: log.child({ part: 'openclaw' }) },
   );
@@ -279,6 +283,8 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
     app: http.http.app,
     log: log.child({ part: 'snapshots' }),
   });
+  snapshotStore = snapshots.store;
+  registerImageGenerate(core.registry, { url: o.image_api_url, apiKey: o.image_api_key, model: o.image_model }, snapshots.store);
   const demoCamera = o.cameras.length === 0 && demoHome ? await parts.start(new DemoCameraPart(), undefined) : null;
   await parts.start(new CamerasPart({ cameras: demoCamera ? [demoCamera.config] : o.cameras }), {
     registry: core.registry,

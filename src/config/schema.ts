@@ -160,6 +160,9 @@ export const optionsSchema = {
     imap_password: { type: 'string', 'x-secret': true },
     imap_tls: { type: 'boolean', description: 'TLS from the first byte (port 993, the default)' },
     imap_folder: { type: 'string', minLength: 1, description: 'Folder watched for new mail (INBOX when empty)' },
+    image_api_url: { type: 'string', pattern: '^https?://', description: 'OpenAI-compatible images API base (…/v1) for image_generate' },
+    image_api_key: { type: 'string', 'x-secret': true },
+    image_model: { type: 'string', minLength: 1 },
   },
 } as const;
 
@@ -221,6 +224,9 @@ export interface ButlerOptions {
   imap_password?: string;
   imap_tls?: boolean;
   imap_folder?: string;
+  image_api_url?: string;
+  image_api_key?: string;
+  image_model?: string;
 }
 
 export interface BroadlinkOption {

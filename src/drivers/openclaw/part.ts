@@ -8,6 +8,7 @@ import type { ComponentHealth, MetricFamily, Part } from '../../parts/part';
 import type { Logger } from '../../log';
 import type { JsonObject } from '../../types';
 import type { Turn, TurnReply } from '../../conversation/turn';
+import type { SnapshotStore } from '../../snapshots/store';
 import { registerOpenClawActions, type RecipientCheck } from './actions';
 import { type GatewayEvent, OpenClawClient, redact } from './client';
 import { addressFromRow, type ChatAddress, type InboundChatMessage, inboundFromEvent, inboundFromMessage } from './inbound';
@@ -27,6 +28,8 @@ export interface OpenClawOptions {
   isKnownRecipient?: RecipientCheck;
   requestTimeoutMs?: number;
   backoff?: { initialMs: number; maxMs: number };
+  /** The snapshot store, for media sent by snapshot id (it starts after this part). */
+  snapshots?: () => SnapshotStore | null;
   /** Answer messages through the conversation pipeline (default true). */
   answerMessages?: boolean;
 }
@@ -75,7 +78,7 @@ export class OpenClawPart implements Part<OpenClawHost> {
       client.start();
       log.info({ url: redact(this.opts.url) }, 'connecting to the OpenClaw gateway');
     }
-    registerOpenClawActions(host.registry, () => this.client, this.opts.isKnownRecipient ?? (() => false));
+    registerOpenClawActions(host.registry, () => this.client, this.opts.isKnownRecipient ?? (() => false), this.opts.snapshots);
   }
 
   async stop(): Promise<void> {
