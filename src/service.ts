@@ -199,7 +199,7 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
 
   // Messaging: the household directory and the OpenClaw gateway (the demo home gets a simulated gateway and chat).
   let openclawTarget = o.openclaw_url ? { url: o.openclaw_url, token: o.openclaw_token } : null;
-  if (!openclawTarget && demoHome) {
+  if (!openclawTarget && demoHome && !o.openclaw_cli) {
     const demo = (await parts.start(new DemoOpenClawPart(log.child({ part: 'demo-openclaw' })), undefined)).demo;
     openclawTarget = { url: demo.url, token: demo.token };
   }
@@ -210,8 +210,7 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
     people: o.people,
     channels: {
       openclaw: (to, message, key) =>
-        gatewaySend(
-          openclaw?.gateway ?? null,
+        (openclaw ? openclaw.send.bind(openclaw) : (p: Record<string, unknown>) => gatewaySend(null, p))(
           sendParams(
             { target: to.target, message, ...(to.channel ? { channel: to.channel } : {}), ...(to.account ? { account: to.account } : {}) },
             key,
@@ -231,6 +230,7 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
       version: pkg.version,
       isKnownRecipient: people.isKnownRecipient,
       snapshots: () => snapshotStore,
+      cli: o.openclaw_cli,
     }),
     { registry: core.registry, ingest: core.ingest, converse, log: log.child({ part: 'openclaw' }) },
   );

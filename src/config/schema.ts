@@ -58,6 +58,11 @@ export const optionsSchema = {
     wyoming_port: { type: 'integer', minimum: 0, maximum: 65535, default: 10700 },
     openclaw_url: { type: 'string', pattern: '^wss?://' },
     openclaw_token: { type: 'string', 'x-secret': true },
+    openclaw_cli: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9_./-]+$',
+      description: 'The one OpenClaw CLI executable the butler may run to send when no openclaw_url is set; empty: never',
+    },
     ingress_proxy: {
       type: 'array',
       items: { type: 'string', minLength: 1 },
@@ -198,6 +203,7 @@ export interface ButlerOptions {
   wyoming_port: number;
   openclaw_url?: string;
   openclaw_token?: string;
+  openclaw_cli?: string;
   ingress_proxy: string[];
   credential_secret?: string;
   log_format: 'text' | 'json';

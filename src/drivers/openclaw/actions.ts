@@ -1,8 +1,10 @@
 // The messaging actions through the OpenClaw gateway. Each send carries an idempotency key made from the plan and
 // the action's index, so a retry (ours, after a dropped connection, or the door's) never delivers twice.
+import { join } from 'node:path';
 import type { ActionRegistry } from '../../actions/registry';
 import type { JsonObject } from '../../types';
 import type { SnapshotStore } from '../../snapshots/store';
+import type { CliSender } from './cli';
 import { GatewayError, type OpenClawClient } from './client';
 
 /** Whether (channel, target) belongs to someone in the household directory. */
@@ -81,7 +83,13 @@ export function registerOpenClawActions(
   client: () => OpenClawClient | null,
   known: RecipientCheck,
   snapshots: () => SnapshotStore | null = () => null,
+  cli: CliSender | null = null,
 ): void {
+  // Without a gateway, the allowlisted CLI (when set) sends instead.
+  const send = (params: Record<string, unknown>) => {
+    const gw = client();
+    return !gw && cli ? cli(params) : gatewaySend(gw, params);
+  };
   registry.register({
     name: 'openclaw_message_send',
     description:
@@ -96,7 +104,7 @@ export function registerOpenClawActions(
     riskFor: (p) => (known(p.channel as string | undefined, String(p.target)) ? 'safe' : 'sensitive'),
     provider: 'openclaw',
     timeoutMs: SEND_TIMEOUT_MS + 2000,
-    handler: (p, ctx) => gatewaySend(client(), sendParams(p, `butler:${ctx.plan_id}:${ctx.index}`)),
+    handler: (p, ctx) => send(sendParams(p, `butler:${ctx.plan_id}:${ctx.index}`)),
   });
 
   registry.register({
@@ -126,9 +134,13 @@ export function registerOpenClawActions(
       if (p.caption === undefined) delete params.message;
       const gw = client();
       if (p.snapshot_id !== undefined) {
-        Object.assign(params, snapshotMedia(snapshots(), String(p.snapshot_id), gw?.helloOk?.policy?.maxPayload));
+        const store = snapshots();
+        if (!gw && cli && store) {
+          store.meta(String(p.snapshot_id)); // a clear error for an unknown id
+          params.mediaPath = join(store.dir, `${p.snapshot_id}.jpg`);
+        } else Object.assign(params, snapshotMedia(store, String(p.snapshot_id), gw?.helloOk?.policy?.maxPayload));
       } else params.mediaUrl = p.url;
-      return gatewaySend(gw, params);
+      return send(params);
     },
   });
 }
