@@ -45,6 +45,7 @@ export class EmailPart implements Part<EmailHost> {
   private watchTimer: NodeJS.Timeout | null = null;
   private stopping = false;
   private lastUid = 0;
+  private uidValidity = '';
   private smtpState: { ok: boolean; detail: string } = { ok: true, detail: '' };
   private imapState: { ok: boolean; detail: string } = { ok: true, detail: '' };
   private attempt = 0;
@@ -116,12 +117,17 @@ export class EmailPart implements Part<EmailHost> {
     try {
       const info = await this.transport.sendMail({ from, to, subject, text: body });
       this.counters.sent++;
+      this.smtpState = { ok: true, detail: `smtp ${smtp.host}: ready` };
       const list = (v: unknown): string[] =>
         (Array.isArray(v) ? v : []).map((a) => (typeof a === 'string' ? a : String((a as { address?: unknown }).address)));
       return { sent: true, message_id: info.messageId, accepted: list(info.accepted), rejected: list(info.rejected) };
     } catch (err) {
       this.counters.send_errors++;
-      throw describeSmtpError(err, smtp);
+      const e = describeSmtpError(err, smtp);
+      // A refused address says nothing about the server; a login or connection failure does.
+      if ((err as { code?: string }).code !== 'EENVELOPE')
+        this.smtpState = { ok: false, detail: `smtp ${smtp.host}: ${e.message.replace(/^email not sent: /, '')}` };
+      throw e;
     }
   }
 
@@ -224,8 +230,11 @@ export class EmailPart implements Part<EmailHost> {
       await client.connect();
       const box = await client.mailboxOpen(folder);
       // Mail already there when the butler starts is not news; only what arrives after is announced.
-      if (this.lastUid === 0) this.lastUid = Math.max(0, Number(box.uidNext ?? 1) - 1);
+      // A new UIDVALIDITY means the old UIDs mean nothing: start again from what is there now.
+      const validity = String(box.uidValidity ?? '');
+      if (this.lastUid === 0 || validity !== this.uidValidity) this.lastUid = Math.max(0, Number(box.uidNext ?? 1) - 1);
       else await this.fetchNew(client, folder);
+      this.uidValidity = validity;
       this.attempt = 0;
       this.imapState = { ok: true, detail: `imap ${imap.host}: watching ${folder}` };
       log.info({ host: imap.host, folder }, 'watching the mailbox for new mail');
