@@ -59,7 +59,18 @@ async function main(): Promise<void> {
       outbound.push(performance.now() - t0);
       if (r.body.results[0].status !== 'ok') throw new Error(`send failed: ${JSON.stringify(r.body)}`);
     }
+    // send_message has a per-recipient limit (6 a minute): each send goes to its own chat, as a trusted person's.
+    const sendMessage: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const t0 = performance.now();
+      const r = await butler.api<{ results: Array<{ status: string }> }>('POST', '/api/command', {
+        actions: [{ action_type: 'send_message', params: { target: `bench-${i}`, channel: 'telegram', message: `bench ${i}` } }],
+      });
+      sendMessage.push(performance.now() - t0);
+      if (r.body.results[0].status !== 'ok') throw new Error(`send_message failed: ${JSON.stringify(r.body)}`);
+    }
     console.log(`inbound chat message → answer sent (offline understanding): ${fmt(inbound)}`);
+    console.log(`outbound send_message through the door (HTTP API → directory → gateway → result): ${fmt(sendMessage)}`);
     console.log(`outbound openclaw_message_send through the door (HTTP API → gateway → result): ${fmt(outbound)}`);
   } finally {
     await butler.stop();

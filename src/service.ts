@@ -22,6 +22,7 @@ import type { DescribeFn } from './drivers/cameras/actions';
 import { CamerasPart } from './drivers/cameras/part';
 import { FrigatePart } from './drivers/frigate/part';
 import { SnapshotsPart } from './snapshots/part';
+import type { SnapshotStore } from './snapshots/store';
 import { BroadlinkSimulator } from './demo/broadlink/simulator';
 import { BroadlinkPart } from './drivers/broadlink/part';
 import { SimulatedRobot } from './demo/dashan/robot';
@@ -30,6 +31,8 @@ import { type DemoOpenClaw, startDemoOpenClaw } from './demo/openclaw/demo';
 import { gatewaySend, sendParams } from './drivers/openclaw/actions';
 import { OpenClawPart } from './drivers/openclaw/part';
 import { registerWebSearch } from './drivers/web/search';
+import { EmailPart } from './drivers/email/part';
+import { registerImageGenerate } from './drivers/web/images';
 import { FlowsPart } from './flows/part';
 import { UsagePart } from './conversation/usage';
 import { AssistPart, homeAssistantPeers } from './ha/assist';
@@ -216,22 +219,24 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
 
   // Messaging: the household directory and the OpenClaw gateway (the demo home gets a simulated gateway and chat).
   let openclawTarget = o.openclaw_url ? { url: o.openclaw_url, token: o.openclaw_token } : null;
-  if (!openclawTarget && demoHome) {
+  if (!openclawTarget && demoHome && !o.openclaw_cli) {
     const demo = (await parts.start(new DemoOpenClawPart(log.child({ part: 'demo-openclaw' })), undefined)).demo;
     openclawTarget = { url: demo.url, token: demo.token };
   }
   let openclaw: OpenClawPart | null = null;
+  let email: EmailPart | null = null;
+  let snapshotStore: SnapshotStore | null = null;
   const people = new PeoplePart({
     people: o.people,
     channels: {
       openclaw: (to, message, key) =>
-        gatewaySend(
-          openclaw?.gateway ?? null,
+        (openclaw ? openclaw.send.bind(openclaw) : (p: Record<string, unknown>) => gatewaySend(null, p))(
           sendParams(
             { target: to.target, message, ...(to.channel ? { channel: to.channel } : {}), ...(to.account ? { account: to.account } : {}) },
             key,
           ),
         ),
+      ...(o.smtp_host ? { email: (to: string, subject: string, body: string) => email!.send([to], subject, body) } : {}),
       ha_notify: async (service, message) => {
         await ha.connection.callService('notify', service.replace(/^notify\./, ''), { message });
         return { delivered_via: service };
@@ -244,10 +249,31 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
       token: openclawTarget?.token,
       version: pkg.version,
       isKnownRecipient: people.isKnownRecipient,
+      snapshots: () => snapshotStore,
+      cli: o.openclaw_cli,
     }),
     { registry: core.registry, ingest: core.ingest, converse, log: log.child({ part: 'openclaw' }) },
   );
   await parts.start(people, { registry: core.registry, log: log.child({ part: 'people' }) });
+  email = await parts.start(
+    new EmailPart({
+      smtp: o.smtp_host
+        ? { host: o.smtp_host, port: o.smtp_port, username: o.smtp_username, password: o.smtp_password, from: o.smtp_from, tls: o.smtp_tls }
+        : undefined,
+      imap: o.imap_host
+        ? {
+            host: o.imap_host,
+            port: o.imap_port,
+            username: o.imap_username,
+            password: o.imap_password,
+            tls: o.imap_tls,
+            folder: o.imap_folder,
+          }
+        : undefined,
+      isKnownAddress: (address) => Boolean(people.directory.owner({ email: address })),
+    }),
+    { registry: core.registry, ingest: core.ingest, log: log.child({ part: 'email' }) },
+  );
   registerWebSearch(core.registry, { url: o.searxng_url });
 
   const health = () => parts.health();
@@ -277,6 +303,8 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
     app: http.http.app,
     log: log.child({ part: 'snapshots' }),
   });
+  snapshotStore = snapshots.store;
+  registerImageGenerate(core.registry, { url: o.image_api_url, apiKey: o.image_api_key, model: o.image_model }, snapshots.store);
   const demoCamera = o.cameras.length === 0 && demoHome ? await parts.start(new DemoCameraPart(), undefined) : null;
   await parts.start(new CamerasPart({ cameras: demoCamera ? [demoCamera.config] : o.cameras }), {
     registry: core.registry,

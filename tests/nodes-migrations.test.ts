@@ -30,6 +30,10 @@ import toolResult = require('../nodes/butler-tool-result/butler-tool-result');
 import understand = require('../nodes/butler-understand/butler-understand');
 import ir = require('../nodes/butler-ir/butler-ir');
 import dashan = require('../nodes/butler-dashan/butler-dashan');
+import messageIn = require('../nodes/butler-message-in/butler-message-in');
+import send = require('../nodes/butler-send/butler-send');
+import webSearch = require('../nodes/butler-web-search/butler-web-search');
+import image = require('../nodes/butler-image/butler-image');
 import { statusOf } from './helpers/node-status';
 
 const NODES: PaletteNode<NodeDef>[] = [
@@ -53,6 +57,10 @@ const NODES: PaletteNode<NodeDef>[] = [
   understand,
   ir,
   dashan,
+  messageIn,
+  send,
+  webSearch,
+  image,
 ];
 
 type Config = Record<string, unknown>;
@@ -204,6 +212,34 @@ const CASES: Record<string, Record<number, Case[]>> = {
     ],
   },
   'butler-tool-result': { 0: [{ what: 'nothing to upgrade', saved: {}, upgraded: {} }] },
+  'butler-message-in': {
+    0: [
+      { what: 'empty: every message', saved: {}, upgraded: { channels: '', senders: '' } },
+      { what: 'filters are kept', saved: { channels: 'email' }, upgraded: { channels: 'email', senders: '' } },
+    ],
+  },
+  'butler-send': {
+    0: [
+      { what: 'empty', saved: {}, upgraded: { person: '', target: '', channel: '', via: '' } },
+      {
+        what: 'an unknown via is dropped',
+        saved: { person: 'Mum', via: 'fax' },
+        upgraded: { person: 'Mum', target: '', channel: '', via: '' },
+      },
+    ],
+  },
+  'butler-web-search': {
+    0: [
+      { what: 'empty: five results', saved: {}, upgraded: { limit: 5 } },
+      { what: 'a text limit', saved: { limit: '3' }, upgraded: { limit: 3 } },
+    ],
+  },
+  'butler-image': {
+    0: [
+      { what: 'empty: one picture', saved: {}, upgraded: { size: '', n: 1 } },
+      { what: 'set fields are kept', saved: { size: '512x512', n: '2' }, upgraded: { size: '512x512', n: 2 } },
+    ],
+  },
   'butler-understand': {
     0: [
       { what: 'empty: actions on', saved: {}, upgraded: { actions: true, language: '' } },
@@ -290,6 +326,9 @@ describe('node config migrations', () => {
     assert.equal(fieldOf(haEntity, { component: 'switch', object_id: 'ok' }), null);
     assert.equal(fieldOf(commandIn, { pattern: '(unclosed' }), 'pattern');
     assert.equal(fieldOf(commandIn, { pattern: '^hello' }), null);
+    assert.equal(fieldOf(image, { size: 'huge', n: 1 }), 'size');
+    assert.equal(fieldOf(image, { size: '', n: 9 }), 'n');
+    assert.equal(fieldOf(image, { size: '512x512', n: 2 }), null);
   });
 });
 

@@ -58,6 +58,11 @@ export const optionsSchema = {
     wyoming_port: { type: 'integer', minimum: 0, maximum: 65535, default: 10700 },
     openclaw_url: { type: 'string', pattern: '^wss?://' },
     openclaw_token: { type: 'string', 'x-secret': true },
+    openclaw_cli: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9_./-]+$',
+      description: 'The one OpenClaw CLI executable the butler may run to send when no openclaw_url is set; empty: never',
+    },
     ingress_proxy: {
       type: 'array',
       items: { type: 'string', minLength: 1 },
@@ -155,6 +160,21 @@ export const optionsSchema = {
       default: 24,
       description: 'Hours between database backups into <data>/backup/; 0: only on request',
     },
+    smtp_host: { type: 'string', minLength: 1, description: 'SMTP server for email_send; empty: no sending' },
+    smtp_port: { type: 'integer', minimum: 1, maximum: 65535 },
+    smtp_username: { type: 'string' },
+    smtp_password: { type: 'string', 'x-secret': true },
+    smtp_from: { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+$' },
+    smtp_tls: { type: 'boolean', description: 'TLS from the first byte (port 465); off: STARTTLS when offered' },
+    imap_host: { type: 'string', minLength: 1, description: 'IMAP server for email_read and new-mail events; empty: off' },
+    imap_port: { type: 'integer', minimum: 1, maximum: 65535 },
+    imap_username: { type: 'string' },
+    imap_password: { type: 'string', 'x-secret': true },
+    imap_tls: { type: 'boolean', description: 'TLS from the first byte (port 993, the default)' },
+    imap_folder: { type: 'string', minLength: 1, description: 'Folder watched for new mail (INBOX when empty)' },
+    image_api_url: { type: 'string', pattern: '^https?://', description: 'OpenAI-compatible images API base (…/v1) for image_generate' },
+    image_api_key: { type: 'string', 'x-secret': true },
+    image_model: { type: 'string', minLength: 1 },
   },
 } as const;
 
@@ -190,6 +210,7 @@ export interface ButlerOptions {
   wyoming_port: number;
   openclaw_url?: string;
   openclaw_token?: string;
+  openclaw_cli?: string;
   ingress_proxy: string[];
   credential_secret?: string;
   log_format: 'text' | 'json';
@@ -205,6 +226,21 @@ export interface ButlerOptions {
   people: PersonOption[];
   searxng_url?: string;
   backup_interval_hours: number;
+  smtp_host?: string;
+  smtp_port?: number;
+  smtp_username?: string;
+  smtp_password?: string;
+  smtp_from?: string;
+  smtp_tls?: boolean;
+  imap_host?: string;
+  imap_port?: number;
+  imap_username?: string;
+  imap_password?: string;
+  imap_tls?: boolean;
+  imap_folder?: string;
+  image_api_url?: string;
+  image_api_key?: string;
+  image_model?: string;
 }
 
 export interface BroadlinkOption {

@@ -28,7 +28,7 @@ function mosquittoPath(): string | null {
 }
 
 /** One bounded connection attempt: a port that neither accepts nor refuses counts as not ready. */
-function canConnect(port: number, timeoutMs = 1000): Promise<boolean> {
+export function canConnect(port: number, timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect(port, '127.0.0.1');
     const timer = setTimeout(() => {

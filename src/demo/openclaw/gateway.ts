@@ -7,7 +7,7 @@
 // Test hooks (`inbound`, `failNext`, `dropNext`, `pauseTicks`, `kickAll`) stand for a person writing in a chat and
 // for the gateway misbehaving.
 import { EventEmitter } from 'node:events';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { createAjv, describeAjvErrors } from '../../util/schema';
@@ -145,6 +145,8 @@ export interface SentMessage {
   threadId?: string;
   replyToId?: string;
   mediaUrl?: string;
+  /** Media sent inline (buffer + filename + contentType). */
+  media?: { filename?: string; contentType?: string; bytes: number; sha256: string };
   idempotencyKey: string;
   messageId: string;
 }
@@ -534,6 +536,7 @@ export class OpenClawGatewaySimulator extends EventEmitter {
         threadId: p.threadId as string | undefined,
         replyToId: p.replyToId as string | undefined,
         mediaUrl: p.mediaUrl as string | undefined,
+        ...(typeof p.buffer === 'string' ? { media: inlineMedia(p) } : {}),
         idempotencyKey: key,
         messageId,
       };
@@ -565,4 +568,14 @@ export class OpenClawGatewaySimulator extends EventEmitter {
   private raw(conn: Conn, frame: unknown): void {
     if (conn.ws.readyState === conn.ws.OPEN) conn.ws.send(JSON.stringify(frame));
   }
+}
+
+function inlineMedia(p: Record<string, unknown>): NonNullable<SentMessage['media']> {
+  const bytes = Buffer.from(String(p.buffer), 'base64');
+  return {
+    filename: p.filename as string | undefined,
+    contentType: p.contentType as string | undefined,
+    bytes: bytes.length,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+  };
 }

@@ -1,7 +1,10 @@
 // The messaging actions through the OpenClaw gateway. Each send carries an idempotency key made from the plan and
 // the action's index, so a retry (ours, after a dropped connection, or the door's) never delivers twice.
+import { join } from 'node:path';
 import type { ActionRegistry } from '../../actions/registry';
 import type { JsonObject } from '../../types';
+import type { SnapshotStore } from '../../snapshots/store';
+import type { CliSender } from './cli';
 import { GatewayError, type OpenClawClient } from './client';
 
 /** Whether (channel, target) belongs to someone in the household directory. */
@@ -64,7 +67,29 @@ export async function gatewaySend(client: OpenClawClient | null, params: Record<
   }
 }
 
-export function registerOpenClawActions(registry: ActionRegistry, client: () => OpenClawClient | null, known: RecipientCheck): void {
+/** A kept snapshot as the `send` media fields (buffer + filename + contentType), checked against the gateway's frame cap. */
+export function snapshotMedia(store: SnapshotStore | null, id: string, maxPayload: number | undefined): Record<string, unknown> {
+  if (!store) throw new Error('media not sent: there is no snapshot store');
+  const { image } = store.read(id);
+  const buffer = image.toString('base64');
+  const cap = maxPayload ?? 25 * 1024 * 1024;
+  if (buffer.length + 4096 > cap)
+    throw new Error(`media not sent: snapshot ${id} is ${image.length} bytes, too large for the gateway's ${cap}-byte frames`);
+  return { buffer, filename: `${id}.jpg`, contentType: 'image/jpeg' };
+}
+
+export function registerOpenClawActions(
+  registry: ActionRegistry,
+  client: () => OpenClawClient | null,
+  known: RecipientCheck,
+  snapshots: () => SnapshotStore | null = () => null,
+  cli: CliSender | null = null,
+): void {
+  // Without a gateway, the allowlisted CLI (when set) sends instead.
+  const send = (params: Record<string, unknown>) => {
+    const gw = client();
+    return !gw && cli ? cli(params) : gatewaySend(gw, params);
+  };
   registry.register({
     name: 'openclaw_message_send',
     description:
@@ -79,18 +104,20 @@ export function registerOpenClawActions(registry: ActionRegistry, client: () => 
     riskFor: (p) => (known(p.channel as string | undefined, String(p.target)) ? 'safe' : 'sensitive'),
     provider: 'openclaw',
     timeoutMs: SEND_TIMEOUT_MS + 2000,
-    handler: (p, ctx) => gatewaySend(client(), sendParams(p, `butler:${ctx.plan_id}:${ctx.index}`)),
+    handler: (p, ctx) => send(sendParams(p, `butler:${ctx.plan_id}:${ctx.index}`)),
   });
 
   registry.register({
     name: 'openclaw_send_media',
-    description: 'Send a picture or file by URL to a chat through the OpenClaw gateway, with an optional caption.',
+    description:
+      'Send a picture through the OpenClaw gateway: a kept snapshot (snapshot_id, from a camera or image_generate) or a file by URL, with an optional caption.',
     params: {
       type: 'object',
       additionalProperties: false,
-      required: ['target', 'url'],
+      required: ['target'],
       properties: {
         ...addressing,
+        snapshot_id: { type: 'string', pattern: '^snap_[0-9]{13}_[0-9a-f]{8}$', description: 'A snapshot from the snapshot store' },
         url: { type: 'string', pattern: '^https?://', maxLength: 2048 },
         caption: { type: 'string', maxLength: 1024 },
       },
@@ -99,11 +126,21 @@ export function registerOpenClawActions(registry: ActionRegistry, client: () => 
     riskFor: (p) => (known(p.channel as string | undefined, String(p.target)) ? 'safe' : 'sensitive'),
     provider: 'openclaw',
     timeoutMs: SEND_TIMEOUT_MS + 2000,
-    handler: (p, ctx) => {
+    handler: async (p, ctx) => {
+      if (p.url !== undefined && p.snapshot_id !== undefined) throw new Error('media not sent: give either snapshot_id or url, not both');
+      if (p.url === undefined && p.snapshot_id === undefined)
+        throw new Error('media not sent: say what to send, snapshot_id (a kept snapshot) or url');
       const params = sendParams({ ...p, message: p.caption ?? null }, `butler:${ctx.plan_id}:${ctx.index}`);
       if (p.caption === undefined) delete params.message;
-      params.mediaUrl = p.url;
-      return gatewaySend(client(), params);
+      const gw = client();
+      if (p.snapshot_id !== undefined) {
+        const store = snapshots();
+        if (!gw && cli && store) {
+          store.meta(String(p.snapshot_id)); // a clear error for an unknown id
+          params.mediaPath = join(store.dir, `${p.snapshot_id}.jpg`);
+        } else Object.assign(params, snapshotMedia(store, String(p.snapshot_id), gw?.helloOk?.policy?.maxPayload));
+      } else params.mediaUrl = p.url;
+      return send(params);
     },
   });
 }

@@ -8,7 +8,9 @@ import type { ComponentHealth, MetricFamily, Part } from '../../parts/part';
 import type { Logger } from '../../log';
 import type { JsonObject } from '../../types';
 import type { Turn, TurnReply } from '../../conversation/turn';
-import { registerOpenClawActions, type RecipientCheck } from './actions';
+import type { SnapshotStore } from '../../snapshots/store';
+import { gatewaySend, registerOpenClawActions, type RecipientCheck } from './actions';
+import { type CliSender, cliSender } from './cli';
 import { type GatewayEvent, OpenClawClient, redact } from './client';
 import { addressFromRow, type ChatAddress, type InboundChatMessage, inboundFromEvent, inboundFromMessage } from './inbound';
 
@@ -27,6 +29,10 @@ export interface OpenClawOptions {
   isKnownRecipient?: RecipientCheck;
   requestTimeoutMs?: number;
   backoff?: { initialMs: number; maxMs: number };
+  /** The snapshot store, for media sent by snapshot id (it starts after this part). */
+  snapshots?: () => SnapshotStore | null;
+  /** The OpenClaw CLI executable allowed to send when no gateway URL is set (option openclaw_cli). */
+  cli?: string;
   /** Answer messages through the conversation pipeline (default true). */
   answerMessages?: boolean;
 }
@@ -40,6 +46,7 @@ const CATCH_UP_MS = 60_000;
 export class OpenClawPart implements Part<OpenClawHost> {
   readonly name = 'openclaw';
   private client: OpenClawClient | null = null;
+  private cli: CliSender | null = null;
   private host: OpenClawHost | null = null;
   private readonly addresses = new Map<string, ChatAddress>();
   private readonly subscribed = new Set<string>();
@@ -54,6 +61,11 @@ export class OpenClawPart implements Part<OpenClawHost> {
 
   get gateway(): OpenClawClient | null {
     return this.client;
+  }
+
+  /** One `send` through the gateway, or through the allowlisted CLI when there is no gateway. */
+  send(params: Record<string, unknown>): Promise<JsonObject> {
+    return !this.client && this.cli ? this.cli(params) : gatewaySend(this.client, params);
   }
 
   start(host: OpenClawHost): void {
@@ -75,7 +87,9 @@ export class OpenClawPart implements Part<OpenClawHost> {
       client.start();
       log.info({ url: redact(this.opts.url) }, 'connecting to the OpenClaw gateway');
     }
-    registerOpenClawActions(host.registry, () => this.client, this.opts.isKnownRecipient ?? (() => false));
+    this.cli = !this.opts.url && this.opts.cli ? cliSender(this.opts.cli) : null;
+    if (this.cli) log.info({ cli: this.opts.cli }, 'no OpenClaw gateway: messages are sent with the OpenClaw CLI');
+    registerOpenClawActions(host.registry, () => this.client, this.opts.isKnownRecipient ?? (() => false), this.opts.snapshots, this.cli);
   }
 
   async stop(): Promise<void> {
@@ -85,6 +99,7 @@ export class OpenClawPart implements Part<OpenClawHost> {
   }
 
   health(): ComponentHealth {
+    if (!this.client && this.cli) return { ok: true, detail: `no gateway: sending with the OpenClaw CLI (${this.opts.cli})` };
     if (!this.client) return { ok: true, detail: 'off: no openclaw_url is set' };
     return this.client.status();
   }
