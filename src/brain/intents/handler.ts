@@ -46,12 +46,7 @@ function targets(intent: RecognizedIntent, home: HomeModel): HomeEntity[] {
     return home.entities.filter((e) => [e.name, ...e.aliases].some((x) => x.toLowerCase() === n));
   }
   if (s.domain === undefined && s.device_class === undefined) return [];
-  return home.entitiesIn({
-    area: str(s.area),
-    floor: str(s.floor),
-    domain: typeof s.domain === 'number' ? undefined : s.domain,
-    device_class: typeof s.device_class === 'number' ? undefined : s.device_class,
-  });
+  return home.entitiesInPlaces(s);
 }
 
 function byDomain(ents: HomeEntity[]): Map<string, string[]> {
@@ -87,6 +82,13 @@ export function nameIn(names: readonly string[], zh: boolean): string {
 const entityName = (e: HomeEntity, zh: boolean): string => nameIn([e.name, ...e.aliases], zh);
 
 function placeName(intent: RecognizedIntent, home: HomeModel, zh: boolean): string | undefined {
+  if (Array.isArray(intent.slots.area)) {
+    const names = intent.slots.area.map((x) => {
+      const a = home.findArea(x);
+      return a ? nameIn([a.name, ...a.aliases], zh) : x;
+    });
+    return zh ? names.join('和') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  }
   const area = str(intent.slots.area);
   if (area) {
     const a = home.findArea(area);

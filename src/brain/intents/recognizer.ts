@@ -189,11 +189,20 @@ export class IntentRecognizer {
   private build(c: Compiled, p: Parse, context?: RecognizeContext): Draft | null {
     const slots: Record<string, SlotValue> = { ...(c.group.slots ?? {}), ...c.slots };
     let named: string[] | null = null;
+    // A second area or floor in one sentence ("the kitchen and the bedroom") adds to the first: the slot becomes a list.
+    const captured = new Set<string>();
+    const put = (k: string, v: SlotValue): void => {
+      if ((k === 'area' || k === 'floor') && captured.has(k) && typeof v === 'string') {
+        const all = [...new Set([...([] as string[]).concat(slots[k] as string | string[]), v])];
+        slots[k] = all.length === 1 ? all[0] : all;
+      } else slots[k] = v;
+      captured.add(k);
+    };
     for (const cap of p.captures) {
       if (typeof cap.value === 'object' && !Array.isArray(cap.value)) {
-        for (const [k, v] of Object.entries(cap.value)) slots[k] = v;
+        for (const [k, v] of Object.entries(cap.value)) put(k, v);
       } else {
-        slots[cap.slot] = typeof cap.value === 'string' ? cap.value.trim() : cap.value;
+        put(cap.slot, typeof cap.value === 'string' ? cap.value.trim() : cap.value);
       }
       if (cap.entities) named = [...cap.entities];
     }
@@ -226,12 +235,7 @@ export class IntentRecognizer {
       const classes = [...new Set(ents.map((e) => e.device_class))];
       if (slots.device_class === undefined && classes.length === 1 && classes[0]) slots.device_class = classes[0];
     } else if (slots.domain !== undefined || slots.device_class !== undefined) {
-      const filter: { area?: string; floor?: string; domain?: string | string[]; device_class?: string | string[] } = {};
-      if (typeof slots.area === 'string') filter.area = slots.area;
-      if (typeof slots.floor === 'string') filter.floor = slots.floor;
-      if (slots.domain !== undefined && typeof slots.domain !== 'number') filter.domain = slots.domain;
-      if (typeof slots.device_class === 'string' || Array.isArray(slots.device_class)) filter.device_class = slots.device_class;
-      entities = this.home.entitiesIn(filter).map((e) => e.entity_id);
+      entities = this.home.entitiesInPlaces(slots).map((e) => e.entity_id);
     }
     const draft: Draft = { name: c.group.intent, slots, entities };
     if (c.group.check && !c.group.check(draft, this.home)) return null;

@@ -11,6 +11,10 @@ const rules: Record<string, string> = {
   in: '(in|on|at|inside|of|for|from|within|throughout|across)',
   place: '[<the>] {place}',
   inplace: '[<in>] [<the>|<all>] {place}',
+  // two or three places in one sentence: "the kitchen and the bedroom", "kitchen, office and garage"
+  and: '(and|&|plus|as well as|and also|and in|and on)',
+  places: '[<the>] {place} [,] [[<the>] {place} [,]] <and> [<the>] {place}',
+  inplaces: '[<in>] [<the>|<all>] {place} [,] [[<the>] {place} [,]] <and> [<in>] [<the>] {place}',
   here: '(here|in here|over here|in this (room|space|area|place)|in the room|in my room|in this part of the (house|home))',
   home: '(house|home|apartment|flat|place)',
   everywhere:
@@ -24,7 +28,8 @@ const rules: Record<string, string> = {
   close_v: '(close|shut|lower|close down|roll down|pull down|draw|close up|shut down|lower down)',
   pct: '[%|percent|per cent]',
   deg: '[°|degree|degrees] [celsius|fahrenheit|c|f]',
-  ltarget: '([<the>] {name.light} | <det> <place> [<lights>] | <det> <lights> <inplace>)',
+  ltarget:
+    '([<the>] {name.light} | <det> <place> [<lights>] | <det> <lights> <inplace> | <det> <places> [<lights>] | <det> <lights> <inplaces>)',
   bri: '({brightness} <pct>|[the] {bri_level})',
   still: '(still|currently|now|right now)',
   now: '(now|right now|currently|at the moment|still)',
@@ -337,6 +342,14 @@ const groups: IntentGroup[] = [
   { intent: 'HassTurnOff', templates: [...onoff('off', '<det> <place> {dev}'), ...onoff('off', '<det> {dev}', '<inplace>')] },
   {
     intent: 'HassTurnOn',
+    templates: [...onoff('on', '<det> <places> {dev}'), ...onoff('on', '<det> {dev}', '<inplaces>')],
+  },
+  {
+    intent: 'HassTurnOff',
+    templates: [...onoff('off', '<det> <places> {dev}'), ...onoff('off', '<det> {dev}', '<inplaces>')],
+  },
+  {
+    intent: 'HassTurnOn',
     context: true,
     templates: [
       ...onoff('on', '<det> {dev}', '[<here>]'),
@@ -396,6 +409,14 @@ const groups: IntentGroup[] = [
       '[<pre>] <close_v> <det> {cover} <inplace> [<post>]',
       '[<pre>] <close_v> <det> {cover} <everywhere> [<post>]',
     ],
+  },
+  {
+    intent: 'HassTurnOn',
+    templates: ['[<pre>] <open_v> <det> <places> {cover} [<post>]', '[<pre>] <open_v> <det> {cover} <inplaces> [<post>]'],
+  },
+  {
+    intent: 'HassTurnOff',
+    templates: ['[<pre>] <close_v> <det> <places> {cover} [<post>]', '[<pre>] <close_v> <det> {cover} <inplaces> [<post>]'],
   },
   { intent: 'HassTurnOn', context: true, templates: ['[<pre>] <open_v> <det> {cover} [<here>] [<post>]'] },
   { intent: 'HassTurnOn', bonus: 1, templates: ['[<pre>] <open_v> <det> {garage} [<post>]'] },

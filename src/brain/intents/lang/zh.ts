@@ -9,6 +9,9 @@ const rules: Record<string, string> = {
   det: '[所有|全部|所有的|全部的|每个|每一个|这些|那些|(这|那|每)[一](个|盏|扇|台|把|组)]',
   here: '(这里|这儿|这边|这个房间|房间里|屋里|这屋)',
   place: '({place}[里|里面|内|中|那边]|<here>)',
+  // two or three places at once: 厨房和卧室, 客厅、卧室跟车库
+  and: '(和|跟|与|及|以及|还有|同|加上)',
+  places: '{place}[的][<and>]{place}[的][<and>]{place}[里|里面]|{place}[的]<and>{place}[里|里面]',
   on_v: '(打开|开启|开|启动|点亮|开开|激活|启用|亮起|扭开)',
   off_v: '(关闭|关掉|关上|关|熄灭|熄掉|关了|停用|停止|灭掉|灭了|关停)',
   open_v: '(打开|拉开|升起|开|开启|升高|收起|卷起|拉起)',
@@ -169,6 +172,26 @@ const groups: IntentGroup[] = [
     bonus: 0.5,
     check: domainCheck(...SWITCHABLE.filter((d) => d !== 'lock')),
     templates: ['[<pre>]<off_v>[一下][<place>][的]{name}[<post>]', '[<pre>][<place>][的]{name}<off_v>[<post>]'],
+  },
+  {
+    bonus: 0.5,
+    intent: 'HassTurnOn',
+    templates: [
+      '[<pre>]<on_v>[一下][<det>]<places>[的][<det>]{dev}[<post>]',
+      '[<pre>][<det>]<places>[的][<det>]{dev}[都|全部|全都](<on_v>|打开吧)[<post>]',
+      '[<pre>]<open_v>[一下][<det>]<places>[的][<det>]{cover}[<post>]',
+      '[<pre>][<det>]<places>[的][<det>]{cover}[都|全部|全都]<open_v>[<post>]',
+    ],
+  },
+  {
+    bonus: 0.5,
+    intent: 'HassTurnOff',
+    templates: [
+      '[<pre>]<off_v>[一下][<det>]<places>[的][<det>]{dev}[<post>]',
+      '[<pre>][<det>]<places>[的][<det>]{dev}[都|全部|全都]<off_v>[<post>]',
+      '[<pre>]<close_v>[一下][<det>]<places>[的][<det>]{cover}[<post>]',
+      '[<pre>][<det>]<places>[的][<det>]{cover}[都|全部|全都]<close_v>[<post>]',
+    ],
   },
   // a television or speaker named by what it is ("打开电视")
   {
@@ -373,6 +396,8 @@ const groups: IntentGroup[] = [
       '[<place>](有没有|有)[<det>]{dev}<is>{onoff_state}[的|了][<q>]',
       '[<place>][的][<all>][的][<place>][的]{dev}<is>都[是]{onoff_state}[的|了][<q>]',
       '[<place>][的][<det>]{dev}<is>{onoff_state}[的|了][<q>]',
+      '<places>[的][<det>]{dev}<is>[都]{onoff_state}[的|了][<q>]',
+      '<places>[的][<det>]{cover}<is>[都]{cover_state}[的|了][<q>]',
       '[<place>][的]{dev}有(几|多少)[个|盏][是]{onoff_state}[的|了][<q>]',
       '[<place>][的]<which>[<det>][<place>][的]{cover}<is>{cover_state}[的|了][<q>]',
       '[<place>][的]<howmany>[个|扇][<det>][<place>][的]{cover}<is>{cover_state}[的|了][<q>]',
