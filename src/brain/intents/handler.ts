@@ -335,6 +335,17 @@ export function handleIntent(intent: RecognizedIntent, home: HomeModel, language
           };
         return { actions: [], query: true, reply: describeState(ents[0], zh) + (zh ? '。' : '.') };
       }
+      // readings asked for by what they measure: each sensor's value, not a count
+      if (!want && ents.every((e) => e.domain === 'sensor'))
+        return {
+          actions: [],
+          query: true,
+          reply: ents
+            .slice(0, 5)
+            .map((e) => describeState(e, zh))
+            .join(zh ? '；' : '; ')
+            .concat(zh ? '。' : '.'),
+        };
       const names = matching.map((e) => entityName(e, zh));
       return {
         actions: [],
@@ -510,6 +521,26 @@ export function handleIntent(intent: RecognizedIntent, home: HomeModel, language
           ),
         ],
         reply: reply(start ? 'Cleaning started.' : 'Returning to base.', start ? '开始打扫。' : '正在返回充电。'),
+      };
+    }
+    case 'HassLawnMowerStartMowing':
+    case 'HassLawnMowerDock': {
+      let ents = targets(intent, home).filter((e) => e.domain === 'lawn_mower');
+      if (!ents.length) ents = home.entities.filter((e) => e.domain === 'lawn_mower');
+      if (!ents.length) return { actions: [], reply: reply("There's no lawn mower in this home.", '家里没有割草机。') };
+      const start = intent.name === 'HassLawnMowerStartMowing';
+      const names = ents.map((e) => entityName(e, zh));
+      return {
+        actions: [
+          call(
+            'lawn_mower',
+            start ? 'start_mowing' : 'dock',
+            ents.map((e) => e.entity_id),
+          ),
+        ],
+        reply: start
+          ? reply(`${names.join(' and ')} started mowing.`, `${names.join('和')}开始割草了。`)
+          : reply(`${names.join(' and ')} is going back to its dock.`, `${names.join('和')}正在返回充电。`),
       };
     }
     case 'HassNevermind':

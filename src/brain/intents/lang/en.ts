@@ -1,6 +1,6 @@
 // English templates. General phrasings in the spirit of home-assistant/intents, written for this matcher.
 import type { IntentGroup, LanguagePack } from '../types';
-import { binarySensorCheck, domainCheck, NUMBERS, sensorCheck, SWITCHABLE } from './common';
+import { binarySensorCheck, domainCheck, NUMBERS, sensorCheck, sensorClassCheck, SWITCHABLE } from './common';
 
 const rules: Record<string, string> = {
   pre: '[please|hey|ok|okay|so] [(can|could|would|will) you [please]|i (want|need) you to|go ahead and] [please]',
@@ -48,6 +48,7 @@ const rules: Record<string, string> = {
   mtarget: '(on|in) [<the>] ({name.media_player}|{place})',
   vol: '(volume|sound|volume level)',
   thing: '[(the|my|our|your)] {name}',
+  mower: '(lawn mower|lawnmower|mower|robot mower|robotic mower|mowing robot)',
   q: '(what|which)',
   isare: '(is|are)',
 };
@@ -141,7 +142,7 @@ const lists: LanguagePack['lists'] = {
     '(light|lights|light (sensor|sensors))': { _dev: ['light'] },
     '(vibration|vibration (sensor|sensors))': { _dev: ['vibration'] },
     '(problem|problems)': { _dev: ['problem'] },
-    '(thing|things|device|devices|sensor|sensors|appliance|appliances|anything|something|everything)': {},
+    '(thing|things|device|devices|sensor|sensors|appliance|appliances|anything|something|everything)': { _any: 1 },
   },
   bs_state: {
     '(low|low on battery|running low|battery low)': { state: 'on', _classes: ['battery'] },
@@ -247,6 +248,23 @@ const lists: LanguagePack['lists'] = {
     '(min|minimum|lowest|dimmest|the dimmest|lowest brightness|minimum brightness|as dim as (possible|it goes|it can go))': {
       brightness: 1,
     },
+  },
+  // what a sensor measures, for questions that name no sensor
+  sensor_class: {
+    '(humidity|humidity level|relative humidity|moisture level)': { device_class: 'humidity' },
+    '(air quality|air quality index|aqi)': { device_class: 'aqi' },
+    '(air|atmospheric|barometric) pressure': { device_class: 'atmospheric_pressure' },
+    '(co2|carbon dioxide) [level|concentration]': { device_class: 'carbon_dioxide' },
+    '(illuminance|light level|lux)': { device_class: 'illuminance' },
+    '(pm2.5|pm 2.5|fine dust|fine particle|fine particles) [level|concentration]': { device_class: 'pm25' },
+    '(pm10|pm 10) [level|concentration]': { device_class: 'pm10' },
+    '(power|power usage|power consumption|power draw|electricity usage)': { device_class: 'power' },
+    '(energy|energy usage|energy consumption|energy production)': { device_class: 'energy' },
+    '(noise|noise level|sound level|sound pressure)': { device_class: 'sound_pressure' },
+    '(wind|wind speed)': { device_class: 'wind_speed' },
+    '(rain|rainfall|precipitation)': { device_class: 'precipitation' },
+    '(voltage)': { device_class: 'voltage' },
+    '(ozone|ozone level)': { device_class: 'ozone' },
   },
   color: {
     red: 'red',
@@ -895,6 +913,66 @@ const groups: IntentGroup[] = [
       '[<pre>] (check off|complete|delete|remove|cross off|mark off|tick off|check) {item} (from|on|in|off) [the|my|our] {name.todo} [list|to do list|todo list] [<post>]',
       '[<pre>] mark {item} (as done|as complete|as completed|done|complete|completed|as finished) (on|in) [the|my|our] {name.todo} [list|to do list|todo list] [<post>]',
       '[<pre>] (check|cross|tick|mark) {item} off [the|my|our] {name.todo} [list|to do list|todo list] [<post>]',
+    ],
+  },
+
+  // ---- readings by what they measure ---------------------------------------------------------------------------------
+  {
+    intent: 'HassGetState',
+    context: true,
+    check: sensorClassCheck,
+    templates: [
+      '<tellme> <whatis> [the] [current] {sensor_class} [level|reading|value] [<inplace>|<inplaces>|<here>|inside|outside] [<now>]',
+      '<tellme> <whatis> [the] (<place>|<places>) {sensor_class} [level|reading|value] [<now>]',
+      '<tellme> how much {sensor_class} (is there|do we have|are we using|is the house using) [<inplace>|<here>] [<now>]',
+      { t: '<tellme> how (humid|damp|dry) is it [<inplace>|<here>|inside|indoors] [<now>]', slots: { device_class: 'humidity' } },
+      { t: '<tellme> how (humid|damp|dry) is [the] <place> [<now>]', slots: { device_class: 'humidity' } },
+      { t: '<tellme> how (windy|strong is the wind) is it [outside] [<now>]', slots: { device_class: 'wind_speed' } },
+      { t: '<tellme> how (loud|noisy) is it [<inplace>|<here>] [<now>]', slots: { device_class: 'sound_pressure' } },
+    ],
+  },
+
+  // ---- lawn mower ---------------------------------------------------------------------------------------------------
+  {
+    intent: 'HassLawnMowerStartMowing',
+    check: domainCheck('lawn_mower'),
+    bonus: 0.5,
+    templates: [
+      '[<pre>] (start|run|turn on|activate|launch|send out) [<the>] {name.lawn_mower} [mowing] [<post>]',
+      '[<pre>] {name.lawn_mower} (start|go) [mowing] [<post>]',
+      '[<pre>] (have|let|make|tell|ask) [<the>] {name.lawn_mower} [to] (mow|cut) [the] (lawn|grass|yard|garden) [<post>]',
+      '[<pre>] (have|let|make|tell|ask) [<the>] {name.lawn_mower} [to] start mowing [<post>]',
+    ],
+  },
+  {
+    intent: 'HassLawnMowerStartMowing',
+    slots: { domain: 'lawn_mower' },
+    templates: [
+      '[<pre>] (mow|cut) [<the>] (lawn|grass|yard|garden|backyard|front yard) [<post>]',
+      '[<pre>] (start|begin) mowing [[<the>] (lawn|grass|yard|garden)] [<post>]',
+      '[<pre>] (start|run|turn on|activate|launch|send out) [<the>] <mower> [<post>]',
+      '[<pre>] (have|let|make|tell|ask) [<the>] <mower> [to] (mow|cut) [the] (lawn|grass|yard|garden) [<post>]',
+      '[<pre>] [<the>] <mower> (start|go) [mowing] [<post>]',
+    ],
+  },
+  {
+    intent: 'HassLawnMowerDock',
+    check: domainCheck('lawn_mower'),
+    bonus: 0.5,
+    templates: [
+      '[<pre>] (dock|park|recall|stop) [<the>] {name.lawn_mower} [<post>]',
+      '[<pre>] (return|send|bring) [<the>] {name.lawn_mower} [back] (to [the|its] (base|dock|charger|charging station|station|garage)|home) [<post>]',
+      '[<pre>] (tell|ask|have|let|make) [<the>] {name.lawn_mower} [to] (return|go|go back|head back) (to [the|its] (base|dock|charger|station)|home) [<post>]',
+    ],
+  },
+  {
+    intent: 'HassLawnMowerDock',
+    slots: { domain: 'lawn_mower' },
+    templates: [
+      '[<pre>] (dock|park|recall) [<the>] <mower> [<post>]',
+      '[<pre>] (return|send|bring) [<the>] <mower> [back] (to [the|its] (base|dock|charger|charging station|station|garage)|home) [<post>]',
+      '[<pre>] (tell|ask|have|let|make) [<the>] <mower> [to] (return|go|go back|head back) (to [the|its] (base|dock|charger|station)|home) [<post>]',
+      '[<pre>] stop mowing [<post>]',
     ],
   },
 

@@ -1,6 +1,6 @@
 // Simplified Chinese templates. Every Han character is a token, so templates are written without spaces.
 import type { IntentGroup, LanguagePack } from '../types';
-import { binarySensorCheck, domainCheck, NUMBERS, sensorCheck, SWITCHABLE } from './common';
+import { binarySensorCheck, domainCheck, NUMBERS, sensorCheck, sensorClassCheck, SWITCHABLE } from './common';
 
 const rules: Record<string, string> = {
   pre: '[请|麻烦|帮我|帮忙|给我|请你|请帮我|麻烦你|能不能|能否|可不可以|可以|你|帮|我想|我要|我想要|我需要][帮我|给我|帮忙|帮][把|将|给|让]',
@@ -42,6 +42,7 @@ const rules: Record<string, string> = {
   mword: '(tv show|tv|电视|音乐|歌|歌曲|节目|视频|播放|电影|音频|广播|电台|媒体)',
   now: '(现在|当前|目前|这会儿|此刻|今天)',
   thing: '(温度|气温|室温)',
+  mower: '(割草机|割草机器人|除草机|剪草机)',
 };
 
 const lists: LanguagePack['lists'] = {
@@ -79,6 +80,22 @@ const lists: LanguagePack['lists'] = {
     '(关闭中|正在关闭)': { state: 'closing' },
   },
   bri_level: { '(最亮|最大|最高|全亮)': { brightness: 100 }, '(最暗|最小|最低)': { brightness: 1 } },
+  // what a sensor measures, for questions that name no sensor
+  sensor_class: {
+    '(湿度|空气湿度|相对湿度)': { device_class: 'humidity' },
+    '(空气质量|空气质量指数|aqi)': { device_class: 'aqi' },
+    '(气压|大气压|大气压力)': { device_class: 'atmospheric_pressure' },
+    '(二氧化碳|co2)[浓度|含量]': { device_class: 'carbon_dioxide' },
+    '(光照|照度|光照度|光照强度)': { device_class: 'illuminance' },
+    '(pm2.5|pm 2.5|细颗粒物)[浓度]': { device_class: 'pm25' },
+    '(pm10)[浓度]': { device_class: 'pm10' },
+    '(功率|用电功率|耗电功率)': { device_class: 'power' },
+    '(用电量|耗电量|能耗|发电量)': { device_class: 'energy' },
+    '(噪音|噪声|音量分贝)': { device_class: 'sound_pressure' },
+    '(风速|风力)': { device_class: 'wind_speed' },
+    '(降雨量|雨量|降水量)': { device_class: 'precipitation' },
+    '(电压)': { device_class: 'voltage' },
+  },
   pos_word: { '(一半|半开|中间)': { position: 50 } },
   color: {
     '(红色|红)': 'red',
@@ -593,6 +610,58 @@ const groups: IntentGroup[] = [
   {
     intent: 'HassListAddItem',
     templates: ['[<pre>][把|将]{item}(加到|加入|添加到|放到|放进|写到|记到)<my>{name.todo}[清单|列表][里|上|中][<post>]'],
+  },
+
+  // ---- readings by what they measure --------------------------------------------------------------------
+  {
+    intent: 'HassGetState',
+    context: true,
+    check: sensorClassCheck,
+    templates: [
+      '[<now>][<place>|<places>][的][<now>]{sensor_class}[<now>][是|有](多少|几|什么|怎么样|是多少|如何|高不高|大不大)[了|呢|啊|呀]',
+      '[<now>][<place>|<places>][的][<now>]{sensor_class}[<now>][<q>]',
+      { t: '[<now>][<place>][<now>](湿度大吗|潮湿吗|潮不潮|干燥吗|湿不湿|干不干)', slots: { device_class: 'humidity' } },
+      { t: '[<now>][外面|室外][<now>]风(大吗|大不大|有多大)', slots: { device_class: 'wind_speed' } },
+    ],
+  },
+
+  // ---- lawn mower ---------------------------------------------------------------------------------------
+  {
+    intent: 'HassLawnMowerStartMowing',
+    check: domainCheck('lawn_mower'),
+    bonus: 0.5,
+    templates: [
+      '[<pre>][让]{name.lawn_mower}[开始|去](割草|除草|修剪草坪|剪草)[吧][<post>]',
+      '[<pre>](启动|开启|打开){name.lawn_mower}[<post>]',
+    ],
+  },
+  {
+    intent: 'HassLawnMowerStartMowing',
+    slots: { domain: 'lawn_mower' },
+    templates: [
+      '[<pre>][让]<mower>[开始|去](割草|除草|工作|修剪草坪|剪草)[吧][<post>]',
+      '[<pre>](启动|开启|打开)<mower>[<post>]',
+      '[<pre>](开始|去)(割草|除草|剪草)[吧][<post>]',
+      '[<pre>](割|剪|修剪)[一下][院子里的|花园里的](草|草坪)[吧][<post>]',
+    ],
+  },
+  {
+    intent: 'HassLawnMowerDock',
+    check: domainCheck('lawn_mower'),
+    bonus: 0.5,
+    templates: [
+      '[<pre>][让]{name.lawn_mower}(返回|回|回去|回到)[充电|基座|底座|充电座|充电桩|基站][去|吧][<post>]',
+      '[<pre>][让]{name.lawn_mower}[回去]充电[<post>]',
+    ],
+  },
+  {
+    intent: 'HassLawnMowerDock',
+    slots: { domain: 'lawn_mower' },
+    templates: [
+      '[<pre>][让]<mower>(返回|回|回去|回到)[充电|基座|底座|充电座|充电桩|基站][去|吧][<post>]',
+      '[<pre>][让]<mower>[回去]充电[<post>]',
+      '[<pre>](停止|别)割草[了][<post>]',
+    ],
   },
 
   // ---- vacuum, weather, time, misc -----------------------------------------------------------------------
