@@ -119,7 +119,9 @@ export class IntentRecognizer {
       }
     }
     for (const f of home.floors) {
-      for (const n of [f.name, ...f.aliases]) {
+      // "Upstairs" is also "the upstairs floor"
+      const also = language === 'en' ? [f.name, ...f.aliases].filter((n) => !/\bfloor$/i.test(n)).map((n) => `${n} floor`) : [];
+      for (const n of [f.name, ...f.aliases, ...also]) {
         for (const x of expandStrings(n)) {
           trieAdd(floor, x, { value: f.name });
           trieAdd(place, x, { value: { floor: f.name } });

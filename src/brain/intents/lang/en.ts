@@ -18,12 +18,12 @@ const rules: Record<string, string> = {
   here: '(here|in here|over here|in this (room|space|area|place)|in the room|in my room|in this part of the (house|home))',
   home: '(house|home|apartment|flat|place)',
   everywhere:
-    '(everywhere|all over [the <home>]|in the [whole|entire] <home>|in my [whole|entire] <home>|in our [whole|entire] <home>|in (every|each|all [the|my|our]) (room|rooms|area|areas)|throughout the [whole] <home>|across (every|each|all [the]) (room|rooms|area|areas)|around the <home>|in the whole <home>)',
+    '(everywhere|all over [the <home>]|in the [whole|entire] <home>|in my [whole|entire] <home>|in our [whole|entire] <home>|in (every|each|all [the|my|our]) (room|rooms|area|areas)|throughout the [whole] <home>|across (every|each|all [the]) (room|rooms|area|areas|floor|floors)|around the <home>|in the whole <home>)',
   lights: '(light|lights|lamp|lamps|lighting|lightbulb|lightbulbs|bulb|bulbs|house lights)',
-  on_v: '(turn on|switch on|power on|activate|enable|start|start up|put on|fire up)',
-  on_s: '(turn|switch|power|put|change|bring)',
-  off_v: '(turn off|switch off|power off|deactivate|disable|shut off|shut down|kill|stop|cut)',
-  off_s: '(turn|switch|power|shut|cut|change|bring)',
+  on_v: '(turn on|switch on|power on|activate|enable|start|start up|put on|fire up|light up|illuminate)',
+  on_s: '(turn|switch|power|put|change|bring|get)',
+  off_v: '(turn off|switch off|power off|deactivate|disable|shut off|shut down|kill|stop|cut|turn out|switch out|put out)',
+  off_s: '(turn|switch|power|shut|cut|change|bring|get)',
   open_v: '(open|raise|lift|open up|roll up|pull up|raise up|lift up)',
   close_v: '(close|shut|lower|close down|roll down|pull down|draw|close up|shut down|lower down)',
   pct: '[%|percent|per cent]',
@@ -42,7 +42,7 @@ const rules: Record<string, string> = {
   sdur: '({start_hours} <hr> [[and] {start_minutes} <min>]|{start_minutes} <min> [[and] {start_seconds} <sec>]|{start_seconds} <sec>)',
   timer:
     '([the|my|our] timer|[the|my|our] {area} timer|[the|my|our] timer (in|on|for) [the] {area}|[the|my|our] {tname:name} timer|[the|my|our] timer (named|called|for) {tname:name}|[the|my|our] <sdur> timer|[the|my|our] timer for <sdur>)',
-  timers: '[the|my|our] timers',
+  timers: '([the|my|our] timers [(in|on|for) [the] {area}]|[the|my|our] {area} timers|[the|my|our] {tname:name} timers)',
   media: '(music|media|song|track|playback|show|movie|video|tv|episode|podcast|audio|album|playlist|radio)',
   player: '[<the>] {name.media_player}',
   mtarget: '(on|in) [<the>] ({name.media_player}|{place})',
@@ -53,9 +53,11 @@ const rules: Record<string, string> = {
   isare: '(is|are)',
 };
 
-function onoff(dir: 'on' | 'off', x: string, l = ''): string[] {
-  const v = dir === 'on' ? '<on_v>' : '<off_v>';
-  const s = dir === 'on' ? '<on_s>' : '<off_s>';
+function onoff(on: 'on' | 'off', x: string, l = ''): string[] {
+  const v = on === 'on' ? '<on_v>' : '<off_v>';
+  const s = on === 'on' ? '<on_s>' : '<off_s>';
+  // lights go "off" or "out"
+  const dir = on === 'on' ? 'on' : '(off|out)';
   return [
     `[<pre>] ${v} ${x} ${l} [<post>]`,
     `[<pre>] ${s} ${x} ${dir} ${l} [<post>]`,
@@ -382,7 +384,7 @@ const groups: IntentGroup[] = [
     templates: [
       // A trailing kind word must agree with the entity: "the living room lights" is not the "Living Room" speaker.
       ...onoff('on', '[<the>] [{area}] {name} [scene|script|mode]', '[<inplace>]'),
-      ...onoff('on', '[<the>] [{area}] {name.light} (light|lights|lamp)', '[<inplace>]'),
+      ...onoff('on', '[<the>] [{area}] {name.light} <lights>', '[<inplace>]'),
       ...onoff('on', '[<the>] [{area}] {name.switch+light+fan} switch', '[<inplace>]'),
       ...onoff('on', '[<the>] [{area}] {name.fan} fan', '[<inplace>]'),
       '[<pre>] (set|change|switch|put) [the] <place> to [the] {name.scene} [scene|mode] [<post>]',
@@ -395,7 +397,7 @@ const groups: IntentGroup[] = [
     check: domainCheck(...SWITCHABLE),
     templates: [
       ...onoff('off', '[<the>] [{area}] {name} [script|mode]', '[<inplace>]'),
-      ...onoff('off', '[<the>] [{area}] {name.light} (light|lights|lamp)', '[<inplace>]'),
+      ...onoff('off', '[<the>] [{area}] {name.light} <lights>', '[<inplace>]'),
       ...onoff('off', '[<the>] [{area}] {name.switch+light+fan} switch', '[<inplace>]'),
       ...onoff('off', '[<the>] [{area}] {name.fan} fan', '[<inplace>]'),
     ],
@@ -511,7 +513,7 @@ const groups: IntentGroup[] = [
     intent: 'HassSetPosition',
     context: true,
     templates: [
-      '[<pre>] (set|open|close|move|change|adjust|put|raise|lower) <det> {cover} [<here>] [position] to {position} <pct> [<here>] [<post>]',
+      '[<pre>] (set|<open_v>|<close_v>|move|change|adjust|put) <det> ({cover}|{garage}) [<here>] [position] to {position} <pct> [<here>] [<post>]',
     ],
   },
 
@@ -556,6 +558,7 @@ const groups: IntentGroup[] = [
     templates: [
       '[<pre>] (set|change|turn|make) <det> (lights|light|lamps|lamp) [<here>] [color|colour] [to] {color} [<here>] [<post>]',
       '[<pre>] (set|change|turn|make) [the] (color|colour) [of the lights] [<here>] to {color} [<here>] [<post>]',
+      '[<pre>] [set|change|turn|make] [the] (color|colour) of <det> <lights> [<here>] to {color} [<here>] [<post>]',
     ],
   },
 
@@ -686,10 +689,10 @@ const groups: IntentGroup[] = [
     intent: 'HassGetState',
     check: sensorCheck,
     templates: [
-      '[<pre>] (<whatis>|how much|how many) [the] {_q} (of|indicated by|measured by|reported by|in|on|from|at|for|shown by|according to) [<the>] {name.sensor} [<now>]',
-      "[<pre>] <whatis> [the] {name.sensor} ['s] {_q} [<now>]",
+      '[<pre>] (<whatis>|how much|how many) [<the>] [current] {_q} (of|indicated by|measured by|reported by|in|on|from|at|for|shown by|according to) [<the>] {name.sensor} [<inplace>] [<now>]',
+      "[<pre>] <whatis> [<the>] {name.sensor} ['s] {_q} [<inplace>] [<now>]",
       "[<pre>] <whatis> {name.sensor} 's {_q} [<now>]",
-      '[<pre>] <whatis> [the] {name.sensor} [<now>]',
+      '[<pre>] <whatis> [<the>] {name.sensor} [<inplace>] [<now>]',
       '[<pre>] how (much|many|high|low|fast|slow|strong|loud|big|heavy|far|long|hot|warm|cold|humid|bright) is [the] {name.sensor} [<now>]',
       '[<pre>] (what|how much|how many) (does|do) [<the>] {name.sensor} (say|show|read|report|indicate|measure|display) [<now>]',
       '[<pre>] (read|check) [<the>] {name.sensor} [for me] [<now>]',
@@ -743,6 +746,7 @@ const groups: IntentGroup[] = [
       '[<pre>] (skip|go|jump|move) to [the] next [<media>|item|one] <mtarget> [<post>]',
       '[<pre>] (play|go to) [the] next [<media>|item|one] <mtarget> [<post>]',
       '[<pre>] next [<media>|item|one] <mtarget> [<post>]',
+      '[<pre>] (skip|next) [<media>|item|one] [on|for|in] [<the>] ({name.media_player}|{place}) [<post>]',
       '<player> (skip|next) [this|that|it] [<media>|item|one]',
       '<player> (skip|go|jump) to [the] next [<media>|item|one]',
       '<player> (play) [the] next [<media>|item|one]',
@@ -765,6 +769,7 @@ const groups: IntentGroup[] = [
       '[<pre>] (go back|back up|rewind) [to [the] (previous|last) [<media>|item|one]] [again] <mtarget> [<post>]',
       '[<pre>] (play|go to|replay) [the] (previous|last|prior) [<media>|item|one] [again] <mtarget> [<post>]',
       '[<pre>] (replay) <mtarget> [<post>]',
+      '[<pre>] (previous|last) [<media>|item|one] [on|for|in] [<the>] ({name.media_player}|{place}) [<post>]',
       '<player> (go back|back up|rewind) [to [the] (previous|last) [<media>|item|one]] [again]',
       '<player> (play|go to|replay) [the] (previous|last|prior) [<media>|item|one] [again]',
     ],
