@@ -26,6 +26,7 @@ areas:
 entities:
   - {name: 客厅湿度, id: sensor.lr_humidity, area: living_room, state: "55", attributes: {device_class: humidity, unit_of_measurement: "%"}}
   - {name: 割草机, id: lawn_mower.mower, state: docked}
+  - {name: 家务, id: todo.chores, state: ""}
 `);
 const en = new IntentRecognizer(EN, 'en');
 const zh = new IntentRecognizer(ZH, 'zh-cn');
@@ -82,4 +83,30 @@ test('the lawn mower starts and docks, by name or by what it is, in both languag
   const o = handleIntent(new IntentRecognizer(none, 'en').recognize('mow the lawn')!, none, 'en');
   assert.deepEqual(o.actions, []);
   assert.match(o.reply, /no lawn mower/);
+});
+
+test('numbers said aloud: decimals after "point" / 点, hundreds', () => {
+  const home = HomeModel.fromFixtures(`
+areas:
+  - {name: Living Room, id: living_room}
+entities:
+  - {name: Thermostat, id: climate.thermostat, area: living_room, state: heat, attributes: {current_temperature: 20}}
+`);
+  const r = new IntentRecognizer(home, 'en');
+  assert.equal(r.recognize('set the temperature to twenty one point five degrees')?.slots.temperature, 21.5);
+  assert.equal(r.recognize('set the thermostat to 19 point 5')?.slots.temperature, 19.5);
+  assert.equal(r.recognize('set the temperature to twenty one degrees')?.slots.temperature, 21, 'a whole number stays whole');
+  assert.equal(r.recognize('set a timer for one hundred seconds')?.slots.seconds, 100);
+  const z = new IntentRecognizer(ZH, 'zh-cn');
+  assert.equal(z.recognize('把温度调到二十一点五度')?.slots.temperature, 21.5);
+  assert.equal(z.recognize('现在几点了')?.name, 'HassGetCurrentTime', 'a clock question is not a decimal');
+});
+
+test('Chinese: an item ticked off the shopping list or a named list', () => {
+  assert.deepEqual(zh.recognize('把购物清单里的牛奶划掉')?.slots, { item: '牛奶' });
+  assert.equal(zh.recognize('牛奶买好了')?.name, 'HassShoppingListCompleteItem');
+  const r = zh.recognize('把拖地从家务清单里划掉');
+  assert.equal(r?.name, 'HassListCompleteItem');
+  assert.equal(r?.slots.name, '家务');
+  assert.equal(r?.slots.item, '拖地');
 });

@@ -4,7 +4,7 @@ import { binarySensorCheck, domainCheck, NUMBERS, sensorCheck, sensorClassCheck,
 
 const rules: Record<string, string> = {
   pre: '[please|hey|ok|okay|so] [(can|could|would|will) you [please]|i (want|need) you to|go ahead and] [please]',
-  post: '[please|for me|for me please|now|right now|thanks|thank you|please thanks|currently|at the moment]',
+  post: '[please|for me|for me please|now|right now|thanks|thank you|please thanks|please and thank you|thanks a lot|currently|at the moment]',
   the: '(the|my|our|your|this|these|those)',
   all: '(all [of] [the|my|our]|each [and every] [single]|every [single]|any|both [the]|the whole|the entire)',
   det: '[<all>] [<the>]',

@@ -608,8 +608,23 @@ const groups: IntentGroup[] = [
     ],
   },
   {
+    intent: 'HassShoppingListCompleteItem',
+    templates: [
+      '[<pre>][把|将]<my>(购物|采购)(清单|列表|单)[上|里|中][的]{item}(划掉|删掉|删除|去掉|勾掉|移除|勾选掉|标记为已完成|标为已买)[<post>]',
+      '{item}[已经|已](买好了|买到了|买过了)[<post>]',
+    ],
+  },
+  {
     intent: 'HassListAddItem',
     templates: ['[<pre>][把|将]{item}(加到|加入|添加到|放到|放进|写到|记到)<my>{name.todo}[清单|列表][里|上|中][<post>]'],
+  },
+  {
+    intent: 'HassListCompleteItem',
+    templates: [
+      '[<pre>][把|将]{item}从<my>{name.todo}[清单|列表][上|里|中](划掉|删掉|删除|去掉|勾掉|移除|勾选掉)[<post>]',
+      '[<pre>][把|将]<my>{name.todo}[清单|列表][上|里|中][的]{item}(划掉|删掉|删除|去掉|勾掉|移除|勾选掉|标记为已完成)[<post>]',
+      '[<pre>][在]<my>{name.todo}[清单|列表][上|里|中](划掉|删掉|删除|去掉|勾掉|勾选)[一下]{item}',
+    ],
   },
 
   // ---- readings by what they measure --------------------------------------------------------------------
