@@ -110,3 +110,21 @@ test('Chinese: an item ticked off the shopping list or a named list', () => {
   assert.equal(r?.slots.name, '家务');
   assert.equal(r?.slots.item, '拖地');
 });
+
+test('people elsewhere than home, dates from sensors, a scene by its bare name', () => {
+  const home = HomeModel.fromFixtures(`
+entities:
+  - {name: Ada, id: person.ada, state: Work}
+  - {name: John, id: person.john, state: home}
+  - {name: Next birthday, id: sensor.next_birthday, state: "2024-04-01", attributes: {device_class: date}}
+  - {name: Movie Night, id: scene.movie_night}
+`);
+  const r = new IntentRecognizer(home, 'en');
+  assert.deepEqual(r.recognize('is ada at work')?.slots, { domain: 'person', name: 'Ada', state: 'Work' });
+  const who = r.recognize('who is at work');
+  assert.deepEqual(who?.slots, { domain: 'person', state: 'Work' });
+  assert.equal(handleIntent(who!, home, 'en').reply, '1: Ada.');
+  assert.equal(r.recognize('when is the next birthday')?.slots.name, 'Next birthday');
+  assert.equal(r.recognize('movie night')?.name, 'HassTurnOn');
+  assert.equal(r.recognize('is john at the beach'), null, 'a place nobody is in is not a zone');
+});

@@ -128,6 +128,14 @@ export class IntentRecognizer {
         }
       }
     }
+    // the places people can be besides home and away ("Work"): the states the home's people are in, and its zones
+    const zone = newTrie();
+    for (const e of home.entities) {
+      const z = e.domain === 'person' ? e.state : e.domain === 'zone' ? e.name : '';
+      if (z && !['home', 'not_home', 'unknown', 'unavailable'].includes(z.toLowerCase()))
+        for (const x of expandStrings(z)) trieAdd(zone, x, { value: z });
+    }
+    this.homeLists.set('zone', { kind: 'trie', trie: zone, weight: 1.2 });
     this.homeLists.set('area', { kind: 'trie', trie: area, weight: 1.2 });
     this.homeLists.set('floor', { kind: 'trie', trie: floor, weight: 1.2 });
     this.homeLists.set('place', { kind: 'trie', trie: place, weight: 1.2 });

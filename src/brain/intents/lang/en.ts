@@ -390,6 +390,7 @@ const groups: IntentGroup[] = [
       '[<pre>] (set|change|switch|put) [the] <place> to [the] {name.scene} [scene|mode] [<post>]',
       '[<pre>] (activate|run|start|trigger|set|launch|execute|play|turn on) [the] {name.scene+script} [scene|script|routine|mode] [<inplace>] [<post>]',
       '[<pre>] {name.scene+script} [scene|script] (on|go|now|please)',
+      '{name.scene} [scene]',
     ],
   },
   {
@@ -619,6 +620,14 @@ const groups: IntentGroup[] = [
       ...queries('{people}', '{person_state}'),
       '<tellme> <isare> {people} [<still>] {person_state}',
       { t: '<tellme> who (is|are|all is) [still] {person_state} [<now>]', slots: { domain: 'person' } },
+      // other places people are: "is Ada at work", "who is at work"
+      { t: '<tellme> (is|are) [<the>] {name.person} [still] (at|in) [the] {zone:state} [<now>]', slots: { domain: 'person' } },
+      { t: '<tellme> (who|which people) (is|are|all is) [still] (at|in) [the] {zone:state} [<now>]', slots: { domain: 'person' } },
+      {
+        t: '<tellme> (is|are) (anyone|anybody|someone|somebody|everyone|everybody) [still] (at|in) [the] {zone:state} [<now>]',
+        slots: { domain: 'person' },
+      },
+      { t: '<tellme> how many (people|persons) are [still] (at|in) [the] {zone:state} [<now>]', slots: { domain: 'person' } },
       {
         t: '<tellme> (is|are) (anyone|anybody|someone|somebody|everyone|everybody) [still] {person_state} [<now>]',
         slots: { domain: 'person' },
@@ -696,6 +705,7 @@ const groups: IntentGroup[] = [
       '[<pre>] how (much|many|high|low|fast|slow|strong|loud|big|heavy|far|long|hot|warm|cold|humid|bright) is [the] {name.sensor} [<now>]',
       '[<pre>] (what|how much|how many) (does|do) [<the>] {name.sensor} (say|show|read|report|indicate|measure|display) [<now>]',
       '[<pre>] (read|check) [<the>] {name.sensor} [for me] [<now>]',
+      '[<pre>] when (is|was|will be|does|did) [<the>] {name.sensor} [happen|start|end|due] [<now>]',
       '[<pre>] how (much|many) {_q} (does|do|is|are) [<the>] {name.sensor} [have|has] [left|remaining|using|using now] [<now>]',
       '[<pre>] how (much|many) {_q} (does|do) {name.sensor} (have|has|use|show) [left|remaining] [<now>]',
     ],
