@@ -171,6 +171,29 @@ test('approving the held step runs it and the goal goes on, also across a restar
   await env.ha.callService('lock', 'lock', {}, { entity_id: 'lock.front_door' });
 });
 
+test('a held step denied while the goals were stopped settles the goal when they start again', async () => {
+  llm.script(
+    steps({
+      kind: 'action',
+      action_type: 'ha_call_service',
+      params: { domain: 'lock', service: 'unlock', target: { entity_id: 'lock.front_door' } },
+    }),
+  );
+  const g = await brain.goals.start('air out the hallway', admin);
+  const waiting = await settled(g.goal_id);
+  const id = heldConfirmation(waiting, 0);
+  const planId = (waiting.steps[0].result as { plan_id: string }).plan_id;
+  await brain.stop();
+  await env.core.door.decide(id, false, 'admin');
+  // the denial is on record (as it is once the butler has stopped) before the goals start again
+  assert.ok(env.core.audit.getPlan(planId)?.results.some((r) => r.status === 'denied'));
+  brain = await startBrainWith(env.brainDeps());
+  addModelPlanner(brain);
+  const after = brain.goals.get(g.goal_id);
+  assert.equal(after?.status, 'cancelled', JSON.stringify(after));
+  assert.match(String(after?.error), /denied by admin/);
+});
+
 test('a waiting goal can be cancelled; a later decision on its step changes nothing in the goal', async () => {
   llm.script(
     steps(

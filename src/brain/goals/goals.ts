@@ -3,10 +3,11 @@
 // holds for a person's confirmation pauses the goal (status "waiting"): approval runs it and the goal goes on, a denial
 // cancels the goal, an expiry or an error fails it.
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
 import { ParamsError } from '../../actions/registry';
 import { InvalidError, NotFoundError, UnprocessableError } from '../../errors';
 import { goals as goalsTable, goalSteps } from '../../store/schema/brain';
+import { results } from '../../store/schema/core';
 import { nowSeconds, type ActionRequest, type ActionResult, type Json, type JsonObject, type Origin } from '../../types';
 import { stateMatches } from '../rules/conditions';
 import { abortableSleep, parseClock, type BrainDeps } from '../rules/deps';
@@ -68,6 +69,31 @@ export class GoalService {
   resume(): number {
     this.deps.bus.removeOwner(LISTENER);
     this.deps.bus.on('result', (r) => this.onResult(r), LISTENER);
+    // a held step decided (or expired) while the goals were not listening: its recorded result settles it now
+    for (const g of this.deps.db.db.select().from(goalsTable).where(eq(goalsTable.status, 'waiting')).all()) {
+      const step = this.deps.db.db
+        .select()
+        .from(goalSteps)
+        .where(and(eq(goalSteps.goal_id, g.goal_id), eq(goalSteps.status, 'waiting')))
+        .get();
+      const planId = step?.result ? (safeParse(step.result) as { plan_id?: string } | null)?.plan_id : undefined;
+      if (!planId) continue;
+      const done = this.deps.db.db
+        .select()
+        .from(results)
+        .where(and(eq(results.plan_id, planId), ne(results.status, 'pending_confirmation')))
+        .orderBy(desc(results.id))
+        .get();
+      if (done)
+        this.onResult({
+          plan_id: done.plan_id,
+          index: done.idx,
+          action_type: done.action_type,
+          status: done.status as ActionResult['status'],
+          output: safeParse(done.output) as Json,
+          ts: done.ts,
+        });
+    }
     const rows = this.deps.db.db.select().from(goalsTable).where(eq(goalsTable.status, 'running')).all();
     for (const row of rows) void this.run(row.goal_id);
     return rows.length;
