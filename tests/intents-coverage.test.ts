@@ -128,3 +128,26 @@ entities:
   assert.equal(r.recognize('movie night')?.name, 'HassTurnOn');
   assert.equal(r.recognize('is john at the beach'), null, 'a place nobody is in is not a zone');
 });
+
+test('everyday state questions: "did I leave …", "is there a …", what a player is doing, "who\'s home"', () => {
+  const home = HomeModel.fromFixtures(`
+areas:
+  - {name: Kitchen, id: kitchen}
+  - {name: Garage, id: garage}
+entities:
+  - {name: Kitchen Light, id: light.kitchen, area: kitchen, state: "on"}
+  - {name: Front Door, id: lock.front_door, state: unlocked}
+  - {name: TV, id: media_player.tv, state: playing}
+  - {name: Ada, id: person.ada, state: home}
+  - {name: Garage Door Sensor, id: binary_sensor.garage_door, area: garage, state: "on", attributes: {device_class: door}}
+`);
+  const r = new IntentRecognizer(home, 'en');
+  assert.deepEqual(r.recognize('did i leave the lights on')?.slots, { domain: 'light', state: 'on' });
+  assert.deepEqual(r.recognize('did we leave the front door unlocked')?.slots, { name: 'Front Door', state: 'unlocked', domain: 'lock' });
+  assert.equal(handleIntent(r.recognize('did we leave the front door unlocked')!, home, 'en').reply, 'Yes.');
+  assert.deepEqual(r.recognize('is the tv playing')?.slots, { name: 'TV', state: 'playing', domain: 'media_player' });
+  assert.deepEqual(r.recognize("who's home")?.slots, { domain: 'person', state: 'home' });
+  // no lock in the garage: "the garage door" there is not asked about as a lock
+  assert.notEqual(r.recognize('is the garage door open')?.slots.domain, 'lock');
+  assert.equal(r.recognize('is the front door open')?.slots.domain, 'lock', 'a named lock still is one');
+});

@@ -80,6 +80,9 @@ function queries(dev: string, st: string): string[] {
     `<tellme> <isare> [<the>] [<place>] ${dev} [<inplace>] [<still>] ${st} [<inplace>] [<now>]`,
     `<tellme> <isare> (all|every|each) [of] [<the>] [<place>] ${dev} [<inplace>] [<still>] ${st} [<inplace>] [<now>]`,
     `<tellme> <isare> any [of] [<the>] [<place>] ${dev} [<inplace>] ${st} [<inplace>] [<now>]`,
+    `<tellme> (is|are) [there] (a|an|one) [<place>] ${dev} ${st} [<inplace>] [<now>]`,
+    // "did I leave the lights on?"
+    `<tellme> did (i|we|you|someone|somebody|anyone|anybody) leave <det> [<place>] ${dev} [<inplace>] ${st} [<inplace>]`,
   ];
 }
 
@@ -236,6 +239,11 @@ const lists: LanguagePack['lists'] = {
     '(moving)': { state: 'on', _classes: ['moving'] },
     '(ok|okay|fine|normal)': { state: 'off', _classes: ['problem', 'battery', 'cold', 'heat'] },
     '(having a problem|having problems|broken|faulty)': { state: 'on', _classes: ['problem'] },
+  },
+  media_state: {
+    '(playing|playing something|on)': { state: 'playing' },
+    '(paused|on pause)': { state: 'paused' },
+    '(idle|doing nothing|not playing)': { state: 'idle' },
   },
   person_state: {
     '(home|at home|in the house|here)': { state: 'home' },
@@ -619,7 +627,7 @@ const groups: IntentGroup[] = [
       ...queries('{cover}', '{cover_state}'),
       ...queries('{people}', '{person_state}'),
       '<tellme> <isare> {people} [<still>] {person_state}',
-      { t: '<tellme> who (is|are|all is) [still] {person_state} [<now>]', slots: { domain: 'person' } },
+      { t: "<tellme> who (is|are|all is|'s) [still] {person_state} [<now>]", slots: { domain: 'person' } },
       // other places people are: "is Ada at work", "who is at work"
       { t: '<tellme> (is|are) [<the>] {name.person} [still] (at|in) [the] {zone:state} [<now>]', slots: { domain: 'person' } },
       { t: '<tellme> (who|which people) (is|are|all is) [still] (at|in) [the] {zone:state} [<now>]', slots: { domain: 'person' } },
@@ -633,7 +641,8 @@ const groups: IntentGroup[] = [
         slots: { domain: 'person' },
       },
     ],
-    check: (d) => d.slots.domain !== 'person' || true,
+    // a lock question about a place that has no lock is read another way ("is the garage door open")
+    check: (d) => !(d.slots.domain === 'lock' && (d.slots.area || d.slots.floor) && d.entities?.length === 0),
   },
   {
     intent: 'HassGetState',
@@ -669,6 +678,10 @@ const groups: IntentGroup[] = [
       '<tellme> (is|are) [<the>] {name.lock} [<still>] {lock_state} [<now>]',
       '<tellme> (is|are) [<the>] {name.cover+valve} [<still>] {cover_state} [<now>]',
       '<tellme> (is|are) [<the>] {name.light+switch+fan+input_boolean+media_player+climate} [<still>] {onoff_state} [<now>]',
+      '<tellme> (is|are) [<the>] {name.media_player} [<still>] {media_state} [<now>]',
+      '<tellme> did (i|we|you|someone|somebody|anyone|anybody) leave [<the>] {name.light+switch+fan+input_boolean+media_player} {onoff_state}',
+      '<tellme> did (i|we|you|someone|somebody|anyone|anybody) leave [<the>] {name.lock} {lock_state}',
+      '<tellme> did (i|we|you|someone|somebody|anyone|anybody) leave [<the>] {name.cover+valve} {cover_state}',
       '<tellme> (is|are) [<the>] {name.person} [<still>] {person_state} [<now>]',
       '[<pre>] where (is|are) [<the>] {name.person} [<now>]',
       '[<pre>] <whatis> [the] (state|status|value|reading) of [<the>] {name} [<post>]',
