@@ -151,3 +151,17 @@ entities:
   assert.notEqual(r.recognize('is the garage door open')?.slots.domain, 'lock');
   assert.equal(r.recognize('is the front door open')?.slots.domain, 'lock', 'a named lock still is one');
 });
+
+test('Chinese everyday phrasing: lights still on anywhere, half brightness, 声音 for volume', () => {
+  const home = HomeModel.fromFixtures(`
+areas:
+  - {name: 客厅, id: living_room}
+entities:
+  - {name: 客厅灯, id: light.living_room, area: living_room, state: "on"}
+  - {name: 电视, id: media_player.tv, area: living_room, state: playing}
+`);
+  const r = new IntentRecognizer(home, 'zh-cn');
+  assert.deepEqual(r.recognize('家里还有灯开着吗')?.slots, { domain: 'light', state: 'on' });
+  assert.equal(r.recognize('客厅灯亮度调到一半')?.slots.brightness, 50);
+  assert.equal(r.recognize('把电视的声音调到三十')?.slots.volume_level, 30);
+});

@@ -79,7 +79,11 @@ const lists: LanguagePack['lists'] = {
     '(打开中|正在打开)': { state: 'opening' },
     '(关闭中|正在关闭)': { state: 'closing' },
   },
-  bri_level: { '(最亮|最大|最高|全亮)': { brightness: 100 }, '(最暗|最小|最低)': { brightness: 1 } },
+  bri_level: {
+    '(最亮|最大|最高|全亮)': { brightness: 100 },
+    '(最暗|最小|最低)': { brightness: 1 },
+    '(一半|半亮|一半亮度)': { brightness: 50 },
+  },
   // what a sensor measures, for questions that name no sensor
   sensor_class: {
     '(湿度|空气湿度|相对湿度)': { device_class: 'humidity' },
@@ -414,6 +418,8 @@ const groups: IntentGroup[] = [
       '[<place>][的][<all>][的][<place>][的]{dev}<is>都[是]{onoff_state}[的|了][<q>]',
       '[<place>][的][<det>]{dev}<is>{onoff_state}[的|了][<q>]',
       '<places>[的][<det>]{dev}<is>[都]{onoff_state}[的|了][<q>]',
+      '<everywhere>[还](有没有|有)[<det>]{dev}<is>{onoff_state}[的|了][<q>]',
+      '<everywhere>[还](有没有|有)[<det>]{cover}<is>{cover_state}[的|了][<q>]',
       '<places>[的][<det>]{cover}<is>[都]{cover_state}[的|了][<q>]',
       '[<place>][的]{dev}有(几|多少)[个|盏][是]{onoff_state}[的|了][<q>]',
       '[<place>][的]<which>[<det>][<place>][的]{cover}<is>{cover_state}[的|了][<q>]',
@@ -528,8 +534,8 @@ const groups: IntentGroup[] = [
     intent: 'HassSetVolume',
     context: true,
     templates: [
-      '[<pre>][把|将|给][<mword>][的]音量<set_v><vol>[<post>]',
-      '[<pre>](设置|设定|调节|调)[<mword>][的]音量(为|到|成|至)<vol>[<post>]',
+      '[<pre>][把|将|给][<mword>][的](音量|声音)<set_v><vol>[<post>]',
+      '[<pre>](设置|设定|调节|调)[<mword>][的](音量|声音)(为|到|成|至)<vol>[<post>]',
       '[<pre>]音量<vol>',
     ],
   },
@@ -537,8 +543,8 @@ const groups: IntentGroup[] = [
     intent: 'HassSetVolume',
     check: domainCheck('media_player'),
     templates: [
-      '[<pre>][把|将|给]<mtgt>[的][<mword>][的]音量<set_v><vol>[<post>]',
-      '[<pre>](设置|设定|调节|调)<mtgt>[的][<mword>][的]音量(为|到|成|至)<vol>[<post>]',
+      '[<pre>][把|将|给]<mtgt>[的][<mword>][的](音量|声音)<set_v><vol>[<post>]',
+      '[<pre>](设置|设定|调节|调)<mtgt>[的][<mword>][的](音量|声音)(为|到|成|至)<vol>[<post>]',
     ],
   },
   {
