@@ -165,3 +165,27 @@ entities:
   assert.equal(r.recognize('客厅灯亮度调到一半')?.slots.brightness, 50);
   assert.equal(r.recognize('把电视的声音调到三十')?.slots.volume_level, 30);
 });
+
+test('more everyday English: cranking the heat, covers halfway, pause as a noun, named timers, locking up', () => {
+  const home = HomeModel.fromFixtures(`
+areas:
+  - {name: Living Room, id: living_room}
+entities:
+  - {name: Thermostat, id: climate.thermostat, area: living_room, state: heat, attributes: {current_temperature: 20}}
+  - {name: Blind, id: cover.blind, area: living_room, state: open, attributes: {device_class: blind}}
+  - {name: TV, id: media_player.tv, area: living_room, state: playing}
+  - {name: Front Door, id: lock.front_door, state: unlocked}
+`);
+  const r = new IntentRecognizer(home, 'en');
+  assert.equal(r.recognize('crank the heat to 75 degrees')?.slots.temperature, 75);
+  assert.deepEqual(r.recognize('open the blinds halfway', { area: 'Living Room' })?.slots, {
+    position: 50,
+    domain: 'cover',
+    device_class: 'blind',
+    area: 'Living Room',
+  });
+  assert.equal(r.recognize('put the tv on pause')?.name, 'HassMediaPause');
+  assert.deepEqual(r.recognize('egg timer for 6 minutes')?.slots, { name: 'egg', minutes: 6 });
+  assert.equal(r.recognize('start a ten minute timer for the eggs')?.slots.name, 'eggs', 'the article is not part of the name');
+  assert.deepEqual(r.recognize('lock up')?.entities, ['lock.front_door']);
+});

@@ -448,6 +448,14 @@ const groups: IntentGroup[] = [
     templates: ['[<pre>] <close_v> <det> <places> {cover} [<post>]', '[<pre>] <close_v> <det> {cover} <inplaces> [<post>]'],
   },
   { intent: 'HassTurnOn', context: true, templates: ['[<pre>] <open_v> <det> {cover} [<here>] [<post>]'] },
+  {
+    intent: 'HassSetPosition',
+    context: true,
+    slots: { position: 50 },
+    templates: [
+      '[<pre>] (open|close|raise|lower|set|move|put) <det> {cover} [<here>] (halfway|half way|half open|halfway open|to half|to the middle) [<here>] [<post>]',
+    ],
+  },
   { intent: 'HassTurnOn', bonus: 1, templates: ['[<pre>] <open_v> <det> {garage} [<post>]'] },
   { intent: 'HassTurnOff', bonus: 1, templates: ['[<pre>] <close_v> <det> {garage} [<post>]'] },
   { intent: 'HassTurnOff', context: true, templates: ['[<pre>] <close_v> <det> {cover} [<here>] [<post>]'] },
@@ -477,6 +485,7 @@ const groups: IntentGroup[] = [
     templates: [
       '[<pre>] (lock|secure) <det> [<place>] {lock_dev} [<inplace>|<everywhere>] [<post>]',
       '[<pre>] (lock|secure) (up|down) [the] (<place>|<home>) [<post>]',
+      '[<pre>] (lock|secure) (up|everything|it all|all of them) [<everywhere>] [<post>]',
       '[<pre>] (lock|secure) [the] <place> [<post>]',
     ],
   },
@@ -597,7 +606,7 @@ const groups: IntentGroup[] = [
     intent: 'HassClimateSetTemperature',
     context: true,
     templates: [
-      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring) [the] (temperature|temp|thermostat|heat|heating|ac|air conditioning) [<here>] to {temperature} <deg> [<here>] [<post>]',
+      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) [the] (temperature|temp|thermostat|heat|heating|ac|air conditioning) [<here>] to {temperature} <deg> [<here>] [<post>]',
       '[<pre>] (turn|put|bring) (up|down) [the] (temperature|temp|heat|heating|thermostat) to {temperature} <deg> [<here>] [<post>]',
       '[<pre>] (make it|heat it to|cool it to) {temperature} <deg> [<here>] [<post>]',
       '[<pre>] (turn|put|bring) [the] (temperature|temp|heat|heating|thermostat|ac|air conditioning) (up|down) to {temperature} <deg> [<here>] [<post>]',
@@ -606,13 +615,13 @@ const groups: IntentGroup[] = [
   {
     intent: 'HassClimateSetTemperature',
     templates: [
-      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring) [the] (temperature|temp|thermostat|heat|heating) <inplace> to {temperature} <deg> [<post>]',
-      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring) <place> [temperature|temp|thermostat|heat|heating] to {temperature} <deg> [<post>]',
-      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring) [the] (temperature|temp|heat|heating) to {temperature} <deg> <inplace> [<post>]',
-      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring) [the] {name.climate} [temperature|temp] to {temperature} <deg> [<post>]',
-      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring) [the] (temperature|temp|heat|heating) (of|for|on|in) [<the>] {name.climate} to {temperature} <deg> [<post>]',
-      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring) [the] (temperature|temp|heat|heating) (in|on|for|of) <place> floor to {temperature} <deg> [<post>]',
-      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring) <place> floor (temperature|temp|heat|heating) to {temperature} <deg> [<post>]',
+      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) [the] (temperature|temp|thermostat|heat|heating) <inplace> to {temperature} <deg> [<post>]',
+      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) <place> [temperature|temp|thermostat|heat|heating] to {temperature} <deg> [<post>]',
+      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) [the] (temperature|temp|heat|heating) to {temperature} <deg> <inplace> [<post>]',
+      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) [the] {name.climate} [temperature|temp] to {temperature} <deg> [<post>]',
+      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) [the] (temperature|temp|heat|heating) (of|for|on|in) [<the>] {name.climate} to {temperature} <deg> [<post>]',
+      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) [the] (temperature|temp|heat|heating) (in|on|for|of) <place> floor to {temperature} <deg> [<post>]',
+      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) <place> floor (temperature|temp|heat|heating) to {temperature} <deg> [<post>]',
       '[<pre>] (make it|heat it to|cool it to|heat it up to|cool it down to) {temperature} <deg> <inplace> [<post>]',
       '[<pre>] (make|heat|cool) <place> [up|down] to {temperature} <deg> [<post>]',
     ],
@@ -725,7 +734,14 @@ const groups: IntentGroup[] = [
   },
 
   // ---- media --------------------------------------------------------------------------------------------
-  { intent: 'HassMediaPause', context: true, templates: ['[<pre>] (pause|stop|hold) [the|my|this] [<media>] [<here>] [<post>]'] },
+  {
+    intent: 'HassMediaPause',
+    context: true,
+    templates: [
+      '[<pre>] (pause|stop|hold) [the|my|this] [<media>] [<here>] [<post>]',
+      '[<pre>] (put|set) (it|this|that|[the|my|this] <media>) on (pause|hold) [<here>] [<post>]',
+    ],
+  },
   {
     intent: 'HassMediaPause',
     templates: [
@@ -733,6 +749,7 @@ const groups: IntentGroup[] = [
       '[<pre>] (pause|stop) [the] <place> [<media>|media player|speaker|player] [<post>]',
       '[<pre>] pause <player> [<post>]',
       '<player> (pause|stop)',
+      '[<pre>] (put|set) <player> on (pause|hold) [<post>]',
     ],
     check: domainCheck('media_player'),
   },
@@ -859,7 +876,8 @@ const groups: IntentGroup[] = [
       '[<pre>] (set|start|create|make|begin) [a|an] timer (named|called) {tname:name} for <dur> [<post>]',
       '[<pre>] [a|an] <dur> timer [(named|called|for) {tname:name}] [<post>]',
       '[<pre>] timer (for|of) <dur> [(named|called|for) {tname:name}] [<post>]',
-      '[<pre>] (set|start) [a|an] {tname:name} timer for <dur> [<post>]',
+      '[<pre>] [(set|start|make)] [a|an|the|my] {tname:name} timer (for|of) <dur> [<post>]',
+      '[<pre>] (set|start|create|make|begin|add|put on|run) [me] [a|an|the|my|one] [new] <dur> timer for (the|my|our) {tname:name} [<post>]',
       '[<pre>] (set|start|create|make|begin|add|put on) [me] [a|an|the|my] <dur> {tname:name} timer [<post>]',
       '[<pre>] (time|count down) <dur> [<post>]',
       // "turn off the lights in 10 minutes": the command runs when the time is up
