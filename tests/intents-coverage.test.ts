@@ -189,3 +189,20 @@ entities:
   assert.equal(r.recognize('start a ten minute timer for the eggs')?.slots.name, 'eggs', 'the article is not part of the name');
   assert.deepEqual(r.recognize('lock up')?.entities, ['lock.front_door']);
 });
+
+test('Chinese particles and forms: 您, 给(我) before the verb, measure words with numbers, 看看 before a question, traditional 盞', () => {
+  const home = HomeModel.fromFixtures(`
+areas:
+  - {name: 客厅, id: living_room}
+entities:
+  - {name: 客厅灯, id: light.living_room, area: living_room, state: "on"}
+  - {name: 前门, id: lock.front_door, state: locked}
+`);
+  const r = new IntentRecognizer(home, 'zh-cn');
+  assert.equal(r.recognize('麻烦您把客厅灯打开一下好吗')?.name, 'HassTurnOn');
+  assert.deepEqual(r.recognize('帮我把客厅的灯给关了')?.slots, { area: '客厅', domain: 'light' });
+  assert.equal(r.recognize('客厅灯给我打开')?.name, 'HassTurnOn');
+  assert.equal(r.recognize('客厅那两盏灯关一下')?.name, 'HassTurnOff');
+  assert.deepEqual(r.recognize('你帮我看看前门锁了没')?.slots, { domain: 'lock', name: '前门', state: 'locked' });
+  assert.equal(r.recognize('把這盞燈關了', { area: '客厅' })?.name, 'HassTurnOff');
+});
