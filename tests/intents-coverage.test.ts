@@ -206,3 +206,22 @@ entities:
   assert.deepEqual(r.recognize('你帮我看看前门锁了没')?.slots, { domain: 'lock', name: '前门', state: 'locked' });
   assert.equal(r.recognize('把這盞燈關了', { area: '客厅' })?.name, 'HassTurnOff');
 });
+
+test('small talk asks how the butler is; a question about several areas at once', () => {
+  const home = HomeModel.fromFixtures(`
+areas:
+  - {name: Kitchen, id: kitchen}
+  - {name: Bedroom, id: bedroom}
+entities:
+  - {name: Kitchen Light, id: light.kitchen, area: kitchen, state: "on"}
+  - {name: Bedroom Lamp, id: light.bedroom, area: bedroom, state: "off"}
+`);
+  const r = new IntentRecognizer(home, 'en');
+  const how = r.recognize('how are you doing today');
+  assert.equal(how?.name, 'HassRespond');
+  assert.match(handleIntent(how!, home, 'en').reply, /well/);
+  assert.match(handleIntent(zh.recognize('你最近怎么样')!, ZH, 'zh-cn').reply, /我很好/);
+  const q = r.recognize('are the lights on in the kitchen and bedroom');
+  assert.deepEqual(q?.slots, { domain: 'light', state: 'on', area: ['Kitchen', 'Bedroom'] });
+  assert.equal(handleIntent(q!, home, 'en').reply, '1: Kitchen Light.');
+});

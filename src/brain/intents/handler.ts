@@ -650,6 +650,8 @@ function smallTalk(kind: string, said: unknown, home: HomeModel, zh: boolean): s
       return zh ? '你好！有什么可以帮您？' : 'Hello! What can I do for you?';
     case 'thanks':
       return zh ? '不客气。' : "You're welcome.";
+    case 'howareyou':
+      return zh ? '我很好，谢谢！家里一切正常，有什么需要吗？' : "I'm well, thank you! What can I do for you?";
     case 'listening':
       return zh
         ? '我只处理语音助手在唤醒词之后转给我的话，以及您在面板和消息里发给我的话。'

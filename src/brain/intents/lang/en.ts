@@ -81,6 +81,7 @@ function queries(dev: string, st: string): string[] {
     `<tellme> <isare> (all|every|each) [of] [<the>] [<place>] ${dev} [<inplace>] [<still>] ${st} [<inplace>] [<now>]`,
     `<tellme> <isare> any [of] [<the>] [<place>] ${dev} [<inplace>] ${st} [<inplace>] [<now>]`,
     `<tellme> (is|are) [there] (a|an|one) [<place>] ${dev} ${st} [<inplace>] [<now>]`,
+    `<tellme> <isare> [<det>] (<places> ${dev} [<still>] ${st}|${dev} <inplaces> [<still>] ${st}|${dev} [<still>] ${st} <inplaces>) [<now>]`,
     // "did I leave the lights on?"
     `<tellme> did (i|we|you|someone|somebody|anyone|anybody) leave <det> [<place>] ${dev} [<inplace>] ${st} [<inplace>]`,
   ];
@@ -1119,10 +1120,11 @@ const groups: IntentGroup[] = [
         slots: { respond: 'hello' },
       },
       {
-        t: '(thank you|thanks|thanks a lot|thank you very much|thank you so much|thanks so much|many thanks|cheers|much appreciated|great thanks|perfect thanks) [butler|again]',
+        t: '(thank you|thanks|thanks a lot|thank you very much|thank you so much|thanks so much|many thanks|cheers|much appreciated|great thanks|perfect thanks) [butler|again|mate|buddy|friend]',
         slots: { respond: 'thanks' },
       },
       { t: '(who|what) are you', slots: { respond: 'who' } },
+      { t: "[hi|hey|hello] (how are you|how are you doing|how's it going|how are things) [today|butler]", slots: { respond: 'howareyou' } },
       { t: 'who (made|created|built|wrote) you', slots: { respond: 'creator' } },
       'say {response}',
     ],

@@ -764,6 +764,7 @@ const groups: IntentGroup[] = [
     templates: [
       { t: '[<pre>](你好|您好|嗨|哈喽|早上好|早安|早|下午好|晚上好|中午好)[呀|啊|管家]', slots: { respond: 'hello' } },
       { t: '(谢谢|谢谢你|谢谢您|多谢|感谢|辛苦了|太好了|好的谢谢)[你|您|啦|了]', slots: { respond: 'thanks' } },
+      { t: '[你好][,](你|您)(好吗|最近好吗|怎么样|最近怎么样|还好吗|今天怎么样)[呀|啊]', slots: { respond: 'howareyou' } },
       { t: '(你|您)是谁[<q>]', slots: { respond: 'who' } },
       { t: '谁(做|造|开发|创造)了(你|您)[<q>]', slots: { respond: 'creator' } },
       { t: '(你|您)(能|可以|会)(做|干|帮我做|帮我干)(什么|些什么|啥|哪些事)[<q>]', slots: { respond: 'capabilities' } },
