@@ -84,7 +84,21 @@ test('the model’s steps run in order through the door; the goal says which pla
   assert.equal(plan?.plan.source, 'goal', 'each step went through the door as its own plan');
 });
 
-test('a dangerous or sensitive step the model slips in waits for a person; the goal stops there', async () => {
+const settled = (id: string) =>
+  until('the goal settled', () => {
+    const x = brain.goals.get(id);
+    return x && x.status !== 'running' ? x : null;
+  });
+
+function heldConfirmation(g: { steps: { status: string; result: unknown }[] }, idx: number): string {
+  const held = g.steps[idx].result as { status: string; output: { confirmation_id: string; reason: string } };
+  assert.equal(g.steps[idx].status, 'waiting', JSON.stringify(g.steps[idx]));
+  assert.equal(held.status, 'pending_confirmation', JSON.stringify(held));
+  assert.match(held.output.reason, /proposed by the model, not asked for/);
+  return held.output.confirmation_id;
+}
+
+test('a sensitive step the model slips in pauses the goal; the person’s denial cancels it and nothing after it runs', async () => {
   await env.ha.callService('lock', 'lock', {}, { entity_id: 'lock.front_door' });
   await until('locked', () => env.home.getState('lock.front_door')?.state === 'locked');
   llm.script(
@@ -98,16 +112,109 @@ test('a dangerous or sensitive step the model slips in waits for a person; the g
     ),
   );
   const g = await brain.goals.start('prepare a nice dinner', admin);
-  const done = await until('the goal stopped', () => {
+  const waiting = await settled(g.goal_id);
+  assert.equal(waiting.status, 'waiting', JSON.stringify(waiting));
+  const id = heldConfirmation(waiting, 0);
+  assert.equal(waiting.steps[1].status, 'pending', 'the next step waits too');
+  assert.deepEqual(
+    brain.goals.list({ status: 'waiting' }).map((x) => x.goal_id),
+    [g.goal_id],
+    'listed as waiting',
+  );
+  await env.core.door.decide(id, false, 'admin');
+  const done = await until('cancelled', () => {
     const x = brain.goals.get(g.goal_id);
-    return x && x.status !== 'running' ? x : null;
+    return x?.status === 'cancelled' ? x : null;
   });
-  assert.equal(done.status, 'failed');
-  const first = done.steps[0].result as { status: string; output: { reason: string } };
-  assert.equal(first.status, 'pending_confirmation', JSON.stringify(first));
-  assert.match(first.output.reason, /proposed by the model, not asked for/);
+  assert.equal(done.steps[0].status, 'failed');
+  assert.match(String(done.error), /step 0 .*denied by admin/);
   assert.equal(done.steps[1].status, 'cancelled', 'nothing after it ran');
   assert.equal(env.home.getState('lock.front_door')?.state, 'locked');
+});
+
+test('approving the held step runs it and the goal goes on, also across a restart', async () => {
+  await env.ha.callService('lock', 'lock', {}, { entity_id: 'lock.front_door' });
+  await env.ha.callService('light', 'turn_off', {}, { entity_id: 'light.kitchen_lights' });
+  await until('locked', () => env.home.getState('lock.front_door')?.state === 'locked');
+  llm.script(
+    steps(
+      {
+        kind: 'action',
+        action_type: 'ha_call_service',
+        params: { domain: 'lock', service: 'unlock', target: { entity_id: 'lock.front_door' } },
+      },
+      { kind: 'action', action_type: 'device_turn_on', params: { device_id: 'light.kitchen_lights' } },
+    ),
+  );
+  const g = await brain.goals.start('let the cleaner in', admin);
+  const waiting = await settled(g.goal_id);
+  assert.equal(waiting.status, 'waiting', JSON.stringify(waiting));
+  const id = heldConfirmation(waiting, 0);
+  // the butler restarts while the goal waits: it still waits, and is not run again from the start
+  await brain.stop();
+  brain = await startBrainWith(env.brainDeps());
+  addModelPlanner(brain);
+  assert.equal(brain.goals.get(g.goal_id)?.status, 'waiting');
+  assert.equal(env.home.getState('lock.front_door')?.state, 'locked', 'nothing ran before the approval');
+  await env.core.door.decide(id, true, 'admin');
+  const done = await until('done', () => {
+    const x = brain.goals.get(g.goal_id);
+    return x?.status === 'done' || x?.status === 'failed' ? x : null;
+  });
+  assert.equal(done.status, 'done', JSON.stringify(done));
+  assert.deepEqual(
+    done.steps.map((s) => s.status),
+    ['ok', 'ok'],
+  );
+  await until('unlocked', () => env.home.getState('lock.front_door')?.state === 'unlocked');
+  await until('light on', () => env.home.getState('light.kitchen_lights')?.state === 'on');
+  await env.ha.callService('lock', 'lock', {}, { entity_id: 'lock.front_door' });
+});
+
+test('a held step denied while the goals were stopped settles the goal when they start again', async () => {
+  llm.script(
+    steps({
+      kind: 'action',
+      action_type: 'ha_call_service',
+      params: { domain: 'lock', service: 'unlock', target: { entity_id: 'lock.front_door' } },
+    }),
+  );
+  const g = await brain.goals.start('air out the hallway', admin);
+  const waiting = await settled(g.goal_id);
+  const id = heldConfirmation(waiting, 0);
+  const planId = (waiting.steps[0].result as { plan_id: string }).plan_id;
+  await brain.stop();
+  await env.core.door.decide(id, false, 'admin');
+  // the denial is on record (as it is once the butler has stopped) before the goals start again
+  assert.ok(env.core.audit.getPlan(planId)?.results.some((r) => r.status === 'denied'));
+  brain = await startBrainWith(env.brainDeps());
+  addModelPlanner(brain);
+  const after = brain.goals.get(g.goal_id);
+  assert.equal(after?.status, 'cancelled', JSON.stringify(after));
+  assert.match(String(after?.error), /denied by admin/);
+});
+
+test('a waiting goal can be cancelled; a later decision on its step changes nothing in the goal', async () => {
+  llm.script(
+    steps(
+      {
+        kind: 'action',
+        action_type: 'ha_call_service',
+        params: { domain: 'lock', service: 'unlock', target: { entity_id: 'lock.front_door' } },
+      },
+      { kind: 'wait_time', at: '00:00' },
+    ),
+  );
+  const g = await brain.goals.start('open up for the plumber', admin);
+  const id = heldConfirmation(await settled(g.goal_id), 0);
+  const cancelled = brain.goals.cancel(g.goal_id, 'admin');
+  assert.equal(cancelled.status, 'cancelled');
+  assert.deepEqual(
+    cancelled.steps.map((s) => s.status),
+    ['cancelled', 'cancelled'],
+  );
+  await env.core.door.decide(id, false, 'admin');
+  assert.equal(brain.goals.get(g.goal_id)?.status, 'cancelled');
 });
 
 test('invalid steps are refused before anything is stored, naming what was wrong', async () => {

@@ -78,3 +78,23 @@ test('nothing to act on gives no actions and says so', () => {
   assert.match(o.reply, /couldn't find/);
   assert.deepEqual(handleIntent({ name: 'NoSuchIntent', slots: {} }, home, 'en').actions, []);
 });
+
+test('several areas in one sentence: one call for all their devices, the reply names each area', () => {
+  const o = outcome('turn off the lights in the kitchen and the bedroom');
+  assert.deepEqual(o.actions, [
+    {
+      action_type: 'ha_call_service',
+      params: {
+        domain: 'light',
+        service: 'turn_off',
+        target: { entity_id: ['light.kitchen_ceiling', 'light.kitchen_counter', 'light.bedroom_lamp'] },
+      },
+    },
+  ]);
+  assert.match(o.reply, /Kitchen and Bedroom/i, o.reply);
+  const z = handleIntent(zh.recognize('把厨房和卧室的灯都关掉')!, zhHome, 'zh-cn');
+  assert.deepEqual((z.actions[0].params.target as { entity_id: string[] }).entity_id, ['light.kitchen', 'light.bedroom_lamp']);
+  assert.match(z.reply, /厨房和卧室/, z.reply);
+  // the same area twice is one area
+  assert.equal(en.recognize('turn on the kitchen and kitchen lights')?.slots.area, 'Kitchen');
+});

@@ -81,6 +81,18 @@ describe('English', () => {
     assert.deepEqual(rec(en, 'remember that I like the bedroom at 20 degrees')?.slots, { fact: 'I like the bedroom at 20 degrees' });
     assert.deepEqual(rec(en, 'what do you know about the bedroom')?.slots, { topic: 'bedroom' });
   });
+  test('several areas at once become a list, with the devices of all of them', () => {
+    const r = rec(en, 'turn off the lights in the kitchen and the bedroom');
+    assert.deepEqual(r?.slots, { domain: 'light', area: ['Kitchen', 'Bedroom'] });
+    assert.deepEqual(r?.entities?.sort(), ['light.bedroom_lamp', 'light.kitchen_ceiling', 'light.kitchen_counter']);
+    assert.deepEqual(rec(en, 'switch on the kitchen, lounge and bedroom lights')?.slots.area, ['Kitchen', 'Living Room', 'Bedroom']);
+    assert.deepEqual(rec(en, 'close the curtains in the living room and the bedroom')?.slots, {
+      domain: 'cover',
+      device_class: 'curtain',
+      area: ['Living Room', 'Bedroom'],
+    });
+    assert.deepEqual(rec(zh, '打开厨房和卧室的灯')?.slots, { area: ['厨房', '卧室'], domain: 'light' });
+  });
   test('garbage gives null, never throws', () => {
     for (const junk of ['', '   ', '???', 'colorless green ideas sleep furiously', '\u0000\uffff', 'turn'.repeat(200)]) {
       assert.equal(en.recognize(junk), null, junk.slice(0, 20));

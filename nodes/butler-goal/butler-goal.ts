@@ -35,6 +35,12 @@ export = defineNode<Config, Following>({
         return;
       }
       const out: NodeMessage = { ...f.msg, topic: e.type, payload: e.payload, goal_id: goalId, event: e };
+      if (e.type === 'goal.step' && e.payload.status === 'waiting') {
+        // a step held for a person's approval: the goal pauses, the flow hears why
+        show({ text: 'waiting for approval', fill: 'yellow', shape: 'ring' });
+        send([out, null]);
+        return;
+      }
       if (e.type === 'goal.step') {
         f.steps++;
         show({ text: `step ${f.steps}/${(f.msg.goal as { steps?: unknown[] })?.steps?.length ?? '?'}`, fill: 'blue' });

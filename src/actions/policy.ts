@@ -39,17 +39,19 @@ export class PolicyEngine {
     const direct = origin.trusted && !origin.untrusted_input && !origin.confirm_sensitive;
     // A model's proposal is not a person's request: trust in the sender covers only what their own words asked for.
     const unasked = risk !== 'safe' && !opts.approved && origin.asked_for !== undefined && !wasAskedFor(action, params, origin.asked_for);
+    // Whoever sent the words, the reason says the model wanted this: the person approving has to know.
+    const proposed = `${action} was ${PROPOSED_NOT_ASKED}${direct ? '' : ` (the words came from ${describe(origin)})`}`;
     if (risk === 'dangerous') {
       const check = this.allowlists.get(action);
       if (!check) return { verdict: 'deny', risk, reason: `${action} is dangerous and has no allowlist` };
       const { allowed, what, list } = check(params);
       if (!allowed) return { verdict: 'deny', risk, reason: `"${what}" is not in ${list} (an empty allowlist allows nothing)` };
-      if (unasked && direct) return { verdict: 'confirm', risk, reason: `${action} was ${PROPOSED_NOT_ASKED}` };
+      if (unasked) return { verdict: 'confirm', risk, reason: proposed };
       if (opts.approved || direct) return { verdict: 'allow', risk, reason: `allowlisted in ${list}` };
       return { verdict: 'confirm', risk, reason: `${action} was asked for by ${describe(origin)}: a trusted person must approve` };
     }
     if (risk === 'sensitive') {
-      if (unasked && direct) return { verdict: 'confirm', risk, reason: `${action} was ${PROPOSED_NOT_ASKED}` };
+      if (unasked) return { verdict: 'confirm', risk, reason: proposed };
       if (opts.approved || direct)
         return {
           verdict: 'allow',

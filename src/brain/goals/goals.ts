@@ -1,16 +1,19 @@
 // Goals: a sentence decomposed into steps (actions and waits), run in order, persisted step by step so a restart
-// resumes where it stopped, announced as goal.* butler events. Every action goes through the door.
+// resumes where it stopped, announced as goal.* butler events. Every action goes through the door. A step the door
+// holds for a person's confirmation pauses the goal (status "waiting"): approval runs it and the goal goes on, a denial
+// cancels the goal, an expiry or an error fails it.
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
 import { ParamsError } from '../../actions/registry';
 import { InvalidError, NotFoundError, UnprocessableError } from '../../errors';
 import { goals as goalsTable, goalSteps } from '../../store/schema/brain';
-import { nowSeconds, type ActionRequest, type Json, type JsonObject, type Origin } from '../../types';
+import { results } from '../../store/schema/core';
+import { nowSeconds, type ActionRequest, type ActionResult, type Json, type JsonObject, type Origin } from '../../types';
 import { stateMatches } from '../rules/conditions';
 import { abortableSleep, parseClock, type BrainDeps } from '../rules/deps';
 import type { GoalHome, GoalPlanner, GoalStep } from './planner';
 
-export type GoalStatus = 'running' | 'done' | 'failed' | 'cancelled';
+export type GoalStatus = 'running' | 'waiting' | 'done' | 'failed' | 'cancelled';
 /** `interrupted`: an action step that was running when the butler stopped; it may have acted, so it is not run again. */
 export type StepStatus = 'pending' | 'running' | 'waiting' | 'ok' | 'failed' | 'cancelled' | 'interrupted';
 
@@ -41,6 +44,7 @@ function stepsError(details: string[]): InvalidError {
 }
 
 const DEFAULT_WAIT_S = 600;
+const LISTENER = 'goals';
 const MAX_SLEEP_MS = 24 * 3600_000;
 
 export class GoalService {
@@ -62,8 +66,35 @@ export class GoalService {
     else this.planners.push(p);
   }
 
-  /** Resumes every goal that was running when the butler stopped. */
+  /** Resumes every goal that was running when the butler stopped; goals waiting for a confirmation wait on. */
   resume(): number {
+    this.deps.bus.removeOwner(LISTENER);
+    this.deps.bus.on('result', (r) => this.onResult(r), LISTENER);
+    // a held step decided (or expired) while the goals were not listening: its recorded result settles it now
+    for (const g of this.deps.db.db.select().from(goalsTable).where(eq(goalsTable.status, 'waiting')).all()) {
+      const step = this.deps.db.db
+        .select()
+        .from(goalSteps)
+        .where(and(eq(goalSteps.goal_id, g.goal_id), eq(goalSteps.status, 'waiting')))
+        .get();
+      const planId = step?.result ? (safeParse(step.result) as { plan_id?: string } | null)?.plan_id : undefined;
+      if (!planId) continue;
+      const done = this.deps.db.db
+        .select()
+        .from(results)
+        .where(and(eq(results.plan_id, planId), ne(results.status, 'pending_confirmation')))
+        .orderBy(desc(results.id))
+        .get();
+      if (done)
+        this.onResult({
+          plan_id: done.plan_id,
+          index: done.idx,
+          action_type: done.action_type,
+          status: done.status as ActionResult['status'],
+          output: safeParse(done.output) as Json,
+          ts: done.ts,
+        });
+    }
     const rows = this.deps.db.db.select().from(goalsTable).where(eq(goalsTable.status, 'running')).all();
     for (const row of rows) void this.run(row.goal_id);
     return rows.length;
@@ -71,6 +102,7 @@ export class GoalService {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.deps.bus.removeOwner(LISTENER);
     // Aborting here leaves the goal "running" in the store so the next start resumes it.
     for (const c of this.running.values()) c.abort();
     this.running.clear();
@@ -220,11 +252,71 @@ export class GoalService {
   cancel(goalId: string, by = 'someone'): GoalInfo {
     const goal = this.get(goalId);
     if (!goal) throw new NotFoundError(`no goal with id "${goalId}"`);
-    if (goal.status !== 'running') return goal;
+    if (goal.status !== 'running' && goal.status !== 'waiting') return goal;
     this.running.get(goalId)?.abort();
     this.running.delete(goalId);
     this.finish(goalId, 'cancelled', `cancelled by ${by}`);
     return this.get(goalId)!;
+  }
+
+  /** The door holds step `idx` for a person: the goal waits (in the store, so a restart keeps waiting). */
+  private pause(goal: GoalInfo, idx: number, result: JsonObject): void {
+    const ts = nowSeconds();
+    this.deps.db.sqlite.transaction(() => {
+      this.setStep(goal.goal_id, idx, { status: 'waiting', result: JSON.stringify(result) });
+      this.deps.db.db.update(goalsTable).set({ status: 'waiting', updated_ts: ts }).where(eq(goalsTable.goal_id, goal.goal_id)).run();
+    })();
+    const output = result.output as JsonObject | null;
+    this.deps.ingest.emit(
+      'goal.step',
+      'goal',
+      {
+        goal_id: goal.goal_id,
+        index: idx,
+        kind: 'action',
+        status: 'waiting',
+        confirmation_id: (output?.confirmation_id as string) ?? null,
+        reason: (output?.reason as string) ?? null,
+      },
+      0,
+      goal.event_id,
+    );
+  }
+
+  /** A decided confirmation's result: the waiting goal whose step it held goes on, or stops. */
+  private onResult(r: ActionResult): void {
+    if (this.stopped || r.status === 'pending_confirmation') return;
+    const db = this.deps.db.db;
+    for (const g of db.select().from(goalsTable).where(eq(goalsTable.status, 'waiting')).all()) {
+      const step = db
+        .select()
+        .from(goalSteps)
+        .where(and(eq(goalSteps.goal_id, g.goal_id), eq(goalSteps.status, 'waiting')))
+        .get();
+      const held = step?.result ? (safeParse(step.result) as { plan_id?: string } | null) : null;
+      if (!step || held?.plan_id !== r.plan_id) continue;
+      const result: JsonObject = { plan_id: r.plan_id, status: r.status, output: r.output };
+      const ok = r.status === 'ok';
+      this.setStep(g.goal_id, step.idx, { status: ok ? 'ok' : 'failed', result: JSON.stringify(result), finished_ts: nowSeconds() });
+      this.deps.ingest.emit(
+        'goal.step',
+        'goal',
+        { goal_id: g.goal_id, index: step.idx, kind: 'action', status: ok ? 'ok' : 'failed', result },
+        0,
+        g.event_id,
+      );
+      if (ok) {
+        db.update(goalsTable).set({ status: 'running', updated_ts: nowSeconds() }).where(eq(goalsTable.goal_id, g.goal_id)).run();
+        void this.run(g.goal_id);
+        return;
+      }
+      const out = r.output && typeof r.output === 'object' && !Array.isArray(r.output) ? r.output : {};
+      const why = String(out.reason ?? out.error ?? r.status);
+      const stepText = describeStep(safeParse(step.step) as GoalStep);
+      // a person said no: the goal is called off; anything else (expired, failed when run) is a failure
+      this.finish(g.goal_id, /^denied by /.test(why) ? 'cancelled' : 'failed', `step ${step.idx} (${stepText}): ${why}`);
+      return;
+    }
   }
 
   private setStep(goalId: string, idx: number, set: Partial<typeof goalSteps.$inferInsert>): void {
@@ -239,12 +331,12 @@ export class GoalService {
     const ts = nowSeconds();
     const db = this.deps.db.db;
     const row = db.select().from(goalsTable).where(eq(goalsTable.goal_id, goalId)).get();
-    if (row?.status !== 'running') return;
+    if (row?.status !== 'running' && row?.status !== 'waiting') return;
     db.update(goalsTable).set({ status, error, updated_ts: ts }).where(eq(goalsTable.goal_id, goalId)).run();
     if (status !== 'done')
       db.update(goalSteps)
         .set({ status: 'cancelled', finished_ts: ts })
-        .where(and(eq(goalSteps.goal_id, goalId), eq(goalSteps.status, 'pending')))
+        .where(and(eq(goalSteps.goal_id, goalId), inArray(goalSteps.status, ['pending', 'waiting'])))
         .run();
     this.deps.ingest.emit(
       status === 'done' ? 'goal.done' : 'goal.failed',
@@ -287,7 +379,7 @@ export class GoalService {
           status: s.step.kind === 'action' ? 'running' : 'waiting',
           started_ts: s.started_ts ?? nowSeconds(),
         });
-        let outcome: { ok: boolean; result: Json };
+        let outcome: StepOutcome;
         try {
           outcome = await this.runStep(
             goal,
@@ -305,6 +397,10 @@ export class GoalService {
           outcome = { ok: false, result: { error: (err as Error).message } };
         }
         if (controller.signal.aborted) return;
+        if (outcome.waiting) {
+          this.pause(goal, s.index, outcome.result);
+          return;
+        }
         this.setStep(goalId, s.index, {
           status: outcome.ok ? 'ok' : 'failed',
           result: JSON.stringify(outcome.result),
@@ -365,12 +461,7 @@ export class GoalService {
     );
   }
 
-  private async runStep(
-    goal: GoalInfo,
-    step: GoalStep,
-    who: Omit<Origin, 'source'>,
-    signal: AbortSignal,
-  ): Promise<{ ok: boolean; result: Json }> {
+  private async runStep(goal: GoalInfo, step: GoalStep, who: Omit<Origin, 'source'>, signal: AbortSignal): Promise<StepOutcome> {
     if (step.kind === 'action') {
       const out = await this.deps.door.execute({
         actions: [{ action_type: step.action_type, params: step.params }],
@@ -380,6 +471,7 @@ export class GoalService {
       });
       const r = out.results[0];
       const result: JsonObject = { plan_id: out.plan_id, status: r?.status ?? 'error', output: r?.output ?? null };
+      if (r?.status === 'pending_confirmation') return { ok: false, waiting: true, result };
       if (r?.status !== 'ok')
         result.error =
           r?.output && typeof r.output === 'object' && !Array.isArray(r.output) && 'error' in r.output
@@ -472,7 +564,7 @@ export class GoalService {
         params: {
           type: 'object',
           additionalProperties: false,
-          properties: { status: { type: 'string', enum: ['running', 'done', 'failed', 'cancelled'] } },
+          properties: { status: { type: 'string', enum: ['running', 'waiting', 'done', 'failed', 'cancelled'] } },
         },
         risk: 'safe',
         handler: async (p) => ({
@@ -489,6 +581,8 @@ export class GoalService {
     }
   }
 }
+
+type StepOutcome = { ok: boolean; result: Json; waiting?: false } | { ok: false; result: JsonObject; waiting: true };
 
 export function describeStep(s: GoalStep): string {
   if (s.description) return s.description;

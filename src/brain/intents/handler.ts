@@ -46,12 +46,7 @@ function targets(intent: RecognizedIntent, home: HomeModel): HomeEntity[] {
     return home.entities.filter((e) => [e.name, ...e.aliases].some((x) => x.toLowerCase() === n));
   }
   if (s.domain === undefined && s.device_class === undefined) return [];
-  return home.entitiesIn({
-    area: str(s.area),
-    floor: str(s.floor),
-    domain: typeof s.domain === 'number' ? undefined : s.domain,
-    device_class: typeof s.device_class === 'number' ? undefined : s.device_class,
-  });
+  return home.entitiesInPlaces(s);
 }
 
 function byDomain(ents: HomeEntity[]): Map<string, string[]> {
@@ -87,6 +82,13 @@ export function nameIn(names: readonly string[], zh: boolean): string {
 const entityName = (e: HomeEntity, zh: boolean): string => nameIn([e.name, ...e.aliases], zh);
 
 function placeName(intent: RecognizedIntent, home: HomeModel, zh: boolean): string | undefined {
+  if (Array.isArray(intent.slots.area)) {
+    const names = intent.slots.area.map((x) => {
+      const a = home.findArea(x);
+      return a ? nameIn([a.name, ...a.aliases], zh) : x;
+    });
+    return zh ? names.join('和') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  }
   const area = str(intent.slots.area);
   if (area) {
     const a = home.findArea(area);
@@ -333,6 +335,17 @@ export function handleIntent(intent: RecognizedIntent, home: HomeModel, language
           };
         return { actions: [], query: true, reply: describeState(ents[0], zh) + (zh ? '。' : '.') };
       }
+      // readings asked for by what they measure: each sensor's value, not a count
+      if (!want && ents.every((e) => e.domain === 'sensor'))
+        return {
+          actions: [],
+          query: true,
+          reply: ents
+            .slice(0, 5)
+            .map((e) => describeState(e, zh))
+            .join(zh ? '；' : '; ')
+            .concat(zh ? '。' : '.'),
+        };
       const names = matching.map((e) => entityName(e, zh));
       return {
         actions: [],
@@ -510,6 +523,26 @@ export function handleIntent(intent: RecognizedIntent, home: HomeModel, language
         reply: reply(start ? 'Cleaning started.' : 'Returning to base.', start ? '开始打扫。' : '正在返回充电。'),
       };
     }
+    case 'HassLawnMowerStartMowing':
+    case 'HassLawnMowerDock': {
+      let ents = targets(intent, home).filter((e) => e.domain === 'lawn_mower');
+      if (!ents.length) ents = home.entities.filter((e) => e.domain === 'lawn_mower');
+      if (!ents.length) return { actions: [], reply: reply("There's no lawn mower in this home.", '家里没有割草机。') };
+      const start = intent.name === 'HassLawnMowerStartMowing';
+      const names = ents.map((e) => entityName(e, zh));
+      return {
+        actions: [
+          call(
+            'lawn_mower',
+            start ? 'start_mowing' : 'dock',
+            ents.map((e) => e.entity_id),
+          ),
+        ],
+        reply: start
+          ? reply(`${names.join(' and ')} started mowing.`, `${names.join('和')}开始割草了。`)
+          : reply(`${names.join(' and ')} is going back to its dock.`, `${names.join('和')}正在返回充电。`),
+      };
+    }
     case 'HassNevermind':
       return { actions: [], reply: '' };
     case 'HassRespond':
@@ -617,6 +650,8 @@ function smallTalk(kind: string, said: unknown, home: HomeModel, zh: boolean): s
       return zh ? '你好！有什么可以帮您？' : 'Hello! What can I do for you?';
     case 'thanks':
       return zh ? '不客气。' : "You're welcome.";
+    case 'howareyou':
+      return zh ? '我很好，谢谢！家里一切正常，有什么需要吗？' : "I'm well, thank you! What can I do for you?";
     case 'listening':
       return zh
         ? '我只处理语音助手在唤醒词之后转给我的话，以及您在面板和消息里发给我的话。'

@@ -216,6 +216,26 @@ export class HomeModel {
   }
 
   /** Entities in an area, directly or through their floor. */
+  /** The entities a sentence's slots point at; an area or floor list ("the kitchen and the bedroom") is their union. */
+  entitiesInPlaces(slots: Record<string, unknown>): HomeEntity[] {
+    const list = (v: unknown): string[] | undefined =>
+      typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined;
+    const domain = typeof slots.domain === 'string' || Array.isArray(slots.domain) ? (slots.domain as string | string[]) : undefined;
+    const device_class =
+      typeof slots.device_class === 'string' || Array.isArray(slots.device_class) ? (slots.device_class as string | string[]) : undefined;
+    const areas = list(slots.area);
+    const floors = list(slots.floor);
+    if (!areas && !floors) return this.entitiesIn({ domain, device_class });
+    const seen = new Set<string>();
+    const out: HomeEntity[] = [];
+    const add = (es: HomeEntity[]) => {
+      for (const e of es) if (!seen.has(e.entity_id)) seen.add(e.entity_id), out.push(e);
+    };
+    for (const area of areas ?? []) add(this.entitiesIn({ area, domain, device_class }));
+    for (const floor of floors ?? []) add(this.entitiesIn({ floor, domain, device_class }));
+    return out;
+  }
+
   entitiesIn(filter: { area?: string; floor?: string; domain?: string | string[]; device_class?: string | string[] }): HomeEntity[] {
     const area = filter.area ? this.findArea(filter.area) : undefined;
     const floor = filter.floor ? this.findFloor(filter.floor) : undefined;

@@ -119,13 +119,23 @@ export class IntentRecognizer {
       }
     }
     for (const f of home.floors) {
-      for (const n of [f.name, ...f.aliases]) {
+      // "Upstairs" is also "the upstairs floor"
+      const also = language === 'en' ? [f.name, ...f.aliases].filter((n) => !/\bfloor$/i.test(n)).map((n) => `${n} floor`) : [];
+      for (const n of [f.name, ...f.aliases, ...also]) {
         for (const x of expandStrings(n)) {
           trieAdd(floor, x, { value: f.name });
           trieAdd(place, x, { value: { floor: f.name } });
         }
       }
     }
+    // the places people can be besides home and away ("Work"): the states the home's people are in, and its zones
+    const zone = newTrie();
+    for (const e of home.entities) {
+      const z = e.domain === 'person' ? e.state : e.domain === 'zone' ? e.name : '';
+      if (z && !['home', 'not_home', 'unknown', 'unavailable'].includes(z.toLowerCase()))
+        for (const x of expandStrings(z)) trieAdd(zone, x, { value: z });
+    }
+    this.homeLists.set('zone', { kind: 'trie', trie: zone, weight: 1.2 });
     this.homeLists.set('area', { kind: 'trie', trie: area, weight: 1.2 });
     this.homeLists.set('floor', { kind: 'trie', trie: floor, weight: 1.2 });
     this.homeLists.set('place', { kind: 'trie', trie: place, weight: 1.2 });
@@ -189,11 +199,20 @@ export class IntentRecognizer {
   private build(c: Compiled, p: Parse, context?: RecognizeContext): Draft | null {
     const slots: Record<string, SlotValue> = { ...(c.group.slots ?? {}), ...c.slots };
     let named: string[] | null = null;
+    // A second area or floor in one sentence ("the kitchen and the bedroom") adds to the first: the slot becomes a list.
+    const captured = new Set<string>();
+    const put = (k: string, v: SlotValue): void => {
+      if ((k === 'area' || k === 'floor') && captured.has(k) && typeof v === 'string') {
+        const all = [...new Set([...([] as string[]).concat(slots[k] as string | string[]), v])];
+        slots[k] = all.length === 1 ? all[0] : all;
+      } else slots[k] = v;
+      captured.add(k);
+    };
     for (const cap of p.captures) {
       if (typeof cap.value === 'object' && !Array.isArray(cap.value)) {
-        for (const [k, v] of Object.entries(cap.value)) slots[k] = v;
+        for (const [k, v] of Object.entries(cap.value)) put(k, v);
       } else {
-        slots[cap.slot] = typeof cap.value === 'string' ? cap.value.trim() : cap.value;
+        put(cap.slot, typeof cap.value === 'string' ? cap.value.trim() : cap.value);
       }
       if (cap.entities) named = [...cap.entities];
     }
@@ -226,12 +245,7 @@ export class IntentRecognizer {
       const classes = [...new Set(ents.map((e) => e.device_class))];
       if (slots.device_class === undefined && classes.length === 1 && classes[0]) slots.device_class = classes[0];
     } else if (slots.domain !== undefined || slots.device_class !== undefined) {
-      const filter: { area?: string; floor?: string; domain?: string | string[]; device_class?: string | string[] } = {};
-      if (typeof slots.area === 'string') filter.area = slots.area;
-      if (typeof slots.floor === 'string') filter.floor = slots.floor;
-      if (slots.domain !== undefined && typeof slots.domain !== 'number') filter.domain = slots.domain;
-      if (typeof slots.device_class === 'string' || Array.isArray(slots.device_class)) filter.device_class = slots.device_class;
-      entities = this.home.entitiesIn(filter).map((e) => e.entity_id);
+      entities = this.home.entitiesInPlaces(slots).map((e) => e.entity_id);
     }
     const draft: Draft = { name: c.group.intent, slots, entities };
     if (c.group.check && !c.group.check(draft, this.home)) return null;

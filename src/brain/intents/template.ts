@@ -232,8 +232,31 @@ function parseZh(chars: string[]): number | null {
   return total + Math.max(cur, 0);
 }
 
-/** Every way a number can start at `pos`: digits, English number words, Chinese numerals. */
+/** Every way a number can start at `pos`: digits, English number words, Chinese numerals, and their spoken decimals. */
 export function numbersAt(toks: readonly Token[], pos: number): { end: number; value: number }[] {
+  const whole = wholeNumbersAt(toks, pos);
+  const out: { end: number; value: number }[] = [];
+  for (const w of whole) {
+    // "twenty one point five", "二十一点五": the digits after the point are said one by one
+    const point = toks[w.end]?.t;
+    if ((point === 'point' || point === '点') && Number.isInteger(w.value)) {
+      const digits = point === 'point' ? EN_NUM : ZH_DIGIT;
+      let j = w.end + 1;
+      let frac = '';
+      for (; j < toks.length; j++) {
+        const d = toks[j].t;
+        if (/^\d+$/.test(d)) frac += d;
+        else if (d in digits && digits[d] < 10) frac += String(digits[d]);
+        else break;
+      }
+      if (frac) out.push({ end: j, value: Number(`${w.value}.${frac}`) });
+    }
+    out.push(w);
+  }
+  return out;
+}
+
+function wholeNumbersAt(toks: readonly Token[], pos: number): { end: number; value: number }[] {
   const out: { end: number; value: number }[] = [];
   const t = toks[pos]?.t;
   if (t === undefined) return out;
@@ -244,6 +267,7 @@ export function numbersAt(toks: readonly Token[], pos: number): { end: number; v
   if (t in EN_NUM) {
     const v = EN_NUM[t];
     const nx = toks[pos + 1]?.t;
+    if (v > 0 && v < 10 && nx === 'hundred') out.push({ end: pos + 2, value: v * 100 });
     if (v >= 20 && v % 10 === 0 && nx !== undefined && nx in EN_NUM && EN_NUM[nx] < 10 && EN_NUM[nx] > 0) {
       out.push({ end: pos + 2, value: v + EN_NUM[nx] });
     }

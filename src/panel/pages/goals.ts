@@ -75,7 +75,7 @@ export class ButlerGoals extends LitElement {
             <div class="row">
               <strong style="margin-right:auto">${g.text}</strong>
               <span class="status-${g.status === 'done' ? 'ok' : g.status === 'failed' ? 'error' : 'pending_confirmation'}">${g.status}</span>
-              ${g.status === 'running' ? html`<button class="secondary" @click=${() => this.cancel(g)}>${t('cancel')}</button>` : nothing}
+              ${g.status === 'running' || g.status === 'waiting' ? html`<button class="secondary" @click=${() => this.cancel(g)}>${t('cancel')}</button>` : nothing}
             </div>
             <div class="muted">${when(g.created_ts)} · ${g.planner} · ${t('steps', { done: g.steps.filter((s) => s.status === 'ok').length, total: g.steps.length })}</div>
             ${g.error ? html`<div class="bad">${g.error}</div>` : nothing}

@@ -99,7 +99,7 @@ export function registerBrainRoutes(butler: BrainRoutesHost): void {
           type: 'object',
           additionalProperties: false,
           properties: {
-            status: { type: 'string', enum: ['running', 'done', 'failed', 'cancelled'] },
+            status: { type: 'string', enum: ['running', 'waiting', 'done', 'failed', 'cancelled'] },
             limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
           },
         },

@@ -25,7 +25,8 @@ export function binarySensorCheck(d: Draft, home: HomeModel): boolean {
     return true;
   }
   if (dc && classes && !classes.includes(dc)) return false;
-  if (!dc && classes) d.slots.device_class = classes[0];
+  // "is anything open": a generic thing word keeps every device class the state word fits (doors, windows, openings)
+  if (!dc && classes) d.slots.device_class = d.slots._any && classes.length > 1 ? classes : classes[0];
   return true;
 }
 
@@ -94,5 +95,28 @@ export function sensorCheck(d: Draft, home: HomeModel): boolean {
   d.entities = best;
   const dc = home.entity(best[0])?.device_class;
   if (best.length === 1 && dc) d.slots.device_class = dc;
+  return true;
+}
+
+/**
+ * A reading asked for by what it measures ("what's the humidity in the living room"): the sensors of that device class
+ * in the place; when none is assigned to it, the ones named after it ("Living room humidity"); else every one of them.
+ * No sensor of that class at all: not this intent.
+ */
+export function sensorClassCheck(d: Draft, home: HomeModel): boolean {
+  const dc = typeof d.slots.device_class === 'string' ? d.slots.device_class : null;
+  if (!dc) return false;
+  const all = home.entitiesIn({ domain: 'sensor', device_class: dc });
+  if (!all.length) return false;
+  let ents = all;
+  const places = ([] as unknown[]).concat(d.slots.area ?? [], d.slots.floor ?? []).filter((x): x is string => typeof x === 'string');
+  if (places.length) {
+    const inside = home.entitiesInPlaces({ domain: 'sensor', device_class: dc, area: d.slots.area, floor: d.slots.floor });
+    const lower = places.map((p) => p.toLowerCase());
+    const named = all.filter((e) => [e.name, ...e.aliases].some((n) => lower.some((p) => n.toLowerCase().includes(p))));
+    ents = inside.length ? inside : named.length ? named : all;
+  }
+  d.slots.domain = 'sensor';
+  d.entities = ents.map((e) => e.entity_id);
   return true;
 }

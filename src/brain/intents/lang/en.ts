@@ -1,30 +1,35 @@
 // English templates. General phrasings in the spirit of home-assistant/intents, written for this matcher.
 import type { IntentGroup, LanguagePack } from '../types';
-import { binarySensorCheck, domainCheck, NUMBERS, sensorCheck, SWITCHABLE } from './common';
+import { binarySensorCheck, domainCheck, NUMBERS, sensorCheck, sensorClassCheck, SWITCHABLE } from './common';
 
 const rules: Record<string, string> = {
   pre: '[please|hey|ok|okay|so] [(can|could|would|will) you [please]|i (want|need) you to|go ahead and] [please]',
-  post: '[please|for me|for me please|now|right now|thanks|thank you|please thanks|currently|at the moment]',
+  post: '[please|for me|for me please|now|right now|thanks|thank you|please thanks|please and thank you|thanks a lot|currently|at the moment]',
   the: '(the|my|our|your|this|these|those)',
   all: '(all [of] [the|my|our]|each [and every] [single]|every [single]|any|both [the]|the whole|the entire)',
   det: '[<all>] [<the>]',
   in: '(in|on|at|inside|of|for|from|within|throughout|across)',
   place: '[<the>] {place}',
   inplace: '[<in>] [<the>|<all>] {place}',
+  // two or three places in one sentence: "the kitchen and the bedroom", "kitchen, office and garage"
+  and: '(and|&|plus|as well as|and also|and in|and on)',
+  places: '[<the>] {place} [,] [[<the>] {place} [,]] <and> [<the>] {place}',
+  inplaces: '[<in>] [<the>|<all>] {place} [,] [[<the>] {place} [,]] <and> [<in>] [<the>] {place}',
   here: '(here|in here|over here|in this (room|space|area|place)|in the room|in my room|in this part of the (house|home))',
   home: '(house|home|apartment|flat|place)',
   everywhere:
-    '(everywhere|all over [the <home>]|in the [whole|entire] <home>|in my [whole|entire] <home>|in our [whole|entire] <home>|in (every|each|all [the|my|our]) (room|rooms|area|areas)|throughout the [whole] <home>|across (every|each|all [the]) (room|rooms|area|areas)|around the <home>|in the whole <home>)',
+    '(everywhere|all over [the <home>]|in the [whole|entire] <home>|in my [whole|entire] <home>|in our [whole|entire] <home>|in (every|each|all [the|my|our]) (room|rooms|area|areas)|throughout the [whole] <home>|across (every|each|all [the]) (room|rooms|area|areas|floor|floors)|around the <home>|in the whole <home>)',
   lights: '(light|lights|lamp|lamps|lighting|lightbulb|lightbulbs|bulb|bulbs|house lights)',
-  on_v: '(turn on|switch on|power on|activate|enable|start|start up|put on|fire up)',
-  on_s: '(turn|switch|power|put|change|bring)',
-  off_v: '(turn off|switch off|power off|deactivate|disable|shut off|shut down|kill|stop|cut)',
-  off_s: '(turn|switch|power|shut|cut|change|bring)',
+  on_v: '(turn on|switch on|power on|activate|enable|start|start up|put on|fire up|light up|illuminate)',
+  on_s: '(turn|switch|power|put|change|bring|get)',
+  off_v: '(turn off|switch off|power off|deactivate|disable|shut off|shut down|kill|stop|cut|turn out|switch out|put out)',
+  off_s: '(turn|switch|power|shut|cut|change|bring|get)',
   open_v: '(open|raise|lift|open up|roll up|pull up|raise up|lift up)',
   close_v: '(close|shut|lower|close down|roll down|pull down|draw|close up|shut down|lower down)',
   pct: '[%|percent|per cent]',
   deg: '[°|degree|degrees] [celsius|fahrenheit|c|f]',
-  ltarget: '([<the>] {name.light} | <det> <place> [<lights>] | <det> <lights> <inplace>)',
+  ltarget:
+    '([<the>] {name.light} | <det> <place> [<lights>] | <det> <lights> <inplace> | <det> <places> [<lights>] | <det> <lights> <inplaces>)',
   bri: '({brightness} <pct>|[the] {bri_level})',
   still: '(still|currently|now|right now)',
   now: '(now|right now|currently|at the moment|still)',
@@ -37,19 +42,22 @@ const rules: Record<string, string> = {
   sdur: '({start_hours} <hr> [[and] {start_minutes} <min>]|{start_minutes} <min> [[and] {start_seconds} <sec>]|{start_seconds} <sec>)',
   timer:
     '([the|my|our] timer|[the|my|our] {area} timer|[the|my|our] timer (in|on|for) [the] {area}|[the|my|our] {tname:name} timer|[the|my|our] timer (named|called|for) {tname:name}|[the|my|our] <sdur> timer|[the|my|our] timer for <sdur>)',
-  timers: '[the|my|our] timers',
+  timers: '([the|my|our] timers [(in|on|for) [the] {area}]|[the|my|our] {area} timers|[the|my|our] {tname:name} timers)',
   media: '(music|media|song|track|playback|show|movie|video|tv|episode|podcast|audio|album|playlist|radio)',
   player: '[<the>] {name.media_player}',
   mtarget: '(on|in) [<the>] ({name.media_player}|{place})',
   vol: '(volume|sound|volume level)',
   thing: '[(the|my|our|your)] {name}',
+  mower: '(lawn mower|lawnmower|mower|robot mower|robotic mower|mowing robot)',
   q: '(what|which)',
   isare: '(is|are)',
 };
 
-function onoff(dir: 'on' | 'off', x: string, l = ''): string[] {
-  const v = dir === 'on' ? '<on_v>' : '<off_v>';
-  const s = dir === 'on' ? '<on_s>' : '<off_s>';
+function onoff(on: 'on' | 'off', x: string, l = ''): string[] {
+  const v = on === 'on' ? '<on_v>' : '<off_v>';
+  const s = on === 'on' ? '<on_s>' : '<off_s>';
+  // lights go "off" or "out"
+  const dir = on === 'on' ? 'on' : '(off|out)';
   return [
     `[<pre>] ${v} ${x} ${l} [<post>]`,
     `[<pre>] ${s} ${x} ${dir} ${l} [<post>]`,
@@ -72,6 +80,10 @@ function queries(dev: string, st: string): string[] {
     `<tellme> <isare> [<the>] [<place>] ${dev} [<inplace>] [<still>] ${st} [<inplace>] [<now>]`,
     `<tellme> <isare> (all|every|each) [of] [<the>] [<place>] ${dev} [<inplace>] [<still>] ${st} [<inplace>] [<now>]`,
     `<tellme> <isare> any [of] [<the>] [<place>] ${dev} [<inplace>] ${st} [<inplace>] [<now>]`,
+    `<tellme> (is|are) [there] (a|an|one) [<place>] ${dev} ${st} [<inplace>] [<now>]`,
+    `<tellme> <isare> [<det>] (<places> ${dev} [<still>] ${st}|${dev} <inplaces> [<still>] ${st}|${dev} [<still>] ${st} <inplaces>) [<now>]`,
+    // "did I leave the lights on?"
+    `<tellme> did (i|we|you|someone|somebody|anyone|anybody) leave <det> [<place>] ${dev} [<inplace>] ${st} [<inplace>]`,
   ];
 }
 
@@ -136,7 +148,7 @@ const lists: LanguagePack['lists'] = {
     '(light|lights|light (sensor|sensors))': { _dev: ['light'] },
     '(vibration|vibration (sensor|sensors))': { _dev: ['vibration'] },
     '(problem|problems)': { _dev: ['problem'] },
-    '(thing|things|device|devices|sensor|sensors|appliance|appliances|anything|something|everything)': {},
+    '(thing|things|device|devices|sensor|sensors|appliance|appliances|anything|something|everything)': { _any: 1 },
   },
   bs_state: {
     '(low|low on battery|running low|battery low)': { state: 'on', _classes: ['battery'] },
@@ -229,6 +241,11 @@ const lists: LanguagePack['lists'] = {
     '(ok|okay|fine|normal)': { state: 'off', _classes: ['problem', 'battery', 'cold', 'heat'] },
     '(having a problem|having problems|broken|faulty)': { state: 'on', _classes: ['problem'] },
   },
+  media_state: {
+    '(playing|playing something|on)': { state: 'playing' },
+    '(paused|on pause)': { state: 'paused' },
+    '(idle|doing nothing|not playing)': { state: 'idle' },
+  },
   person_state: {
     '(home|at home|in the house|here)': { state: 'home' },
     '(away|out|not home|not at home|gone)': { state: 'not_home' },
@@ -242,6 +259,23 @@ const lists: LanguagePack['lists'] = {
     '(min|minimum|lowest|dimmest|the dimmest|lowest brightness|minimum brightness|as dim as (possible|it goes|it can go))': {
       brightness: 1,
     },
+  },
+  // what a sensor measures, for questions that name no sensor
+  sensor_class: {
+    '(humidity|humidity level|relative humidity|moisture level)': { device_class: 'humidity' },
+    '(air quality|air quality index|aqi)': { device_class: 'aqi' },
+    '(air|atmospheric|barometric) pressure': { device_class: 'atmospheric_pressure' },
+    '(co2|carbon dioxide) [level|concentration]': { device_class: 'carbon_dioxide' },
+    '(illuminance|light level|lux)': { device_class: 'illuminance' },
+    '(pm2.5|pm 2.5|fine dust|fine particle|fine particles) [level|concentration]': { device_class: 'pm25' },
+    '(pm10|pm 10) [level|concentration]': { device_class: 'pm10' },
+    '(power|power usage|power consumption|power draw|electricity usage)': { device_class: 'power' },
+    '(energy|energy usage|energy consumption|energy production)': { device_class: 'energy' },
+    '(noise|noise level|sound level|sound pressure)': { device_class: 'sound_pressure' },
+    '(wind|wind speed)': { device_class: 'wind_speed' },
+    '(rain|rainfall|precipitation)': { device_class: 'precipitation' },
+    '(voltage)': { device_class: 'voltage' },
+    '(ozone|ozone level)': { device_class: 'ozone' },
   },
   color: {
     red: 'red',
@@ -337,6 +371,14 @@ const groups: IntentGroup[] = [
   { intent: 'HassTurnOff', templates: [...onoff('off', '<det> <place> {dev}'), ...onoff('off', '<det> {dev}', '<inplace>')] },
   {
     intent: 'HassTurnOn',
+    templates: [...onoff('on', '<det> <places> {dev}'), ...onoff('on', '<det> {dev}', '<inplaces>')],
+  },
+  {
+    intent: 'HassTurnOff',
+    templates: [...onoff('off', '<det> <places> {dev}'), ...onoff('off', '<det> {dev}', '<inplaces>')],
+  },
+  {
+    intent: 'HassTurnOn',
     context: true,
     templates: [
       ...onoff('on', '<det> {dev}', '[<here>]'),
@@ -351,12 +393,13 @@ const groups: IntentGroup[] = [
     templates: [
       // A trailing kind word must agree with the entity: "the living room lights" is not the "Living Room" speaker.
       ...onoff('on', '[<the>] [{area}] {name} [scene|script|mode]', '[<inplace>]'),
-      ...onoff('on', '[<the>] [{area}] {name.light} (light|lights|lamp)', '[<inplace>]'),
+      ...onoff('on', '[<the>] [{area}] {name.light} <lights>', '[<inplace>]'),
       ...onoff('on', '[<the>] [{area}] {name.switch+light+fan} switch', '[<inplace>]'),
       ...onoff('on', '[<the>] [{area}] {name.fan} fan', '[<inplace>]'),
       '[<pre>] (set|change|switch|put) [the] <place> to [the] {name.scene} [scene|mode] [<post>]',
       '[<pre>] (activate|run|start|trigger|set|launch|execute|play|turn on) [the] {name.scene+script} [scene|script|routine|mode] [<inplace>] [<post>]',
       '[<pre>] {name.scene+script} [scene|script] (on|go|now|please)',
+      '{name.scene} [scene]',
     ],
   },
   {
@@ -364,7 +407,7 @@ const groups: IntentGroup[] = [
     check: domainCheck(...SWITCHABLE),
     templates: [
       ...onoff('off', '[<the>] [{area}] {name} [script|mode]', '[<inplace>]'),
-      ...onoff('off', '[<the>] [{area}] {name.light} (light|lights|lamp)', '[<inplace>]'),
+      ...onoff('off', '[<the>] [{area}] {name.light} <lights>', '[<inplace>]'),
       ...onoff('off', '[<the>] [{area}] {name.switch+light+fan} switch', '[<inplace>]'),
       ...onoff('off', '[<the>] [{area}] {name.fan} fan', '[<inplace>]'),
     ],
@@ -397,7 +440,23 @@ const groups: IntentGroup[] = [
       '[<pre>] <close_v> <det> {cover} <everywhere> [<post>]',
     ],
   },
+  {
+    intent: 'HassTurnOn',
+    templates: ['[<pre>] <open_v> <det> <places> {cover} [<post>]', '[<pre>] <open_v> <det> {cover} <inplaces> [<post>]'],
+  },
+  {
+    intent: 'HassTurnOff',
+    templates: ['[<pre>] <close_v> <det> <places> {cover} [<post>]', '[<pre>] <close_v> <det> {cover} <inplaces> [<post>]'],
+  },
   { intent: 'HassTurnOn', context: true, templates: ['[<pre>] <open_v> <det> {cover} [<here>] [<post>]'] },
+  {
+    intent: 'HassSetPosition',
+    context: true,
+    slots: { position: 50 },
+    templates: [
+      '[<pre>] (open|close|raise|lower|set|move|put) <det> {cover} [<here>] (halfway|half way|half open|halfway open|to half|to the middle) [<here>] [<post>]',
+    ],
+  },
   { intent: 'HassTurnOn', bonus: 1, templates: ['[<pre>] <open_v> <det> {garage} [<post>]'] },
   { intent: 'HassTurnOff', bonus: 1, templates: ['[<pre>] <close_v> <det> {garage} [<post>]'] },
   { intent: 'HassTurnOff', context: true, templates: ['[<pre>] <close_v> <det> {cover} [<here>] [<post>]'] },
@@ -427,6 +486,7 @@ const groups: IntentGroup[] = [
     templates: [
       '[<pre>] (lock|secure) <det> [<place>] {lock_dev} [<inplace>|<everywhere>] [<post>]',
       '[<pre>] (lock|secure) (up|down) [the] (<place>|<home>) [<post>]',
+      '[<pre>] (lock|secure) (up|everything|it all|all of them) [<everywhere>] [<post>]',
       '[<pre>] (lock|secure) [the] <place> [<post>]',
     ],
   },
@@ -472,7 +532,7 @@ const groups: IntentGroup[] = [
     intent: 'HassSetPosition',
     context: true,
     templates: [
-      '[<pre>] (set|open|close|move|change|adjust|put|raise|lower) <det> {cover} [<here>] [position] to {position} <pct> [<here>] [<post>]',
+      '[<pre>] (set|<open_v>|<close_v>|move|change|adjust|put) <det> ({cover}|{garage}) [<here>] [position] to {position} <pct> [<here>] [<post>]',
     ],
   },
 
@@ -517,6 +577,7 @@ const groups: IntentGroup[] = [
     templates: [
       '[<pre>] (set|change|turn|make) <det> (lights|light|lamps|lamp) [<here>] [color|colour] [to] {color} [<here>] [<post>]',
       '[<pre>] (set|change|turn|make) [the] (color|colour) [of the lights] [<here>] to {color} [<here>] [<post>]',
+      '[<pre>] [set|change|turn|make] [the] (color|colour) of <det> <lights> [<here>] to {color} [<here>] [<post>]',
     ],
   },
 
@@ -546,7 +607,7 @@ const groups: IntentGroup[] = [
     intent: 'HassClimateSetTemperature',
     context: true,
     templates: [
-      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring) [the] (temperature|temp|thermostat|heat|heating|ac|air conditioning) [<here>] to {temperature} <deg> [<here>] [<post>]',
+      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) [the] (temperature|temp|thermostat|heat|heating|ac|air conditioning) [<here>] to {temperature} <deg> [<here>] [<post>]',
       '[<pre>] (turn|put|bring) (up|down) [the] (temperature|temp|heat|heating|thermostat) to {temperature} <deg> [<here>] [<post>]',
       '[<pre>] (make it|heat it to|cool it to) {temperature} <deg> [<here>] [<post>]',
       '[<pre>] (turn|put|bring) [the] (temperature|temp|heat|heating|thermostat|ac|air conditioning) (up|down) to {temperature} <deg> [<here>] [<post>]',
@@ -555,13 +616,13 @@ const groups: IntentGroup[] = [
   {
     intent: 'HassClimateSetTemperature',
     templates: [
-      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring) [the] (temperature|temp|thermostat|heat|heating) <inplace> to {temperature} <deg> [<post>]',
-      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring) <place> [temperature|temp|thermostat|heat|heating] to {temperature} <deg> [<post>]',
-      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring) [the] (temperature|temp|heat|heating) to {temperature} <deg> <inplace> [<post>]',
-      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring) [the] {name.climate} [temperature|temp] to {temperature} <deg> [<post>]',
-      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring) [the] (temperature|temp|heat|heating) (of|for|on|in) [<the>] {name.climate} to {temperature} <deg> [<post>]',
-      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring) [the] (temperature|temp|heat|heating) (in|on|for|of) <place> floor to {temperature} <deg> [<post>]',
-      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring) <place> floor (temperature|temp|heat|heating) to {temperature} <deg> [<post>]',
+      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) [the] (temperature|temp|thermostat|heat|heating) <inplace> to {temperature} <deg> [<post>]',
+      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) <place> [temperature|temp|thermostat|heat|heating] to {temperature} <deg> [<post>]',
+      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) [the] (temperature|temp|heat|heating) to {temperature} <deg> <inplace> [<post>]',
+      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) [the] {name.climate} [temperature|temp] to {temperature} <deg> [<post>]',
+      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) [the] (temperature|temp|heat|heating) (of|for|on|in) [<the>] {name.climate} to {temperature} <deg> [<post>]',
+      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) [the] (temperature|temp|heat|heating) (in|on|for|of) <place> floor to {temperature} <deg> [<post>]',
+      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) <place> floor (temperature|temp|heat|heating) to {temperature} <deg> [<post>]',
       '[<pre>] (make it|heat it to|cool it to|heat it up to|cool it down to) {temperature} <deg> <inplace> [<post>]',
       '[<pre>] (make|heat|cool) <place> [up|down] to {temperature} <deg> [<post>]',
     ],
@@ -576,13 +637,22 @@ const groups: IntentGroup[] = [
       ...queries('{cover}', '{cover_state}'),
       ...queries('{people}', '{person_state}'),
       '<tellme> <isare> {people} [<still>] {person_state}',
-      { t: '<tellme> who (is|are|all is) [still] {person_state} [<now>]', slots: { domain: 'person' } },
+      { t: "<tellme> who (is|are|all is|'s) [still] {person_state} [<now>]", slots: { domain: 'person' } },
+      // other places people are: "is Ada at work", "who is at work"
+      { t: '<tellme> (is|are) [<the>] {name.person} [still] (at|in) [the] {zone:state} [<now>]', slots: { domain: 'person' } },
+      { t: '<tellme> (who|which people) (is|are|all is) [still] (at|in) [the] {zone:state} [<now>]', slots: { domain: 'person' } },
+      {
+        t: '<tellme> (is|are) (anyone|anybody|someone|somebody|everyone|everybody) [still] (at|in) [the] {zone:state} [<now>]',
+        slots: { domain: 'person' },
+      },
+      { t: '<tellme> how many (people|persons) are [still] (at|in) [the] {zone:state} [<now>]', slots: { domain: 'person' } },
       {
         t: '<tellme> (is|are) (anyone|anybody|someone|somebody|everyone|everybody) [still] {person_state} [<now>]',
         slots: { domain: 'person' },
       },
     ],
-    check: (d) => d.slots.domain !== 'person' || true,
+    // a lock question about a place that has no lock is read another way ("is the garage door open")
+    check: (d) => !(d.slots.domain === 'lock' && (d.slots.area || d.slots.floor) && d.entities?.length === 0),
   },
   {
     intent: 'HassGetState',
@@ -618,6 +688,10 @@ const groups: IntentGroup[] = [
       '<tellme> (is|are) [<the>] {name.lock} [<still>] {lock_state} [<now>]',
       '<tellme> (is|are) [<the>] {name.cover+valve} [<still>] {cover_state} [<now>]',
       '<tellme> (is|are) [<the>] {name.light+switch+fan+input_boolean+media_player+climate} [<still>] {onoff_state} [<now>]',
+      '<tellme> (is|are) [<the>] {name.media_player} [<still>] {media_state} [<now>]',
+      '<tellme> did (i|we|you|someone|somebody|anyone|anybody) leave [<the>] {name.light+switch+fan+input_boolean+media_player} {onoff_state}',
+      '<tellme> did (i|we|you|someone|somebody|anyone|anybody) leave [<the>] {name.lock} {lock_state}',
+      '<tellme> did (i|we|you|someone|somebody|anyone|anybody) leave [<the>] {name.cover+valve} {cover_state}',
       '<tellme> (is|are) [<the>] {name.person} [<still>] {person_state} [<now>]',
       '[<pre>] where (is|are) [<the>] {name.person} [<now>]',
       '[<pre>] <whatis> [the] (state|status|value|reading) of [<the>] {name} [<post>]',
@@ -647,20 +721,28 @@ const groups: IntentGroup[] = [
     intent: 'HassGetState',
     check: sensorCheck,
     templates: [
-      '[<pre>] (<whatis>|how much|how many) [the] {_q} (of|indicated by|measured by|reported by|in|on|from|at|for|shown by|according to) [<the>] {name.sensor} [<now>]',
-      "[<pre>] <whatis> [the] {name.sensor} ['s] {_q} [<now>]",
+      '[<pre>] (<whatis>|how much|how many) [<the>] [current] {_q} (of|indicated by|measured by|reported by|in|on|from|at|for|shown by|according to) [<the>] {name.sensor} [<inplace>] [<now>]',
+      "[<pre>] <whatis> [<the>] {name.sensor} ['s] {_q} [<inplace>] [<now>]",
       "[<pre>] <whatis> {name.sensor} 's {_q} [<now>]",
-      '[<pre>] <whatis> [the] {name.sensor} [<now>]',
+      '[<pre>] <whatis> [<the>] {name.sensor} [<inplace>] [<now>]',
       '[<pre>] how (much|many|high|low|fast|slow|strong|loud|big|heavy|far|long|hot|warm|cold|humid|bright) is [the] {name.sensor} [<now>]',
       '[<pre>] (what|how much|how many) (does|do) [<the>] {name.sensor} (say|show|read|report|indicate|measure|display) [<now>]',
       '[<pre>] (read|check) [<the>] {name.sensor} [for me] [<now>]',
+      '[<pre>] when (is|was|will be|does|did) [<the>] {name.sensor} [happen|start|end|due] [<now>]',
       '[<pre>] how (much|many) {_q} (does|do|is|are) [<the>] {name.sensor} [have|has] [left|remaining|using|using now] [<now>]',
       '[<pre>] how (much|many) {_q} (does|do) {name.sensor} (have|has|use|show) [left|remaining] [<now>]',
     ],
   },
 
   // ---- media --------------------------------------------------------------------------------------------
-  { intent: 'HassMediaPause', context: true, templates: ['[<pre>] (pause|stop|hold) [the|my|this] [<media>] [<here>] [<post>]'] },
+  {
+    intent: 'HassMediaPause',
+    context: true,
+    templates: [
+      '[<pre>] (pause|stop|hold) [the|my|this] [<media>] [<here>] [<post>]',
+      '[<pre>] (put|set) (it|this|that|[the|my|this] <media>) on (pause|hold) [<here>] [<post>]',
+    ],
+  },
   {
     intent: 'HassMediaPause',
     templates: [
@@ -668,6 +750,7 @@ const groups: IntentGroup[] = [
       '[<pre>] (pause|stop) [the] <place> [<media>|media player|speaker|player] [<post>]',
       '[<pre>] pause <player> [<post>]',
       '<player> (pause|stop)',
+      '[<pre>] (put|set) <player> on (pause|hold) [<post>]',
     ],
     check: domainCheck('media_player'),
   },
@@ -704,6 +787,7 @@ const groups: IntentGroup[] = [
       '[<pre>] (skip|go|jump|move) to [the] next [<media>|item|one] <mtarget> [<post>]',
       '[<pre>] (play|go to) [the] next [<media>|item|one] <mtarget> [<post>]',
       '[<pre>] next [<media>|item|one] <mtarget> [<post>]',
+      '[<pre>] (skip|next) [<media>|item|one] [on|for|in] [<the>] ({name.media_player}|{place}) [<post>]',
       '<player> (skip|next) [this|that|it] [<media>|item|one]',
       '<player> (skip|go|jump) to [the] next [<media>|item|one]',
       '<player> (play) [the] next [<media>|item|one]',
@@ -726,6 +810,7 @@ const groups: IntentGroup[] = [
       '[<pre>] (go back|back up|rewind) [to [the] (previous|last) [<media>|item|one]] [again] <mtarget> [<post>]',
       '[<pre>] (play|go to|replay) [the] (previous|last|prior) [<media>|item|one] [again] <mtarget> [<post>]',
       '[<pre>] (replay) <mtarget> [<post>]',
+      '[<pre>] (previous|last) [<media>|item|one] [on|for|in] [<the>] ({name.media_player}|{place}) [<post>]',
       '<player> (go back|back up|rewind) [to [the] (previous|last) [<media>|item|one]] [again]',
       '<player> (play|go to|replay) [the] (previous|last|prior) [<media>|item|one] [again]',
     ],
@@ -792,7 +877,8 @@ const groups: IntentGroup[] = [
       '[<pre>] (set|start|create|make|begin) [a|an] timer (named|called) {tname:name} for <dur> [<post>]',
       '[<pre>] [a|an] <dur> timer [(named|called|for) {tname:name}] [<post>]',
       '[<pre>] timer (for|of) <dur> [(named|called|for) {tname:name}] [<post>]',
-      '[<pre>] (set|start) [a|an] {tname:name} timer for <dur> [<post>]',
+      '[<pre>] [(set|start|make)] [a|an|the|my] {tname:name} timer (for|of) <dur> [<post>]',
+      '[<pre>] (set|start|create|make|begin|add|put on|run) [me] [a|an|the|my|one] [new] <dur> timer for (the|my|our) {tname:name} [<post>]',
       '[<pre>] (set|start|create|make|begin|add|put on) [me] [a|an|the|my] <dur> {tname:name} timer [<post>]',
       '[<pre>] (time|count down) <dur> [<post>]',
       // "turn off the lights in 10 minutes": the command runs when the time is up
@@ -874,6 +960,66 @@ const groups: IntentGroup[] = [
       '[<pre>] (check off|complete|delete|remove|cross off|mark off|tick off|check) {item} (from|on|in|off) [the|my|our] {name.todo} [list|to do list|todo list] [<post>]',
       '[<pre>] mark {item} (as done|as complete|as completed|done|complete|completed|as finished) (on|in) [the|my|our] {name.todo} [list|to do list|todo list] [<post>]',
       '[<pre>] (check|cross|tick|mark) {item} off [the|my|our] {name.todo} [list|to do list|todo list] [<post>]',
+    ],
+  },
+
+  // ---- readings by what they measure ---------------------------------------------------------------------------------
+  {
+    intent: 'HassGetState',
+    context: true,
+    check: sensorClassCheck,
+    templates: [
+      '<tellme> <whatis> [the] [current] {sensor_class} [level|reading|value] [<inplace>|<inplaces>|<here>|inside|outside] [<now>]',
+      '<tellme> <whatis> [the] (<place>|<places>) {sensor_class} [level|reading|value] [<now>]',
+      '<tellme> how much {sensor_class} (is there|do we have|are we using|is the house using) [<inplace>|<here>] [<now>]',
+      { t: '<tellme> how (humid|damp|dry) is it [<inplace>|<here>|inside|indoors] [<now>]', slots: { device_class: 'humidity' } },
+      { t: '<tellme> how (humid|damp|dry) is [the] <place> [<now>]', slots: { device_class: 'humidity' } },
+      { t: '<tellme> how (windy|strong is the wind) is it [outside] [<now>]', slots: { device_class: 'wind_speed' } },
+      { t: '<tellme> how (loud|noisy) is it [<inplace>|<here>] [<now>]', slots: { device_class: 'sound_pressure' } },
+    ],
+  },
+
+  // ---- lawn mower ---------------------------------------------------------------------------------------------------
+  {
+    intent: 'HassLawnMowerStartMowing',
+    check: domainCheck('lawn_mower'),
+    bonus: 0.5,
+    templates: [
+      '[<pre>] (start|run|turn on|activate|launch|send out) [<the>] {name.lawn_mower} [mowing] [<post>]',
+      '[<pre>] {name.lawn_mower} (start|go) [mowing] [<post>]',
+      '[<pre>] (have|let|make|tell|ask) [<the>] {name.lawn_mower} [to] (mow|cut) [the] (lawn|grass|yard|garden) [<post>]',
+      '[<pre>] (have|let|make|tell|ask) [<the>] {name.lawn_mower} [to] start mowing [<post>]',
+    ],
+  },
+  {
+    intent: 'HassLawnMowerStartMowing',
+    slots: { domain: 'lawn_mower' },
+    templates: [
+      '[<pre>] (mow|cut) [<the>] (lawn|grass|yard|garden|backyard|front yard) [<post>]',
+      '[<pre>] (start|begin) mowing [[<the>] (lawn|grass|yard|garden)] [<post>]',
+      '[<pre>] (start|run|turn on|activate|launch|send out) [<the>] <mower> [<post>]',
+      '[<pre>] (have|let|make|tell|ask) [<the>] <mower> [to] (mow|cut) [the] (lawn|grass|yard|garden) [<post>]',
+      '[<pre>] [<the>] <mower> (start|go) [mowing] [<post>]',
+    ],
+  },
+  {
+    intent: 'HassLawnMowerDock',
+    check: domainCheck('lawn_mower'),
+    bonus: 0.5,
+    templates: [
+      '[<pre>] (dock|park|recall|stop) [<the>] {name.lawn_mower} [<post>]',
+      '[<pre>] (return|send|bring) [<the>] {name.lawn_mower} [back] (to [the|its] (base|dock|charger|charging station|station|garage)|home) [<post>]',
+      '[<pre>] (tell|ask|have|let|make) [<the>] {name.lawn_mower} [to] (return|go|go back|head back) (to [the|its] (base|dock|charger|station)|home) [<post>]',
+    ],
+  },
+  {
+    intent: 'HassLawnMowerDock',
+    slots: { domain: 'lawn_mower' },
+    templates: [
+      '[<pre>] (dock|park|recall) [<the>] <mower> [<post>]',
+      '[<pre>] (return|send|bring) [<the>] <mower> [back] (to [the|its] (base|dock|charger|charging station|station|garage)|home) [<post>]',
+      '[<pre>] (tell|ask|have|let|make) [<the>] <mower> [to] (return|go|go back|head back) (to [the|its] (base|dock|charger|station)|home) [<post>]',
+      '[<pre>] stop mowing [<post>]',
     ],
   },
 
@@ -974,10 +1120,11 @@ const groups: IntentGroup[] = [
         slots: { respond: 'hello' },
       },
       {
-        t: '(thank you|thanks|thanks a lot|thank you very much|thank you so much|thanks so much|many thanks|cheers|much appreciated|great thanks|perfect thanks) [butler|again]',
+        t: '(thank you|thanks|thanks a lot|thank you very much|thank you so much|thanks so much|many thanks|cheers|much appreciated|great thanks|perfect thanks) [butler|again|mate|buddy|friend]',
         slots: { respond: 'thanks' },
       },
       { t: '(who|what) are you', slots: { respond: 'who' } },
+      { t: "[hi|hey|hello] (how are you|how are you doing|how's it going|how are things) [today|butler]", slots: { respond: 'howareyou' } },
       { t: 'who (made|created|built|wrote) you', slots: { respond: 'creator' } },
       'say {response}',
     ],

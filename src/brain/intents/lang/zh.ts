@@ -1,19 +1,23 @@
 // Simplified Chinese templates. Every Han character is a token, so templates are written without spaces.
 import type { IntentGroup, LanguagePack } from '../types';
-import { binarySensorCheck, domainCheck, NUMBERS, sensorCheck, SWITCHABLE } from './common';
+import { binarySensorCheck, domainCheck, NUMBERS, sensorCheck, sensorClassCheck, SWITCHABLE } from './common';
 
 const rules: Record<string, string> = {
-  pre: '[请|麻烦|帮我|帮忙|给我|请你|请帮我|麻烦你|能不能|能否|可不可以|可以|你|帮|我想|我要|我想要|我需要][帮我|给我|帮忙|帮][把|将|给|让]',
+  pre: '[请|麻烦|帮我|帮忙|给我|请你|请您|请帮我|麻烦你|麻烦您|能不能|能否|可不可以|可以|你|您|帮|我想|我要|我想要|我需要][帮我|给我|帮忙|帮][把|将|给|让]',
   post: '[一下|一下子][吧|呗|啊|了|好吗|谢谢|可以吗|好不好|行吗|哦|呀|啦|嘛|谢谢你]',
   // measure words: 这盏灯, 那扇窗帘, 这台风扇
-  det: '[所有|全部|所有的|全部的|每个|每一个|这些|那些|(这|那|每)[一](个|盏|扇|台|把|组)]',
+  det: '[所有|全部|所有的|全部的|每个|每一个|这些|那些|(这|那|每)[一|两|二|三|几](个|盏|扇|台|把|组)]',
   here: '(这里|这儿|这边|这个房间|房间里|屋里|这屋)',
   place: '({place}[里|里面|内|中|那边]|<here>)',
-  on_v: '(打开|开启|开|启动|点亮|开开|激活|启用|亮起|扭开)',
-  off_v: '(关闭|关掉|关上|关|熄灭|熄掉|关了|停用|停止|灭掉|灭了|关停)',
-  open_v: '(打开|拉开|升起|开|开启|升高|收起|卷起|拉起)',
-  close_v: '(关闭|关上|拉上|放下|合上|关|关掉|降下|关了|拉下)',
+  // two or three places at once: 厨房和卧室, 客厅、卧室跟车库
+  and: '(和|跟|与|及|以及|还有|同|加上)',
+  places: '{place}[的][<and>]{place}[的][<and>]{place}[里|里面]|{place}[的]<and>{place}[里|里面]',
+  on_v: '[给我|给]((打开|开启|开|启动|点亮|开开|激活|启用|亮起|扭开))',
+  off_v: '[给我|给]((关闭|关掉|关上|关|熄灭|熄掉|关了|停用|停止|灭掉|灭了|关停))',
+  open_v: '[给我|给]((打开|拉开|升起|开|开启|升高|收起|卷起|拉起))',
+  close_v: '[给我|给]((关闭|关上|拉上|放下|合上|关|关掉|降下|关了|拉下))',
   q: '[吗|么|嘛|没有|没|不|呢|啊|呀|吧]',
+  ask: '[你|请][帮我|给我](看看|看一下|查一下|查查|瞧瞧|确认一下)',
   is: '[是|是不是|是否|有没有][已经|还|都|全|全都]',
   which: '[有|有没有|有无](哪个|哪些|哪一个|哪一些|哪扇|哪一扇|哪几个|哪几扇|哪盏|哪几盏|什么)',
   howmany: '(有多少|有几个|有几扇|多少|几个|有几盏|几盏|有多少个|多少个|有几|几|是多少)',
@@ -39,6 +43,7 @@ const rules: Record<string, string> = {
   mword: '(tv show|tv|电视|音乐|歌|歌曲|节目|视频|播放|电影|音频|广播|电台|媒体)',
   now: '(现在|当前|目前|这会儿|此刻|今天)',
   thing: '(温度|气温|室温)',
+  mower: '(割草机|割草机器人|除草机|剪草机)',
 };
 
 const lists: LanguagePack['lists'] = {
@@ -75,7 +80,27 @@ const lists: LanguagePack['lists'] = {
     '(打开中|正在打开)': { state: 'opening' },
     '(关闭中|正在关闭)': { state: 'closing' },
   },
-  bri_level: { '(最亮|最大|最高|全亮)': { brightness: 100 }, '(最暗|最小|最低)': { brightness: 1 } },
+  bri_level: {
+    '(最亮|最大|最高|全亮)': { brightness: 100 },
+    '(最暗|最小|最低)': { brightness: 1 },
+    '(一半|半亮|一半亮度)': { brightness: 50 },
+  },
+  // what a sensor measures, for questions that name no sensor
+  sensor_class: {
+    '(湿度|空气湿度|相对湿度)': { device_class: 'humidity' },
+    '(空气质量|空气质量指数|aqi)': { device_class: 'aqi' },
+    '(气压|大气压|大气压力)': { device_class: 'atmospheric_pressure' },
+    '(二氧化碳|co2)[浓度|含量]': { device_class: 'carbon_dioxide' },
+    '(光照|照度|光照度|光照强度)': { device_class: 'illuminance' },
+    '(pm2.5|pm 2.5|细颗粒物)[浓度]': { device_class: 'pm25' },
+    '(pm10)[浓度]': { device_class: 'pm10' },
+    '(功率|用电功率|耗电功率)': { device_class: 'power' },
+    '(用电量|耗电量|能耗|发电量)': { device_class: 'energy' },
+    '(噪音|噪声|音量分贝)': { device_class: 'sound_pressure' },
+    '(风速|风力)': { device_class: 'wind_speed' },
+    '(降雨量|雨量|降水量)': { device_class: 'precipitation' },
+    '(电压)': { device_class: 'voltage' },
+  },
   pos_word: { '(一半|半开|中间)': { position: 50 } },
   color: {
     '(红色|红)': 'red',
@@ -169,6 +194,26 @@ const groups: IntentGroup[] = [
     bonus: 0.5,
     check: domainCheck(...SWITCHABLE.filter((d) => d !== 'lock')),
     templates: ['[<pre>]<off_v>[一下][<place>][的]{name}[<post>]', '[<pre>][<place>][的]{name}<off_v>[<post>]'],
+  },
+  {
+    bonus: 0.5,
+    intent: 'HassTurnOn',
+    templates: [
+      '[<pre>]<on_v>[一下][<det>]<places>[的][<det>]{dev}[<post>]',
+      '[<pre>][<det>]<places>[的][<det>]{dev}[都|全部|全都](<on_v>|打开吧)[<post>]',
+      '[<pre>]<open_v>[一下][<det>]<places>[的][<det>]{cover}[<post>]',
+      '[<pre>][<det>]<places>[的][<det>]{cover}[都|全部|全都]<open_v>[<post>]',
+    ],
+  },
+  {
+    bonus: 0.5,
+    intent: 'HassTurnOff',
+    templates: [
+      '[<pre>]<off_v>[一下][<det>]<places>[的][<det>]{dev}[<post>]',
+      '[<pre>][<det>]<places>[的][<det>]{dev}[都|全部|全都]<off_v>[<post>]',
+      '[<pre>]<close_v>[一下][<det>]<places>[的][<det>]{cover}[<post>]',
+      '[<pre>][<det>]<places>[的][<det>]{cover}[都|全部|全都]<close_v>[<post>]',
+    ],
   },
   // a television or speaker named by what it is ("打开电视")
   {
@@ -368,55 +413,63 @@ const groups: IntentGroup[] = [
   {
     intent: 'HassGetState',
     templates: [
-      '[<place>][的]<which>[<det>][<place>][的]{dev}<is>{onoff_state}[的|了][<q>]',
-      '[<place>][的]<howmany>[个|盏][<det>][<place>][的]{dev}<is>{onoff_state}[的|了][<q>]',
-      '[<place>](有没有|有)[<det>]{dev}<is>{onoff_state}[的|了][<q>]',
-      '[<place>][的][<all>][的][<place>][的]{dev}<is>都[是]{onoff_state}[的|了][<q>]',
-      '[<place>][的][<det>]{dev}<is>{onoff_state}[的|了][<q>]',
-      '[<place>][的]{dev}有(几|多少)[个|盏][是]{onoff_state}[的|了][<q>]',
-      '[<place>][的]<which>[<det>][<place>][的]{cover}<is>{cover_state}[的|了][<q>]',
-      '[<place>][的]<howmany>[个|扇][<det>][<place>][的]{cover}<is>{cover_state}[的|了][<q>]',
-      '[<place>](有没有|有)[<det>]{cover}<is>{cover_state}[的|了][<q>]',
-      '[<place>][的][<all>][的][<place>][的]{cover}<is>都[是]{cover_state}[的|了][<q>]',
-      '[<place>][的][<det>]{cover}<is>{cover_state}[的|了][<q>]',
-      '[<place>][的](<which>|哪扇|哪一扇)[<det>][<place>][的]{lock_dev}<is>{lock_state}[的|了][<q>]',
-      '[<place>][的](<howmany>|有几扇)[个|扇][<det>][<place>][的]{lock_dev}<is>{lock_state}[的|了][<q>]',
-      '[<place>](有没有|有)[<det>]{lock_dev}<is>{lock_state}[的|了][<q>]',
-      '[<place>][的][<all>][的][<place>][的]{lock_dev}<is>都[是]{lock_state}[的|了][<q>]',
-      '[<place>][的]{lock_dev}(<which>|哪扇|哪一扇|有几扇|有几个|有多少)[是]{lock_state}[的|了][<q>]',
-      '[<place>][的][<det>]{lock_dev}<is>{lock_state}[的|了][<q>]',
+      '[<ask>][<place>][的]<which>[<det>][<place>][的]{dev}<is>{onoff_state}[的|了][<q>]',
+      '[<ask>][<place>][的]<howmany>[个|盏][<det>][<place>][的]{dev}<is>{onoff_state}[的|了][<q>]',
+      '[<ask>][<place>](有没有|有)[<det>]{dev}<is>{onoff_state}[的|了][<q>]',
+      '[<ask>][<place>][的][<all>][的][<place>][的]{dev}<is>都[是]{onoff_state}[的|了][<q>]',
+      '[<ask>][<place>][的][<det>]{dev}<is>{onoff_state}[的|了][<q>]',
+      '[<ask>]<places>[的][<det>]{dev}<is>[都]{onoff_state}[的|了][<q>]',
+      '[<ask>]<everywhere>[还](有没有|有)[<det>]{dev}<is>{onoff_state}[的|了][<q>]',
+      '[<ask>]<everywhere>[还](有没有|有)[<det>]{cover}<is>{cover_state}[的|了][<q>]',
+      '[<ask>]<places>[的][<det>]{cover}<is>[都]{cover_state}[的|了][<q>]',
+      '[<ask>][<place>][的]{dev}有(几|多少)[个|盏][是]{onoff_state}[的|了][<q>]',
+      '[<ask>][<place>][的]<which>[<det>][<place>][的]{cover}<is>{cover_state}[的|了][<q>]',
+      '[<ask>][<place>][的]<howmany>[个|扇][<det>][<place>][的]{cover}<is>{cover_state}[的|了][<q>]',
+      '[<ask>][<place>](有没有|有)[<det>]{cover}<is>{cover_state}[的|了][<q>]',
+      '[<ask>][<place>][的][<all>][的][<place>][的]{cover}<is>都[是]{cover_state}[的|了][<q>]',
+      '[<ask>][<place>][的][<det>]{cover}<is>{cover_state}[的|了][<q>]',
+      '[<ask>][<place>][的](<which>|哪扇|哪一扇)[<det>][<place>][的]{lock_dev}<is>{lock_state}[的|了][<q>]',
+      '[<ask>][<place>][的](<howmany>|有几扇)[个|扇][<det>][<place>][的]{lock_dev}<is>{lock_state}[的|了][<q>]',
+      '[<ask>][<place>](有没有|有)[<det>]{lock_dev}<is>{lock_state}[的|了][<q>]',
+      '[<ask>][<place>][的][<all>][的][<place>][的]{lock_dev}<is>都[是]{lock_state}[的|了][<q>]',
+      '[<ask>][<place>][的]{lock_dev}(<which>|哪扇|哪一扇|有几扇|有几个|有多少)[是]{lock_state}[的|了][<q>]',
+      '[<ask>][<place>][的][<det>]{lock_dev}<is>{lock_state}[的|了][<q>]',
     ],
   },
   {
     intent: 'HassGetState',
     check: domainCheck(...SWITCHABLE.filter((d) => !['cover', 'valve', 'lock'].includes(d))),
-    templates: ['[<place>][的]{name}<is>{onoff_state}[的|了][<q>]'],
+    templates: ['[<ask>][<place>][的]{name}<is>{onoff_state}[的|了][<q>]'],
   },
   {
     intent: 'HassGetState',
     check: domainCheck('lock'),
     slots: { domain: 'lock' },
-    templates: ['[<place>][的]{name.lock}<is>{lock_state}[的|了][<q>]'],
+    templates: ['[<ask>][<place>][的]{name.lock}<is>{lock_state}[的|了][<q>]'],
   },
   {
     intent: 'HassGetState',
     check: domainCheck('cover', 'valve'),
-    templates: ['[<place>][的]{name.cover+valve}<is>{cover_state}[的|了][<q>]'],
+    templates: ['[<ask>][<place>][的]{name.cover+valve}<is>{cover_state}[的|了][<q>]'],
   },
-  { intent: 'HassGetState', check: binarySensorCheck, templates: ['{name.binary_sensor}[是不是|是否|有没有](触发|检测到)[了][<q>]'] },
+  {
+    intent: 'HassGetState',
+    check: binarySensorCheck,
+    templates: ['[<ask>]{name.binary_sensor}[是不是|是否|有没有](触发|检测到)[了][<q>]'],
+  },
   {
     intent: 'HassGetState',
     check: sensorCheck,
     templates: [
-      '[<place>][的]{name.sensor}[的][{_q}][<now>][是|有](多少|几|什么|怎么样|是多少)[了|呢|啊]',
-      '[<place>][的]{name.sensor}[的](状态|读数|数值|值)[是|有]?[多少|什么|怎么样][<q>]',
+      '[<ask>][<place>][的]{name.sensor}[的][{_q}][<now>][是|有](多少|几|什么|怎么样|是多少)[了|呢|啊]',
+      '[<ask>][<place>][的]{name.sensor}[的](状态|读数|数值|值)[是|有]?[多少|什么|怎么样][<q>]',
     ],
   },
   {
     intent: 'HassGetState',
     templates: [
-      '[<place>][的]{name}[的][状态|情况](是什么|是多少|有多少|有几个|是几|什么|怎么样|如何|是怎样)[的][<q>]',
-      '[<place>][的]{name}[的][是什么|什么|是多少|是几|几](状态|情况)[<q>]',
+      '[<ask>][<place>][的]{name}[的][状态|情况](是什么|是多少|有多少|有几个|是几|什么|怎么样|如何|是怎样)[的][<q>]',
+      '[<ask>][<place>][的]{name}[的][是什么|什么|是多少|是几|几](状态|情况)[<q>]',
     ],
   },
 
@@ -486,8 +539,8 @@ const groups: IntentGroup[] = [
     intent: 'HassSetVolume',
     context: true,
     templates: [
-      '[<pre>][把|将|给][<mword>][的]音量<set_v><vol>[<post>]',
-      '[<pre>](设置|设定|调节|调)[<mword>][的]音量(为|到|成|至)<vol>[<post>]',
+      '[<pre>][把|将|给][<mword>][的](音量|声音)<set_v><vol>[<post>]',
+      '[<pre>](设置|设定|调节|调)[<mword>][的](音量|声音)(为|到|成|至)<vol>[<post>]',
       '[<pre>]音量<vol>',
     ],
   },
@@ -495,8 +548,8 @@ const groups: IntentGroup[] = [
     intent: 'HassSetVolume',
     check: domainCheck('media_player'),
     templates: [
-      '[<pre>][把|将|给]<mtgt>[的][<mword>][的]音量<set_v><vol>[<post>]',
-      '[<pre>](设置|设定|调节|调)<mtgt>[的][<mword>][的]音量(为|到|成|至)<vol>[<post>]',
+      '[<pre>][把|将|给]<mtgt>[的][<mword>][的](音量|声音)<set_v><vol>[<post>]',
+      '[<pre>](设置|设定|调节|调)<mtgt>[的][<mword>][的](音量|声音)(为|到|成|至)<vol>[<post>]',
     ],
   },
   {
@@ -566,8 +619,75 @@ const groups: IntentGroup[] = [
     ],
   },
   {
+    intent: 'HassShoppingListCompleteItem',
+    templates: [
+      '[<pre>][把|将]<my>(购物|采购)(清单|列表|单)[上|里|中][的]{item}(划掉|删掉|删除|去掉|勾掉|移除|勾选掉|标记为已完成|标为已买)[<post>]',
+      '{item}[已经|已](买好了|买到了|买过了)[<post>]',
+    ],
+  },
+  {
     intent: 'HassListAddItem',
     templates: ['[<pre>][把|将]{item}(加到|加入|添加到|放到|放进|写到|记到)<my>{name.todo}[清单|列表][里|上|中][<post>]'],
+  },
+  {
+    intent: 'HassListCompleteItem',
+    templates: [
+      '[<pre>][把|将]{item}从<my>{name.todo}[清单|列表][上|里|中](划掉|删掉|删除|去掉|勾掉|移除|勾选掉)[<post>]',
+      '[<pre>][把|将]<my>{name.todo}[清单|列表][上|里|中][的]{item}(划掉|删掉|删除|去掉|勾掉|移除|勾选掉|标记为已完成)[<post>]',
+      '[<pre>][在]<my>{name.todo}[清单|列表][上|里|中](划掉|删掉|删除|去掉|勾掉|勾选)[一下]{item}',
+    ],
+  },
+
+  // ---- readings by what they measure --------------------------------------------------------------------
+  {
+    intent: 'HassGetState',
+    context: true,
+    check: sensorClassCheck,
+    templates: [
+      '[<now>][<place>|<places>][的][<now>]{sensor_class}[<now>][是|有](多少|几|什么|怎么样|是多少|如何|高不高|大不大)[了|呢|啊|呀]',
+      '[<now>][<place>|<places>][的][<now>]{sensor_class}[<now>][<q>]',
+      { t: '[<now>][<place>][<now>](湿度大吗|潮湿吗|潮不潮|干燥吗|湿不湿|干不干)', slots: { device_class: 'humidity' } },
+      { t: '[<now>][外面|室外][<now>]风(大吗|大不大|有多大)', slots: { device_class: 'wind_speed' } },
+    ],
+  },
+
+  // ---- lawn mower ---------------------------------------------------------------------------------------
+  {
+    intent: 'HassLawnMowerStartMowing',
+    check: domainCheck('lawn_mower'),
+    bonus: 0.5,
+    templates: [
+      '[<pre>][让]{name.lawn_mower}[开始|去](割草|除草|修剪草坪|剪草)[吧][<post>]',
+      '[<pre>](启动|开启|打开){name.lawn_mower}[<post>]',
+    ],
+  },
+  {
+    intent: 'HassLawnMowerStartMowing',
+    slots: { domain: 'lawn_mower' },
+    templates: [
+      '[<pre>][让]<mower>[开始|去](割草|除草|工作|修剪草坪|剪草)[吧][<post>]',
+      '[<pre>](启动|开启|打开)<mower>[<post>]',
+      '[<pre>](开始|去)(割草|除草|剪草)[吧][<post>]',
+      '[<pre>](割|剪|修剪)[一下][院子里的|花园里的](草|草坪)[吧][<post>]',
+    ],
+  },
+  {
+    intent: 'HassLawnMowerDock',
+    check: domainCheck('lawn_mower'),
+    bonus: 0.5,
+    templates: [
+      '[<pre>][让]{name.lawn_mower}(返回|回|回去|回到)[充电|基座|底座|充电座|充电桩|基站][去|吧][<post>]',
+      '[<pre>][让]{name.lawn_mower}[回去]充电[<post>]',
+    ],
+  },
+  {
+    intent: 'HassLawnMowerDock',
+    slots: { domain: 'lawn_mower' },
+    templates: [
+      '[<pre>][让]<mower>(返回|回|回去|回到)[充电|基座|底座|充电座|充电桩|基站][去|吧][<post>]',
+      '[<pre>][让]<mower>[回去]充电[<post>]',
+      '[<pre>](停止|别)割草[了][<post>]',
+    ],
   },
 
   // ---- vacuum, weather, time, misc -----------------------------------------------------------------------
@@ -644,6 +764,7 @@ const groups: IntentGroup[] = [
     templates: [
       { t: '[<pre>](你好|您好|嗨|哈喽|早上好|早安|早|下午好|晚上好|中午好)[呀|啊|管家]', slots: { respond: 'hello' } },
       { t: '(谢谢|谢谢你|谢谢您|多谢|感谢|辛苦了|太好了|好的谢谢)[你|您|啦|了]', slots: { respond: 'thanks' } },
+      { t: '[你好][,](你|您)(好吗|最近好吗|怎么样|最近怎么样|还好吗|今天怎么样)[呀|啊]', slots: { respond: 'howareyou' } },
       { t: '(你|您)是谁[<q>]', slots: { respond: 'who' } },
       { t: '谁(做|造|开发|创造)了(你|您)[<q>]', slots: { respond: 'creator' } },
       { t: '(你|您)(能|可以|会)(做|干|帮我做|帮我干)(什么|些什么|啥|哪些事)[<q>]', slots: { respond: 'capabilities' } },

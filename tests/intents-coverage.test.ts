@@ -1,0 +1,227 @@
+// Coverage by construction: device-class questions, readings asked for by what they measure, the lawn mower, in both
+// languages, with what the handler then does or says. A home with the devices those sentences are about.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { HomeModel } from '../src/brain/intents/home';
+import { IntentRecognizer } from '../src/brain/intents/recognizer';
+import { handleIntent } from '../src/brain/intents/handler';
+
+const EN = HomeModel.fromFixtures(`
+areas:
+  - {name: Kitchen, id: kitchen}
+  - {name: Living Room, id: living_room}
+  - {name: Garden, id: garden}
+entities:
+  - {name: Kitchen Leak, id: binary_sensor.kitchen_leak, area: kitchen, state: "on", attributes: {device_class: moisture}}
+  - {name: Shed Window, id: binary_sensor.shed_window, state: "on", attributes: {device_class: window}}
+  - {name: Back Door Contact, id: binary_sensor.back_door, state: "off", attributes: {device_class: door}}
+  - {name: Living room humidity, id: sensor.lr_humidity, state: "48", attributes: {device_class: humidity, unit_of_measurement: "%"}}
+  - {name: Kitchen humidity, id: sensor.kitchen_humidity, area: kitchen, state: "61", attributes: {device_class: humidity, unit_of_measurement: "%"}}
+  - {name: Robomow, id: lawn_mower.robomow, area: garden, state: docked}
+`);
+const ZH = HomeModel.fromFixtures(`
+areas:
+  - {name: 厨房, id: kitchen}
+  - {name: 客厅, id: living_room}
+entities:
+  - {name: 客厅湿度, id: sensor.lr_humidity, area: living_room, state: "55", attributes: {device_class: humidity, unit_of_measurement: "%"}}
+  - {name: 割草机, id: lawn_mower.mower, state: docked}
+  - {name: 家务, id: todo.chores, state: ""}
+`);
+const en = new IntentRecognizer(EN, 'en');
+const zh = new IntentRecognizer(ZH, 'zh-cn');
+
+test('device-class questions: wet floors, anything open', () => {
+  assert.deepEqual(en.recognize('is the kitchen floor wet')?.slots, {
+    area: 'Kitchen',
+    state: 'on',
+    domain: 'binary_sensor',
+    device_class: 'moisture',
+  });
+  const open = en.recognize('is anything open');
+  assert.equal(open?.name, 'HassGetState');
+  assert.deepEqual([...((open?.slots.device_class ?? []) as string[])].sort(), ['door', 'garage_door', 'opening', 'window']);
+  assert.equal(handleIntent(open!, EN, 'en').reply, '1: Shed Window.', 'only what is open, of every kind that opens');
+  assert.equal(en.recognize('is any window open')?.slots.device_class, 'window', 'a named kind stays one kind');
+});
+
+test('readings by what they measure: in an area, named after it, or from where the speaker is', () => {
+  const k = en.recognize('what is the humidity in the kitchen');
+  assert.deepEqual(k?.slots, { device_class: 'humidity', area: 'Kitchen', domain: 'sensor' });
+  assert.deepEqual(k?.entities, ['sensor.kitchen_humidity']);
+  assert.match(handleIntent(k!, EN, 'en').reply, /^Kitchen humidity is 61/);
+  // no sensor assigned to the living room: the one named after it answers
+  assert.deepEqual(en.recognize('how humid is it in the living room')?.entities, ['sensor.lr_humidity']);
+  assert.deepEqual(en.recognize("what's the humidity", { area: 'Kitchen' })?.entities, ['sensor.kitchen_humidity']);
+  // nothing measures it in this home: not understood as a reading
+  assert.equal(en.recognize('what is the air quality in the kitchen'), null);
+  const z = zh.recognize('客厅的湿度怎么样');
+  assert.deepEqual(z?.entities, ['sensor.lr_humidity']);
+  assert.match(handleIntent(z!, ZH, 'zh-cn').reply, /客厅湿度/);
+});
+
+test('the lawn mower starts and docks, by name or by what it is, in both languages', () => {
+  for (const t of ['mow the lawn', 'start the lawn mower', 'start mowing', 'have robomow cut the grass']) {
+    const r = en.recognize(t);
+    assert.equal(r?.name, 'HassLawnMowerStartMowing', t);
+    assert.deepEqual(handleIntent(r!, EN, 'en').actions, [
+      {
+        action_type: 'ha_call_service',
+        params: { domain: 'lawn_mower', service: 'start_mowing', target: { entity_id: ['lawn_mower.robomow'] } },
+      },
+    ]);
+  }
+  for (const t of ['dock the mower', 'send robomow back to its dock', 'stop mowing'])
+    assert.equal(en.recognize(t)?.name, 'HassLawnMowerDock', t);
+  assert.equal(en.recognize('send robomow home')?.slots.name, 'Robomow');
+  const z = zh.recognize('让割草机去割草');
+  assert.equal(z?.name, 'HassLawnMowerStartMowing');
+  assert.equal(handleIntent(z!, ZH, 'zh-cn').reply, '割草机开始割草了。');
+  assert.equal(zh.recognize('割草机回去充电')?.name, 'HassLawnMowerDock');
+  // a home without a mower says so instead of pretending
+  const none = HomeModel.fromFixtures('entities:\n  - {name: Lamp, id: light.lamp, state: "off"}\n');
+  const o = handleIntent(new IntentRecognizer(none, 'en').recognize('mow the lawn')!, none, 'en');
+  assert.deepEqual(o.actions, []);
+  assert.match(o.reply, /no lawn mower/);
+});
+
+test('numbers said aloud: decimals after "point" / 点, hundreds', () => {
+  const home = HomeModel.fromFixtures(`
+areas:
+  - {name: Living Room, id: living_room}
+entities:
+  - {name: Thermostat, id: climate.thermostat, area: living_room, state: heat, attributes: {current_temperature: 20}}
+`);
+  const r = new IntentRecognizer(home, 'en');
+  assert.equal(r.recognize('set the temperature to twenty one point five degrees')?.slots.temperature, 21.5);
+  assert.equal(r.recognize('set the thermostat to 19 point 5')?.slots.temperature, 19.5);
+  assert.equal(r.recognize('set the temperature to twenty one degrees')?.slots.temperature, 21, 'a whole number stays whole');
+  assert.equal(r.recognize('set a timer for one hundred seconds')?.slots.seconds, 100);
+  const z = new IntentRecognizer(ZH, 'zh-cn');
+  assert.equal(z.recognize('把温度调到二十一点五度')?.slots.temperature, 21.5);
+  assert.equal(z.recognize('现在几点了')?.name, 'HassGetCurrentTime', 'a clock question is not a decimal');
+});
+
+test('Chinese: an item ticked off the shopping list or a named list', () => {
+  assert.deepEqual(zh.recognize('把购物清单里的牛奶划掉')?.slots, { item: '牛奶' });
+  assert.equal(zh.recognize('牛奶买好了')?.name, 'HassShoppingListCompleteItem');
+  const r = zh.recognize('把拖地从家务清单里划掉');
+  assert.equal(r?.name, 'HassListCompleteItem');
+  assert.equal(r?.slots.name, '家务');
+  assert.equal(r?.slots.item, '拖地');
+});
+
+test('people elsewhere than home, dates from sensors, a scene by its bare name', () => {
+  const home = HomeModel.fromFixtures(`
+entities:
+  - {name: Ada, id: person.ada, state: Work}
+  - {name: John, id: person.john, state: home}
+  - {name: Next birthday, id: sensor.next_birthday, state: "2024-04-01", attributes: {device_class: date}}
+  - {name: Movie Night, id: scene.movie_night}
+`);
+  const r = new IntentRecognizer(home, 'en');
+  assert.deepEqual(r.recognize('is ada at work')?.slots, { domain: 'person', name: 'Ada', state: 'Work' });
+  const who = r.recognize('who is at work');
+  assert.deepEqual(who?.slots, { domain: 'person', state: 'Work' });
+  assert.equal(handleIntent(who!, home, 'en').reply, '1: Ada.');
+  assert.equal(r.recognize('when is the next birthday')?.slots.name, 'Next birthday');
+  assert.equal(r.recognize('movie night')?.name, 'HassTurnOn');
+  assert.equal(r.recognize('is john at the beach'), null, 'a place nobody is in is not a zone');
+});
+
+test('everyday state questions: "did I leave …", "is there a …", what a player is doing, "who\'s home"', () => {
+  const home = HomeModel.fromFixtures(`
+areas:
+  - {name: Kitchen, id: kitchen}
+  - {name: Garage, id: garage}
+entities:
+  - {name: Kitchen Light, id: light.kitchen, area: kitchen, state: "on"}
+  - {name: Front Door, id: lock.front_door, state: unlocked}
+  - {name: TV, id: media_player.tv, state: playing}
+  - {name: Ada, id: person.ada, state: home}
+  - {name: Garage Door Sensor, id: binary_sensor.garage_door, area: garage, state: "on", attributes: {device_class: door}}
+`);
+  const r = new IntentRecognizer(home, 'en');
+  assert.deepEqual(r.recognize('did i leave the lights on')?.slots, { domain: 'light', state: 'on' });
+  assert.deepEqual(r.recognize('did we leave the front door unlocked')?.slots, { name: 'Front Door', state: 'unlocked', domain: 'lock' });
+  assert.equal(handleIntent(r.recognize('did we leave the front door unlocked')!, home, 'en').reply, 'Yes.');
+  assert.deepEqual(r.recognize('is the tv playing')?.slots, { name: 'TV', state: 'playing', domain: 'media_player' });
+  assert.deepEqual(r.recognize("who's home")?.slots, { domain: 'person', state: 'home' });
+  // no lock in the garage: "the garage door" there is not asked about as a lock
+  assert.notEqual(r.recognize('is the garage door open')?.slots.domain, 'lock');
+  assert.equal(r.recognize('is the front door open')?.slots.domain, 'lock', 'a named lock still is one');
+});
+
+test('Chinese everyday phrasing: lights still on anywhere, half brightness, 声音 for volume', () => {
+  const home = HomeModel.fromFixtures(`
+areas:
+  - {name: 客厅, id: living_room}
+entities:
+  - {name: 客厅灯, id: light.living_room, area: living_room, state: "on"}
+  - {name: 电视, id: media_player.tv, area: living_room, state: playing}
+`);
+  const r = new IntentRecognizer(home, 'zh-cn');
+  assert.deepEqual(r.recognize('家里还有灯开着吗')?.slots, { domain: 'light', state: 'on' });
+  assert.equal(r.recognize('客厅灯亮度调到一半')?.slots.brightness, 50);
+  assert.equal(r.recognize('把电视的声音调到三十')?.slots.volume_level, 30);
+});
+
+test('more everyday English: cranking the heat, covers halfway, pause as a noun, named timers, locking up', () => {
+  const home = HomeModel.fromFixtures(`
+areas:
+  - {name: Living Room, id: living_room}
+entities:
+  - {name: Thermostat, id: climate.thermostat, area: living_room, state: heat, attributes: {current_temperature: 20}}
+  - {name: Blind, id: cover.blind, area: living_room, state: open, attributes: {device_class: blind}}
+  - {name: TV, id: media_player.tv, area: living_room, state: playing}
+  - {name: Front Door, id: lock.front_door, state: unlocked}
+`);
+  const r = new IntentRecognizer(home, 'en');
+  assert.equal(r.recognize('crank the heat to 75 degrees')?.slots.temperature, 75);
+  assert.deepEqual(r.recognize('open the blinds halfway', { area: 'Living Room' })?.slots, {
+    position: 50,
+    domain: 'cover',
+    device_class: 'blind',
+    area: 'Living Room',
+  });
+  assert.equal(r.recognize('put the tv on pause')?.name, 'HassMediaPause');
+  assert.deepEqual(r.recognize('egg timer for 6 minutes')?.slots, { name: 'egg', minutes: 6 });
+  assert.equal(r.recognize('start a ten minute timer for the eggs')?.slots.name, 'eggs', 'the article is not part of the name');
+  assert.deepEqual(r.recognize('lock up')?.entities, ['lock.front_door']);
+});
+
+test('Chinese particles and forms: 您, 给(我) before the verb, measure words with numbers, 看看 before a question, traditional 盞', () => {
+  const home = HomeModel.fromFixtures(`
+areas:
+  - {name: 客厅, id: living_room}
+entities:
+  - {name: 客厅灯, id: light.living_room, area: living_room, state: "on"}
+  - {name: 前门, id: lock.front_door, state: locked}
+`);
+  const r = new IntentRecognizer(home, 'zh-cn');
+  assert.equal(r.recognize('麻烦您把客厅灯打开一下好吗')?.name, 'HassTurnOn');
+  assert.deepEqual(r.recognize('帮我把客厅的灯给关了')?.slots, { area: '客厅', domain: 'light' });
+  assert.equal(r.recognize('客厅灯给我打开')?.name, 'HassTurnOn');
+  assert.equal(r.recognize('客厅那两盏灯关一下')?.name, 'HassTurnOff');
+  assert.deepEqual(r.recognize('你帮我看看前门锁了没')?.slots, { domain: 'lock', name: '前门', state: 'locked' });
+  assert.equal(r.recognize('把這盞燈關了', { area: '客厅' })?.name, 'HassTurnOff');
+});
+
+test('small talk asks how the butler is; a question about several areas at once', () => {
+  const home = HomeModel.fromFixtures(`
+areas:
+  - {name: Kitchen, id: kitchen}
+  - {name: Bedroom, id: bedroom}
+entities:
+  - {name: Kitchen Light, id: light.kitchen, area: kitchen, state: "on"}
+  - {name: Bedroom Lamp, id: light.bedroom, area: bedroom, state: "off"}
+`);
+  const r = new IntentRecognizer(home, 'en');
+  const how = r.recognize('how are you doing today');
+  assert.equal(how?.name, 'HassRespond');
+  assert.match(handleIntent(how!, home, 'en').reply, /well/);
+  assert.match(handleIntent(zh.recognize('你最近怎么样')!, ZH, 'zh-cn').reply, /我很好/);
+  const q = r.recognize('are the lights on in the kitchen and bedroom');
+  assert.deepEqual(q?.slots, { domain: 'light', state: 'on', area: ['Kitchen', 'Bedroom'] });
+  assert.equal(handleIntent(q!, home, 'en').reply, '1: Kitchen Light.');
+});
