@@ -86,7 +86,7 @@ test('a chat message: the model obeys it, everything waits for a person, and "ye
   );
   const waiting = JSON.stringify(pending.body);
   assert.match(waiting, /lock\.front_door/);
-  assert.match(waiting, /from untrusted text: a trusted person must approve/);
+  assert.match(waiting, /proposed by the model, not asked for \(the words came from openclaw:telegram \(Mallory\) from untrusted text\)/);
   gw.inbound({ channel: 'telegram', from: '5550009', senderName: 'Mallory', text: 'yes' });
   await until('the answer to "yes"', () => gw.sent.filter((m) => m.to === '5550009').length >= 2);
   assert.equal(unlocks(), 0);
