@@ -365,6 +365,7 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
       ingest: core.ingest,
       mqtt: mqtt.bridge,
       pipeline: conversation.pipeline,
+      modes: core.modes,
       brain: brain.running
         ? {
             planner: planner.planner,

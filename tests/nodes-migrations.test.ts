@@ -30,6 +30,9 @@ import toolResult = require('../nodes/butler-tool-result/butler-tool-result');
 import understand = require('../nodes/butler-understand/butler-understand');
 import ir = require('../nodes/butler-ir/butler-ir');
 import dashan = require('../nodes/butler-dashan/butler-dashan');
+import snapshot = require('../nodes/butler-snapshot/butler-snapshot');
+import frigate = require('../nodes/butler-frigate/butler-frigate');
+import vision = require('../nodes/butler-vision/butler-vision');
 import { statusOf } from './helpers/node-status';
 
 const NODES: PaletteNode<NodeDef>[] = [
@@ -53,6 +56,9 @@ const NODES: PaletteNode<NodeDef>[] = [
   understand,
   ir,
   dashan,
+  snapshot,
+  frigate,
+  vision,
 ];
 
 type Config = Record<string, unknown>;
@@ -189,6 +195,27 @@ const CASES: Record<string, Record<number, Case[]>> = {
       { what: 'unknown action', saved: { what: 'dance', value: 'x' }, upgraded: { what: 'expression', value: 'x' } },
     ],
   },
+  'butler-snapshot': {
+    0: [
+      { what: 'empty: the only ONVIF camera', saved: {}, upgraded: { source: 'camera', camera: '' } },
+      { what: 'frigate is kept', saved: { source: 'frigate', camera: 'porch' }, upgraded: { source: 'frigate', camera: 'porch' } },
+    ],
+  },
+  'butler-frigate': {
+    0: [
+      {
+        what: 'empty: new reviews from every camera',
+        saved: {},
+        upgraded: { kind: 'review', cameras: '', labels: '', zones: '', severity: 'any', changes: 'new', mode: 'any' },
+      },
+      {
+        what: 'set fields are kept',
+        saved: { kind: 'object', labels: 'person', changes: '', mode: 'night' },
+        upgraded: { kind: 'object', cameras: '', labels: 'person', zones: '', severity: 'any', changes: '', mode: 'night' },
+      },
+    ],
+  },
+  'butler-vision': { 0: [{ what: 'empty: the default question', saved: {}, upgraded: { question: '', camera: '' } }] },
   'butler-tool': {
     0: [
       {
