@@ -21,7 +21,8 @@ export = defineNode<Config>({
   },
   async onInput(msg, { node, config, services, busy }) {
     const p = (msg.payload && typeof msg.payload === 'object' && !Array.isArray(msg.payload) ? msg.payload : {}) as Record<string, unknown>;
-    const camera = str(p.camera) ?? str(msg.camera) ?? str(config.camera);
+    // msg.camera (from a butler frigate node) names a Frigate camera, not an ONVIF one.
+    const camera = str(p.camera) ?? (config.source === 'frigate' ? str(msg.camera) : undefined) ?? str(config.camera);
     let action: string;
     const params: Record<string, string> = {};
     if (config.source === 'frigate') {

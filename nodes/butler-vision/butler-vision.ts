@@ -20,7 +20,7 @@ export = defineNode<Config>({
     const p = (msg.payload && typeof msg.payload === 'object' && !Array.isArray(msg.payload) ? msg.payload : {}) as Record<string, unknown>;
     const params: Record<string, string> = {};
     const snapshotId = str(msg.snapshot_id) ?? str(p.snapshot_id);
-    const camera = str(p.camera) ?? str(msg.camera) ?? str(config.camera);
+    const camera = str(p.camera) ?? str(config.camera);
     if (snapshotId) params.snapshot_id = snapshotId;
     else if (camera) params.camera = camera;
     const question = str(msg.question) ?? str(p.question) ?? str(config.question);
