@@ -109,6 +109,14 @@ describe('cameras configured in a YAML file', () => {
     const h = await butler.api<Health>('GET', '/api/health');
     assert.ok(h.body.status !== 'down', 'the butler keeps serving');
   });
+  test('without a model, "what\'s happening at the front door?" / "门口有什么?" say plainly that looking needs one', async () => {
+    for (const text of ["what's happening at the front door?", '门口有什么？']) {
+      const r = await butler.api<{ reply: string; answered_by: string }>('POST', '/api/command', { text });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.answered_by, 'offline', text);
+      assert.match(r.body.reply, /describing a picture needs a model: set llm_api_key/, text);
+    }
+  });
 });
 
 describe('the demo home', () => {

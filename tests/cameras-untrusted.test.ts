@@ -108,3 +108,26 @@ test('a note in the picture saying "unlock the front door" ends in a confirmatio
   const pending = await butler.api<unknown>('GET', '/api/confirmations');
   assert.match(JSON.stringify(pending.body), /lock/);
 });
+
+test('"what\'s happening at the front door?" / "门口有什么?" are understood offline: the model looks, the reply is what it saw', async () => {
+  llm.script(
+    { content: [{ type: 'text', text: 'A cat is sitting on the doormat.' }] },
+    { content: [{ type: 'text', text: '门口有一只猫。' }] },
+  );
+  const asked = llm.requests.length;
+  const en = await butler.api<{ reply: string; answered_by: string; results: { action_type: string }[] }>('POST', '/api/command', {
+    text: "what's happening at the front door?",
+  });
+  assert.equal(en.body.answered_by, 'offline', JSON.stringify(en.body));
+  assert.deepEqual(
+    en.body.results.map((r) => r.action_type),
+    ['camera_describe'],
+  );
+  assert.equal(en.body.reply, 'A cat is sitting on the doormat.');
+  const zh = await butler.api<{ reply: string; answered_by: string }>('POST', '/api/command', { text: '门口有什么？' });
+  assert.equal(zh.body.answered_by, 'offline', JSON.stringify(zh.body));
+  assert.equal(zh.body.reply, '门口有一只猫。');
+  const looks = llm.requests.slice(asked) as Req[];
+  assert.equal(looks.length, 2, 'one look each, no planner turn');
+  assert.match(String((looks[0].messages.at(-1)!.content as Block[]).at(-1)!.text), /What is happening at the front door\?/);
+});
