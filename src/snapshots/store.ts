@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import type { Metadata } from 'sharp';
+import { sharp } from './sharp';
 import { InvalidError, NotFoundError } from '../errors';
 
 export const SNAPSHOT_ID = /^snap_[0-9]{13}_[0-9a-f]{8}$/;
@@ -51,11 +52,11 @@ export class SnapshotStore {
       this.refused++;
       throw new SnapshotTooLarge(`snapshot from ${from.camera} refused: ${image.length} bytes is over the ${this.maxBytes}-byte limit`);
     }
-    let meta: sharp.Metadata;
+    let meta: Metadata;
     try {
-      meta = await sharp(image, { limitInputPixels: 50_000_000 }).metadata();
+      meta = await sharp()(image, { limitInputPixels: 50_000_000 }).metadata();
     } catch {
-      meta = { format: undefined } as unknown as sharp.Metadata;
+      meta = { format: undefined } as unknown as Metadata;
     }
     if (meta.format !== 'jpeg' || image[0] !== 0xff || image[1] !== 0xd8) {
       this.refused++;

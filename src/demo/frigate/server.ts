@@ -4,7 +4,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import mqtt, { type MqttClient } from 'mqtt';
-import sharp from 'sharp';
+import type SharpModule from 'sharp';
 
 export type FrigateVersion = '0.14' | '0.16';
 
@@ -57,6 +57,8 @@ export async function startSimFrigate(opts: SimFrigateOptions): Promise<SimFriga
   const secret = randomBytes(16);
   const events: StoredEvent[] = [];
   const reviews: Record<string, unknown>[] = [];
+  // Loaded here, not at import: the demo is imported by the composition root even when no simulator runs.
+  const sharp = require('sharp') as typeof SharpModule;
   const jpeg = await sharp({ create: { width: 1280, height: 720, channels: 3, background: { r: 90, g: 120, b: 60 } } })
     .jpeg({ quality: 70 })
     .toBuffer();
