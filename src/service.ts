@@ -232,7 +232,7 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
 
   const health = () => parts.health();
   const metrics = (): MetricFamily[] => parts.metrics();
-  await parts.start(
+  const discovery = await parts.start(
     new MqttDiscovery({
       host: {
         bus: core.bus,
@@ -257,6 +257,8 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
     app: http.http.app,
     log: log.child({ part: 'snapshots' }),
   });
+  // The discovery `camera` entity shows the latest picture kept, whichever camera took it.
+  snapshots.store.onSaved((_meta, image) => discovery.publishSnapshot(image));
   const demoCamera = o.cameras.length === 0 && demoHome ? await parts.start(new DemoCameraPart(), undefined) : null;
   await parts.start(new CamerasPart({ cameras: demoCamera ? [demoCamera.config] : o.cameras }), {
     registry: core.registry,

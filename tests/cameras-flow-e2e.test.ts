@@ -16,6 +16,7 @@ import { startFakeAnthropic, type FakeAnthropic } from '../src/demo/llm/server';
 import { defaultFlowsDir, loadShippedFlows } from '../src/flows/shipped';
 import { spawnButler, type ButlerProcess } from './helpers/butler-process';
 import { startMosquitto, type TestBroker } from './helpers/mosquitto';
+import mqtt from 'mqtt';
 import { until } from './helpers/wait';
 
 let broker: TestBroker;
@@ -105,4 +106,26 @@ test('a Frigate person alert at night: PTZ to the preset, snapshot, describe, no
   const content = looks[0].messages.at(-1)!.content as { type: string }[];
   assert.equal(content[0].type, 'image');
   assert.equal(home.notifications.filter((n) => n.title === 'Someone at the front door').length, 1, 'one notification');
+});
+
+test('the discovery camera entity shows the latest picture kept', async () => {
+  const shot = await butler.api<{ results: { status: string; output: { snapshot_id: string } }[] }>('POST', '/api/command', {
+    actions: [{ action_type: 'snapshot', params: {} }],
+  });
+  assert.equal(shot.body.results[0].status, 'ok', JSON.stringify(shot.body));
+  const img = await fetch(`${butler.url}/api/snapshots/${shot.body.results[0].output.snapshot_id}`, {
+    headers: { authorization: `Bearer ${butler.token}` },
+  });
+  const bytes = Buffer.from(await img.arrayBuffer());
+  const client = await mqtt.connectAsync(broker.url);
+  try {
+    const shown = new Promise<Buffer>((resolve, reject) => {
+      client.on('message', (_t, p) => resolve(p));
+      setTimeout(() => reject(new Error('nothing retained on butler/ha/camera/state')), 15_000).unref();
+    });
+    await client.subscribeAsync('butler/ha/camera/state');
+    assert.ok((await shown).equals(bytes), 'the retained camera image is the newest snapshot');
+  } finally {
+    await client.endAsync();
+  }
 });

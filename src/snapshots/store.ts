@@ -37,6 +37,7 @@ export class SnapshotStore {
   private readonly maxCount: number;
   saved = 0;
   refused = 0;
+  private readonly listeners: ((meta: SnapshotMeta, image: Buffer) => void)[] = [];
 
   constructor(opts: SnapshotStoreOptions) {
     this.dir = opts.dir;
@@ -82,7 +83,19 @@ export class SnapshotStore {
     writeFileSync(join(this.dir, `${id}.json`), JSON.stringify(info));
     this.saved++;
     if (this.saved % 50 === 0) this.prune();
+    for (const fn of this.listeners) {
+      try {
+        fn(info, image);
+      } catch {
+        /* a listener's failure is its own; the picture is kept */
+      }
+    }
     return info;
+  }
+
+  /** Called with every picture kept (e.g. to show the latest one on the discovery camera entity). */
+  onSaved(fn: (meta: SnapshotMeta, image: Buffer) => void): void {
+    this.listeners.push(fn);
   }
 
   /** The metadata of a kept picture; NotFoundError for unknown or malformed ids. */
