@@ -20,6 +20,7 @@ import type { DescribeFn } from './drivers/cameras/actions';
 import { CamerasPart } from './drivers/cameras/part';
 import { FrigatePart } from './drivers/frigate/part';
 import { SnapshotsPart } from './snapshots/part';
+import { registerHaCameraSnapshot } from './snapshots/ha-camera';
 import { BroadlinkSimulator } from './demo/broadlink/simulator';
 import { BroadlinkPart } from './drivers/broadlink/part';
 import { SimulatedRobot } from './demo/dashan/robot';
@@ -259,6 +260,14 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
   });
   // The discovery `camera` entity shows the latest picture kept, whichever camera took it.
   snapshots.store.onSaved((_meta, image) => discovery.publishSnapshot(image));
+  // Home Assistant's own cameras, through camera_proxy.
+  registerHaCameraSnapshot({
+    registry: core.registry,
+    store: snapshots.store,
+    websocketUrl: target.url,
+    token: target.token,
+    cameras: () => [...ha.connection.states().keys()].filter((id) => id.startsWith('camera.')),
+  });
   const demoCamera = o.cameras.length === 0 && demoHome ? await parts.start(new DemoCameraPart(), undefined) : null;
   await parts.start(new CamerasPart({ cameras: demoCamera ? [demoCamera.config] : o.cameras }), {
     registry: core.registry,
