@@ -20,6 +20,7 @@ import { startSimFrigate, type SimFrigate } from '../src/demo/frigate/server';
 import { startFakeAnthropic, type FakeAnthropic } from '../src/demo/llm/server';
 import { FrigatePart } from '../src/drivers/frigate/part';
 import type { DescribeFn } from '../src/drivers/cameras/actions';
+import { registerHaCameraSnapshot } from '../src/snapshots/ha-camera';
 import { startMosquitto, type TestBroker } from './helpers/mosquitto';
 import { statusOf } from './helpers/node-status';
 import camera = require('../nodes/butler-camera/butler-camera');
@@ -86,6 +87,13 @@ before(async () => {
     modes: c.modes,
     describe: () => (modelOn ? describe : null),
     log: silentLogger(),
+  });
+  registerHaCameraSnapshot({
+    registry: c.registry,
+    store,
+    websocketUrl: env.home.url,
+    token: env.home.token,
+    cameras: () => ['camera.demo_camera'],
   });
   broker = await startMosquitto();
   frigateSim = await startSimFrigate({ mqttUrl: broker.url });
@@ -294,6 +302,7 @@ test('butler snapshot keeps ONVIF and Frigate pictures; butler vision sends the 
       { id: 'onvif', z: 'tab', type: 'butler-snapshot', source: 'camera', camera: '', version: 1, wires: [['look']] },
       { id: 'look', z: 'tab', type: 'butler-vision', question: 'Who is at the door?', camera: '', version: 1, wires: [['out']] },
       { id: 'frig', z: 'tab', type: 'butler-snapshot', source: 'frigate', camera: '', version: 1, wires: [['out']] },
+      { id: 'hacam', z: 'tab', type: 'butler-snapshot', source: 'ha', camera: 'camera.demo_camera', version: 1, wires: [['out']] },
       { id: 'out', z: 'tab', type: 'helper' },
       { id: 'catcher', type: 'catch', z: 'tab', scope: null, uncaught: false, wires: [['caught']] },
       { id: 'caught', type: 'helper', z: 'tab' },
@@ -333,6 +342,12 @@ test('butler snapshot keeps ONVIF and Frigate pictures; butler vision sends the 
   caught = next('caught');
   helper.getNode('frig').receive({ payload: 'hello' });
   assert.match(String(((await caught).error as { message: string }).message), /no Frigate camera: set one in the node/);
+
+  // A Home Assistant camera through camera_proxy.
+  got = sent();
+  helper.getNode('hacam').receive({ payload: {} });
+  const fromHa = (await got).payload as { snapshot_id: string };
+  assert.equal(store.meta(fromHa.snapshot_id).source, 'ha');
 
   // No model: vision says it needs one.
   modelOn = false;

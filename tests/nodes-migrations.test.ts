@@ -199,6 +199,7 @@ const CASES: Record<string, Record<number, Case[]>> = {
     0: [
       { what: 'empty: the only ONVIF camera', saved: {}, upgraded: { source: 'camera', camera: '' } },
       { what: 'frigate is kept', saved: { source: 'frigate', camera: 'porch' }, upgraded: { source: 'frigate', camera: 'porch' } },
+      { what: 'an unknown source is an ONVIF camera', saved: { source: 'rtsp' }, upgraded: { source: 'camera', camera: '' } },
     ],
   },
   'butler-frigate': {

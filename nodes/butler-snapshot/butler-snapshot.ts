@@ -1,12 +1,13 @@
 // Keeps a picture in the butler's snapshot store through the one door, with the message's origin: a new snapshot from
 // an ONVIF camera (`snapshot`), or Frigate's picture (`frigate_snapshot`: the event's own snapshot when the message
-// comes from a Frigate object event, else the camera's latest frame). msg.payload becomes the action's output
+// comes from a Frigate object event, else the camera's latest frame), or a Home Assistant camera entity
+// (`ha_camera_snapshot`, through camera_proxy). msg.payload becomes the action's output
 // ({snapshot_id, url, …}) and msg.snapshot_id the picture's id, so later nodes (vision, notify) can refer to it.
 import { defineNode } from '../lib/node';
 import { ConfigError, type NodeDef, runOneAction } from '../lib/red';
 
 interface Config extends NodeDef {
-  source: 'camera' | 'frigate';
+  source: 'camera' | 'frigate' | 'ha';
   camera: string;
 }
 
@@ -15,9 +16,10 @@ const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : unde
 export = defineNode<Config>({
   type: 'butler-snapshot',
   version: 1,
-  migrations: { 0: (c) => ({ ...c, source: c.source === 'frigate' ? 'frigate' : 'camera', camera: c.camera ?? '' }) },
+  migrations: { 0: (c) => ({ ...c, source: c.source === 'frigate' || c.source === 'ha' ? c.source : 'camera', camera: c.camera ?? '' }) },
   validate(c) {
-    if (c.source !== 'camera' && c.source !== 'frigate') throw new ConfigError('source', `must be camera or frigate, got "${c.source}"`);
+    if (!['camera', 'frigate', 'ha'].includes(c.source))
+      throw new ConfigError('source', `must be camera, frigate or ha, got "${c.source}"`);
   },
   async onInput(msg, { node, config, services, busy }) {
     const p = (msg.payload && typeof msg.payload === 'object' && !Array.isArray(msg.payload) ? msg.payload : {}) as Record<string, unknown>;
@@ -31,6 +33,11 @@ export = defineNode<Config>({
       if (eventId) params.event_id = eventId;
       else if (camera) params.camera = camera;
       else throw new Error('no Frigate camera: set one in the node, or send msg.payload.camera (a Frigate event carries it)');
+    } else if (config.source === 'ha') {
+      action = 'ha_camera_snapshot';
+      const entity = str(p.entity_id) ?? camera;
+      if (!entity) throw new Error('no Home Assistant camera: set its entity_id (camera.…) in the node, or send msg.payload.entity_id');
+      params.entity_id = entity;
     } else {
       action = 'snapshot';
       if (camera) params.camera = camera;
