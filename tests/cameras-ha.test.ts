@@ -87,3 +87,22 @@ test('ha_camera_snapshot keeps the picture; unknown cameras list the known ones;
   assert.notEqual(bad.results[0].status, 'ok');
   assert.match(JSON.stringify(bad.results[0].output), /entity_id/);
 });
+
+test('notify with a picture: the snapshot goes along as Markdown in a persistent notification; a malformed id is refused', async () => {
+  const shot = await run('camera.demo_camera');
+  const id = (shot.output as { snapshot_id: string }).snapshot_id;
+  const ok = await env.core.door.execute({
+    actions: [{ action_type: 'notify', params: { title: 'Door', message: 'Someone is there.', snapshot_id: id } }],
+    origin: { source: 'api', trusted: true },
+  });
+  assert.equal(ok.results[0].status, 'ok', JSON.stringify(ok.results[0]));
+  const note = env.home.notifications.at(-1)!;
+  assert.equal(note.message, `Someone is there.\n\n![snapshot](api/snapshots/${id})`);
+  const bad = await env.core.door.execute({
+    actions: [{ action_type: 'notify', params: { message: 'x', snapshot_id: '../../etc/passwd' } }],
+    origin: { source: 'api', trusted: true },
+  });
+  assert.notEqual(bad.results[0].status, 'ok');
+  assert.match(JSON.stringify(bad.results[0].output), /snapshot_id/);
+  assert.notEqual(env.home.notifications.at(-1)!.message, 'x');
+});
