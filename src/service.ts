@@ -16,6 +16,7 @@ import { buildCore, CorePart, registerCoreActions } from './core/core';
 import { type HealthReport, type MetricFamily, type Part, PartRunner } from './parts/part';
 import { type DemoHome, startDemoHome } from './demo/home/server';
 import { type SimCamera, startSimCamera } from './demo/onvif/camera';
+import { type SimFrigate, startSimFrigate } from './demo/frigate/server';
 import type { DescribeFn } from './drivers/cameras/actions';
 import { CamerasPart } from './drivers/cameras/part';
 import { FrigatePart } from './drivers/frigate/part';
@@ -289,10 +290,14 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
         : null,
     log: log.child({ part: 'cameras' }),
   });
-  if (o.frigate_url)
+  // Frigate: the configured NVR; in the demo (no frigate_url) a simulated one on the butler's broker.
+  const demoFrigate =
+    !o.frigate_url && demoHome ? await parts.start(new DemoFrigatePart(mqtt.address, o.frigate_topic_prefix), undefined) : null;
+  const frigateUrl = o.frigate_url ?? demoFrigate?.url;
+  if (frigateUrl)
     await parts.start(
       new FrigatePart({
-        url: o.frigate_url,
+        url: frigateUrl,
         username: o.frigate_username,
         password: o.frigate_password,
         topicPrefix: o.frigate_topic_prefix,
@@ -471,6 +476,36 @@ class DemoBroadlinkPart implements Part<void> {
 
   async start(): Promise<void> {
     this.sim = await new BroadlinkSimulator({ family: 'rm4', host: '127.0.0.1', name: 'Demo RM4 mini' }).start();
+  }
+
+  async stop(): Promise<void> {
+    await this.sim?.stop();
+  }
+}
+
+/** A simulated Frigate NVR (src/demo/frigate) on the butler's broker for the demo, online and quiet until driven. */
+class DemoFrigatePart implements Part<void> {
+  readonly name = 'demo-frigate';
+  private sim: SimFrigate | null = null;
+
+  constructor(
+    private readonly broker: { url: string; username?: string; password?: string },
+    private readonly prefix: string,
+  ) {}
+
+  get url(): string {
+    if (!this.sim) throw new Error('the demo Frigate has not started');
+    return this.sim.url;
+  }
+
+  async start(): Promise<void> {
+    this.sim = await startSimFrigate({
+      mqttUrl: this.broker.url,
+      mqttUsername: this.broker.username,
+      mqttPassword: this.broker.password,
+      topicPrefix: this.prefix,
+    });
+    await this.sim.available('online');
   }
 
   async stop(): Promise<void> {

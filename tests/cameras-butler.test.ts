@@ -126,6 +126,23 @@ describe('the demo home', () => {
   });
   after(() => butler?.stop());
 
+  test('starts a simulated Frigate on its broker: online, and its latest frames reach the snapshot store', async () => {
+    const h = await until('frigate online', async () => {
+      const c = (await butler.api<Health>('GET', '/api/health')).body.components?.frigate;
+      return c?.ok ? c : null;
+    });
+    assert.equal(h.detail, 'online');
+    const r = await butler.api<CommandAnswer>('POST', '/api/command', {
+      actions: [
+        { action_type: 'frigate_snapshot', params: { camera: 'front_door' } },
+        { action_type: 'frigate_snapshot', params: { camera: 'attic' } },
+      ],
+    });
+    assert.equal(r.body.results[0].status, 'ok', JSON.stringify(r.body));
+    assert.match(String(r.body.results[0].output.snapshot_id), /^snap_/);
+    assert.match(String(r.body.results[1].output.error), /Frigate has no camera attic/);
+  });
+
   test('starts one simulated camera, connected, that takes pictures', async () => {
     const h = await until('camera:porch', async () => (await butler.api<Health>('GET', '/api/health')).body.components?.['camera:porch']);
     assert.deepEqual(h, { ok: true, detail: 'connected' });

@@ -10,6 +10,9 @@ export type FrigateVersion = '0.14' | '0.16';
 
 export interface SimFrigateOptions {
   mqttUrl: string;
+  /** Credentials for the broker (the butler's embedded broker may need the ones the butler uses). */
+  mqttUsername?: string;
+  mqttPassword?: string;
   topicPrefix?: string;
   /** When set, the API needs a JWT from POST /api/login (as on port 8971). */
   user?: { name: string; password: string };
@@ -151,6 +154,8 @@ export async function startSimFrigate(opts: SimFrigateOptions): Promise<SimFriga
 
   const client = mqtt.connect(opts.mqttUrl, {
     clientId: `frigate-sim-${randomBytes(3).toString('hex')}`,
+    username: opts.mqttUsername,
+    password: opts.mqttPassword,
     will: { topic: `${prefix}/available`, payload: Buffer.from('offline'), qos: 1, retain: true },
   });
   await new Promise<void>((resolve, reject) => {
