@@ -37,6 +37,10 @@ async function main(): Promise<void> {
   await new Promise((r) => setTimeout(r, 500));
   gc?.();
   const rssBefore = process.memoryUsage().rss;
+  // The onvif module is loaded with the first camera connection; measured on its own to tell code from connections.
+  require('onvif/promises');
+  gc?.();
+  const rssModule = process.memoryUsage().rss;
 
   const cams = new CamerasPart({
     cameras: [
@@ -87,7 +91,7 @@ async function main(): Promise<void> {
       `  after: ${prepared.width}x${prepared.height} ${(prepared.data.length / 1024).toFixed(0)} KiB ≈ ${prepared.tokens} tokens (downscale ${prepMs.toFixed(0)} ms)`,
   );
   console.log(
-    `  idle RSS  before the parts ${mb(rssBefore)}  with two cameras (pull-point subscriptions) + Frigate ${mb(rssAfter)}  delta ${mb(rssAfter - rssBefore)}${gc ? '' : ' (run with --expose-gc for steadier figures)'}`,
+    `  idle RSS  before the parts ${mb(rssBefore)}  with two cameras (pull-point subscriptions) + Frigate ${mb(rssAfter)}  delta ${mb(rssAfter - rssBefore)} (the onvif module ${mb(rssModule - rssBefore)}, the parts ${mb(rssAfter - rssModule)})${gc ? '' : ' (run with --expose-gc for steadier figures)'}`,
   );
 
   await fr.stop();

@@ -18,11 +18,13 @@ import { buildCore, CorePart, registerCoreActions } from './core/core';
 import { type HealthReport, type MetricFamily, type Part, PartRunner } from './parts/part';
 import { type DemoHome, startDemoHome } from './demo/home/server';
 import { type SimCamera, startSimCamera } from './demo/onvif/camera';
+import { type SimFrigate, startSimFrigate } from './demo/frigate/server';
 import type { DescribeFn } from './drivers/cameras/actions';
 import { CamerasPart } from './drivers/cameras/part';
 import { FrigatePart } from './drivers/frigate/part';
 import { SnapshotsPart } from './snapshots/part';
 import type { SnapshotStore } from './snapshots/store';
+import { registerHaCameraSnapshot } from './snapshots/ha-camera';
 import { BroadlinkSimulator } from './demo/broadlink/simulator';
 import { BroadlinkPart } from './drivers/broadlink/part';
 import { SimulatedRobot } from './demo/dashan/robot';
@@ -278,7 +280,7 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
 
   const health = () => parts.health();
   const metrics = (): MetricFamily[] => parts.metrics();
-  await parts.start(
+  const discovery = await parts.start(
     new MqttDiscovery({
       host: {
         bus: core.bus,
@@ -305,6 +307,16 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
   });
   snapshotStore = snapshots.store;
   registerImageGenerate(core.registry, { url: o.image_api_url, apiKey: o.image_api_key, model: o.image_model }, snapshots.store);
+  // The discovery `camera` entity shows the latest picture kept, whichever camera took it.
+  snapshots.store.onSaved((_meta, image) => discovery.publishSnapshot(image));
+  // Home Assistant's own cameras, through camera_proxy.
+  registerHaCameraSnapshot({
+    registry: core.registry,
+    store: snapshots.store,
+    websocketUrl: target.url,
+    token: target.token,
+    cameras: () => [...ha.connection.states().keys()].filter((id) => id.startsWith('camera.')),
+  });
   const demoCamera = o.cameras.length === 0 && demoHome ? await parts.start(new DemoCameraPart(), undefined) : null;
   await parts.start(new CamerasPart({ cameras: demoCamera ? [demoCamera.config] : o.cameras }), {
     registry: core.registry,
@@ -326,10 +338,14 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
         : null,
     log: log.child({ part: 'cameras' }),
   });
-  if (o.frigate_url)
+  // Frigate: the configured NVR; in the demo (no frigate_url) a simulated one on the butler's broker.
+  const demoFrigate =
+    !o.frigate_url && demoHome ? await parts.start(new DemoFrigatePart(mqtt.address, o.frigate_topic_prefix), undefined) : null;
+  const frigateUrl = o.frigate_url ?? demoFrigate?.url;
+  if (frigateUrl)
     await parts.start(
       new FrigatePart({
-        url: o.frigate_url,
+        url: frigateUrl,
         username: o.frigate_username,
         password: o.frigate_password,
         topicPrefix: o.frigate_topic_prefix,
@@ -425,6 +441,7 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
       ingest: core.ingest,
       mqtt: mqtt.bridge,
       pipeline: conversation.pipeline,
+      modes: core.modes,
       brain: brain.running
         ? {
             planner: planner.planner,
@@ -519,6 +536,36 @@ class DemoBroadlinkPart implements Part<void> {
 
   async start(): Promise<void> {
     this.sim = await new BroadlinkSimulator({ family: 'rm4', host: '127.0.0.1', name: 'Demo RM4 mini' }).start();
+  }
+
+  async stop(): Promise<void> {
+    await this.sim?.stop();
+  }
+}
+
+/** A simulated Frigate NVR (src/demo/frigate) on the butler's broker for the demo, online and quiet until driven. */
+class DemoFrigatePart implements Part<void> {
+  readonly name = 'demo-frigate';
+  private sim: SimFrigate | null = null;
+
+  constructor(
+    private readonly broker: { url: string; username?: string; password?: string },
+    private readonly prefix: string,
+  ) {}
+
+  get url(): string {
+    if (!this.sim) throw new Error('the demo Frigate has not started');
+    return this.sim.url;
+  }
+
+  async start(): Promise<void> {
+    this.sim = await startSimFrigate({
+      mqttUrl: this.broker.url,
+      mqttUsername: this.broker.username,
+      mqttPassword: this.broker.password,
+      topicPrefix: this.prefix,
+    });
+    await this.sim.available('online');
   }
 
   async stop(): Promise<void> {

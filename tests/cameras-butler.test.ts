@@ -109,6 +109,14 @@ describe('cameras configured in a YAML file', () => {
     const h = await butler.api<Health>('GET', '/api/health');
     assert.ok(h.body.status !== 'down', 'the butler keeps serving');
   });
+  test('without a model, "what\'s happening at the front door?" / "门口有什么?" say plainly that looking needs one', async () => {
+    for (const text of ["what's happening at the front door?", '门口有什么？']) {
+      const r = await butler.api<{ reply: string; answered_by: string }>('POST', '/api/command', { text });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.answered_by, 'offline', text);
+      assert.match(r.body.reply, /describing a picture needs a model: set llm_api_key/, text);
+    }
+  });
 });
 
 describe('the demo home', () => {
@@ -117,6 +125,23 @@ describe('the demo home', () => {
     butler = await spawnButler();
   });
   after(() => butler?.stop());
+
+  test('starts a simulated Frigate on its broker: online, and its latest frames reach the snapshot store', async () => {
+    const h = await until('frigate online', async () => {
+      const c = (await butler.api<Health>('GET', '/api/health')).body.components?.frigate;
+      return c?.ok ? c : null;
+    });
+    assert.equal(h.detail, 'online');
+    const r = await butler.api<CommandAnswer>('POST', '/api/command', {
+      actions: [
+        { action_type: 'frigate_snapshot', params: { camera: 'front_door' } },
+        { action_type: 'frigate_snapshot', params: { camera: 'attic' } },
+      ],
+    });
+    assert.equal(r.body.results[0].status, 'ok', JSON.stringify(r.body));
+    assert.match(String(r.body.results[0].output.snapshot_id), /^snap_/);
+    assert.match(String(r.body.results[1].output.error), /Frigate has no camera attic/);
+  });
 
   test('starts one simulated camera, connected, that takes pictures', async () => {
     const h = await until('camera:porch', async () => (await butler.api<Health>('GET', '/api/health')).body.components?.['camera:porch']);

@@ -221,6 +221,7 @@ describe('diff and shipped flows', () => {
         for (const target of port) assert.ok(ids.has(target), `${n.id} wires to ${target}`);
     assert.ok(loadShippedFlows(dir, 'examples/good-night-conversation.json').some((n) => n.type === 'butler-reply'));
     assert.ok(loadShippedFlows(dir, 'examples/guest-mode-and-door.json').some((n) => n.type === 'butler-ha-entity'));
+    assert.ok(loadShippedFlows(dir, 'examples/frigate-person-at-night.json').some((n) => n.type === 'butler-frigate'));
   });
 });
 

@@ -34,6 +34,9 @@ import messageIn = require('../nodes/butler-message-in/butler-message-in');
 import send = require('../nodes/butler-send/butler-send');
 import webSearch = require('../nodes/butler-web-search/butler-web-search');
 import image = require('../nodes/butler-image/butler-image');
+import snapshot = require('../nodes/butler-snapshot/butler-snapshot');
+import frigate = require('../nodes/butler-frigate/butler-frigate');
+import vision = require('../nodes/butler-vision/butler-vision');
 import { statusOf } from './helpers/node-status';
 
 const NODES: PaletteNode<NodeDef>[] = [
@@ -61,6 +64,9 @@ const NODES: PaletteNode<NodeDef>[] = [
   send,
   webSearch,
   image,
+  snapshot,
+  frigate,
+  vision,
 ];
 
 type Config = Record<string, unknown>;
@@ -197,6 +203,28 @@ const CASES: Record<string, Record<number, Case[]>> = {
       { what: 'unknown action', saved: { what: 'dance', value: 'x' }, upgraded: { what: 'expression', value: 'x' } },
     ],
   },
+  'butler-snapshot': {
+    0: [
+      { what: 'empty: the only ONVIF camera', saved: {}, upgraded: { source: 'camera', camera: '' } },
+      { what: 'frigate is kept', saved: { source: 'frigate', camera: 'porch' }, upgraded: { source: 'frigate', camera: 'porch' } },
+      { what: 'an unknown source is an ONVIF camera', saved: { source: 'rtsp' }, upgraded: { source: 'camera', camera: '' } },
+    ],
+  },
+  'butler-frigate': {
+    0: [
+      {
+        what: 'empty: new reviews from every camera',
+        saved: {},
+        upgraded: { kind: 'review', cameras: '', labels: '', zones: '', severity: 'any', changes: 'new', mode: 'any' },
+      },
+      {
+        what: 'set fields are kept',
+        saved: { kind: 'object', labels: 'person', changes: '', mode: 'night' },
+        upgraded: { kind: 'object', cameras: '', labels: 'person', zones: '', severity: 'any', changes: '', mode: 'night' },
+      },
+    ],
+  },
+  'butler-vision': { 0: [{ what: 'empty: the default question', saved: {}, upgraded: { question: '', camera: '' } }] },
   'butler-tool': {
     0: [
       {

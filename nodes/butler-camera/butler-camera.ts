@@ -3,7 +3,7 @@
 // msg.payload becomes the action's output ({snapshot_id} for a snapshot); failures reach Catch nodes; denied or
 // waiting-for-confirmation results pass on with a yellow status.
 import { defineNode } from '../lib/node';
-import { eventIdOf, originOf, type NodeDef } from '../lib/red';
+import { type NodeDef, runOneAction } from '../lib/red';
 
 interface Config extends NodeDef {
   command: 'goto' | 'stop' | 'snapshot' | 'describe';
@@ -37,15 +37,7 @@ export = defineNode<Config>({
       }
     }
     busy(`${action}…`);
-    const outcome = await services.door.execute({
-      actions: [{ action_type: action, params: params as never }],
-      origin: originOf(msg, node),
-      reason: `flow node ${config.name || node.id}`,
-      triggered_by_event_id: eventIdOf(msg),
-    });
-    const r = outcome.results[0];
-    msg.plan_id = outcome.plan_id;
-    msg.payload = r.output;
+    const r = await runOneAction(services, msg, node, config.name, action, params as never);
     if (r.status === 'error') {
       const why = (r.output as { error?: unknown })?.error;
       return {

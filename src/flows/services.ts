@@ -1,5 +1,6 @@
 // What the palette's nodes may use, handed to them as RED.settings.butler (never a global).
 import type { ActionRegistry } from '../actions/registry';
+import type { ModeState } from '../actions/modes';
 import type { ActionExecutor } from '../actions/types';
 import type { PolicyEngine } from '../actions/policy';
 import type { Bus } from '../bus/bus';
@@ -44,4 +45,6 @@ export interface ButlerServices {
   brain?: FlowBrain;
   /** The conversation pipeline, whose stages the conversation tab's nodes call. Absent: those nodes say they cannot work. */
   pipeline?: Pick<ConversationPipeline, 'runStage' | 'notUnderstood'>;
+  /** The home mode and privacy mode (read only). Absent: nodes that filter by mode say they cannot. */
+  modes?: Pick<ModeState, 'mode' | 'privacy'>;
 }

@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import type { Metadata } from 'sharp';
+import { sharp } from './sharp';
 import { InvalidError, NotFoundError } from '../errors';
 
 export const SNAPSHOT_ID = /^snap_[0-9]{13}_[0-9a-f]{8}$/;
@@ -36,6 +37,7 @@ export class SnapshotStore {
   private readonly maxCount: number;
   saved = 0;
   refused = 0;
+  private readonly listeners: ((meta: SnapshotMeta, image: Buffer) => void)[] = [];
 
   constructor(opts: SnapshotStoreOptions) {
     this.dir = opts.dir;
@@ -51,11 +53,11 @@ export class SnapshotStore {
       this.refused++;
       throw new SnapshotTooLarge(`snapshot from ${from.camera} refused: ${image.length} bytes is over the ${this.maxBytes}-byte limit`);
     }
-    let meta: sharp.Metadata;
+    let meta: Metadata;
     try {
-      meta = await sharp(image, { limitInputPixels: 50_000_000 }).metadata();
+      meta = await sharp()(image, { limitInputPixels: 50_000_000 }).metadata();
     } catch {
-      meta = { format: undefined } as unknown as sharp.Metadata;
+      meta = { format: undefined } as unknown as Metadata;
     }
     if (meta.format !== 'jpeg' || image[0] !== 0xff || image[1] !== 0xd8) {
       this.refused++;
@@ -81,7 +83,19 @@ export class SnapshotStore {
     writeFileSync(join(this.dir, `${id}.json`), JSON.stringify(info));
     this.saved++;
     if (this.saved % 50 === 0) this.prune();
+    for (const fn of this.listeners) {
+      try {
+        fn(info, image);
+      } catch {
+        /* a listener's failure is its own; the picture is kept */
+      }
+    }
     return info;
+  }
+
+  /** Called with every picture kept (e.g. to show the latest one on the discovery camera entity). */
+  onSaved(fn: (meta: SnapshotMeta, image: Buffer) => void): void {
+    this.listeners.push(fn);
   }
 
   /** The metadata of a kept picture; NotFoundError for unknown or malformed ids. */

@@ -57,6 +57,7 @@ export function registerButlerActions(d: ButlerActionDeps): void {
           title: { type: 'string', maxLength: 200 },
           message: { type: 'string', minLength: 1, maxLength: 4000 },
           level: { type: 'string', enum: LEVELS, default: 'info' },
+          snapshot_id: { type: 'string', pattern: '^snap_[0-9]{13}_[0-9a-f]{8}$', description: 'A kept camera picture to show with it' },
         },
       },
       risk: 'safe',
@@ -64,11 +65,25 @@ export function registerButlerActions(d: ButlerActionDeps): void {
         const [domain, service] = d.notifyService.split('.');
         const title = typeof p.title === 'string' ? p.title : 'Smart Butler';
         const level = String(p.level);
-        d.ingest.emit('notify', 'butler', { title, message: String(p.message), level, plan_id: ctx.plan_id }, LEVELS.indexOf(level) + 1);
+        // The picture travels as its butler URL: notify.* services (the companion apps) take it as data.image, a
+        // persistent notification shows it as Markdown.
+        const image = typeof p.snapshot_id === 'string' ? `api/snapshots/${p.snapshot_id}` : null;
+        const event = {
+          title,
+          message: String(p.message),
+          level,
+          plan_id: ctx.plan_id,
+          ...(image ? { snapshot_id: p.snapshot_id, image } : {}),
+        };
+        d.ingest.emit('notify', 'butler', event, LEVELS.indexOf(level) + 1);
         if (!d.ha.status().connected)
           throw new Error(`cannot deliver the notification: Home Assistant is not connected (${d.ha.status().detail})`);
-        await d.ha.callService(domain, service, { title, message: String(p.message) });
-        return { delivered_via: d.notifyService, title, level };
+        const data =
+          image && domain === 'notify'
+            ? { title, message: String(p.message), data: { image } }
+            : { title, message: image ? `${String(p.message)}\n\n![snapshot](${image})` : String(p.message) };
+        await d.ha.callService(domain, service, data);
+        return { delivered_via: d.notifyService, title, level, ...(image ? { image } : {}) };
       },
     },
     {

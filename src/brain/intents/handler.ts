@@ -578,6 +578,22 @@ export function handleIntent(intent: RecognizedIntent, home: HomeModel, language
       if (cam) params.camera = cam.entity_id;
       return { actions: [{ action_type: 'ptz_goto_preset', params }], reply: reply(`Showing ${name}.`, `正在显示${name}。`) };
     }
+    case 'ButlerDescribeCamera': {
+      // The model looks (camera_describe); without one the action says plainly that it needs one. A name the sentence
+      // calls a camera picks that camera; a place stays in the question, for the only (or the person's chosen) camera.
+      const name = String(s.name ?? '')
+        .replace(/(那边|那儿|那里|外面)$/, '')
+        .trim();
+      const params: JsonObject = {
+        question: zh ? `${name}有什么？请描述画面里发生的事。` : `What is happening at the ${name}? Describe what the picture shows.`,
+      };
+      if (s.by === 'camera') params.camera = name;
+      return {
+        actions: [{ action_type: 'camera_describe', params }],
+        // The answer is what the model saw (the action's description).
+        reply: '',
+      };
+    }
     case 'ButlerSendMessage':
       return {
         actions: [{ action_type: 'send_message', params: { to: String(s.person ?? ''), message: String(s.message ?? '') } }],

@@ -17,7 +17,7 @@ import type {
   PlannerOutcome,
   StoredTurn,
 } from '../../types';
-import { buildSystem, buildTools, historyMessages, renderHome, userText } from './prompt';
+import { buildSystem, buildTools, historyMessages, renderHome, userText, wrapUntrusted } from './prompt';
 import {
   emptyUsage,
   PlannerInputError,
@@ -219,6 +219,9 @@ function resultContent(r: ActionResult): { content: string; is_error: boolean } 
       is_error: false,
     };
   }
+  // An output that says it is untrusted (what a camera saw, a fetched page) goes back as data, never as instructions.
+  if (r.status === 'ok' && (r.output as { untrusted?: unknown } | null)?.untrusted === true)
+    return { content: `status: ok. Output:\n${wrapUntrusted(clipped, r.action_type)}`, is_error: false };
   if (r.status === 'ok') return { content: `status: ok. Output: ${clipped}`, is_error: false };
   return { content: `status: ${r.status}. ${clipped}`, is_error: true };
 }

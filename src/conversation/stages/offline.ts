@@ -32,8 +32,9 @@ export function offlineStage(host: OfflineStageHost): Stage {
       reason: `understood "${turn.text}" as ${outcome.intent.name}`,
       conversation_id: turn.conversation_id,
     });
-    // Answers that come from an action (what the butler remembers) carry their sentence in the result.
-    const said = outcome.reply || String((plan.results[0]?.output as { reply?: unknown } | null)?.reply ?? '');
+    // Answers that come from an action (what the butler remembers, what a camera shows) carry their sentence in the result.
+    const out = plan.results[0]?.output as { reply?: unknown; description?: unknown } | null;
+    const said = outcome.reply || String(out?.reply ?? out?.description ?? '');
     return { ...base, plan_id: plan.plan_id, results: plan.results, reply: replyFor(said, plan.results, isChinese(outcome.language)) };
   };
 }

@@ -4,12 +4,15 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import mqtt, { type MqttClient } from 'mqtt';
-import sharp from 'sharp';
+import type SharpModule from 'sharp';
 
 export type FrigateVersion = '0.14' | '0.16';
 
 export interface SimFrigateOptions {
   mqttUrl: string;
+  /** Credentials for the broker (the butler's embedded broker may need the ones the butler uses). */
+  mqttUsername?: string;
+  mqttPassword?: string;
   topicPrefix?: string;
   /** When set, the API needs a JWT from POST /api/login (as on port 8971). */
   user?: { name: string; password: string };
@@ -57,6 +60,8 @@ export async function startSimFrigate(opts: SimFrigateOptions): Promise<SimFriga
   const secret = randomBytes(16);
   const events: StoredEvent[] = [];
   const reviews: Record<string, unknown>[] = [];
+  // Loaded here, not at import: the demo is imported by the composition root even when no simulator runs.
+  const sharp = require('sharp') as typeof SharpModule;
   const jpeg = await sharp({ create: { width: 1280, height: 720, channels: 3, background: { r: 90, g: 120, b: 60 } } })
     .jpeg({ quality: 70 })
     .toBuffer();
@@ -149,6 +154,8 @@ export async function startSimFrigate(opts: SimFrigateOptions): Promise<SimFriga
 
   const client = mqtt.connect(opts.mqttUrl, {
     clientId: `frigate-sim-${randomBytes(3).toString('hex')}`,
+    username: opts.mqttUsername,
+    password: opts.mqttPassword,
     will: { topic: `${prefix}/available`, payload: Buffer.from('offline'), qos: 1, retain: true },
   });
   await new Promise<void>((resolve, reject) => {

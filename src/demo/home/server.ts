@@ -3,6 +3,7 @@
 // the butler) talk to it unchanged; stop()/start() simulate Home Assistant restarting on the same port.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type SharpModule from 'sharp';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import type { Logger } from '../../log';
 import { silentLogger } from '../../log';
@@ -511,6 +512,17 @@ class DemoHomeServer implements DemoHome {
     }
   }
 
+  private picture: Promise<Buffer> | null = null;
+
+  /** The demo cameras' picture: a 1280×720 JPEG made once, when first asked for. */
+  private cameraPicture(): Promise<Buffer> {
+    const sharp = require('sharp') as typeof SharpModule;
+    this.picture ??= sharp({ create: { width: 1280, height: 720, channels: 3, background: { r: 120, g: 100, b: 80 } } })
+      .jpeg({ quality: 85 })
+      .toBuffer();
+    return this.picture;
+  }
+
   private async handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://demo');
     const path = url.pathname;
@@ -546,6 +558,26 @@ class DemoHomeServer implements DemoHome {
         200,
         Object.entries(this.model.services()).map(([domain, services]) => ({ domain, services })),
       );
+      return;
+    }
+    // GET /api/camera_proxy/<entity_id>: the camera's current picture (a real JPEG); 404 for an unknown or non-camera
+    // entity, 503 when the camera is off or unavailable, as Home Assistant answers.
+    const proxyMatch = /^\/api\/camera_proxy\/([^/]+)$/.exec(path);
+    if (proxyMatch && method === 'GET') {
+      const entityId = decodeURIComponent(proxyMatch[1]!);
+      const st = entityId.startsWith('camera.') ? this.model.getState(entityId) : undefined;
+      if (!st) {
+        this.json(res, 404, { message: 'Entity not found.' });
+        return;
+      }
+      if (st.state === 'off' || st.state === 'unavailable') {
+        res.writeHead(503, { 'Content-Type': 'text/plain' });
+        res.end('503: Service Unavailable');
+        return;
+      }
+      const image = await this.cameraPicture();
+      res.writeHead(200, { 'Content-Type': 'image/jpeg', 'Content-Length': image.length });
+      res.end(image);
       return;
     }
     const stateMatch = /^\/api\/states\/([^/]+)$/.exec(path);

@@ -5,7 +5,7 @@
 // Digest authentication, and ter:ActionNotSupported for everything else.
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import sharp from 'sharp';
+import type SharpModule from 'sharp';
 
 export interface SimCameraOptions {
   username?: string;
@@ -176,6 +176,8 @@ export async function startSimCamera(opts: SimCameraOptions = {}): Promise<SimCa
   ]);
   let nextPreset = 4;
   let nextSub = 1;
+  // Loaded here, not at import: the demo is imported by the composition root even when no simulator runs.
+  const sharp = require('sharp') as typeof SharpModule;
   const jpeg = await sharp({ create: { width: 640, height: 360, channels: 3, background: { r: 40, g: 90, b: 140 } } })
     .jpeg({ quality: 70 })
     .toBuffer();

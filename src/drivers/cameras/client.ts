@@ -4,7 +4,7 @@
 // preset tokens are strings. Failures are classified into what a person can act on (unreachable, not authorised,
 // clock skew, no PTZ).
 import { createHash, randomBytes } from 'node:crypto';
-import { Cam } from 'onvif/promises';
+import type { Cam as OnvifCam } from 'onvif/promises';
 
 export interface CameraConfig {
   name: string;
@@ -97,6 +97,8 @@ export class OnvifCamera {
   async connect(): Promise<void> {
     this.close();
     const c = this.config;
+    // The onvif module (about 11 MB resident once loaded) is loaded when a camera is first connected, not at start.
+    const { Cam } = require('onvif/promises') as { Cam: typeof OnvifCam };
     this.cam = new Cam({
       hostname: c.host,
       port: c.port,

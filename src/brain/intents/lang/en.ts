@@ -1221,6 +1221,25 @@ const groups: IntentGroup[] = [
       { t: '(do you know|can you remind me) (when|where|who|what time|what day) {topic}', slots: { natural: 'yes' } },
     ],
   },
+  // ---- cameras: what a camera sees (camera_describe; needs a model) --------------------------------------
+  // A place or a camera by name; `by: camera` when the sentence says it is a camera ("the porch camera").
+  {
+    intent: 'ButlerDescribeCamera',
+    bonus: 1,
+    templates: [
+      "[<pre>] [tell me|do you know] (what's|what is|whats) (happening|going on) (at|in|on|by|outside|in front of) [<the>] {cam:name} [<post>]",
+      "[<pre>] [tell me|do you know] (who's|who is|whos|who) (at|in front of|outside|by) [<the>] {cam:name} [<post>]",
+      "[<pre>] (what's|what is|whats) (at|in front of|outside) [<the>] {cam:name} [<post>]",
+      '[<pre>] (is|are) (there|anyone|anybody|someone|somebody) [anyone|anybody|someone|somebody] (at|outside|by|in front of) [<the>] {cam:name} [<post>]',
+      '[<pre>] (how does|how do) [<the>] {cam:name} look [<post>]',
+      {
+        t: '[<pre>] (show|let me see|let me look at|i want to see) [me|us] [<the>] {cam:name} (camera|cam) [<post>]',
+        slots: { by: 'camera' },
+      },
+      { t: '[<pre>] (check|look at|have a look at|take a look at) [<the>] {cam:name} (camera|cam) [<post>]', slots: { by: 'camera' } },
+      { t: '[<pre>] (what|who) (does|can) [<the>] {cam:name} (camera|cam) see [<post>]', slots: { by: 'camera' } },
+    ],
+  },
 ];
 
 export const EN: LanguagePack = {

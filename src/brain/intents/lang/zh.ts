@@ -828,6 +828,22 @@ const groups: IntentGroup[] = [
       { t: '{topic}(什么时候|哪天|几点|星期几|周几|在哪里|在哪儿|在哪)[来|到|去|回来|放着]?[<q>]', slots: { natural: 'yes' } },
     ],
   },
+  // ---- cameras: what a camera sees (camera_describe; needs a model) ----
+  // A place or a camera by name; `by: camera` when the sentence says it is a camera (门口的摄像头).
+  {
+    intent: 'ButlerDescribeCamera',
+    bonus: 1,
+    templates: [
+      '[<pre>]{cam:name}[那边|那儿|那里|外面](有什么|有谁|有人吗|有没有人|怎么样|什么情况|是什么情况|发生了什么|在发生什么)[<post>]',
+      '[<pre>](谁在|是谁在|有谁在|有人在)[<pre>]{cam:name}[那边|那儿|那里|外面][<post>]',
+      '[<pre>](看看|看一下|瞧瞧|看下)[一下]{cam:name}[那边|那儿|那里|外面](有什么|有谁|有没有人|怎么样|什么情况)[<post>]',
+      {
+        t: '[<pre>](给我看|看看|显示|查看|看一下|让我看看)[一下]{cam:name}[的](摄像头|监控)[拍到了什么|看到了什么|有什么][<post>]',
+        slots: { by: 'camera' },
+      },
+      { t: '[<pre>]{cam:name}[的](摄像头|监控)(拍到了什么|看到了什么|有什么|看到什么)[<post>]', slots: { by: 'camera' } },
+    ],
+  },
 ];
 
 export const ZH: LanguagePack = {

@@ -1,0 +1,77 @@
+// Home Assistant cameras as a snapshot source: GET <Home Assistant>/api/camera_proxy/<entity_id> with the token (in the
+// add-on: http://supervisor/core/api/… with the Supervisor token) → the picture, kept in the snapshot store like any
+// other. The answer is capped while it is read, and the store refuses anything that is not a JPEG.
+import type { ActionRegistry } from '../actions/registry';
+import { InvalidError, NotFoundError, UnavailableError } from '../errors';
+import type { SnapshotStore } from './store';
+
+export interface HaCameraDeps {
+  registry: ActionRegistry;
+  store: SnapshotStore;
+  /** Home Assistant's WebSocket URL (ws://host:8123/api/websocket, ws://supervisor/core/websocket). */
+  websocketUrl: string;
+  token: string;
+  /** The camera entities Home Assistant has now (for errors that list them). */
+  cameras: () => string[];
+  timeoutMs?: number;
+}
+
+/** The REST base for a Home Assistant WebSocket URL: ws://h:8123/api/websocket → http://h:8123. */
+export function restBase(websocketUrl: string): string {
+  return websocketUrl.replace(/^ws/, 'http').replace(/\/(api\/)?websocket$/, '');
+}
+
+async function readCapped(res: Response, max: number, what: string): Promise<Buffer> {
+  const declared = Number(res.headers.get('content-length') ?? 0);
+  if (declared > max) throw new InvalidError(`${what}: ${declared} bytes is over the ${max}-byte limit`);
+  const chunks: Buffer[] = [];
+  let n = 0;
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    n += chunk.length;
+    if (n > max) throw new InvalidError(`${what}: over the ${max}-byte limit`);
+    chunks.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(chunks);
+}
+
+export function registerHaCameraSnapshot(d: HaCameraDeps): void {
+  const base = restBase(d.websocketUrl);
+  d.registry.register({
+    name: 'ha_camera_snapshot',
+    provider: 'ha',
+    privacy: true,
+    risk: 'safe',
+    description: 'Keep a picture from a Home Assistant camera entity (camera_proxy); answers a snapshot_id.',
+    params: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['entity_id'],
+      properties: { entity_id: { type: 'string', pattern: '^camera\\.[a-z0-9_]{1,64}$' } },
+    },
+    handler: async (p, ctx) => {
+      const id = p.entity_id as string;
+      const known = () => {
+        const list = d.cameras();
+        return list.length ? `known cameras: ${list.join(', ')}` : 'Home Assistant has no camera entities';
+      };
+      const res = await fetch(`${base}/api/camera_proxy/${encodeURIComponent(id)}`, {
+        headers: { authorization: `Bearer ${d.token}` },
+        signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(d.timeoutMs ?? 10_000)]),
+      });
+      if (res.status === 404) throw new NotFoundError(`Home Assistant has no camera ${id}; ${known()}`);
+      if (res.status === 401) throw new UnavailableError('Home Assistant refused the access token for camera_proxy');
+      if (res.status === 503) throw new UnavailableError(`camera ${id} is off or unavailable in Home Assistant`);
+      if (!res.ok) throw new UnavailableError(`Home Assistant answered ${res.status} for camera ${id}`);
+      const image = await readCapped(res, d.store.maxBytes, `snapshot from ${id} refused`);
+      const meta = await d.store.save(image, { source: 'ha', camera: id });
+      return {
+        snapshot_id: meta.id,
+        camera: id,
+        bytes: meta.bytes,
+        width: meta.width,
+        height: meta.height,
+        url: `api/snapshots/${meta.id}`,
+      };
+    },
+  });
+}
