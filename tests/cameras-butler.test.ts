@@ -110,11 +110,16 @@ describe('cameras configured in a YAML file', () => {
     assert.ok(h.body.status !== 'down', 'the butler keeps serving');
   });
   test('without a model, "what\'s happening at the front door?" / "门口有什么?" say plainly that looking needs one', async () => {
-    for (const text of ["what's happening at the front door?", '门口有什么？']) {
-      const r = await butler.api<{ reply: string; answered_by: string }>('POST', '/api/command', { text });
+    const said: [string, RegExp][] = [
+      ["what's happening at the front door?", /^Describing a picture needs a model: set llm_api_key/],
+      ['门口有什么？', /^看画面需要大模型：请在加载项选项里设置 llm_api_key/],
+    ];
+    for (const [text, reply] of said) {
+      const r = await butler.api<{ reply: string; answered_by: string; results: unknown[] }>('POST', '/api/command', { text });
       assert.equal(r.status, 200, JSON.stringify(r.body));
       assert.equal(r.body.answered_by, 'offline', text);
-      assert.match(r.body.reply, /describing a picture needs a model: set llm_api_key/, text);
+      assert.match(r.body.reply, reply, text);
+      assert.deepEqual(r.body.results, [], 'nothing is run that can only refuse');
     }
   });
 });

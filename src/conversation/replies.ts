@@ -49,6 +49,13 @@ export function confirmationDecided(approved: boolean, actionType: string, resul
   return zh ? `没能完成：${JSON.stringify(result?.output)}` : `I could not do it: ${JSON.stringify(result?.output)}`;
 }
 
+/** A question only a model can answer (what a camera shows), asked of a butler without one. */
+export function needsModel(zh: boolean): string {
+  return zh
+    ? '看画面需要大模型：请在加载项选项里设置 llm_api_key（离线理解看不见图像）。'
+    : 'Describing a picture needs a model: set llm_api_key in the options (the offline understanding cannot see).';
+}
+
 /** The model could not be reached and the offline understanding did not know the sentence either. */
 export function modelUnreachable(reason: string, zh: boolean): string {
   return zh

@@ -1,7 +1,7 @@
 // The offline stage: understand the sentence against the live home, act through the one door, reply.
 import type { ActionExecutor } from '../../actions/types';
 import type { Understander } from '../../brain/understanding';
-import { isChinese, replyFor } from '../replies';
+import { isChinese, needsModel, replyFor } from '../replies';
 import type { Stage, TurnReply } from '../turn';
 
 export interface OfflineStageHost {
@@ -10,6 +10,8 @@ export interface OfflineStageHost {
   /** True when a model is configured: a question about a picture is then the model's, whatever its words look like. */
   modelConfigured: () => boolean;
 }
+
+const LOOKING = new Set(['camera_describe']);
 
 export function offlineStage(host: OfflineStageHost): Stage {
   return async (turn) => {
@@ -25,6 +27,9 @@ export function offlineStage(host: OfflineStageHost): Stage {
       answered_by: 'offline',
     };
     if (outcome.actions.length === 0) return { ...base, reply: outcome.reply };
+    // Looking needs a model: say so in the person's language instead of running an action that can only refuse.
+    if (!host.modelConfigured() && outcome.actions.some((a) => LOOKING.has(a.action_type)))
+      return { ...base, reply: needsModel(isChinese(outcome.language)) };
     const plan = await host.door.execute({
       actions: outcome.actions,
       origin: turn.origin,
