@@ -16,7 +16,7 @@ export interface TestBroker {
   stop(): Promise<void>;
 }
 
-function mosquittoPath(): string | null {
+export function mosquittoPath(): string | null {
   // BUTLER_TEST_MOSQUITTO names the binary to use (a path that does not exist counts as no mosquitto).
   const forced = process.env.BUTLER_TEST_MOSQUITTO;
   if (forced) return spawnSync('test', ['-x', forced]).status === 0 ? forced : null;
@@ -28,7 +28,7 @@ function mosquittoPath(): string | null {
 }
 
 /** One bounded connection attempt: a port that neither accepts nor refuses counts as not ready. */
-function canConnect(port: number, timeoutMs = 1000): Promise<boolean> {
+export function canConnect(port: number, timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect(port, '127.0.0.1');
     const timer = setTimeout(() => {
