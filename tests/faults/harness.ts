@@ -140,6 +140,8 @@ export interface BurstOptions {
 export class Burst {
   readonly accepted = new Set<string>();
   readonly acceptedActs = new Set<number>();
+  /** When each event was published (performance.now()), for latency figures. */
+  readonly sentAt = new Map<string, number>();
   private sent = 0;
   private acts = 0;
   private timer: NodeJS.Timeout | null = null;
@@ -166,6 +168,7 @@ export class Burst {
           continue;
         }
         const id = `f-${n}`;
+        b.sentAt.set(id, performance.now());
         client.publish('butler/in/event', JSON.stringify({ type, event_id: id, payload: { n } }), { qos: 1 }, (err) => {
           if (!err) b.accepted.add(id);
         });
