@@ -151,6 +151,7 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
       apiKey: o.llm_api_key,
       baseURL: o.llm_base_url,
       model: o.llm_model,
+      timeoutMs: o.llm_timeout_s * 1000,
       unreachableReply: modelUnreachable,
       groundedReply,
     }),

@@ -33,6 +33,7 @@ export const optionsSchema = {
     llm_api_key: { type: 'string', 'x-secret': true },
     llm_model: { type: 'string', minLength: 1, default: 'claude-sonnet-4-6' },
     llm_base_url: { type: 'string', pattern: '^https?://' },
+    llm_timeout_s: { type: 'integer', minimum: 1, maximum: 300, default: 30 },
     embeddings_url: {
       type: 'string',
       pattern: '^https?://',
@@ -167,6 +168,7 @@ export interface ButlerOptions {
   llm_api_key?: string;
   llm_model: string;
   llm_base_url?: string;
+  llm_timeout_s: number;
   embeddings_url?: string;
   embeddings_model?: string;
   embeddings_api_key?: string;
