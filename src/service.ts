@@ -91,6 +91,7 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
     actionTimeoutMs: o.action_timeout_s * 1000,
     confirmationTimeoutS: o.confirmation_timeout_s,
     backgroundCheckpoints: true,
+    dbMaxMb: o.db_max_mb,
   });
   await parts.start(new CorePart(core, { retentionDays: o.retention_days }, log), undefined);
 

@@ -43,6 +43,7 @@ export const optionsSchema = {
     embeddings_api_key: { type: 'string', 'x-secret': true },
     home_mode: { type: 'string', enum: ['home', 'away', 'night'], default: 'home', description: 'Mode at first start' },
     retention_days: { type: 'integer', minimum: 1, maximum: 3650, default: 30 },
+    db_max_mb: { type: 'integer', minimum: 1, maximum: 1048576, description: 'Largest size of the database; empty: no limit' },
     confirmation_timeout_s: { type: 'integer', minimum: 10, maximum: 86400, default: 300 },
     action_timeout_s: { type: 'integer', minimum: 1, maximum: 600, default: 15 },
     exec_allowlist: {
@@ -174,6 +175,7 @@ export interface ButlerOptions {
   embeddings_api_key?: string;
   home_mode: 'home' | 'away' | 'night';
   retention_days: number;
+  db_max_mb?: number;
   confirmation_timeout_s: number;
   action_timeout_s: number;
   exec_allowlist: string[];

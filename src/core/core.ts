@@ -28,6 +28,8 @@ export interface CoreOptions {
   confirmationTimeoutS?: number;
   /** WAL checkpoints on a worker thread (the service); tests keep them inline. */
   backgroundCheckpoints?: boolean;
+  /** Option db_max_mb: writes beyond it fail with SQLITE_FULL, as on a full disk (reads go on). */
+  dbMaxMb?: number;
 }
 
 export interface Core {
@@ -50,6 +52,12 @@ export interface Core {
 export function buildCore(opts: CoreOptions): Core {
   const log = opts.log ?? silentLogger();
   const db = openDatabase(join(opts.dataDir, 'butler.db'), { backgroundCheckpoints: opts.backgroundCheckpoints });
+  // A cap on the file (per connection: a connection that writes elsewhere needs the same pragma). SQLite never sets it
+  // below the current size, so a database already larger stops growing at once.
+  if (opts.dbMaxMb) {
+    const pageSize = db.sqlite.pragma('page_size', { simple: true }) as number;
+    db.sqlite.pragma(`max_page_count = ${Math.floor((opts.dbMaxMb * 1024 * 1024) / pageSize)}`);
+  }
   const bus = new Bus();
   bus.onListenerError((err, event) => log.error({ err, event }, 'bus listener failed'));
   const audit = new AuditStore(db);
