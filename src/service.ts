@@ -110,7 +110,7 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
       log: log.child({ part: 'mqtt' }),
       notice: (n) => notices.push(n),
     }),
-    { bus: core.bus, committed: () => core.audit.committed() },
+    { bus: core.bus, committed: () => core.audit.committed(), storedEventIds: (prefix: string) => core.audit.eventIdsStartingWith(prefix) },
   );
 
   let demoHome: DemoHome | null = null;

@@ -161,6 +161,18 @@ export class AuditStore {
     return this.store.db.select({ id: events.event_id }).from(events).where(eq(events.event_id, eventId)).get() !== undefined;
   }
 
+  /** Ids of stored events that start with `prefix` (at most `limit`): the ids derived for MQTT inputs without one. */
+  eventIdsStartingWith(prefix: string, limit = 10): string[] {
+    // A range on the primary key, so the index answers it (LIKE would not use it for a case-sensitive prefix).
+    return this.store.db
+      .select({ id: events.event_id })
+      .from(events)
+      .where(and(gte(events.event_id, prefix), lt(events.event_id, `${prefix}\uffff`)))
+      .limit(limit)
+      .all()
+      .map((r) => r.id);
+  }
+
   recordPlan(p: ActionPlan): void {
     this.counters.plans++;
     this.enqueue({ kind: 'plan', row: p });
