@@ -15,11 +15,13 @@ const RATE = 1000;
 test(`Mosquitto restarted mid-burst ${RESTARTS} times: 0 accepted events lost, each stored once`, { timeout: 180_000 }, async (t) => {
   const broker = await FaultBroker.start();
   const butler = await spawnButler({ env: { BUTLER_MQTT_URL: broker.url } });
+  let burst: Burst | undefined;
   t.after(async () => {
+    await burst?.stop();
     await killButler(butler);
     await broker.stop();
   });
-  const burst = await Burst.start(broker.url, RATE);
+  burst = await Burst.start(broker.url, RATE);
   const started = Date.now();
   const mqttOk = async () =>
     (await butler.api<{ components: Record<string, { ok: boolean }> }>('GET', '/api/health')).body.components.mqtt?.ok === true;

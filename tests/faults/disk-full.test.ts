@@ -25,11 +25,13 @@ test('a full database mid-burst: a clear error in health and the log, reads go o
   const dataDir = mkdtempSync(join(tmpdir(), 'butler-fault-full-'));
   const env = { BUTLER_MQTT_URL: broker.url };
   let butler: ButlerProcess = await spawnButler({ dataDir, env: { ...env, BUTLER_DB_MAX_MB: '1' } });
+  let burst: Burst | undefined;
   t.after(async () => {
+    await burst?.stop();
     await killButler(butler);
     await broker.stop();
   });
-  const burst = await Burst.start(broker.url, 1000);
+  burst = await Burst.start(broker.url, 1000);
   const health = async () => (await butler.api<Health>('GET', '/api/health')).body;
   const full = await until(
     'the database to fill up',
@@ -46,8 +48,13 @@ test('a full database mid-burst: a clear error in health and the log, reads go o
   const read = await butler.api<{ events: unknown[] }>('GET', '/api/events?limit=5');
   assert.equal(read.status, 200);
   assert.equal(read.body.events.length, 5);
-  // An HTTP event is refused, not answered 2xx.
-  const refused = await butler.api<{ error: string }>('POST', '/api/events', { type: 'fault.http', event_id: 'h-refused' });
+  // An HTTP event that needs room is refused, not answered 2xx. (A full file may still hold a small row in the free
+  // space of a page: that one is written, and then rightly answered 200.)
+  const refused = await butler.api<{ error: string }>('POST', '/api/events', {
+    type: 'fault.http',
+    event_id: 'h-refused',
+    payload: { filler: 'x'.repeat(256 * 1024) },
+  });
   assert.equal(refused.status, 503, JSON.stringify(refused.body));
   assert.match(refused.body.error, /not stored: .*full/);
   await until(
@@ -55,7 +62,7 @@ test('a full database mid-burst: a clear error in health and the log, reads go o
     () => /not acknowledged: what it recorded could not be written/.test(butler.output()),
     30_000,
   );
-  // A while later it is still up, still full, and has stored nothing more.
+  // A while later it is still up and still full (what little still fits in free space is written and acknowledged).
   await new Promise((r) => setTimeout(r, 2000));
   assert.equal(butler.child.exitCode, null, 'the butler stays up');
   const later = await health();
@@ -81,11 +88,10 @@ test('a full database mid-burst: a clear error in health and the log, reads go o
   const integrity = readDb(dataDir, (db) => db.pragma('integrity_check', { simple: true }));
   console.log(
     `# faults/disk-full: full after ${storedAtFull} events (db_max_mb 1); health "${later.status}", db-writes: ${writesDetail}; ` +
-      `reads answered; HTTP event answered ${refused.status}; ${storedWhileFull} stored while full; ` +
+      `reads answered; HTTP event answered ${refused.status}; ${storedWhileFull} stored while full (fitting in free space); ` +
       `after the restart without the cap: ${burst.accepted.size} accepted, ${ids.size} stored, ${lost.length} lost, ` +
       `refused HTTP event stored: ${refusedStored}; integrity_check ${integrity}`,
   );
-  assert.equal(storedWhileFull, 0, 'nothing stored while full');
   assert.deepEqual(lost.slice(0, 10), [], `${lost.length} accepted events lost`);
   assert.equal(refusedStored, 0, 'an event answered 503 was not stored');
   assert.equal(integrity, 'ok');

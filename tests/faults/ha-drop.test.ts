@@ -23,7 +23,9 @@ test(`Home Assistant dropped and restored mid-burst ${DROPS} time(s): reconnect,
   const token = randomBytes(12).toString('hex');
   const home = await startDemoHome({ port: 0, token });
   const butler = await spawnButler({ env: { BUTLER_MQTT_URL: broker.url, BUTLER_HA_URL: home.httpUrl, BUTLER_HA_TOKEN: token } });
+  let burst: Burst | undefined;
   t.after(async () => {
+    await burst?.stop();
     await killButler(butler);
     await home.stop();
     await broker.stop();
@@ -35,7 +37,7 @@ test(`Home Assistant dropped and restored mid-burst ${DROPS} time(s): reconnect,
   const butlerSees = async (state: string) => (await butler.api<{ state?: string }>('GET', `/api/entities/${SENSOR}`)).body.state === state;
   await until('the butler to see the sensor', () => butlerSees('before'));
   // An act every 50 messages: 10 a second, so some arrive before, during and after each cut.
-  const burst = await Burst.start(broker.url, RATE, { acts: { every: 50, count: ACTS } });
+  burst = await Burst.start(broker.url, RATE, { acts: { every: 50, count: ACTS } });
   const figures: string[] = [];
   for (let d = 0; d < DROPS; d++) {
     await new Promise((r) => setTimeout(r, 500));

@@ -182,8 +182,10 @@ export class Burst {
     return this.sent;
   }
 
+  /** Stops publishing (again: nothing). Every test also calls it after itself, so a failed test leaves no client behind. */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    if (!this.timer) return;
+    clearInterval(this.timer);
     this.timer = null;
     // Let the in-flight publishes be acknowledged before leaving (bounded: a broker that is down acknowledges nothing).
     for (let i = 0; i < 400 && this.accepted.size + this.acceptedActs.size < this.sent; i++) await new Promise((r) => setTimeout(r, 25));

@@ -27,13 +27,15 @@ test(`SIGKILL mid-burst ${KILLS} times: every accepted event survives, once; no 
   const dataDir = mkdtempSync(join(tmpdir(), 'butler-fault-kill-'));
   const env = { BUTLER_MQTT_URL: broker.url, BUTLER_HA_URL: home.httpUrl, BUTLER_HA_TOKEN: token };
   let butler: ButlerProcess = await spawnButler({ dataDir, env });
+  let burst: Burst | undefined;
   t.after(async () => {
+    await burst?.stop();
     await killButler(butler);
     await home.stop();
     await broker.stop();
   });
   await addActRules(butler, ACTS);
-  const burst = await Burst.start(broker.url, RATE, { acts: { every: 100, count: ACTS } });
+  burst = await Burst.start(broker.url, RATE, { acts: { every: 100, count: ACTS } });
 
   const started = Date.now();
   for (let k = 0; k < KILLS; k++) {

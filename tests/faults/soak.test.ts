@@ -32,7 +32,9 @@ test(`soak: ${RATE} events/s for ${SECONDS} s with rules and flows; memory, desc
   const home = await startDemoHome({ port: 0, token });
   const butler = await spawnButler({ env: { BUTLER_MQTT_URL: broker.url, BUTLER_HA_URL: home.httpUrl, BUTLER_HA_TOKEN: token } });
   const watcher = await mqtt.connectAsync(broker.url, { clientId: `fault-soak-watch-${process.pid}` });
+  let burst: Burst | undefined;
   t.after(async () => {
+    await burst?.stop();
     await watcher.endAsync(true);
     await killButler(butler);
     await home.stop();
@@ -47,7 +49,7 @@ test(`soak: ${RATE} events/s for ${SECONDS} s with rules and flows; memory, desc
   });
   const pid = butler.child.pid!;
   const every = Math.max(2, Math.floor((RATE * SECONDS) / ACTS));
-  const burst = await Burst.start(broker.url, RATE, { acts: { every, count: ACTS } });
+  burst = await Burst.start(broker.url, RATE, { acts: { every, count: ACTS } });
   const started = performance.now();
   const warm = { rss: 0, fds: 0 };
   const thirds: number[][] = [[], [], []];
