@@ -25,7 +25,8 @@ if (files.length === 0) {
 // A hung wait must fail the run, not stall it. Node 20 applies --test-timeout to each test file as a whole (the file is
 // one test of the runner), so the bound is set for the slowest file with room for a loaded machine: flows-e2e took
 // about 3 minutes in a full run on two busy cores.
-const timeoutMs = Number(process.env.TEST_TIMEOUT_MS ?? 600_000);
+// FAULTS=long runs the 10-minute soak and the 20-kill variant: a file may then take longer.
+const timeoutMs = Number(process.env.TEST_TIMEOUT_MS ?? (process.env.FAULTS === 'long' ? 1_200_000 : 600_000));
 const args = [
   '--test',
   '--test-reporter=spec',

@@ -100,6 +100,7 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
     confirmationTimeoutS: o.confirmation_timeout_s,
     backgroundCheckpoints: true,
     backgroundWrites: true,
+    dbMaxMb: o.db_max_mb,
   });
   await parts.start(new CorePart(core, { retentionDays: o.retention_days }, log), undefined);
   const backups = await parts.start(
@@ -127,7 +128,7 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
       log: log.child({ part: 'mqtt' }),
       notice: (n) => notices.push(n),
     }),
-    { bus: core.bus, committed: () => core.audit.committed() },
+    { bus: core.bus, committed: () => core.audit.committed(), storedEventIds: (prefix: string) => core.audit.eventIdsStartingWith(prefix) },
   );
 
   let demoHome: DemoHome | null = null;
@@ -169,6 +170,7 @@ async function startParts(config: LoadedConfig, opts: StartOptions, parts: PartR
       apiKey: o.llm_api_key,
       baseURL: o.llm_base_url,
       model: o.llm_model,
+      timeoutMs: o.llm_timeout_s * 1000,
       unreachableReply: modelUnreachable,
       groundedReply,
     }),

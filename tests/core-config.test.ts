@@ -47,7 +47,7 @@ test('an invalid config lists every bad field with where it came from', () => {
   writeFileSync(yamlFile, 'language: klingon\nretention_days: -1\nfavourite_colour: blue\n');
   let err: unknown;
   try {
-    loadConfig({ BUTLER_DATA_DIR: dir, BUTLER_CONFIG: yamlFile, BUTLER_PORT: 'eighty' });
+    loadConfig({ BUTLER_DATA_DIR: dir, BUTLER_CONFIG: yamlFile, BUTLER_PORT: 'eighty', BUTLER_LLM_TIMEOUT_S: '0' });
   } catch (e) {
     err = e;
   }
@@ -57,7 +57,8 @@ test('an invalid config lists every bad field with where it came from', () => {
   assert.match(text, /\/retention_days: must be >= 1/);
   assert.match(text, /unknown property "favourite_colour"/);
   assert.match(text, /\/port: must be integer \(from BUTLER_PORT\)/);
-  assert.ok(err.problems.length >= 4);
+  assert.match(text, /\/llm_timeout_s: must be >= 1 \(from BUTLER_LLM_TIMEOUT_S\)/);
+  assert.ok(err.problems.length >= 5);
 });
 
 test('broken files are named, not thrown as parser stack traces', () => {

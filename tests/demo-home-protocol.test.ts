@@ -372,3 +372,26 @@ describe('demo home: WebSocket protocol', () => {
     c.close();
   });
 });
+
+describe('demo home: a cut connection', () => {
+  test('drop() cuts every socket without a close frame and refuses new ones until restore(); the home lives on', async () => {
+    const home = await startDemoHome({ port: 0, token });
+    try {
+      const c = await authed(home);
+      home.setState('light.kitchen_lights', 'on');
+      home.drop();
+      assert.equal(await c.waitClosed(), 1006, 'no close frame: an abnormal closure, as when the network goes');
+      await assert.rejects(Raw.open(home.url), 'new connections are refused while dropped');
+      for (let i = 0; i < 50 && home.connections() > 0; i++) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(home.connections(), 0);
+      home.restore();
+      const again = await authed(home);
+      again.send({ id: 1, type: 'get_states' });
+      const states = await again.until((m) => m.id === 1);
+      assert.equal(states.result.find((s: Msg) => s.entity_id === 'light.kitchen_lights')?.state, 'on', 'the home kept its states');
+      again.close();
+    } finally {
+      await home.stop();
+    }
+  });
+});

@@ -324,3 +324,34 @@ describe('fake Messages API: the default model', () => {
     assert.equal(a.stop_reason, 'end_turn');
   });
 });
+
+describe('fake Messages API: a lasting outage', () => {
+  test('hangs until the client gives up, answers every request with the error, validates first, and recovers', async () => {
+    const fake = await startFakeAnthropic({});
+    try {
+      fake.fault({ kind: 'error', status: 429, retryAfterS: 3 });
+      for (let i = 0; i < 2; i++) {
+        const r = await post(fake, minimal);
+        assert.equal(r.status, 429);
+        assert.equal(r.headers.get('retry-after'), '3');
+        assert.equal(errorOf(r.json).type, 'rate_limit_error');
+      }
+      // A bad request is still told what is wrong, outage or not.
+      assert.equal((await post(fake, { ...minimal, max_tokens: 'many' })).status, 400);
+      fake.fault({ kind: 'hang' });
+      const aborted = await fetch(`${fake.url}/v1/messages`, {
+        method: 'POST',
+        headers: HEADERS,
+        body: JSON.stringify(minimal),
+        signal: AbortSignal.timeout(300),
+      }).catch((err: Error) => err.name);
+      assert.equal(aborted, 'TimeoutError');
+      for (let i = 0; i < 100 && fake.hanging() > 0; i++) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(fake.hanging(), 0, 'a request its client gave up on is not kept');
+      fake.fault(null);
+      assert.equal((await post(fake, minimal)).status, 200);
+    } finally {
+      await fake.stop();
+    }
+  });
+});

@@ -68,14 +68,7 @@ export class EventIngest {
     const event = this.parse(input, channel);
     const given = typeof (input as { event_id?: unknown }).event_id === 'string';
     if (given && this.audit.hasEvent(event.event_id)) {
-      this.duplicates++;
-      this.emit(
-        'event.duplicate',
-        'butler',
-        { event_id: event.event_id, channel, type: event.type, source: event.source },
-        0,
-        event.event_id,
-      );
+      this.duplicate(event.event_id, channel, event.type, event.source);
       return { event, duplicate: true };
     }
     return { event: this.publish(event), duplicate: false };
@@ -84,8 +77,21 @@ export class EventIngest {
   /** Redeliveries seen since start. */
   duplicates = 0;
 
-  /** Convenience for internal sources. */
-  emit(type: string, source: string, payload: JsonObject = {}, severity = 0, correlation_id: string | null = null): ButlerEvent {
-    return this.publish({ event_id: randomUUID(), ts: nowSeconds(), source, type, payload, severity, correlation_id });
+  /** Records that something recorded before as `eventId` came again (a redelivery): the audit trail shows it. */
+  duplicate(eventId: string, channel: string, type: string, source: string): void {
+    this.duplicates++;
+    this.emit('event.duplicate', 'butler', { event_id: eventId, channel, type, source }, 0, eventId);
+  }
+
+  /** Convenience for internal sources; `event_id` when the entrance chose it (an MQTT input without one). */
+  emit(
+    type: string,
+    source: string,
+    payload: JsonObject = {},
+    severity = 0,
+    correlation_id: string | null = null,
+    event_id: string = randomUUID(),
+  ): ButlerEvent {
+    return this.publish({ event_id, ts: nowSeconds(), source, type, payload, severity, correlation_id });
   }
 }

@@ -5,12 +5,14 @@
 // committed transaction. The pump reading packets moves on at once (batching stays: a thousand messages share one
 // batch and their acks leave together when it commits); only the acknowledgement itself waits. A batch that cannot
 // be written is never acknowledged: the connection is renewed so the broker delivers those messages again.
+// A message without an event_id sent again by the broker (DUP) is recognised by its packet id (./redelivery.ts).
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { createHash } from 'node:crypto';
 import { redactUrl } from '../config/load';
 import { InvalidError } from '../errors';
 import type { Logger } from '../log';
 import type { Bus } from './bus';
+import { RedeliveryGuard } from './redelivery';
 import { nowSeconds, type InputError } from '../types';
 
 export const TOPICS = {
@@ -38,12 +40,29 @@ export interface MqttBridgeOptions {
   log: Logger;
   /** Resolves once everything recorded so far is committed (the audit trail); acks wait for it. */
   committed?: () => Promise<void>;
+  /** Ids of stored events starting with a prefix: a redelivery after a restart is recognised by them. */
+  storedEventIds?: (prefix: string) => string[];
 }
 
 type SendPacket = (packet: { cmd: string; messageId?: number }, cb?: () => void, ...rest: unknown[]) => void;
 
+/**
+ * For a QoS 1/2 input without an event_id of its own: `id` is the event id to record it under, or `duplicateOf` says
+ * it is a redelivery of what was recorded under that id (record that it was seen, act on nothing).
+ */
+export interface InputDelivery {
+  id?: string;
+  duplicateOf?: string;
+}
+
 /** What to do with a parsed input; throwing an InputRejected answers on butler/out/error. */
-export type InputHandler = (topic: string, body: unknown) => void | Promise<void>;
+export type InputHandler = (topic: string, body: unknown, delivery: InputDelivery) => void | Promise<void>;
+
+/** How a packet arrived: its id and DUP flag (QoS 1/2 only). */
+interface Packet {
+  id: number;
+  dup: boolean;
+}
 
 export class InputRejected extends InvalidError {}
 
@@ -52,13 +71,14 @@ export class MqttBridge {
   private readonly counters = { received: 0, rejected: 0, published: 0 };
   private handlers = new Map<string, InputHandler>();
   /** Input that arrived while the butler was still starting the part that handles it. */
-  private early: { topic: string; payload: Buffer; done: () => void }[] = [];
+  private early: { topic: string; payload: Buffer; packet: Packet | null; done: (id: string | undefined) => void }[] = [];
   private connectedOnce = false;
   /** Acks held back until what their message recorded is committed, by packet id. */
   private readonly held = new Map<number, Promise<void>>();
   private readonly ackCounters = { held: 0, sent: 0, withheld: 0 };
   private renewTimer: NodeJS.Timeout | null = null;
   private committed: () => Promise<void> = () => Promise.resolve();
+  private guard: RedeliveryGuard | null = null;
 
   private constructor(
     client: MqttClient,
@@ -83,6 +103,7 @@ export class MqttBridge {
     const client = mqtt.connect(opts.url, options);
     const bridge = new MqttBridge(client, bus, opts.log);
     if (opts.committed) bridge.committed = opts.committed;
+    if (opts.storedEventIds) bridge.guard = new RedeliveryGuard(opts.storedEventIds);
     bridge.holdAcks();
     bridge.wire();
     await new Promise<void>((resolve, reject) => {
@@ -136,13 +157,22 @@ export class MqttBridge {
    * An input. mqtt.js emits it before it acknowledges (MQTT 3.1.1 has no customHandleAcks): a QoS 1/2 one has its
    * ack held until what it recorded commits.
    */
-  private receive(topic: string, payload: Buffer, qos: number, messageId: number | undefined): void {
-    const handled = this.onMessage(topic, payload);
-    if (qos === 0 || messageId === undefined) return;
+  private receive(topic: string, payload: Buffer, qos: number, messageId: number | undefined, dup: boolean): void {
+    const packet = qos === 0 || messageId === undefined ? null : { id: messageId, dup };
+    const handled = this.onMessage(topic, payload, packet);
+    if (!packet) return;
     this.ackCounters.held++;
     this.held.set(
-      messageId,
-      handled.then(() => this.committed()),
+      packet.id,
+      handled.then(async (id) => {
+        try {
+          await this.committed();
+        } catch (err) {
+          // Not written: its redelivery must be recorded, not taken for a repeat.
+          if (id) this.guard?.forget(packet.id, id);
+          throw err;
+        }
+      }),
     );
   }
 
@@ -193,7 +223,7 @@ export class MqttBridge {
     // What arrived before anyone handled the topic (a persistent session delivers queued messages at once) is read now.
     const early = this.early.filter((m) => m.topic === topic);
     this.early = this.early.filter((m) => m.topic !== topic);
-    for (const m of early) void this.onMessage(m.topic, m.payload).then(m.done);
+    for (const m of early) void this.onMessage(m.topic, m.payload, m.packet).then(m.done);
   }
 
   private wire(): void {
@@ -209,7 +239,7 @@ export class MqttBridge {
     this.client.on('close', () => this.bus.emit('backend', { name: 'mqtt', ok: false, detail: 'disconnected, reconnecting' }));
     this.client.on('error', (err) => this.log.warn({ err: err.message }, 'mqtt error'));
     this.client.on('message', (topic, payload, packet) => {
-      if (topic === TOPICS.inEvent || topic === TOPICS.inCommand) this.receive(topic, payload, packet.qos, packet.messageId);
+      if (topic === TOPICS.inEvent || topic === TOPICS.inCommand) this.receive(topic, payload, packet.qos, packet.messageId, packet.dup);
     });
 
     this.bus.on('event', (e) => this.publishJson(TOPICS.outEvent, e), 'mqtt');
@@ -223,16 +253,20 @@ export class MqttBridge {
     this.client.publish(topic, JSON.stringify(value), { qos: opts.qos ?? 1, retain: opts.retain ?? false });
   }
 
-  /** Resolves once the input has been handled (or answered on butler/out/error). */
-  private async onMessage(topic: string, payload: Buffer): Promise<void> {
+  /**
+   * Resolves once the input has been handled (or answered on butler/out/error), with the event id it was recorded
+   * under when the redelivery guard chose one.
+   */
+  private async onMessage(topic: string, payload: Buffer, packet: Packet | null): Promise<string | undefined> {
     const handler = this.handlers.get(topic);
     if (!handler) {
       if ((topic === TOPICS.inEvent || topic === TOPICS.inCommand) && this.early.length < MAX_EARLY_MESSAGES)
-        return new Promise<void>((done) => this.early.push({ topic, payload, done }));
+        return new Promise<string | undefined>((done) => this.early.push({ topic, payload, packet, done }));
       // Beyond the start-up buffer: never acknowledged, so the broker delivers it again later.
-      if (topic === TOPICS.inEvent || topic === TOPICS.inCommand) return new Promise<void>(() => undefined);
+      if (topic === TOPICS.inEvent || topic === TOPICS.inCommand) return new Promise<undefined>(() => undefined);
       return;
     }
+    let delivery: InputDelivery = {};
     this.counters.received++;
     try {
       if (payload.length > MAX_INPUT_BYTES)
@@ -244,7 +278,10 @@ export class MqttBridge {
       } catch (err) {
         throw new InputRejected(`payload is not valid JSON: ${(err as Error).message}`);
       }
-      await handler(topic, body);
+      // An event with its own id is deduplicated by that id (bus/ingest.ts); anything else by its packet.
+      const ownId = typeof (body as { event_id?: unknown } | null)?.event_id === 'string';
+      if (packet && this.guard && !ownId) delivery = this.guard.admit(topic, payload, packet.id, packet.dup);
+      await handler(topic, body, delivery);
     } catch (err) {
       this.counters.rejected++;
       const rejection: InputError = {
@@ -260,6 +297,7 @@ export class MqttBridge {
       if (!(err instanceof InputRejected)) this.log.error({ err, topic }, 'handling an MQTT input failed');
       this.bus.emit('input_error', rejection);
     }
+    return delivery.id;
   }
 
   async close(): Promise<void> {

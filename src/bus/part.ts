@@ -33,6 +33,8 @@ export interface MqttHost {
   bus: Bus;
   /** Resolves once everything recorded so far is committed: inputs are acknowledged only then. */
   committed?: () => Promise<void>;
+  /** Ids of stored events starting with a prefix (redeliveries without an event_id are recognised by them). */
+  storedEventIds?: (prefix: string) => string[];
 }
 
 export class MqttPart implements Part<MqttHost> {
@@ -56,7 +58,10 @@ export class MqttPart implements Part<MqttHost> {
     const address = o.configured ?? (await o.offered()) ?? (await this.startEmbedded());
     this.url = address.url;
     this.address = address;
-    this.current = await MqttBridge.connect({ ...address, log: o.log, committed: host.committed }, host.bus);
+    this.current = await MqttBridge.connect(
+      { ...address, log: o.log, committed: host.committed, storedEventIds: host.storedEventIds },
+      host.bus,
+    );
   }
 
   private async startEmbedded(): Promise<BrokerAddress> {

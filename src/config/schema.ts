@@ -33,6 +33,7 @@ export const optionsSchema = {
     llm_api_key: { type: 'string', 'x-secret': true },
     llm_model: { type: 'string', minLength: 1, default: 'claude-sonnet-4-6' },
     llm_base_url: { type: 'string', pattern: '^https?://' },
+    llm_timeout_s: { type: 'integer', minimum: 1, maximum: 300, default: 30 },
     embeddings_url: {
       type: 'string',
       pattern: '^https?://',
@@ -42,6 +43,7 @@ export const optionsSchema = {
     embeddings_api_key: { type: 'string', 'x-secret': true },
     home_mode: { type: 'string', enum: ['home', 'away', 'night'], default: 'home', description: 'Mode at first start' },
     retention_days: { type: 'integer', minimum: 1, maximum: 3650, default: 30 },
+    db_max_mb: { type: 'integer', minimum: 1, maximum: 1048576, description: 'Largest size of the database; empty: no limit' },
     confirmation_timeout_s: { type: 'integer', minimum: 10, maximum: 86400, default: 300 },
     action_timeout_s: { type: 'integer', minimum: 1, maximum: 600, default: 15 },
     exec_allowlist: {
@@ -194,11 +196,13 @@ export interface ButlerOptions {
   llm_api_key?: string;
   llm_model: string;
   llm_base_url?: string;
+  llm_timeout_s: number;
   embeddings_url?: string;
   embeddings_model?: string;
   embeddings_api_key?: string;
   home_mode: 'home' | 'away' | 'night';
   retention_days: number;
+  db_max_mb?: number;
   confirmation_timeout_s: number;
   action_timeout_s: number;
   exec_allowlist: string[];

@@ -46,8 +46,11 @@ export class CommandService {
 
   constructor(private readonly host: CommandsHost) {}
 
-  /** A `{command_type, payload}` command (MQTT butler/in/command). Throws InputRejected on bad input. */
-  async command(body: unknown, origin: Origin): Promise<ActionsOutcome | TurnReply> {
+  /**
+   * A `{command_type, payload}` command (MQTT butler/in/command). Throws InputRejected on bad input. `eventId`: the id
+   * its command event gets (so a redelivery of the same message is recognised, even after a restart).
+   */
+  async command(body: unknown, origin: Origin, eventId?: string): Promise<ActionsOutcome | TurnReply> {
     if (!this.validateCommand(body))
       throw new InputRejected(`invalid command: ${describeAjvErrors(this.validateCommand.errors).join('; ')}`);
     const cmd = body as { command_type: 'actions' | 'text'; payload: JsonObject; source?: string; correlation_id?: string | null };
@@ -56,7 +59,7 @@ export class CommandService {
       if (!this.validateActions(cmd.payload))
         throw new InputRejected(`invalid actions command: ${describeAjvErrors(this.validateActions.errors, 'payload').join('; ')}`);
       const p = cmd.payload as { actions: ActionRequest[]; reason?: string };
-      return this.actions(p.actions, o, { reason: p.reason, correlation_id: cmd.correlation_id ?? null });
+      return this.actions(p.actions, o, { reason: p.reason, correlation_id: cmd.correlation_id ?? null, event_id: eventId });
     }
     if (!this.validateText(cmd.payload))
       throw new InputRejected(`invalid text command: ${describeAjvErrors(this.validateText.errors, 'payload').join('; ')}`);
@@ -67,6 +70,7 @@ export class CommandService {
       conversation_id: p.conversation_id,
       language: p.language,
       correlation_id: cmd.correlation_id ?? null,
+      event_id: eventId,
     });
   }
 
@@ -74,7 +78,7 @@ export class CommandService {
   async actions(
     actions: ActionRequest[],
     origin: Origin,
-    opts: { reason?: string; correlation_id?: string | null } = {},
+    opts: { reason?: string; correlation_id?: string | null; event_id?: string } = {},
   ): Promise<ActionsOutcome> {
     const event = this.host.ingest.emit(
       'command.actions',
@@ -82,6 +86,7 @@ export class CommandService {
       { actions: actions as unknown as JsonObject[], user: origin.user ?? null },
       0,
       opts.correlation_id ?? null,
+      opts.event_id,
     );
     const outcome = await this.host.door.execute({
       actions,

@@ -74,16 +74,22 @@ export class ConversationPart implements Part<ConversationHost> {
     this.started = { understanding, pipeline, commands };
 
     const mqtt = host.mqtt;
-    mqtt.handle(TOPICS.inEvent, (_topic, body) => {
+    // A redelivered message (bus/redelivery.ts) is recorded as seen and acts on nothing; any other is recorded under
+    // the id the bridge derived from its packet, so a later redelivery is recognised even after a restart.
+    mqtt.handle(TOPICS.inEvent, (_topic, body, delivery) => {
+      const type = typeof (body as { type?: unknown })?.type === 'string' ? (body as { type: string }).type : 'event';
+      if (delivery.duplicateOf) return host.ingest.duplicate(delivery.duplicateOf, 'mqtt', type, 'mqtt');
+      const isObject = typeof body === 'object' && body !== null && !Array.isArray(body);
       try {
-        host.ingest.accept(body, 'mqtt');
+        host.ingest.accept(delivery.id && isObject ? { ...body, event_id: delivery.id } : body, 'mqtt');
       } catch (err) {
         throw new InputRejected((err as Error).message);
       }
     });
-    mqtt.handle(TOPICS.inCommand, async (_topic, body) => {
+    mqtt.handle(TOPICS.inCommand, async (_topic, body, delivery) => {
+      if (delivery.duplicateOf) return host.ingest.duplicate(delivery.duplicateOf, 'mqtt', 'command', 'mqtt');
       const origin: Origin = { source: 'mqtt', trusted: host.mqttTrusted };
-      const out = await commands.command(body, origin);
+      const out = await commands.command(body, origin, delivery.id);
       if ('reply' in out)
         mqtt.publishJson(TOPICS.outReply, { ...out, correlation_id: (body as { correlation_id?: string }).correlation_id ?? null });
     });

@@ -103,6 +103,7 @@ export class ConversationPipeline {
       { text: turn.text, conversation_id, language, user: origin.user ?? null },
       0,
       turn.correlation_id ?? null,
+      turn.event_id,
     );
     return { ...turn, origin, conversation_id, language, event_id: event.event_id };
   }

@@ -13,6 +13,8 @@ export interface Turn {
   /** What the caller says the language is; otherwise it is detected from the text (once, at the entrance). */
   language?: string;
   correlation_id?: string | null;
+  /** The id its `command.text` event gets, when the entrance chose one (an MQTT input without an id of its own). */
+  event_id?: string;
 }
 
 /** Who answered a turn. */

@@ -31,6 +31,8 @@ export interface CoreOptions {
   backgroundCheckpoints?: boolean;
   /** The audit trail's batches written on a worker thread with its own connection (the service). */
   backgroundWrites?: boolean;
+  /** Option db_max_mb: writes beyond it fail with SQLITE_FULL, as on a full disk (reads go on). */
+  dbMaxMb?: number;
 }
 
 export interface Core {
@@ -57,9 +59,17 @@ export function buildCore(opts: CoreOptions): Core {
   if (restore.rejected) log.error({ reason: restore.rejected }, 'the staged restore was not applied; the database is unchanged');
   if (restore.restored) log.warn(restore.restored, 'database restored from a backup');
   const db = openDatabase(join(opts.dataDir, 'butler.db'), { backgroundCheckpoints: opts.backgroundCheckpoints });
+  // A cap on the file (per connection: a connection that writes elsewhere needs the same pragma). SQLite never sets it
+  // below the current size, so a database already larger stops growing at once.
+  let maxPageCount: number | undefined;
+  if (opts.dbMaxMb) {
+    const pageSize = db.sqlite.pragma('page_size', { simple: true }) as number;
+    maxPageCount = Math.floor((opts.dbMaxMb * 1024 * 1024) / pageSize);
+    db.sqlite.pragma(`max_page_count = ${maxPageCount}`);
+  }
   const bus = new Bus();
   bus.onListenerError((err, event) => log.error({ err, event }, 'bus listener failed'));
-  const audit = new AuditStore(db, { background: opts.backgroundWrites });
+  const audit = new AuditStore(db, { background: opts.backgroundWrites, maxPageCount });
   const kv = new KeyValueStore(db);
   const registry = new ActionRegistry();
   const modes = new ModeState(kv, bus, opts.homeMode ?? 'home');

@@ -90,7 +90,13 @@ export class AuditStore {
 
   constructor(
     private readonly store: OpenedDb,
-    private readonly opts: { flushIntervalMs?: number; maxBatch?: number; background?: boolean } = {},
+    private readonly opts: {
+      flushIntervalMs?: number;
+      maxBatch?: number;
+      background?: boolean;
+      /** The file's cap (PRAGMA max_page_count) for the writer's own connection: the pragma is per connection. */
+      maxPageCount?: number;
+    } = {},
   ) {
     const { db, sqlite } = store;
     // Built by drizzle from the tables, prepared once, run many times inside one transaction per batch. An event seen
@@ -139,7 +145,7 @@ export class AuditStore {
         store.path,
         [this.insertEvent.source, this.insertPlan.source, this.insertResult.source, this.insertIntent.source, this.deleteIntent.source],
         (o) => this.settled(o),
-        { autocheckpoint: store.checkpointer === null },
+        { autocheckpoint: store.checkpointer === null, maxPageCount: opts.maxPageCount },
       );
     this.writeBatch = sqlite.transaction((ops: Op[]) => {
       for (const op of ops) {
@@ -243,6 +249,19 @@ export class AuditStore {
     if (this.queuedEvents.has(eventId)) return true;
     if (this.inflight.some((b) => b.events.has(eventId))) return true;
     return this.store.db.select({ id: events.event_id }).from(events).where(eq(events.event_id, eventId)).get() !== undefined;
+  }
+
+  /** Ids of stored events that start with `prefix` (at most `limit`): the ids derived for MQTT inputs without one. */
+  eventIdsStartingWith(prefix: string, limit = 10): string[] {
+    this.flushQuietly(); // only asked for re-sent packets (rare): what is queued or in flight must be seen too
+    // A range on the primary key, so the index answers it (LIKE would not use it for a case-sensitive prefix).
+    return this.store.db
+      .select({ id: events.event_id })
+      .from(events)
+      .where(and(gte(events.event_id, prefix), lt(events.event_id, `${prefix}\uffff`)))
+      .limit(limit)
+      .all()
+      .map((r) => r.id);
   }
 
   recordPlan(p: ActionPlan): void {

@@ -7,12 +7,13 @@ import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from '
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
-const { port, done, path, sqls, autocheckpoint } = workerData;
+const { port, done, path, sqls, autocheckpoint, maxPageCount } = workerData;
 const db = new Database(path, { fileMustExist: true });
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 db.pragma('busy_timeout = 5000');
 if (!autocheckpoint) db.pragma('wal_autocheckpoint = 0');
+if (maxPageCount) db.pragma('max_page_count = ' + Number(maxPageCount));
 const stmts = sqls.map((s) => db.prepare(s));
 const write = db.transaction((rows) => {
   for (const r of rows) stmts[r[0]].run(...r[1]);
@@ -57,7 +58,7 @@ export class BatchWriter {
     path: string,
     sqls: string[],
     private readonly onOutcome: (o: BatchOutcome) => void,
-    opts: { autocheckpoint?: boolean } = {},
+    opts: { autocheckpoint?: boolean; maxPageCount?: number } = {},
   ) {
     const done = new SharedArrayBuffer(4);
     this.counter = new Int32Array(done);
@@ -65,7 +66,15 @@ export class BatchWriter {
     this.port = port1;
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { port: port2, done, path, sqls, autocheckpoint: opts.autocheckpoint ?? true, driver: require.resolve('better-sqlite3') },
+      workerData: {
+        port: port2,
+        done,
+        path,
+        sqls,
+        autocheckpoint: opts.autocheckpoint ?? true,
+        maxPageCount: opts.maxPageCount ?? 0,
+        driver: require.resolve('better-sqlite3'),
+      },
       transferList: [port2],
       resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 },
     });

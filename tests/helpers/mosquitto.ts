@@ -16,7 +16,7 @@ export interface TestBroker {
   stop(): Promise<void>;
 }
 
-function mosquittoPath(): string | null {
+export function mosquittoPath(): string | null {
   // BUTLER_TEST_MOSQUITTO names the binary to use (a path that does not exist counts as no mosquitto).
   const forced = process.env.BUTLER_TEST_MOSQUITTO;
   if (forced) return spawnSync('test', ['-x', forced]).status === 0 ? forced : null;

@@ -32,6 +32,8 @@ export interface PlannerSettings {
   apiKey?: string;
   baseURL?: string;
   model: string;
+  /** Per-attempt HTTP timeout (option llm_timeout_s). */
+  timeoutMs?: number;
   /** What to say when the model cannot be reached (the conversation's replies module words it). */
   unreachableReply: (reason: string, zh: boolean) => string;
   /** Words the planner's reply from what happened (the conversation's replies module). */
@@ -110,6 +112,7 @@ export class PlannerPart implements Part<PlannerHost> {
       apiKey: s.apiKey,
       baseURL: s.baseURL,
       model: s.model,
+      timeoutMs: s.timeoutMs,
       registry: host.registry,
       executor: host.door,
       home: (req) => homeContext(host, req.text),

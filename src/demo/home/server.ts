@@ -57,6 +57,11 @@ export interface DemoHome {
   connections(): number;
   /** Simulate a hung Home Assistant: stop reading from every connected client (sockets stay open, nothing answers). */
   freeze(): void;
+  /** Simulate a cut connection (a network drop): every client socket is destroyed, no close frame, and new
+   *  connections are refused until restore(). The home itself (states, service calls) lives on. */
+  drop(): void;
+  /** Accept connections again after drop(). */
+  restore(): void;
 }
 
 interface Incoming {
@@ -362,6 +367,7 @@ class DemoHomeServer implements DemoHome {
   private http: Server | null = null;
   private wss: WebSocketServer | null = null;
   private readonly sockets = new Set<Socket>();
+  private refusing = false;
 
   constructor(opts: DemoHomeOptions) {
     if (!opts.token) throw new Error('startDemoHome: token is required');
@@ -415,6 +421,15 @@ class DemoHomeServer implements DemoHome {
     for (const sock of this.sockets) sock.pause();
   }
 
+  drop(): void {
+    this.refusing = true;
+    for (const sock of this.sockets) sock.destroy();
+  }
+
+  restore(): void {
+    this.refusing = false;
+  }
+
   async start(): Promise<void> {
     if (this.http) return;
     const http = createServer((req, res) => {
@@ -425,6 +440,10 @@ class DemoHomeServer implements DemoHome {
     });
     const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
     http.on('connection', (sock: Socket) => {
+      if (this.refusing) {
+        sock.destroy();
+        return;
+      }
       this.sockets.add(sock);
       sock.on('close', () => this.sockets.delete(sock));
     });

@@ -40,6 +40,12 @@ export type ScriptedResponse =
     }
   | { kind: 'raw'; status: number; body: string; headers?: Record<string, string> };
 
+/**
+ * A lasting outage, until cleared: every valid POST /v1/messages hangs (read, never answered) or is answered with
+ * the error (429 with a retry-after, 500, 529...), whatever is scripted.
+ */
+export type FakeFault = { kind: 'hang' } | { kind: 'error'; status: number; retryAfterS?: number };
+
 export interface FakeAnthropicOptions {
   port?: number;
   host?: string;
@@ -78,6 +84,10 @@ export interface FakeAnthropic {
   clearCache(): void;
   /** Switches the unscripted model between the demo one and the one that obeys injections. */
   setAdversarial(on: boolean): void;
+  /** Starts (or, with null, ends) an outage; requests already hanging stay unanswered until their client gives up. */
+  fault(fault: FakeFault | null): void;
+  /** Requests hanging now (their client has not closed them). */
+  hanging(): number;
   stop(): Promise<void>;
 }
 
@@ -211,6 +221,8 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
   const minCacheable = options.minCacheableTokens ?? 1024;
   const cache = new PromptCache(options.cacheTtlMs ?? 5 * 60_000);
   const queue: ScriptedResponse[] = [];
+  let outage: FakeFault | null = null;
+  const hung = new Set<ServerResponse>();
   let adversarial = options.adversarial === true;
   const requests: unknown[] = [];
   const recorded: RecordedRequest[] = [];
@@ -289,6 +301,21 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     if (invalid) return fail(res, invalid);
     const request = body as FakeRequest;
 
+    if (outage?.kind === 'hang') {
+      hung.add(res);
+      // Settles when the client gives up (closes the connection); never answered.
+      return new Promise<number>((resolve) =>
+        res.once('close', () => {
+          hung.delete(res);
+          resolve(0);
+        }),
+      );
+    }
+    if (outage?.kind === 'error') {
+      const headers: Record<string, string> = outage.retryAfterS !== undefined ? { 'retry-after': String(outage.retryAfterS) } : {};
+      sendError(res, outage.status, defaultMessage(outage.status), undefined, headers);
+      return outage.status;
+    }
     const scripted = queue.shift();
     if (scripted && scripted.kind === 'error') {
       sendError(res, scripted.status, scripted.message ?? defaultMessage(scripted.status), scripted.error_type, scripted.headers);
@@ -385,9 +412,14 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     setAdversarial: (on) => {
       adversarial = on;
     },
+    fault: (f) => {
+      outage = f;
+    },
+    hanging: () => hung.size,
     stop: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
+        for (const res of hung) res.destroy();
         server.closeAllConnections();
       }),
   };
