@@ -98,6 +98,8 @@ export class IntentRecognizer {
   private readonly templates: Compiled[];
   private readonly valueLists: Map<string, SlotList>;
   private readonly homeLists = new Map<string, SlotList>();
+  /** Lower-cased names of the places people can be: home, zones, and the states people are in. */
+  private readonly zones = new Set<string>(['home']);
 
   constructor(
     private readonly home: HomeModel,
@@ -132,8 +134,10 @@ export class IntentRecognizer {
     const zone = newTrie();
     for (const e of home.entities) {
       const z = e.domain === 'person' ? e.state : e.domain === 'zone' ? e.name : '';
-      if (z && !['home', 'not_home', 'unknown', 'unavailable'].includes(z.toLowerCase()))
+      if (z && !['home', 'not_home', 'unknown', 'unavailable'].includes(z.toLowerCase())) {
         for (const x of expandStrings(z)) trieAdd(zone, x, { value: z });
+        this.zones.add(z.toLowerCase());
+      }
     }
     this.homeLists.set('zone', { kind: 'trie', trie: zone, weight: 1.2 });
     this.homeLists.set('area', { kind: 'trie', trie: area, weight: 1.2 });
@@ -198,6 +202,11 @@ export class IntentRecognizer {
 
   private build(c: Compiled, p: Parse, context?: RecognizeContext): Draft | null {
     const slots: Record<string, SlotValue> = { ...(c.group.slots ?? {}), ...c.slots };
+    // "who is at work": a place people are in (a zone) makes it a question about people, not about a picture.
+    if (c.group.intent === 'ButlerDescribeCamera' && slots.by !== 'camera') {
+      const place = p.captures.find((cap) => cap.slot === 'name')?.value;
+      if (typeof place === 'string' && this.zones.has(place.trim().toLowerCase())) return null;
+    }
     let named: string[] | null = null;
     // A second area or floor in one sentence ("the kitchen and the bedroom") adds to the first: the slot becomes a list.
     const captured = new Set<string>();
