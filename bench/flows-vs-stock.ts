@@ -7,7 +7,8 @@
 // butler's audit rows, its idle RSS (target <= 150 MB) and cold start (spawn -> /api/health past 'starting', target <= 3 s).
 // Run: npm run build && node --import tsx bench/flows-vs-stock.ts   (or node dist/bench/flows-vs-stock.js)
 // BENCH_STOCK_DIR overrides where the stock install is cached (default <tmpdir>/butler-bench-stock-nr); BENCH_N (2000),
-// BENCH_RATE (paced changes/s, 100); BENCH_DEBUG=1 prints every latency in order.
+// BENCH_RATE (paced changes/s, 100); BENCH_DEBUG=1 prints every latency in order; BENCH_BUTLER_FLAGS adds Node flags
+// to the butler (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -246,7 +247,9 @@ async function startButler(h: Instrumented, token: string): Promise<StartedButle
     BUTLER_HA_TOKEN: token,
   };
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...START_FLAGS, MAIN_JS], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_BUTLER_FLAGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to see where the butler's time goes.
+  const extra = (process.env.BENCH_BUTLER_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...START_FLAGS, ...extra, MAIN_JS], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output = collect(child);
   try {
     for (const deadline = Date.now() + 60_000; ; await sleep(10)) {
