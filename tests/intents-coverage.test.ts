@@ -225,3 +225,43 @@ entities:
   assert.deepEqual(q?.slots, { domain: 'light', state: 'on', area: ['Kitchen', 'Bedroom'] });
   assert.equal(handleIntent(q!, home, 'en').reply, '1: Kitchen Light.');
 });
+
+test('questions led in by "do you know", "i wonder", "tell me if …" keep their meaning, embedded word order too', () => {
+  const home = HomeModel.fromFixtures(`
+areas:
+  - {name: Kitchen, id: kitchen}
+  - {name: Garage, id: garage}
+entities:
+  - {name: Kitchen Light, id: light.kitchen, area: kitchen, state: "on"}
+  - {name: Front Door, id: lock.front_door, state: locked}
+  - {name: Porch Fan, id: fan.porch, state: "off"}
+  - {name: Garage Motion, id: binary_sensor.garage_motion, area: garage, state: "on", attributes: {device_class: motion}}
+  - {name: Tablet, id: binary_sensor.tablet_update, state: "on", attributes: {device_class: update}}
+  - {name: Oslo, id: weather.oslo, state: rainy}
+  - {name: Hall Thermostat, id: climate.hall, state: heat, attributes: {current_temperature: 20}}
+`);
+  const r = new IntentRecognizer(home, 'en');
+  const slots = (s: string) => r.recognize(s)?.slots;
+  assert.deepEqual(slots('hey, do you know if the front door is locked'), { name: 'Front Door', state: 'locked', domain: 'lock' });
+  assert.deepEqual(slots('can you tell me whether the kitchen light is still on'), { name: 'Kitchen Light', state: 'on', domain: 'light' });
+  assert.deepEqual(slots('i wonder if any lights are on in the kitchen presently'), { domain: 'light', state: 'on', area: 'Kitchen' });
+  assert.deepEqual(slots('are some lights on in the kitchen'), { domain: 'light', state: 'on', area: 'Kitchen' });
+  assert.deepEqual(slots('did we lock the front door'), { state: 'locked', name: 'Front Door', domain: 'lock' });
+  assert.deepEqual(slots('has the front door been unlocked'), { name: 'Front Door', state: 'unlocked', domain: 'lock' });
+  assert.deepEqual(slots('what is the porch fan'), { name: 'Porch Fan', domain: 'fan' });
+  assert.equal(slots('has any motion been spotted in the garage')?.device_class, 'motion');
+  assert.deepEqual(slots('does the tablet have a software update waiting'), {
+    state: 'on',
+    name: 'Tablet',
+    domain: 'binary_sensor',
+    device_class: 'update',
+  });
+  assert.deepEqual(slots('ok, i want to know whats the weather in oslo'), { name: 'Oslo', domain: 'weather' });
+  assert.deepEqual(slots('could you tell me what the temperature is around the kitchen'), { area: 'Kitchen' });
+  assert.deepEqual(slots('please tell me what is the current temperature of the hall thermostat'), {
+    name: 'Hall Thermostat',
+    domain: 'climate',
+  });
+  // a lead-in is not a command: nothing is switched by a question
+  assert.equal(r.recognize('do you know if the kitchen light is on')?.name, 'HassGetState');
+});
