@@ -265,3 +265,31 @@ entities:
   // a lead-in is not a command: nothing is switched by a question
   assert.equal(r.recognize('do you know if the kitchen light is on')?.name, 'HassGetState');
 });
+
+test('state questions: a kind word after the name, "where\'s", "who\'s at …", what a vacuum or a named thing is doing, bare "status of"', () => {
+  const home = HomeModel.fromFixtures(`
+areas:
+  - {name: Hall, id: hall}
+entities:
+  - {name: Hall ceiling, id: light.hall_ceiling, area: hall, state: "on"}
+  - {name: Attic, id: fan.attic, state: "on"}
+  - {name: Cellar Door, id: lock.cellar, state: unlocked}
+  - {name: Dryer, id: binary_sensor.dryer_running, state: "on", attributes: {device_class: running}}
+  - {name: Dusty, id: vacuum.dusty, state: docked}
+  - {name: Mia, id: person.mia, state: School}
+  - {name: Hall Leak, id: binary_sensor.hall_leak, area: hall, state: "off", attributes: {device_class: moisture}}
+`);
+  const r = new IntentRecognizer(home, 'en');
+  const slots = (s: string) => r.recognize(s)?.slots;
+  assert.deepEqual(slots('is the hall ceiling lamp still on'), { name: 'Hall ceiling', state: 'on', domain: 'light' });
+  assert.deepEqual(slots('is the attic fan spinning'), { name: 'Attic', state: 'on', domain: 'fan' });
+  assert.deepEqual(slots('is the cellar door deadbolt locked'), { name: 'Cellar Door', state: 'locked', domain: 'lock' });
+  assert.deepEqual(slots("where's mia"), { name: 'Mia', domain: 'person' });
+  assert.deepEqual(slots("who's at school"), { domain: 'person', state: 'School' });
+  assert.deepEqual(slots('is dusty at its dock'), { name: 'Dusty', state: 'docked', domain: 'vacuum' });
+  assert.deepEqual(slots('is the dusty robot vacuuming'), { name: 'Dusty', state: 'cleaning', domain: 'vacuum' });
+  assert.equal(slots('what is the dryer doing')?.name, 'Dryer');
+  assert.deepEqual(slots('status of the cellar door'), { name: 'Cellar Door', domain: 'lock' });
+  assert.deepEqual(slots('cellar door status please'), { name: 'Cellar Door', domain: 'lock' });
+  assert.equal(slots('is there a water leak in the hall')?.device_class, 'moisture');
+});

@@ -118,10 +118,17 @@ const lists: LanguagePack['lists'] = {
     '(switch|switches|outlet|outlets|plug|plugs)': { domain: 'switch' },
   },
   onoff_state: {
-    '([turned|switched] on|lit|lit up|running)': { state: 'on' },
+    '([turned|switched] on|lit|lit up|running|spinning|blowing|going|working)': { state: 'on' },
     '([turned|switched] off|out|dark)': { state: 'off' },
   },
   lock_dev: { '(door|doors|lock|locks|deadbolt|deadbolts)': { domain: 'lock' } },
+  vacuum_state: {
+    '(cleaning|vacuuming|running|working)': { state: 'cleaning' },
+    '(docked|charging|at [the|its] (base|dock))': { state: 'docked' },
+    '(returning|going home|heading home|going back)': { state: 'returning' },
+    '(paused)': { state: 'paused' },
+    '(idle|doing nothing)': { state: 'idle' },
+  },
   lock_verb: {
     '(lock|secure)': { state: 'locked' },
     '(unlock)': { state: 'unlocked' },
@@ -145,7 +152,7 @@ const lists: LanguagePack['lists'] = {
     '(occupancy|occupancy (sensor|sensors)|presence (sensor|sensors))': { _dev: ['occupancy'] },
     '(smoke|smoke (sensor|sensors|detector|detectors|alarm|alarms))': { _dev: ['smoke'] },
     '(gas|gas (sensor|sensors|detector|detectors))': { _dev: ['gas'] },
-    '(water|leak|leaks|flood|floods|flooding|floor|[water] (leak|leaking|flood|flooding|moisture|water) (sensor|sensors)|water (sensor|sensors)|moisture (sensor|sensors))':
+    '(water|leak|leaks|water leak|water leaks|flood|floods|flooding|floor|[water] (leak|leaking|flood|flooding|moisture|water) (sensor|sensors)|water (sensor|sensors)|moisture (sensor|sensors))':
       {
         _dev: ['moisture'],
       },
@@ -653,7 +660,7 @@ const groups: IntentGroup[] = [
       { t: "<tellme> who (is|are|all is|'s) [still] {person_state} [<now>]", slots: { domain: 'person' } },
       // other places people are: "is Ada at work", "who is at work"
       { t: '<tellme> (is|are) [<the>] {name.person} [still] (at|in) [the] {zone:state} [<now>]', slots: { domain: 'person' } },
-      { t: '<tellme> (who|which people) (is|are|all is) [still] (at|in) [the] {zone:state} [<now>]', slots: { domain: 'person' } },
+      { t: "<tellme> (who|which people) (is|are|all is|'s) [still] (at|in) [the] {zone:state} [<now>]", slots: { domain: 'person' } },
       {
         t: '<tellme> (is|are) (anyone|anybody|someone|somebody|everyone|everybody) [still] (at|in) [the] {zone:state} [<now>]',
         slots: { domain: 'person' },
@@ -736,7 +743,18 @@ const groups: IntentGroup[] = [
       '<tellme> (has|have) [<the>] {name.lock} been [<still>] {lock_state} [<now>]',
       // Home Assistant's plain "what is <name>" (not "show me", which is for cameras)
       "<ask> (what is|what's|whats|what are|how is|how's|how are) [<the>] {name.light+switch+fan+input_boolean+media_player+cover+valve+lock+person+vacuum} [<inplace>] [<now>]",
-      '<ask> where (is|are) [<the>] {name.person} [<now>]',
+      "<ask> (where (is|are|'s)|wheres) [<the>] {name.person} [<now>]",
+      // the thing named, then what kind of thing it is: "is the kitchen ceiling light on", "is the porch fan running"
+      '<tellme> (is|are) [<the>] {name.light} <lights> [<still>] {onoff_state} [<now>]',
+      '<tellme> (is|are) [<the>] {name.switch+light+fan} switch [<still>] {onoff_state} [<now>]',
+      '<tellme> (is|are) [<the>] {name.fan} fan [<still>] {onoff_state} [<now>]',
+      '<tellme> (is|are) [<the>] {name.lock} (lock|door|deadbolt) [<still>] {lock_state} [<now>]',
+      '<tellme> (is|are) [<the>] {name.cover} {cover} [<still>] {cover_state} [<now>]',
+      '<tellme> (is|are) [<the>] {name.vacuum} [vacuum|robot|hoover] [<still>] {vacuum_state} [<now>]',
+      // "what is the washer doing", "status of the front door", "front door status"
+      '<ask> what (is|are) [<the>] {name} (doing|up to) [<now>]',
+      '[<pre>] [the] (state|status) of [<the>] {name} [<post>]',
+      '[<pre>] [<the>] {name} (state|status) [<post>]',
       '<ask> <whatis> [the] (state|status|value|reading) of [<the>] {name} [<post>]',
       '<ask> <whatis> [the] {name} (state|status|value|reading) [<post>]',
       '<ask> (check|report) [the] (state|status) of [<the>] {name} [<post>]',
