@@ -293,3 +293,33 @@ entities:
   assert.deepEqual(slots('cellar door status please'), { name: 'Cellar Door', domain: 'lock' });
   assert.equal(slots('is there a water leak in the hall')?.device_class, 'moisture');
 });
+
+test("a reading asked for by the device it belongs to and the quantity, not the sensor's whole name", () => {
+  const home = HomeModel.fromFixtures(`
+areas:
+  - {name: Study, id: study}
+entities:
+  - {name: Dehumidifier power, id: sensor.dehum_power, state: "120", attributes: {device_class: power, unit_of_measurement: W}}
+  - {name: Boiler CO2 sensor, id: sensor.boiler_co2, state: "400", attributes: {device_class: carbon_dioxide, unit_of_measurement: ppm}}
+  - {name: Boiler NO2 sensor, id: sensor.boiler_no2, state: "12", attributes: {device_class: nitrogen_dioxide}}
+  - {name: Tablet, id: sensor.tablet_battery, state: "80", attributes: {device_class: battery, unit_of_measurement: "%"}}
+  - {name: Tablet wifi signal, id: sensor.tablet_signal, state: "-60", attributes: {device_class: signal_strength, unit_of_measurement: dBm}}
+  - {name: Study humidity, id: sensor.study_humidity, area: study, state: "40", attributes: {device_class: humidity, unit_of_measurement: "%"}}
+`);
+  const r = new IntentRecognizer(home, 'en');
+  const slots = (s: string) => r.recognize(s)?.slots;
+  assert.deepEqual(slots('how much power is the dehumidifier drawing'), {
+    name: 'Dehumidifier power',
+    domain: 'sensor',
+    device_class: 'power',
+  });
+  assert.equal(slots('what is the co2 level of the boiler')?.name, 'Boiler CO2 sensor');
+  assert.equal(slots("what's the boiler's no2 concentration")?.name, 'Boiler NO2 sensor');
+  // the quantity must pick one of the boiler's sensors
+  assert.equal(r.recognize('what is the pressure of the boiler'), null);
+  // "tablet" is a whole name too: its battery, unless the quantity fits the other sensor
+  assert.equal(slots('what is the battery level of the tablet')?.name, 'Tablet');
+  assert.equal(slots('what is the signal strength of the tablet')?.name, 'Tablet wifi signal');
+  // an area is never read as a device: the humidity in the study
+  assert.deepEqual(slots('what is the humidity in the study'), { device_class: 'humidity', area: 'Study', domain: 'sensor' });
+});

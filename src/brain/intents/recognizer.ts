@@ -1,6 +1,6 @@
 // IntentRecognizer: a language pack's templates matched against a home's names.
 import type { HomeModel } from './home';
-import { hasHan } from './tokenize';
+import { hasHan, tokenStrings } from './tokenize';
 import {
   expandStrings,
   newTrie,
@@ -160,8 +160,40 @@ export class IntentRecognizer {
     return sl;
   }
 
+  /**
+   * The device a reading belongs to, said without the quantity at the end of the sensor's name: "Air conditioning power"
+   * is also "the air conditioning" ("how much power is the air conditioning using"). "part.sensor": the leading words of
+   * those names, except words that are already an area, a floor or another kind of thing. Weighs less than a whole name.
+   */
+  private partList(list: string): SlotList {
+    const got = this.homeLists.get(list);
+    if (got) return got;
+    const domains = list.slice(5).split('+');
+    const taken = new Set<string>();
+    const others = this.home.entities.filter((e) => !domains.includes(e.domain));
+    for (const x of [...this.home.areas, ...this.home.floors, ...others])
+      for (const n of [x.name, ...x.aliases]) for (const v of expandStrings(n)) taken.add(tokenStrings(v).join(' '));
+    const trie: TrieNode = newTrie();
+    for (const e of this.home.entities) {
+      if (!domains.includes(e.domain)) continue;
+      for (const n of [e.name, ...e.aliases]) {
+        for (const x of expandStrings(n)) {
+          const toks = tokenStrings(x);
+          for (let k = toks.length - 1; k >= 1; k--) {
+            const part = toks.slice(0, k).join(' ');
+            if (!taken.has(part)) trieAdd(trie, part, { value: part, entities: [e.entity_id] });
+          }
+        }
+      }
+    }
+    const sl: SlotList = { kind: 'trie', trie, weight: 1.25 };
+    this.homeLists.set(list, sl);
+    return sl;
+  }
+
   private list = (name: string): SlotList | undefined => {
     if (name === 'name' || name.startsWith('name.')) return this.nameList(name);
+    if (name.startsWith('part.')) return this.partList(name);
     return this.homeLists.get(name) ?? this.valueLists.get(name);
   };
 

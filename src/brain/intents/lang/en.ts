@@ -1,6 +1,6 @@
 // English templates. General phrasings in the spirit of home-assistant/intents, written for this matcher.
 import type { IntentGroup, LanguagePack } from '../types';
-import { binarySensorCheck, domainCheck, NUMBERS, sensorCheck, sensorClassCheck, SWITCHABLE } from './common';
+import { binarySensorCheck, domainCheck, NUMBERS, sensorCheck, sensorClassCheck, sensorPartCheck, SWITCHABLE } from './common';
 
 const rules: Record<string, string> = {
   pre: '[please|hey|ok|okay|so] [(can|could|would|will) you [please]|i (want|need) you to|go ahead and] [please]',
@@ -792,6 +792,18 @@ const groups: IntentGroup[] = [
       '<ask> when (is|was|will be|does|did) [<the>] {name.sensor} [happen|start|end|due] [<now>]',
       '<ask> how (much|many) {_q} (does|do|is|are) [<the>] {name.sensor} [have|has] [left|remaining|using|using now] [<now>]',
       '<ask> how (much|many) {_q} (does|do) {name.sensor} (have|has|use|show) [left|remaining] [<now>]',
+    ],
+  },
+
+  // readings by the device they belong to: "how much power is the air conditioning using", "the powerwall's stored energy"
+  {
+    intent: 'HassGetState',
+    check: sensorPartCheck,
+    templates: [
+      '<ask> (<whatis>|how much|how many) [<the>] [current] {_q} (of|indicated by|measured by|reported by|in|on|from|at|for|shown by|according to|used by|drawn by|produced by|stored in|left in) [<the>] {part.sensor:name} [<inplace>] [<now>]',
+      "<ask> <whatis> [<the>] {part.sensor:name} ['s] {_q} [<inplace>] [<now>]",
+      '<ask> how (much|many) {_q} (is|are|does|do|has|have|did) [<the>] {part.sensor:name} [got] (using|drawing|producing|consuming|pulling|use|draw|produce|consume|pull|have|has|show|showing|read|reading|report|reporting|done|do|travelled|traveled|driven|got) [left|remaining|right now|today|now] [<now>]',
+      '<ask> how (much|many) {_q} (is|are) (stored|left|remaining|there) in [<the>] {part.sensor:name} [<now>]',
     ],
   },
 
