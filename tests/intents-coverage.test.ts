@@ -320,6 +320,23 @@ entities:
   // "tablet" is a whole name too: its battery, unless the quantity fits the other sensor
   assert.equal(slots('what is the battery level of the tablet')?.name, 'Tablet');
   assert.equal(slots('what is the signal strength of the tablet')?.name, 'Tablet wifi signal');
+  // a question about something else is no reading: "how many lights are on in the study" has no quantity of the study
+  assert.equal(r.recognize('how many tablets are charging in the dehumidifier'), null);
   // an area is never read as a device: the humidity in the study
   assert.deepEqual(slots('what is the humidity in the study'), { device_class: 'humidity', area: 'Study', domain: 'sensor' });
+});
+
+test('state questions about the whole home: "in the house", "anywhere", "around the house"', () => {
+  const home = HomeModel.fromFixtures(`
+areas:
+  - {name: Den, id: den}
+entities:
+  - {name: Den Lamp, id: light.den, area: den, state: "on"}
+  - {name: House power, id: sensor.house_power, state: "900", attributes: {device_class: power, unit_of_measurement: W}}
+`);
+  const r = new IntentRecognizer(home, 'en');
+  for (const s of ['how many lights are on in the house', 'are there any lights on anywhere', 'which lights are on around the house'])
+    assert.deepEqual(r.recognize(s)?.slots, { domain: 'light', state: 'on' }, s);
+  assert.match(handleIntent(r.recognize('are any lights on anywhere')!, home, 'en').reply, /Den Lamp/);
+  assert.match(handleIntent(r.recognize('how much power is the house using')!, home, 'en').reply, /900/);
 });

@@ -126,7 +126,7 @@ function ownWords(e: HomeEntity, part: string): Set<string> {
 /**
  * A reading asked for by the device it belongs to and the quantity ("the power of the air conditioning"): of the sensors
  * whose names start with that device, the one whose device class or remaining name words share most words with the
- * quantity; a tie between several is not this reading. The name slot becomes the sensor's whole name.
+ * quantity; none that fits, or a tie between several, is not this reading. The name slot becomes the sensor's whole name.
  */
 export function sensorPartCheck(d: Draft, home: HomeModel): boolean {
   if (!d.entities?.length) return false;
@@ -136,7 +136,7 @@ export function sensorPartCheck(d: Draft, home: HomeModel): boolean {
   let bestScore = -1;
   for (const id of d.entities) {
     const e = home.entity(id);
-    if (!e || e.domain !== 'sensor') continue;
+    if (e?.domain !== 'sensor') continue;
     const own = ownWords(e, part);
     const score = [...words].filter((w) => own.has(w)).length;
     if (score > bestScore) {
@@ -144,9 +144,8 @@ export function sensorPartCheck(d: Draft, home: HomeModel): boolean {
       bestScore = score;
     } else if (score === bestScore) best.push(id);
   }
-  if (best.length !== 1) return false;
-  // "my phone" is also a whole name: only a quantity that fits another of its sensors reads it as a part
-  if (bestScore === 0 && home.entities.some((e) => e.domain === 'sensor' && e.name.toLowerCase() === part)) return false;
+  // the quantity must fit the sensor: "how many lights are on in the house" is no reading of "House current draw"
+  if (best.length !== 1 || bestScore < 1) return false;
   const e = home.entity(best[0])!;
   d.entities = best;
   d.slots.name = e.name;

@@ -18,7 +18,7 @@ const rules: Record<string, string> = {
   here: '(here|in here|over here|in this (room|space|area|place)|in the room|in my room|in this part of the (house|home))',
   home: '(house|home|apartment|flat|place)',
   everywhere:
-    '(everywhere|all over [the <home>]|in the [whole|entire] <home>|in my [whole|entire] <home>|in our [whole|entire] <home>|in (every|each|all [the|my|our]) (room|rooms|area|areas)|throughout the [whole] <home>|across (every|each|all [the]) (room|rooms|area|areas|floor|floors)|around the <home>|in the whole <home>)',
+    '(everywhere|anywhere|all over [the <home>]|in the [whole|entire] <home>|in my [whole|entire] <home>|in our [whole|entire] <home>|in (every|each|all [the|my|our]) (room|rooms|area|areas)|throughout the [whole] <home>|across (every|each|all [the]) (room|rooms|area|areas|floor|floors)|around the <home>|in the whole <home>)',
   lights: '(light|lights|lamp|lamps|lighting|lightbulb|lightbulbs|bulb|bulbs|house lights)',
   on_v: '(turn on|switch on|power on|activate|enable|start|start up|put on|fire up|light up|illuminate)',
   on_s: '(turn|switch|power|put|change|bring|get)',
@@ -73,21 +73,21 @@ function onoff(on: 'on' | 'off', x: string, l = ''): string[] {
 
 function queries(dev: string, st: string): string[] {
   return [
-    `<tellme> <q> [of] [<the>] [<place>] ${dev} <isare> [<still>] ${st} [<inplace>] [<now>]`,
-    `<tellme> how many [of] [<the>] [<place>] ${dev} <isare> [<still>] ${st} [<inplace>] [<now>]`,
-    `<tellme> <isare> (there|any) [any] [<place>] ${dev} [that are|that is] [<still>] ${st} [<inplace>] [<now>]`,
-    `<tellme> there <isare> any [<place>] ${dev} [that are|that is] [<still>] ${st} [<inplace>] [<now>]`,
-    `<tellme> <isare> there any ${st} [<place>] ${dev} [<inplace>] [<now>]`,
-    `<tellme> any [<place>] ${dev} ${st} [<inplace>] [<now>]`,
-    `<tellme> <isare> [<the>] [<place>] ${dev} [<inplace>] [<still>] ${st} [<inplace>] [<now>]`,
-    `<tellme> <isare> (all|every|each) [of] [<the>] [<place>] ${dev} [<inplace>] [<still>] ${st} [<inplace>] [<now>]`,
-    `<tellme> <isare> (any|some) [of] [<the>] [<place>] ${dev} [<inplace>] ${st} [<inplace>] [<now>]`,
-    `<tellme> (is|are) [there] (a|an|one) [<place>] ${dev} ${st} [<inplace>] [<now>]`,
+    `<tellme> <q> [of] [<the>] [<place>] ${dev} <isare> [<still>] ${st} [<inplace>|<everywhere>] [<now>]`,
+    `<tellme> how many [of] [<the>] [<place>] ${dev} <isare> [<still>] ${st} [<inplace>|<everywhere>] [<now>]`,
+    `<tellme> <isare> (there|any) [any] [<place>] ${dev} [that are|that is] [<still>] ${st} [<inplace>|<everywhere>] [<now>]`,
+    `<tellme> there <isare> any [<place>] ${dev} [that are|that is] [<still>] ${st} [<inplace>|<everywhere>] [<now>]`,
+    `<tellme> <isare> there any ${st} [<place>] ${dev} [<inplace>|<everywhere>] [<now>]`,
+    `<tellme> any [<place>] ${dev} ${st} [<inplace>|<everywhere>] [<now>]`,
+    `<tellme> <isare> [<the>] [<place>] ${dev} [<inplace>] [<still>] ${st} [<inplace>|<everywhere>] [<now>]`,
+    `<tellme> <isare> (all|every|each) [of] [<the>] [<place>] ${dev} [<inplace>] [<still>] ${st} [<inplace>|<everywhere>] [<now>]`,
+    `<tellme> <isare> (any|some) [of] [<the>] [<place>] ${dev} [<inplace>] ${st} [<inplace>|<everywhere>] [<now>]`,
+    `<tellme> (is|are) [there] (a|an|one) [<place>] ${dev} ${st} [<inplace>|<everywhere>] [<now>]`,
     `<tellme> <isare> [<det>] (<places> ${dev} [<still>] ${st}|${dev} <inplaces> [<still>] ${st}|${dev} [<still>] ${st} <inplaces>) [<now>]`,
     // an embedded question keeps the statement's order: "do you know if the kitchen lights are still on"
-    `<ask> (if|whether) [there] <isare> (any|some) [<place>] ${dev} [<still>] ${st} [<inplace>] [<now>]`,
-    `<ask> (if|whether) (any|some|all) [of] [<the>] [<place>] ${dev} [<inplace>] <isare> [<still>] ${st} [<inplace>] [<now>]`,
-    `<ask> (if|whether) [<det>] [<place>] ${dev} [<inplace>] <isare> [<still>] ${st} [<inplace>] [<now>]`,
+    `<ask> (if|whether) [there] <isare> (any|some) [<place>] ${dev} [<still>] ${st} [<inplace>|<everywhere>] [<now>]`,
+    `<ask> (if|whether) (any|some|all) [of] [<the>] [<place>] ${dev} [<inplace>] <isare> [<still>] ${st} [<inplace>|<everywhere>] [<now>]`,
+    `<ask> (if|whether) [<det>] [<place>] ${dev} [<inplace>] <isare> [<still>] ${st} [<inplace>|<everywhere>] [<now>]`,
     // "did I leave the lights on?"
     `<tellme> did (i|we|you|someone|somebody|anyone|anybody) leave <det> [<place>] ${dev} [<inplace>] ${st} [<inplace>]`,
   ];
