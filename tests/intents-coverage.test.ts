@@ -340,3 +340,20 @@ entities:
   assert.match(handleIntent(r.recognize('are any lights on anywhere')!, home, 'en').reply, /Den Lamp/);
   assert.match(handleIntent(r.recognize('how much power is the house using')!, home, 'en').reply, /900/);
 });
+
+test('brightness and colour "at", "on", "up to"; a kind word after the light\'s name', () => {
+  const home = HomeModel.fromFixtures(`
+areas:
+  - {name: Loft, id: loft}
+entities:
+  - {name: Reading Nook, id: light.nook, area: loft, state: "off"}
+`);
+  const r = new IntentRecognizer(home, 'en');
+  const slots = (s: string) => r.recognize(s)?.slots;
+  assert.deepEqual(slots('turn the reading nook up to 80%'), { name: 'Reading Nook', brightness: 80, domain: 'light' });
+  assert.deepEqual(slots('set the loft lights at 60 percent'), { area: 'Loft', brightness: 60 });
+  assert.deepEqual(slots('put the reading nook lamp on 25%'), { name: 'Reading Nook', brightness: 25, domain: 'light' });
+  assert.deepEqual(slots('could you make the reading nook light green'), { name: 'Reading Nook', color: 'green', domain: 'light' });
+  // without a level it is still switching on
+  assert.equal(r.recognize('put the reading nook lamp on')?.name, 'HassTurnOn');
+});
