@@ -357,3 +357,28 @@ entities:
   // without a level it is still switching on
   assert.equal(r.recognize('put the reading nook lamp on')?.name, 'HassTurnOn');
 });
+
+test('a plural name said in the singular; asking for light; "power up"', () => {
+  const home = HomeModel.fromFixtures(`
+areas:
+  - {name: Pantry, id: pantry}
+entities:
+  - {name: Pantry shelves, id: light.pantry_shelves, area: pantry, state: "off"}
+  - {name: Patio Doors, id: lock.patio_doors, state: locked}
+  - {name: Pantry Lamp, id: light.pantry_lamp, area: pantry, state: "off"}
+  - {name: Radio, id: media_player.radio, state: "off"}
+`);
+  const r = new IntentRecognizer(home, 'en');
+  const got = (s: string) => {
+    const g = r.recognize(s);
+    return g && { intent: g.name, ...g.slots };
+  };
+  assert.deepEqual(got('turn on the pantry shelf lights'), { intent: 'HassTurnOn', name: 'Pantry shelves', domain: 'light' });
+  assert.deepEqual(got('is the patio door locked'), { intent: 'HassGetState', name: 'Patio Doors', state: 'locked', domain: 'lock' });
+  // never the other way round: "the pantry lamps" are the pantry's lights
+  assert.deepEqual(got('turn off the pantry lamps'), { intent: 'HassTurnOff', area: 'Pantry', domain: 'light' });
+  assert.deepEqual(got('i need some light in the pantry'), { intent: 'HassTurnOn', domain: 'light', area: 'Pantry' });
+  assert.deepEqual(got('we could use more light in here'), { intent: 'HassTurnOn', domain: 'light' });
+  assert.equal(got('i need flour')?.intent, 'HassShoppingListAddItem');
+  assert.equal(got('power up the radio')?.intent, 'HassTurnOn');
+});

@@ -94,6 +94,17 @@ export function languageOf(requested: string | null | undefined, text: string): 
 
 const TEMPLATE_SYNTAX = /[()[\]|]/;
 
+/**
+ * A plural name said in the singular: "Kitchen cabinets" -> "kitchen cabinet", "Sliding Doors" -> "sliding door"; null
+ * when unsure. Never the other way: "the living room lamps" are the room's lights, not the "Living Room Lamp".
+ */
+function singular(toks: string[]): string | null {
+  const last = toks[toks.length - 1] ?? '';
+  if (last.length < 4 || !/^[a-z]+s$/.test(last) || /(ss|us|is)$/.test(last)) return null;
+  const one = last.endsWith('ies') ? `${last.slice(0, -3)}y` : last.endsWith('lves') ? `${last.slice(0, -3)}f` : last.slice(0, -1);
+  return [...toks.slice(0, -1), one].join(' ');
+}
+
 export class IntentRecognizer {
   private readonly templates: Compiled[];
   private readonly valueLists: Map<string, SlotList>;
@@ -147,12 +158,23 @@ export class IntentRecognizer {
     if (got) return got;
     const domains = list === 'name' ? null : list.slice(5).split('+');
     const trie: TrieNode = newTrie();
+    const said = new Set<string>();
+    for (const x of [...this.home.areas, ...this.home.floors, ...this.home.entities])
+      for (const n of [x.name, ...x.aliases]) for (const v of expandStrings(n)) said.add(tokenStrings(v).join(' '));
     for (const e of this.home.entities) {
       if (domains && !domains.includes(e.domain)) continue;
       const names = [e.name, ...e.aliases];
       names.forEach((n, i) => {
         const templated = TEMPLATE_SYNTAX.test(n);
-        for (const x of expandStrings(n)) trieAdd(trie, x, { value: templated || i > 0 ? x : n, entities: [e.entity_id] });
+        for (const x of expandStrings(n)) {
+          const entry = { value: templated || i > 0 ? x : n, entities: [e.entity_id] };
+          trieAdd(trie, x, entry);
+          // English: a plural name in the singular ("the kitchen cabinet lights" for "Kitchen cabinets"), when that is
+          // not itself the name of something else
+          if (this.language !== 'en') continue;
+          const other = singular(tokenStrings(x));
+          if (other && !said.has(other)) trieAdd(trie, other, entry);
+        }
       });
     }
     const sl: SlotList = { kind: 'trie', trie, weight: 1.4 };

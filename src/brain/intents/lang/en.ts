@@ -20,7 +20,7 @@ const rules: Record<string, string> = {
   everywhere:
     '(everywhere|anywhere|all over [the <home>]|in the [whole|entire] <home>|in my [whole|entire] <home>|in our [whole|entire] <home>|in (every|each|all [the|my|our]) (room|rooms|area|areas)|throughout the [whole] <home>|across (every|each|all [the]) (room|rooms|area|areas|floor|floors)|around the <home>|in the whole <home>)',
   lights: '(light|lights|lamp|lamps|lighting|lightbulb|lightbulbs|bulb|bulbs|house lights)',
-  on_v: '(turn on|switch on|power on|activate|enable|start|start up|put on|fire up|light up|illuminate)',
+  on_v: '(turn on|switch on|power on|power up|activate|enable|start|start up|put on|fire up|light up|illuminate)',
   on_s: '(turn|switch|power|put|change|bring|get)',
   off_v: '(turn off|switch off|power off|deactivate|disable|shut off|shut down|kill|stop|cut|turn out|switch out|put out)',
   off_s: '(turn|switch|power|shut|cut|change|bring|get)',
@@ -383,6 +383,8 @@ const groups: IntentGroup[] = [
       ...onoff('on', '<det> <place> {dev}'),
       ...onoff('on', '<det> {dev}', '<inplace>'),
       { t: '[<pre>] light up <place> [<post>]', slots: { domain: 'light' } },
+      // asking for light rather than for a device: "i need some light in the kitchen"
+      { t: '[<pre>] (i|we) (need|want|could use|would like) [some|more] (light|lights) <inplace> [<post>]', slots: { domain: 'light' } },
       { t: '[<pre>] (light|brighten) [up] <place> up [<post>]', slots: { domain: 'light' } },
     ],
   },
@@ -401,6 +403,7 @@ const groups: IntentGroup[] = [
     templates: [
       ...onoff('on', '<det> {dev}', '[<here>]'),
       { t: '[<pre>] light [up] (this room|<here>) [up] [<post>]', slots: { domain: 'light' } },
+      { t: '[<pre>] (i|we) (need|want|could use|would like) [some|more] (light|lights) [<here>] [<post>]', slots: { domain: 'light' } },
     ],
   },
   { intent: 'HassTurnOff', context: true, templates: [...onoff('off', '<det> {dev}', '[<here>]')] },
