@@ -382,3 +382,51 @@ entities:
   assert.equal(got('i need flour')?.intent, 'HassShoppingListAddItem');
   assert.equal(got('power up the radio')?.intent, 'HassTurnOn');
 });
+
+test('other ways to ask for something to be played, a camera to watch, and the weather', () => {
+  const home = HomeModel.fromFixtures(`
+areas:
+  - {name: Lounge, id: lounge}
+entities:
+  - {name: Projector, id: media_player.projector, area: lounge, state: idle}
+  - {name: Porch, id: camera.porch}
+  - {name: Oslo, id: weather.oslo, state: rainy}
+`);
+  const r = new IntentRecognizer(home, 'en');
+  const got = (s: string) => {
+    const g = r.recognize(s);
+    return g && { intent: g.name, ...g.slots };
+  };
+  assert.deepEqual(got('i want to listen to the rolling stones'), { intent: 'HassMediaSearchAndPlay', search_query: 'the rolling stones' });
+  assert.deepEqual(got("let's watch the matrix on the projector"), {
+    intent: 'HassMediaSearchAndPlay',
+    search_query: 'the matrix',
+    name: 'Projector',
+    domain: 'media_player',
+  });
+  assert.deepEqual(got('could you play some jazz in the lounge'), {
+    intent: 'HassMediaSearchAndPlay',
+    search_query: 'jazz',
+    area: 'Lounge',
+  });
+  assert.deepEqual(got('play something by abba on the projector'), {
+    intent: 'HassMediaSearchAndPlay',
+    media_class: 'artist',
+    search_query: 'abba',
+    name: 'Projector',
+    domain: 'media_player',
+  });
+  assert.equal(got("let's watch the porch feed")?.intent, 'ButlerShowCamera');
+  for (const s of [
+    'tell me about the weather',
+    "how's the weather looking",
+    "what's it like outside",
+    'is it nice out there',
+    'current weather',
+  ])
+    assert.deepEqual(got(s), { intent: 'HassGetWeather' }, s);
+  for (const s of ["what's oslo like today", 'how hot is it in oslo', 'oslo weather please', "what's the temperature in oslo"])
+    assert.deepEqual(got(s), { intent: 'HassGetWeather', name: 'Oslo', domain: 'weather' }, s);
+  // a room is still a room
+  assert.deepEqual(got("what's the temperature in the lounge"), { intent: 'HassClimateGetTemperature', area: 'Lounge' });
+});

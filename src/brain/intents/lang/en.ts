@@ -47,6 +47,9 @@ const rules: Record<string, string> = {
     '([the|my|our] timer|[the|my|our] {area} timer|[the|my|our] timer (in|on|for) [the] {area}|[the|my|our] {tname:name} timer|[the|my|our] timer (named|called|for) {tname:name}|[the|my|our] <sdur> timer|[the|my|our] timer for <sdur>)',
   timers: '([the|my|our] timers [(in|on|for) [the] {area}]|[the|my|our] {area} timers|[the|my|our] {tname:name} timers)',
   media: '(music|media|song|track|playback|show|movie|video|tv|episode|podcast|audio|album|playlist|radio)',
+  // "play", and the other ways of asking for something to be played: "i want to listen to", "let's watch", "queue up"
+  playv:
+    "[<pre>] [(i want|i'd like|i would like|let me|can i|could i|can we|could we) [to]|let's|let us] (play|put on|start playing|listen to|watch|stream|queue up|queue)",
   player: '[<the>] {name.media_player}',
   mtarget: '(on|in) [<the>] ({name.media_player}|{place})',
   vol: '(volume|sound|volume level)',
@@ -916,30 +919,34 @@ const groups: IntentGroup[] = [
     intent: 'HassMediaSearchAndPlay',
     context: true,
     templates: [
-      '[<pre>] (play|put on|start playing|listen to) [some|a bit of|a little] {search_query} [<post>]',
+      '<playv> [some|a bit of|a little] {search_query} [<post>]',
       {
-        t: '[<pre>] (play|put on|start playing|listen to) [some|a bit of] (songs|music|tracks|something|anything|albums) by {search_query} [<here>] [<post>]',
+        t: '<playv> [some|a bit of] (songs|music|tracks|something|anything|albums) by {search_query} [<here>] [<post>]',
         slots: { media_class: 'artist' },
       },
       {
-        t: '[<pre>] (play|put on|start playing) [some|a bit of|a little] (music|songs|tunes) [<here>] [<post>]',
+        t: '<playv> [some|a bit of|a little] (music|songs|tunes) [<here>] [<post>]',
         slots: { search_query: '' },
       },
-      '[<pre>] (play|put on|start playing|listen to) [the|some|a] {media_class} {search_query} [<here>] [<post>]',
-      '[<pre>] (play|put on|start playing|listen to) [the|some|a] {search_query} {media_class} [<here>] [<post>]',
-      '[<pre>] (play|put on|start playing|listen to) [the|some|a] {media_class} (called|named) {search_query} [<post>]',
+      '<playv> [the|some|a] {media_class} {search_query} [<here>] [<post>]',
+      '<playv> [the|some|a] {search_query} {media_class} [<here>] [<post>]',
+      '<playv> [the|some|a] {media_class} (called|named) {search_query} [<post>]',
     ],
   },
   {
     intent: 'HassMediaSearchAndPlay',
     check: domainCheck('media_player'),
     templates: [
-      '[<pre>] (play|put on|start playing|listen to) {search_query} <mtarget> [<post>]',
-      '[<pre>] (play|put on|start playing) [the|some|a] {media_class} {search_query} <mtarget> [<post>]',
-      '[<pre>] (play|put on|start playing) [the|some|a] {search_query} {media_class} <mtarget> [<post>]',
+      '<playv> [some|a bit of|a little] {search_query} <mtarget> [<post>]',
+      {
+        t: '<playv> [some|a bit of] (songs|music|tracks|something|anything|albums) by {search_query} <mtarget> [<post>]',
+        slots: { media_class: 'artist' },
+      },
+      '<playv> [the|some|a] {media_class} {search_query} <mtarget> [<post>]',
+      '<playv> [the|some|a] {search_query} {media_class} <mtarget> [<post>]',
       '[<pre>] <mtarget> (play|put on) {search_query} [<post>]',
       {
-        t: '[<pre>] (play|put on|start playing) [some|a bit of|a little] (music|songs|tunes) <mtarget> [<post>]',
+        t: '<playv> [some|a bit of|a little] (music|songs|tunes) <mtarget> [<post>]',
         slots: { search_query: '' },
       },
     ],
@@ -1142,10 +1149,22 @@ const groups: IntentGroup[] = [
   {
     intent: 'HassGetWeather',
     templates: [
-      "<ask> (<whatis>|what will be|what'll be) the (weather|forecast|weather forecast) [going to be|gonna be] [like] [(in|for|at) {name.weather}] [like] [(today|now|right now|outside|tomorrow|later)] [<post>]",
+      "<ask> (<whatis>|what will be|what'll be|get me|fetch) the [current|latest|local] (weather|forecast|weather forecast) [going to be|gonna be] [like] [[over] (in|for|at) {name.weather}] [like] [(today|now|right now|outside|tomorrow|later)] [<post>]",
+      "<ask> (what|how) (will|'ll) the (weather|forecast) be [like] [(in|for|at) {name.weather}] [(today|tonight|tomorrow|later|this (morning|afternoon|evening|weekend))] [<post>]",
+      '[<pre>] [the] [current|latest|local|today] [{name.weather}] (weather|forecast|weather forecast) [(today|now|right now|tomorrow)] [<post>]',
+      // a weather place asked about like a person: "what's London like today", "what's the temperature in London"
+      "<ask> (how is|how's|what is|what's|whats) {name.weather} (like|looking) [(today|now|right now|tomorrow)] [<post>]",
+      '<ask> (<whatis> [the] [current] (temperature|temp)|what (temperature|temp) is it) (in|at|for) {name.weather} [(today|now|right now)] [<post>]',
       '<ask> (what|how) the (weather|forecast) (is|will be|is going to be|looks) [like] [(in|for|at) {name.weather}] [like] [(today|now|right now|outside|tomorrow|later)] [<post>]',
       '<ask> <whatis> [the] {name.weather} (weather|forecast) [like] [(today|now|right now)] [<post>]',
-      '<ask> (weather|forecast) [(in|for) {name.weather}] [(today|now)]',
+      '<ask> [the] (weather|forecast|weather forecast) [(in|for|at) {name.weather}] [(today|now|right now|tomorrow|outside)] [<post>]',
+      // "tell me about the weather", "how's the weather looking", "what's it like outside", "how hot is it in London"
+      '<ask> (tell me|talk to me|give me an update|update me) about the (weather|forecast) [(in|for|at) {name.weather}] [(today|tomorrow|outside)] [<post>]',
+      "<ask> (how is|how's|what is|what's) the (weather|forecast) (looking|doing|shaping up) [(in|for|at) {name.weather}] [(today|tomorrow|outside)] [<post>]",
+      "<ask> (how is|how's|what is|what's|whats) it (like|looking) (outside|out there|outdoors|(in|at) {name.weather}) [(today|now|right now)] [<post>]",
+      "<ask> (what is|what's|whats) the (outlook|weather outlook) [(in|for|at) {name.weather}] [(for today|for tomorrow|today|tomorrow)] [<post>]",
+      '<ask> is it (nice|nice out|lovely|warm|cold|hot|sunny|raining|snowing|windy) (outside|out there|out|outdoors|(in|at) {name.weather}) [(today|now|right now)] [<post>]',
+      '<ask> how (hot|cold|warm) is it (in|at) {name.weather} [(today|now|right now)] [<post>]',
       '<ask> (is it|will it be) (raining|sunny|cloudy|snowing|windy|cold|hot|warm) [outside] [(in|at) {name.weather}] [(today|now)]',
       '<ask> (is it going to|is it gonna|will it|does it look like it will|does it look like it is going to) (rain|snow|be sunny|be cloudy|be windy|be cold|be hot|be warm|storm) [outside] [(in|at) {name.weather}] [today|tonight|tomorrow|later]',
       '<ask> (do i need|should i (take|bring)) [an|a] (umbrella|jacket|coat) [today]',
@@ -1259,6 +1278,7 @@ const groups: IntentGroup[] = [
       '[<pre>] (show|display) [me|us] [<the>] ({name.camera}|{cam:name}) [camera|cam|feed|video|stream] [<post>]',
       '[<pre>] (let me see|i want to see|open) [<the>] ({name.camera}|{cam:name}) (camera|cam|feed|video|stream) [<post>]',
       '[<pre>] (let me see|i want to see) [<the>] {name.camera} [<post>]',
+      "[<pre>] [let's|let us|i want to|i'd like to|can i|could i] (watch|view|stream) [<the>] {name.camera} [camera|cam|feed|video|stream] [<post>]",
       "[<pre>] (who's|who is|what's|what is) (at|in front of) [the] {cam:name} [<post>]",
     ],
   },
