@@ -430,3 +430,44 @@ entities:
   // a room is still a room
   assert.deepEqual(got("what's the temperature in the lounge"), { intent: 'HassClimateGetTemperature', area: 'Lounge' });
 });
+
+test('binary sensors and covers: negative questions, "has … been", "going off", possessives, problems, positions', () => {
+  const home = HomeModel.fromFixtures(`
+areas:
+  - {name: Attic, id: attic}
+entities:
+  - {name: Back Gate, id: lock.back_gate, state: locked}
+  - {name: Attic Smoke, id: binary_sensor.attic_smoke, area: attic, state: "off", attributes: {device_class: smoke}}
+  - {name: Alarm Bell, id: binary_sensor.bell, state: "on", attributes: {device_class: sound}}
+  - {name: Safe, id: binary_sensor.safe_tamper, state: "off", attributes: {device_class: tamper}}
+  - {name: Watch, id: binary_sensor.watch_battery, state: "on", attributes: {device_class: battery}}
+  - {name: Watch, id: binary_sensor.watch_charging, state: "off", attributes: {device_class: battery_charging}}
+  - {name: Grid, id: binary_sensor.grid, state: "on", attributes: {device_class: power}}
+  - {name: Boiler, id: binary_sensor.boiler_problem, state: "off", attributes: {device_class: problem}}
+  - {name: Study Blind, id: cover.study_blind, state: open, attributes: {device_class: blind, current_position: 40}}
+`);
+  const r = new IntentRecognizer(home, 'en');
+  const slots = (s: string) => r.recognize(s)?.slots;
+  assert.deepEqual(slots("isn't the back gate locked"), { name: 'Back Gate', state: 'locked', domain: 'lock' });
+  assert.equal(slots('has the safe been tampered with')?.device_class, 'tamper');
+  assert.deepEqual(slots('is the alarm bell going off'), {
+    name: 'Alarm Bell',
+    state: 'on',
+    domain: 'binary_sensor',
+    device_class: 'sound',
+  });
+  assert.equal(slots('is the attic smoke detector going off')?.device_class, 'smoke');
+  assert.deepEqual(slots("is the watch's battery low"), { name: 'Watch', state: 'on', domain: 'binary_sensor', device_class: 'battery' });
+  assert.equal(slots('is the watch on the charger')?.device_class, 'battery_charging');
+  assert.equal(slots('is the grid power on')?.device_class, 'power');
+  assert.deepEqual(slots('does the boiler have a problem'), {
+    state: 'on',
+    name: 'Boiler',
+    domain: 'binary_sensor',
+    device_class: 'problem',
+  });
+  assert.equal(slots('is there an issue with the boiler')?.name, 'Boiler');
+  assert.equal(slots('any smoke in the attic')?.area, 'Attic');
+  assert.equal(slots('how far open is the study blind')?.name, 'Study Blind');
+  assert.equal(slots("what's the position of the study blind")?.name, 'Study Blind');
+});

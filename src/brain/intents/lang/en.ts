@@ -56,7 +56,8 @@ const rules: Record<string, string> = {
   thing: '[(the|my|our|your)] {name}',
   mower: '(lawn mower|lawnmower|mower|robot mower|robotic mower|mowing robot)',
   q: '(what|which)',
-  isare: '(is|are)',
+  // a negative question asks the same: "isn't the front door locked"
+  isare: "(is|are|isn't|aren't|isnt|arent)",
 };
 
 function onoff(on: 'on' | 'off', x: string, l = ''): string[] {
@@ -86,7 +87,7 @@ function queries(dev: string, st: string): string[] {
     `<tellme> <isare> [<the>] [<place>] ${dev} [<inplace>] [<still>] ${st} [<inplace>|<everywhere>] [<now>]`,
     `<tellme> <isare> (all|every|each) [of] [<the>] [<place>] ${dev} [<inplace>] [<still>] ${st} [<inplace>|<everywhere>] [<now>]`,
     `<tellme> <isare> (any|some) [of] [<the>] [<place>] ${dev} [<inplace>] ${st} [<inplace>|<everywhere>] [<now>]`,
-    `<tellme> (is|are) [there] (a|an|one) [<place>] ${dev} ${st} [<inplace>|<everywhere>] [<now>]`,
+    `<tellme> <isare> [there] (a|an|one) [<place>] ${dev} ${st} [<inplace>|<everywhere>] [<now>]`,
     `<tellme> <isare> [<det>] (<places> ${dev} [<still>] ${st}|${dev} <inplaces> [<still>] ${st}|${dev} [<still>] ${st} <inplaces>) [<now>]`,
     // an embedded question keeps the statement's order: "do you know if the kitchen lights are still on"
     `<ask> (if|whether) [there] <isare> (any|some) [<place>] ${dev} [<still>] ${st} [<inplace>|<everywhere>] [<now>]`,
@@ -168,6 +169,7 @@ const lists: LanguagePack['lists'] = {
     '[firmware|software] (update|updates)': { _dev: ['update'] },
     '(light|lights|light (sensor|sensors))': { _dev: ['light'] },
     '(vibration|vibration (sensor|sensors))': { _dev: ['vibration'] },
+    '(power|electricity|mains|mains power|power supply)': { _dev: ['power'] },
     '(problem|problems)': { _dev: ['problem'] },
     '(thing|things|device|devices|sensor|sensors|appliance|appliances|anything|something|everything)': { _any: 1 },
   },
@@ -175,9 +177,9 @@ const lists: LanguagePack['lists'] = {
     '(low|low on battery|running low|battery low)': { state: 'on', _classes: ['battery'] },
     '(charged|full|fully charged)': { state: 'off', _classes: ['battery'] },
     '(no light|dark)': { state: 'off', _classes: ['light'] },
-    '(charging)': { state: 'on', _classes: ['battery_charging'] },
+    '(charging|on [the] charger|on charge)': { state: 'on', _classes: ['battery_charging'] },
     '(not charging)': { state: 'off', _classes: ['battery_charging'] },
-    '(detected|triggered|present|active|on|tripped)': {
+    '(detected|triggered|present|active|on|tripped|going off|sounding|ringing|beeping|alarming)': {
       state: 'on',
       _classes: [
         'carbon_monoxide',
@@ -666,15 +668,15 @@ const groups: IntentGroup[] = [
       '<tellme> <isare> {people} [<still>] {person_state}',
       { t: "<tellme> who (is|are|all is|'s) [still] {person_state} [<now>]", slots: { domain: 'person' } },
       // other places people are: "is Ada at work", "who is at work"
-      { t: '<tellme> (is|are) [<the>] {name.person} [still] (at|in) [the] {zone:state} [<now>]', slots: { domain: 'person' } },
+      { t: '<tellme> <isare> [<the>] {name.person} [still] (at|in) [the] {zone:state} [<now>]', slots: { domain: 'person' } },
       { t: "<tellme> (who|which people) (is|are|all is|'s) [still] (at|in) [the] {zone:state} [<now>]", slots: { domain: 'person' } },
       {
-        t: '<tellme> (is|are) (anyone|anybody|someone|somebody|everyone|everybody) [still] (at|in) [the] {zone:state} [<now>]',
+        t: '<tellme> <isare> (anyone|anybody|someone|somebody|everyone|everybody) [still] (at|in) [the] {zone:state} [<now>]',
         slots: { domain: 'person' },
       },
       { t: '<tellme> how many (people|persons) are [still] (at|in) [the] {zone:state} [<now>]', slots: { domain: 'person' } },
       {
-        t: '<tellme> (is|are) (anyone|anybody|someone|somebody|everyone|everybody) [still] {person_state} [<now>]',
+        t: '<tellme> <isare> (anyone|anybody|someone|somebody|everyone|everybody) [still] {person_state} [<now>]',
         slots: { domain: 'person' },
       },
     ],
@@ -687,16 +689,17 @@ const groups: IntentGroup[] = [
     templates: [
       ...queries('{bs_dev}', '{bs_state}'),
       { t: '<tellme> <isare> there [any] {bs_dev} [detected] [<inplace>] [<now>]', slots: { state: 'on' } },
-      '<tellme> (is|are) [<the>] {bs_dev} [<inplace>] [<still>] {bs_state} [<inplace>] [<now>]',
+      '<tellme> <isare> [<the>] {bs_dev} [<inplace>] [<still>] {bs_state} [<inplace>] [<now>]',
       '<tellme> <isare> any {bs_dev} {bs_state} [<inplace>] [<now>]',
-      '<tellme> (is|are|does) [<the>] {name.binary_sensor} [{bs_dev}] [<still>] {bs_state} [<inplace>] [<now>]',
-      '<tellme> (is|are) [<the>] {name.binary_sensor} [{bs_dev}] <inplace> [<still>] {bs_state} [<now>]',
+      "<tellme> (<isare>|does) [<the>] {name.binary_sensor} ['s] [{bs_dev}] [<still>] {bs_state} [<inplace>] [<now>]",
+      '<tellme> <isare> [<the>] {name.binary_sensor} [{bs_dev}] <inplace> [<still>] {bs_state} [<now>]',
       '<ask> (if|whether) [<the>] {name.binary_sensor} [{bs_dev}] (is|are) [<still>] {bs_state} [<inplace>] [<now>]',
       // "has motion been detected in the garage", "has the smoke alarm been triggered"
       {
         t: '<tellme> (has|have) [there been] [any] {bs_dev} been (detected|triggered|seen|spotted) [<inplace>] [<now>]',
         slots: { state: 'on' },
       },
+      '<tellme> (has|have) [<the>] {name.binary_sensor} [{bs_dev}] been {bs_state} [<inplace>] [<now>]',
       {
         t: '<tellme> (has|have) [<the>] ({name.binary_sensor}|{bs_dev}) [<inplace>] been (detected|triggered|tripped|activated) [<now>]',
         slots: { state: 'on' },
@@ -707,23 +710,28 @@ const groups: IntentGroup[] = [
         slots: { state: 'on', _classes: ['update'] },
       },
       {
-        t: '<tellme> (is|are) there (an|any|a) [firmware|software] (update|updates) [available] (for|on) [<the>] {name.binary_sensor} [<now>]',
+        t: '<tellme> <isare> there (an|any|a) [firmware|software] (update|updates) [available] (for|on) [<the>] {name.binary_sensor} [<now>]',
         slots: { state: 'on', _classes: ['update'] },
       },
-      '<tellme> (is|are) [<the>] <place> {bs_state} [<now>]',
-      { t: '<tellme> (is|are) [there] (any|a|an|some) {bs_dev} [detected|present] [<inplace>] [<now>]', slots: { state: 'on' } },
-      { t: '<tellme> (is|are) [there] [any|a|an|some] {bs_dev} [detected|present] <inplace> [<now>]', slots: { state: 'on' } },
-      { t: '<tellme> (is|are) [there] [any|a|an|some] {bs_dev} (detected|present) [<now>]', slots: { state: 'on' } },
+      '<tellme> <isare> [<the>] <place> {bs_state} [<now>]',
+      { t: '<tellme> <isare> [there] (any|a|an|some) {bs_dev} [detected|present] [<inplace>] [<now>]', slots: { state: 'on' } },
+      { t: '<tellme> <isare> [there] [any|a|an|some] {bs_dev} [detected|present] <inplace> [<now>]', slots: { state: 'on' } },
+      { t: '<tellme> <isare> [there] [any|a|an|some] {bs_dev} (detected|present) [<now>]', slots: { state: 'on' } },
       {
-        t: '<tellme> (is|are) [there] [any] (problem|problems|issue|issues|trouble) with [<the>] ({name.binary_sensor}|{bs_dev}) [<inplace>] [<now>]',
+        t: '<tellme> <isare> [there] [any|a|an|some] (problem|problems|issue|issues|trouble|fault) with [<the>] ({name.binary_sensor}|{bs_dev}) [<inplace>] [<now>]',
         slots: { state: 'on', _classes: ['problem'] },
       },
-      { t: '<tellme> (is|are) [there] any {bs_dev} [available] [<inplace>] [<now>]', slots: { state: 'on' } },
+      { t: '<tellme> <isare> [there] any {bs_dev} [available] [<inplace>] [<now>]', slots: { state: 'on' } },
+      {
+        t: '<tellme> (does|do) [<the>] {name.binary_sensor} have (a|an|any) (problem|problems|issue|issues|fault|faults) [<now>]',
+        slots: { state: 'on', _classes: ['problem'] },
+      },
+      { t: '<tellme> any {bs_dev} [detected] <inplace> [<now>]', slots: { state: 'on' } },
       { t: '<tellme> (what|which) {bs_dev} (is|are) (there|available) [<inplace>] [<now>]', slots: { state: 'on' } },
       { t: '<tellme> is it (wet|flooded|leaking) [<inplace>] [<now>]', slots: { state: 'on', _classes: ['moisture'] } },
       { t: '<tellme> is it dry [<inplace>] [<now>]', slots: { state: 'off', _classes: ['moisture'] } },
       {
-        t: '<tellme> (is|are) [there] (someone|somebody|anyone|anybody|people) <inplace> [<now>]',
+        t: '<tellme> <isare> [there] (someone|somebody|anyone|anybody|people) <inplace> [<now>]',
         slots: { state: 'on', _classes: ['occupancy', 'motion', 'presence'] },
       },
     ],
@@ -731,14 +739,14 @@ const groups: IntentGroup[] = [
   {
     intent: 'HassGetState',
     templates: [
-      '<tellme> (is|are) [<the>] {name.lock} [<still>] {lock_state} [<now>]',
-      '<tellme> (is|are) [<the>] {name.cover+valve} [<still>] {cover_state} [<now>]',
-      '<tellme> (is|are) [<the>] {name.light+switch+fan+input_boolean+media_player+climate} [<still>] {onoff_state} [<now>]',
-      '<tellme> (is|are) [<the>] {name.media_player} [<still>] {media_state} [<now>]',
+      '<tellme> <isare> [<the>] {name.lock} [<still>] {lock_state} [<now>]',
+      '<tellme> <isare> [<the>] {name.cover+valve} [<still>] {cover_state} [<now>]',
+      '<tellme> <isare> [<the>] {name.light+switch+fan+input_boolean+media_player+climate} [<still>] {onoff_state} [<now>]',
+      '<tellme> <isare> [<the>] {name.media_player} [<still>] {media_state} [<now>]',
       '<tellme> did (i|we|you|someone|somebody|anyone|anybody) leave [<the>] {name.light+switch+fan+input_boolean+media_player} {onoff_state}',
       '<tellme> did (i|we|you|someone|somebody|anyone|anybody) leave [<the>] {name.lock} {lock_state}',
       '<tellme> did (i|we|you|someone|somebody|anyone|anybody) leave [<the>] {name.cover+valve} {cover_state}',
-      '<tellme> (is|are) [<the>] {name.person} [<still>] {person_state} [<now>]',
+      '<tellme> <isare> [<the>] {name.person} [<still>] {person_state} [<now>]',
       // embedded questions: "tell me if the front door is locked"
       '<ask> (if|whether) [<the>] {name.lock} (is|are) [<still>] {lock_state} [<now>]',
       '<ask> (if|whether) [<the>] {name.cover+valve} (is|are) [<still>] {cover_state} [<now>]',
@@ -751,13 +759,17 @@ const groups: IntentGroup[] = [
       // Home Assistant's plain "what is <name>" (not "show me", which is for cameras)
       "<ask> (what is|what's|whats|what are|how is|how's|how are) [<the>] {name.light+switch+fan+input_boolean+media_player+cover+valve+lock+person+vacuum} [<inplace>] [<now>]",
       "<ask> (where (is|are|'s)|wheres) [<the>] {name.person} [<now>]",
+      // "how far open is the bedroom curtain", "what's the position of the main valve"
+      '<ask> how (open|closed|far open|far up|far down|high|low) (is|are) [<the>] {name.cover+valve} [<now>]',
+      '<ask> <whatis> [the] [current] (position|level|opening) of [<the>] {name.cover+valve} [<now>]',
+      "<ask> <whatis> [<the>] {name.cover+valve} ['s] [current] (position|level) [<now>]",
       // the thing named, then what kind of thing it is: "is the kitchen ceiling light on", "is the porch fan running"
-      '<tellme> (is|are) [<the>] {name.light} <lights> [<still>] {onoff_state} [<now>]',
-      '<tellme> (is|are) [<the>] {name.switch+light+fan} switch [<still>] {onoff_state} [<now>]',
-      '<tellme> (is|are) [<the>] {name.fan} fan [<still>] {onoff_state} [<now>]',
-      '<tellme> (is|are) [<the>] {name.lock} (lock|door|deadbolt) [<still>] {lock_state} [<now>]',
-      '<tellme> (is|are) [<the>] {name.cover} {cover} [<still>] {cover_state} [<now>]',
-      '<tellme> (is|are) [<the>] {name.vacuum} [vacuum|robot|hoover] [<still>] {vacuum_state} [<now>]',
+      '<tellme> <isare> [<the>] {name.light} <lights> [<still>] {onoff_state} [<now>]',
+      '<tellme> <isare> [<the>] {name.switch+light+fan} switch [<still>] {onoff_state} [<now>]',
+      '<tellme> <isare> [<the>] {name.fan} fan [<still>] {onoff_state} [<now>]',
+      '<tellme> <isare> [<the>] {name.lock} (lock|door|deadbolt) [<still>] {lock_state} [<now>]',
+      '<tellme> <isare> [<the>] {name.cover} {cover} [<still>] {cover_state} [<now>]',
+      '<tellme> <isare> [<the>] {name.vacuum} [vacuum|robot|hoover] [<still>] {vacuum_state} [<now>]',
       // "what is the washer doing", "status of the front door", "front door status"
       '<ask> what (is|are) [<the>] {name} (doing|up to) [<now>]',
       '[<pre>] [the] (state|status) of [<the>] {name} [<post>]',
