@@ -471,3 +471,24 @@ entities:
   assert.equal(slots('how far open is the study blind')?.name, 'Study Blind');
   assert.equal(slots("what's the position of the study blind")?.name, 'Study Blind');
 });
+
+test("readings asked for by more of Home Assistant's sensor classes", () => {
+  const home = HomeModel.fromFixtures(`
+areas:
+  - {name: Workshop, id: workshop}
+entities:
+  - {name: Router signal, id: sensor.router_signal, area: workshop, state: "-50", attributes: {device_class: signal_strength, unit_of_measurement: dBm}}
+  - {name: Scale, id: sensor.scale, state: "72", attributes: {device_class: weight, unit_of_measurement: kg}}
+  - {name: Air VOC, id: sensor.air_voc, state: "12", attributes: {device_class: volatile_organic_compounds}}
+`);
+  const r = new IntentRecognizer(home, 'en');
+  assert.deepEqual(r.recognize("what's the signal strength in the workshop")?.slots, {
+    device_class: 'signal_strength',
+    area: 'Workshop',
+    domain: 'sensor',
+  });
+  assert.equal(r.recognize('what is the weight')?.slots.device_class, 'weight');
+  assert.equal(r.recognize('what is the voc level')?.slots.device_class, 'volatile_organic_compounds');
+  // a class no sensor here has is not a reading
+  assert.equal(r.recognize('what is the nitrous oxide level'), null);
+});
