@@ -492,3 +492,27 @@ entities:
   // a class no sensor here has is not a reading
   assert.equal(r.recognize('what is the nitrous oxide level'), null);
 });
+
+test('climate modes, what a player is playing, where a vacuum is, "which lights did we leave on", a named sensor elsewhere', () => {
+  const home = HomeModel.fromFixtures(`
+areas:
+  - {name: Nursery, id: nursery}
+entities:
+  - {name: Nursery Lamp, id: light.nursery, area: nursery, state: "on"}
+  - {name: Light, id: binary_sensor.light_level, state: "off", attributes: {device_class: light}}
+  - {name: Heat Pump, id: climate.heat_pump, state: cool}
+  - {name: Stereo, id: media_player.stereo, state: playing}
+  - {name: Robbie, id: vacuum.robbie, state: cleaning}
+`);
+  const r = new IntentRecognizer(home, 'en');
+  const slots = (s: string) => r.recognize(s)?.slots;
+  // the sensor named "Light" is not in the nursery: the nursery's light is meant
+  assert.deepEqual(slots('is the light in the nursery on'), { domain: 'light', area: 'Nursery', state: 'on' });
+  assert.deepEqual(slots('is the heat pump cooling'), { name: 'Heat Pump', state: 'cool', domain: 'climate' });
+  assert.deepEqual(slots('what mode is the heat pump in'), { name: 'Heat Pump', domain: 'climate' });
+  assert.deepEqual(slots('what is the stereo playing'), { name: 'Stereo', domain: 'media_player' });
+  assert.deepEqual(slots('is anything playing on the stereo'), { name: 'Stereo', domain: 'media_player' });
+  assert.deepEqual(slots('where is robbie'), { name: 'Robbie', domain: 'vacuum' });
+  assert.deepEqual(slots("what's robbie doing"), { name: 'Robbie', domain: 'vacuum' });
+  assert.deepEqual(slots('which lights did we leave on'), { domain: 'light', state: 'on' });
+});

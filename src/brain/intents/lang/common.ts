@@ -18,7 +18,9 @@ export function binarySensorCheck(d: Draft, home: HomeModel): boolean {
       .map((id) => home.entity(id))
       .filter((e) => e !== undefined && e.domain === 'binary_sensor')
       .filter((e) => !classes || classes.includes(e!.device_class ?? ''))
-      .filter((e) => !dc || e!.device_class === dc);
+      .filter((e) => !dc || e!.device_class === dc)
+      // "the light in the bedroom" is no sensor named "Light" that is somewhere else
+      .filter((e) => typeof d.slots.area !== 'string' || home.area(e!.area_id ?? '')?.name === d.slots.area);
     if (!ents.length) return false;
     d.entities = ents.map((e) => e!.entity_id);
     d.slots.device_class = ents[0]!.device_class ?? '';

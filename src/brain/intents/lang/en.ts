@@ -93,7 +93,8 @@ function queries(dev: string, st: string): string[] {
     `<ask> (if|whether) [there] <isare> (any|some) [<place>] ${dev} [<still>] ${st} [<inplace>|<everywhere>] [<now>]`,
     `<ask> (if|whether) (any|some|all) [of] [<the>] [<place>] ${dev} [<inplace>] <isare> [<still>] ${st} [<inplace>|<everywhere>] [<now>]`,
     `<ask> (if|whether) [<det>] [<place>] ${dev} [<inplace>] <isare> [<still>] ${st} [<inplace>|<everywhere>] [<now>]`,
-    // "did I leave the lights on?"
+    // "did I leave the lights on?", "which lights did we leave on"
+    `<tellme> (<q>|how many) [of] [<the>] [<place>] ${dev} did (i|we|you|someone|somebody|anyone|anybody) leave ${st} [<inplace>]`,
     `<tellme> did (i|we|you|someone|somebody|anyone|anybody) leave <det> [<place>] ${dev} [<inplace>] ${st} [<inplace>]`,
   ];
 }
@@ -133,6 +134,11 @@ const lists: LanguagePack['lists'] = {
     '(returning|going home|heading home|going back)': { state: 'returning' },
     '(paused)': { state: 'paused' },
     '(idle|doing nothing)': { state: 'idle' },
+  },
+  climate_state: {
+    '(heating|on heat|in heat mode|warming [up])': { state: 'heat' },
+    '(cooling|on cool|in cool mode|cooling down)': { state: 'cool' },
+    '(off|turned off|switched off)': { state: 'off' },
   },
   lock_verb: {
     '(lock|secure)': { state: 'locked' },
@@ -780,7 +786,7 @@ const groups: IntentGroup[] = [
       '<tellme> (has|have) [<the>] {name.lock} been [<still>] {lock_state} [<now>]',
       // Home Assistant's plain "what is <name>" (not "show me", which is for cameras)
       "<ask> (what is|what's|whats|what are|how is|how's|how are) [<the>] {name.light+switch+fan+input_boolean+media_player+cover+valve+lock+person+vacuum} [<inplace>] [<now>]",
-      "<ask> (where (is|are|'s)|wheres) [<the>] {name.person} [<now>]",
+      "<ask> (where (is|are|'s)|wheres) [<the>] {name.person+vacuum+lawn_mower} [<now>]",
       // "how far open is the bedroom curtain", "what's the position of the main valve"
       '<ask> how (open|closed|far open|far up|far down|high|low) (is|are) [<the>] {name.cover+valve} [<now>]',
       '<ask> <whatis> [the] [current] (position|level|opening) of [<the>] {name.cover+valve} [<now>]',
@@ -793,7 +799,12 @@ const groups: IntentGroup[] = [
       '<tellme> <isare> [<the>] {name.cover} {cover} [<still>] {cover_state} [<now>]',
       '<tellme> <isare> [<the>] {name.vacuum} [vacuum|robot|hoover] [<still>] {vacuum_state} [<now>]',
       // "what is the washer doing", "status of the front door", "front door status"
-      '<ask> what (is|are) [<the>] {name} (doing|up to) [<now>]',
+      "<ask> what (is|are|'s) [<the>] {name} (doing|up to) [<now>]",
+      // climate and players: "what mode is the thermostat in", "is the thermostat heating", "what is the TV playing"
+      "<ask> (what|which) (mode|setting|state) (is|'s) [<the>] {name.climate} (in|on|set to|at) [<now>]",
+      '<tellme> <isare> [<the>] {name.climate} [<still>] {climate_state} [<now>]',
+      "<ask> what (is|'s) [<the>] {name.media_player} (playing|showing|on) [<now>]",
+      "<ask> (what is|what's|whats|is (anything|something)) (playing|on) (on|in) [<the>] {name.media_player} [<now>]",
       '[<pre>] [the] (state|status) of [<the>] {name} [<post>]',
       '[<pre>] [<the>] {name} (state|status) [<post>]',
       '<ask> <whatis> [the] (state|status|value|reading) of [<the>] {name} [<post>]',
