@@ -516,3 +516,30 @@ entities:
   assert.deepEqual(slots("what's robbie doing"), { name: 'Robbie', domain: 'vacuum' });
   assert.deepEqual(slots('which lights did we leave on'), { domain: 'light', state: 'on' });
 });
+
+test('weather asked about when and where in either order, and in looser words', () => {
+  const home = HomeModel.fromFixtures(`
+areas:
+  - {name: Kitchen, id: kitchen}
+entities:
+  - {name: Lisbon, id: weather.lisbon, state: sunny}
+  - {name: Kitchen Thermostat, id: climate.kitchen, area: kitchen, state: heat, attributes: {current_temperature: 20}}
+`);
+  const r = new IntentRecognizer(home, 'en');
+  const got = (s: string) => {
+    const g = r.recognize(s);
+    return g && { intent: g.name, ...g.slots };
+  };
+  for (const s of [
+    "how's the weather in lisbon looking",
+    "what's the forecast for tomorrow in lisbon",
+    "what's the weather going to be like in lisbon this weekend",
+    'is the weather nice in lisbon',
+    'do i need an umbrella in lisbon',
+    "what's the temperature outside in lisbon",
+  ])
+    assert.deepEqual(got(s), { intent: 'HassGetWeather', name: 'Lisbon', domain: 'weather' }, s);
+  for (const s of ["what's it doing outside", 'hows the weather', 'what kind of weather are we having', 'give me the weather report'])
+    assert.deepEqual(got(s), { intent: 'HassGetWeather' }, s);
+  assert.equal(got("what's the temperature in the kitchen")?.intent, 'HassClimateGetTemperature');
+});

@@ -54,6 +54,11 @@ const rules: Record<string, string> = {
   mtarget: '(on|in) [<the>] ({name.media_player}|{place})',
   vol: '(volume|sound|volume level)',
   thing: '[(the|my|our|your)] {name}',
+  // weather: what is asked about, when and where
+  wnoun: '(weather|forecast|weather forecast|weather report)',
+  wtime:
+    '(today|now|right now|outside|tomorrow|later|tonight|at the moment|this (morning|afternoon|evening|week|weekend)|for (today|tomorrow|tonight|the weekend|the week))',
+  wloc: '[over|out] (in|for|at) {name.weather}',
   mower: '(lawn mower|lawnmower|mower|robot mower|robotic mower|mowing robot)',
   q: '(what|which)',
   // a negative question asks the same: "isn't the front door locked"
@@ -640,7 +645,7 @@ const groups: IntentGroup[] = [
     intent: 'HassClimateGetTemperature',
     context: true,
     templates: [
-      '<ask> <whatis> [the] [current] (temperature|temp) [<here>] [<post>]',
+      '<ask> <whatis> [<the>] [current] (temperature|temp) [<here>] [<post>]',
       '<ask> how (warm|hot|cold|cool) is it [<here>|inside|indoors|in the house] [<post>]',
       '<ask> (what|which) (temperature|temp) is it [<here>|inside|indoors|in the house] [<now>]',
     ],
@@ -648,16 +653,16 @@ const groups: IntentGroup[] = [
   {
     intent: 'HassClimateGetTemperature',
     templates: [
-      '<ask> <whatis> [the] [current] (temperature|temp) <inplace> [<post>]',
-      '<ask> <whatis> [the] [current] (temperature|temp) (of|on|in|for|from) [the] {name.climate} [<post>]',
-      '<ask> <whatis> [the] (<place>|{name.climate}) [current] (temperature|temp) [<post>]',
+      '<ask> <whatis> [<the>] [current] (temperature|temp) <inplace> [<post>]',
+      '<ask> <whatis> [<the>] [current] (temperature|temp) (of|on|in|for|from) [<the>] {name.climate} [<post>]',
+      '<ask> <whatis> [<the>] (<place>|{name.climate}) [current] (temperature|temp) [<post>]',
       '<ask> how (warm|hot|cold|cool) is it <inplace> [<post>]',
       '<ask> (what|which) (temperature|temp) is it <inplace> [<now>]',
       '<ask> how (warm|hot|cold|cool) is [the] (<place>|{name.climate}) [<post>]',
       // embedded: "could you tell me what the temperature is in the kitchen"
       '<ask> (what|how warm) the [current] (temperature|temp) is [<now>] <inplace> [<now>] [<post>]',
       '<ask> (what|how warm) the [current] (temperature|temp) (of|on|in) [<the>] {name.climate} is [<now>] [<post>]',
-      "<ask> (what is|what's) [the] {name.climate} (set to|at) [<post>]",
+      "<ask> (what is|what's) [<the>] {name.climate} (set to|at) [<post>]",
     ],
   },
   {
@@ -1194,7 +1199,13 @@ const groups: IntentGroup[] = [
   {
     intent: 'HassGetWeather',
     templates: [
-      "<ask> (<whatis>|what will be|what'll be|get me|fetch) the [current|latest|local] (weather|forecast|weather forecast) [going to be|gonna be] [like] [[over] (in|for|at) {name.weather}] [like] [(today|now|right now|outside|tomorrow|later)] [<post>]",
+      "<ask> (<whatis>|hows|what will be|what'll be|get me|fetch) [<the>] [current|latest|local] <wnoun> [going to be|gonna be] [like] [<wtime>] [<wloc>] [like|looking] [<wtime>] [<post>]",
+      '<ask> is [<the>] weather (nice|good|bad|ok|okay|fine|decent) [<wtime>] [<wloc>] [<wtime>] [<post>]',
+      '<ask> what (kind|sort) of weather (are we having|is it|do we have|is there|are we getting|is coming) [<wloc>] [<wtime>] [<post>]',
+      "<ask> (what is|what's|whats) it doing (outside|out there) [<wtime>] [<post>]",
+      '<ask> (<whatis> [<the>] [current] (temperature|temp) [outside]|what (temperature|temp) is it [outside]) <wloc> [<wtime>] [<post>]',
+      '<ask> (do i need|should i (take|bring)) [an|a] (umbrella|jacket|coat) [<wtime>] [(in|to) {name.weather}] [<wtime>] [<post>]',
+      "<ask> (how|what) (is|'s|does|do) [<the>] (weather|forecast) look [like] [[over] (in|for|at) {name.weather}] [(today|now|right now|outside|tomorrow|later)] [<post>]",
       "<ask> (what|how) (will|'ll) the (weather|forecast) be [like] [(in|for|at) {name.weather}] [(today|tonight|tomorrow|later|this (morning|afternoon|evening|weekend))] [<post>]",
       '[<pre>] [the] [current|latest|local|today] [{name.weather}] (weather|forecast|weather forecast) [(today|now|right now|tomorrow)] [<post>]',
       // a weather place asked about like a person: "what's London like today", "what's the temperature in London"
