@@ -543,3 +543,26 @@ entities:
     assert.deepEqual(got(s), { intent: 'HassGetWeather' }, s);
   assert.equal(got("what's the temperature in the kitchen")?.intent, 'HassClimateGetTemperature');
 });
+
+test('either-or questions ask about the first state; people who left or got home; covers that have been closed', () => {
+  const home = HomeModel.fromFixtures(`
+areas:
+  - {name: Den, id: den}
+entities:
+  - {name: Side Gate, id: lock.side_gate, state: unlocked}
+  - {name: Den Lamp, id: light.den, area: den, state: "off"}
+  - {name: Sam, id: person.sam, state: not_home}
+  - {name: Den Blind, id: cover.den_blind, area: den, state: closed, attributes: {device_class: blind}}
+  - {name: Occupancy, id: binary_sensor.den_occupancy, area: den, state: "on", attributes: {device_class: occupancy}}
+`);
+  const r = new IntentRecognizer(home, 'en');
+  const slots = (s: string) => r.recognize(s)?.slots;
+  assert.deepEqual(slots('is the side gate locked or unlocked'), { name: 'Side Gate', state: 'locked', domain: 'lock' });
+  assert.deepEqual(slots('is the den lamp on or not'), { name: 'Den Lamp', state: 'on', domain: 'light' });
+  assert.deepEqual(slots('has sam left'), { name: 'Sam', state: 'not_home', domain: 'person' });
+  assert.deepEqual(slots('has sam got home yet'), { name: 'Sam', state: 'home', domain: 'person' });
+  assert.deepEqual(slots('is sam out of the house'), { name: 'Sam', state: 'not_home', domain: 'person' });
+  assert.deepEqual(slots('has the den blind been closed'), { name: 'Den Blind', state: 'closed', domain: 'cover', device_class: 'blind' });
+  // someone in a room is still a sensor question, not a person's whereabouts
+  assert.equal(slots('is someone in the den')?.device_class, 'occupancy');
+});

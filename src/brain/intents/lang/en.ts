@@ -34,6 +34,8 @@ const rules: Record<string, string> = {
   to: '(to|at|on|up to|down to)',
   still: '(still|currently|now|right now|presently)',
   now: '(now|right now|currently|at the moment|still|presently|at present|at this moment|as we speak)',
+  // "is the front door locked or unlocked", "is the light on or not": the first state is the one asked about
+  ornot: '[or (not|on|off|open|opened|closed|shut|locked|unlocked|home|away|playing|paused)]',
   // how a question may start: "hey, do you know ...", "can you tell me ...", "i wonder ..."
   ask: "[please|hey|ok|okay|so|um|and] [(can|could|would|will) you [please]] [(tell me|let me know|check|see|do you know|do you happen to know|i want to know|i need to know|i would like to know|i'd like to know|i wonder|i was wondering|any idea)]",
   tellme: '<ask> [(if|whether)]',
@@ -83,21 +85,21 @@ function onoff(on: 'on' | 'off', x: string, l = ''): string[] {
 
 function queries(dev: string, st: string): string[] {
   return [
-    `<tellme> <q> [of] [<the>] [<place>] ${dev} <isare> [<still>] ${st} [<inplace>|<everywhere>] [<now>]`,
-    `<tellme> how many [of] [<the>] [<place>] ${dev} <isare> [<still>] ${st} [<inplace>|<everywhere>] [<now>]`,
-    `<tellme> <isare> (there|any) [any] [<place>] ${dev} [that are|that is] [<still>] ${st} [<inplace>|<everywhere>] [<now>]`,
-    `<tellme> there <isare> any [<place>] ${dev} [that are|that is] [<still>] ${st} [<inplace>|<everywhere>] [<now>]`,
+    `<tellme> <q> [of] [<the>] [<place>] ${dev} <isare> [<still>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
+    `<tellme> how many [of] [<the>] [<place>] ${dev} <isare> [<still>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
+    `<tellme> <isare> (there|any) [any] [<place>] ${dev} [that are|that is] [<still>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
+    `<tellme> there <isare> any [<place>] ${dev} [that are|that is] [<still>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
     `<tellme> <isare> there any ${st} [<place>] ${dev} [<inplace>|<everywhere>] [<now>]`,
-    `<tellme> any [<place>] ${dev} ${st} [<inplace>|<everywhere>] [<now>]`,
-    `<tellme> <isare> [<the>] [<place>] ${dev} [<inplace>] [<still>] ${st} [<inplace>|<everywhere>] [<now>]`,
-    `<tellme> <isare> (all|every|each) [of] [<the>] [<place>] ${dev} [<inplace>] [<still>] ${st} [<inplace>|<everywhere>] [<now>]`,
-    `<tellme> <isare> (any|some) [of] [<the>] [<place>] ${dev} [<inplace>] ${st} [<inplace>|<everywhere>] [<now>]`,
-    `<tellme> <isare> [there] (a|an|one) [<place>] ${dev} ${st} [<inplace>|<everywhere>] [<now>]`,
+    `<tellme> any [<place>] ${dev} ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
+    `<tellme> <isare> [<the>] [<place>] ${dev} [<inplace>] [<still>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
+    `<tellme> <isare> (all|every|each) [of] [<the>] [<place>] ${dev} [<inplace>] [<still>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
+    `<tellme> <isare> (any|some) [of] [<the>] [<place>] ${dev} [<inplace>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
+    `<tellme> <isare> [there] (a|an|one) [<place>] ${dev} ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
     `<tellme> <isare> [<det>] (<places> ${dev} [<still>] ${st}|${dev} <inplaces> [<still>] ${st}|${dev} [<still>] ${st} <inplaces>) [<now>]`,
     // an embedded question keeps the statement's order: "do you know if the kitchen lights are still on"
-    `<ask> (if|whether) [there] <isare> (any|some) [<place>] ${dev} [<still>] ${st} [<inplace>|<everywhere>] [<now>]`,
-    `<ask> (if|whether) (any|some|all) [of] [<the>] [<place>] ${dev} [<inplace>] <isare> [<still>] ${st} [<inplace>|<everywhere>] [<now>]`,
-    `<ask> (if|whether) [<det>] [<place>] ${dev} [<inplace>] <isare> [<still>] ${st} [<inplace>|<everywhere>] [<now>]`,
+    `<ask> (if|whether) [there] <isare> (any|some) [<place>] ${dev} [<still>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
+    `<ask> (if|whether) (any|some|all) [of] [<the>] [<place>] ${dev} [<inplace>] <isare> [<still>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
+    `<ask> (if|whether) [<det>] [<place>] ${dev} [<inplace>] <isare> [<still>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
     // "did I leave the lights on?", "which lights did we leave on"
     `<tellme> (<q>|how many) [of] [<the>] [<place>] ${dev} did (i|we|you|someone|somebody|anyone|anybody) leave ${st} [<inplace>]`,
     `<tellme> did (i|we|you|someone|somebody|anyone|anybody) leave <det> [<place>] ${dev} [<inplace>] ${st} [<inplace>]`,
@@ -144,6 +146,11 @@ const lists: LanguagePack['lists'] = {
     '(heating|on heat|in heat mode|warming [up])': { state: 'heat' },
     '(cooling|on cool|in cool mode|cooling down)': { state: 'cool' },
     '(off|turned off|switched off)': { state: 'off' },
+  },
+  // "has John left", "has Ada got home"
+  person_event: {
+    '(left [home|the house]|gone out|gone)': { state: 'not_home' },
+    '(arrived [home]|come home|come back|got home|gotten home|got back|gotten back)': { state: 'home' },
   },
   lock_verb: {
     '(lock|secure)': { state: 'locked' },
@@ -281,8 +288,8 @@ const lists: LanguagePack['lists'] = {
     '(idle|doing nothing|not playing)': { state: 'idle' },
   },
   person_state: {
-    '(home|at home|in the house|here)': { state: 'home' },
-    '(away|out|not home|not at home|gone)': { state: 'not_home' },
+    '(home|at home|in the house|here|around|home yet|back [home] [yet])': { state: 'home' },
+    '(away|out|not home|not at home|gone|out of the house|out and about|not back [yet])': { state: 'not_home' },
   },
   people: { '(people|persons|everyone|everybody|anyone|anybody|someone|somebody|person|family members)': { domain: 'person' } },
   bri_level: {
@@ -699,7 +706,7 @@ const groups: IntentGroup[] = [
       ...queries('{cover}', '{cover_state}'),
       ...queries('{people}', '{person_state}'),
       '<tellme> <isare> {people} [<still>] {person_state}',
-      { t: "<tellme> who (is|are|all is|'s) [still] {person_state} [<now>]", slots: { domain: 'person' } },
+      { t: "<tellme> who (is|are|all is|'s) [still] {person_state} [<now>] [<ornot>]", slots: { domain: 'person' } },
       // other places people are: "is Ada at work", "who is at work"
       { t: '<tellme> <isare> [<the>] {name.person} [still] (at|in) [the] {zone:state} [<now>]', slots: { domain: 'person' } },
       { t: "<tellme> (who|which people) (is|are|all is|'s) [still] (at|in) [the] {zone:state} [<now>]", slots: { domain: 'person' } },
@@ -709,7 +716,7 @@ const groups: IntentGroup[] = [
       },
       { t: '<tellme> how many (people|persons) are [still] (at|in) [the] {zone:state} [<now>]', slots: { domain: 'person' } },
       {
-        t: '<tellme> <isare> (anyone|anybody|someone|somebody|everyone|everybody) [still] {person_state} [<now>]',
+        t: '<tellme> <isare> (anyone|anybody|someone|somebody|everyone|everybody) [still] {person_state} [<now>] [<ornot>]',
         slots: { domain: 'person' },
       },
     ],
@@ -725,7 +732,7 @@ const groups: IntentGroup[] = [
       '<tellme> <isare> [<the>] {bs_dev} [<inplace>] [<still>] {bs_state} [<inplace>] [<now>]',
       '<tellme> <isare> any {bs_dev} {bs_state} [<inplace>] [<now>]',
       "<tellme> (<isare>|does) [<the>] {name.binary_sensor} ['s] [{bs_dev}] [<still>] {bs_state} [<inplace>] [<now>]",
-      '<tellme> <isare> [<the>] {name.binary_sensor} [{bs_dev}] <inplace> [<still>] {bs_state} [<now>]',
+      '<tellme> <isare> [<the>] {name.binary_sensor} [{bs_dev}] <inplace> [<still>] {bs_state} [<now>] [<ornot>]',
       '<ask> (if|whether) [<the>] {name.binary_sensor} [{bs_dev}] (is|are) [<still>] {bs_state} [<inplace>] [<now>]',
       // "has motion been detected in the garage", "has the smoke alarm been triggered"
       {
@@ -746,7 +753,7 @@ const groups: IntentGroup[] = [
         t: '<tellme> <isare> there (an|any|a) [firmware|software] (update|updates) [available] (for|on) [<the>] {name.binary_sensor} [<now>]',
         slots: { state: 'on', _classes: ['update'] },
       },
-      '<tellme> <isare> [<the>] <place> {bs_state} [<now>]',
+      '<tellme> <isare> [<the>] <place> {bs_state} [<now>] [<ornot>]',
       { t: '<tellme> <isare> [there] (any|a|an|some) {bs_dev} [detected|present] [<inplace>] [<now>]', slots: { state: 'on' } },
       { t: '<tellme> <isare> [there] [any|a|an|some] {bs_dev} [detected|present] <inplace> [<now>]', slots: { state: 'on' } },
       { t: '<tellme> <isare> [there] [any|a|an|some] {bs_dev} (detected|present) [<now>]', slots: { state: 'on' } },
@@ -772,42 +779,44 @@ const groups: IntentGroup[] = [
   {
     intent: 'HassGetState',
     templates: [
-      '<tellme> <isare> [<the>] {name.lock} [<still>] {lock_state} [<now>]',
-      '<tellme> <isare> [<the>] {name.cover+valve} [<still>] {cover_state} [<now>]',
-      '<tellme> <isare> [<the>] {name.light+switch+fan+input_boolean+media_player+climate} [<still>] {onoff_state} [<now>]',
-      '<tellme> <isare> [<the>] {name.media_player} [<still>] {media_state} [<now>]',
+      '<tellme> <isare> [<the>] {name.lock} [<still>] {lock_state} [<now>] [<ornot>]',
+      '<tellme> <isare> [<the>] {name.cover+valve} [<still>] {cover_state} [<now>] [<ornot>]',
+      '<tellme> <isare> [<the>] {name.light+switch+fan+input_boolean+media_player+climate} [<still>] {onoff_state} [<now>] [<ornot>]',
+      '<tellme> <isare> [<the>] {name.media_player} [<still>] {media_state} [<now>] [<ornot>]',
       '<tellme> did (i|we|you|someone|somebody|anyone|anybody) leave [<the>] {name.light+switch+fan+input_boolean+media_player} {onoff_state}',
       '<tellme> did (i|we|you|someone|somebody|anyone|anybody) leave [<the>] {name.lock} {lock_state}',
       '<tellme> did (i|we|you|someone|somebody|anyone|anybody) leave [<the>] {name.cover+valve} {cover_state}',
-      '<tellme> <isare> [<the>] {name.person} [<still>] {person_state} [<now>]',
+      '<tellme> <isare> [<the>] {name.person} [<still>] {person_state} [<now>] [<ornot>]',
       // embedded questions: "tell me if the front door is locked"
-      '<ask> (if|whether) [<the>] {name.lock} (is|are) [<still>] {lock_state} [<now>]',
-      '<ask> (if|whether) [<the>] {name.cover+valve} (is|are) [<still>] {cover_state} [<now>]',
-      '<ask> (if|whether) [<the>] {name.light+switch+fan+input_boolean+media_player+climate} (is|are) [<still>] {onoff_state} [<now>]',
-      '<ask> (if|whether) [<the>] {name.media_player} (is|are) [<still>] {media_state} [<now>]',
-      '<ask> (if|whether) [<the>] {name.person} (is|are) [<still>] {person_state} [<now>]',
+      '<ask> (if|whether) [<the>] {name.lock} (is|are) [<still>] {lock_state} [<now>] [<ornot>]',
+      '<ask> (if|whether) [<the>] {name.cover+valve} (is|are) [<still>] {cover_state} [<now>] [<ornot>]',
+      '<ask> (if|whether) [<the>] {name.light+switch+fan+input_boolean+media_player+climate} (is|are) [<still>] {onoff_state} [<now>] [<ornot>]',
+      '<ask> (if|whether) [<the>] {name.media_player} (is|are) [<still>] {media_state} [<now>] [<ornot>]',
+      '<ask> (if|whether) [<the>] {name.person} (is|are) [<still>] {person_state} [<now>] [<ornot>]',
       // "did I lock the front door", "has the back door been locked"
       '<tellme> (did|have|has) (i|we|you|someone|somebody|anyone|anybody) [already] {lock_verb} [<the>] {name.lock} [<now>]',
-      '<tellme> (has|have) [<the>] {name.lock} been [<still>] {lock_state} [<now>]',
+      '<tellme> (has|have) [<the>] {name.lock} been [<still>] {lock_state} [<now>] [<ornot>]',
       // Home Assistant's plain "what is <name>" (not "show me", which is for cameras)
       "<ask> (what is|what's|whats|what are|how is|how's|how are) [<the>] {name.light+switch+fan+input_boolean+media_player+cover+valve+lock+person+vacuum} [<inplace>] [<now>]",
       "<ask> (where (is|are|'s)|wheres) [<the>] {name.person+vacuum+lawn_mower} [<now>]",
+      '<tellme> (has|have) [<the>] {name.person} [already|just] {person_event} [yet] [<now>]',
+      '<tellme> (has|have) [<the>] {name.cover+valve} been [<still>] {cover_state} [<now>]',
       // "how far open is the bedroom curtain", "what's the position of the main valve"
       '<ask> how (open|closed|far open|far up|far down|high|low) (is|are) [<the>] {name.cover+valve} [<now>]',
       '<ask> <whatis> [the] [current] (position|level|opening) of [<the>] {name.cover+valve} [<now>]',
       "<ask> <whatis> [<the>] {name.cover+valve} ['s] [current] (position|level) [<now>]",
       // the thing named, then what kind of thing it is: "is the kitchen ceiling light on", "is the porch fan running"
-      '<tellme> <isare> [<the>] {name.light} <lights> [<still>] {onoff_state} [<now>]',
-      '<tellme> <isare> [<the>] {name.switch+light+fan} switch [<still>] {onoff_state} [<now>]',
-      '<tellme> <isare> [<the>] {name.fan} fan [<still>] {onoff_state} [<now>]',
-      '<tellme> <isare> [<the>] {name.lock} (lock|door|deadbolt) [<still>] {lock_state} [<now>]',
-      '<tellme> <isare> [<the>] {name.cover} {cover} [<still>] {cover_state} [<now>]',
-      '<tellme> <isare> [<the>] {name.vacuum} [vacuum|robot|hoover] [<still>] {vacuum_state} [<now>]',
+      '<tellme> <isare> [<the>] {name.light} <lights> [<still>] {onoff_state} [<now>] [<ornot>]',
+      '<tellme> <isare> [<the>] {name.switch+light+fan} switch [<still>] {onoff_state} [<now>] [<ornot>]',
+      '<tellme> <isare> [<the>] {name.fan} fan [<still>] {onoff_state} [<now>] [<ornot>]',
+      '<tellme> <isare> [<the>] {name.lock} (lock|door|deadbolt) [<still>] {lock_state} [<now>] [<ornot>]',
+      '<tellme> <isare> [<the>] {name.cover} {cover} [<still>] {cover_state} [<now>] [<ornot>]',
+      '<tellme> <isare> [<the>] {name.vacuum} [vacuum|robot|hoover] [<still>] {vacuum_state} [<now>] [<ornot>]',
       // "what is the washer doing", "status of the front door", "front door status"
       "<ask> what (is|are|'s) [<the>] {name} (doing|up to) [<now>]",
       // climate and players: "what mode is the thermostat in", "is the thermostat heating", "what is the TV playing"
       "<ask> (what|which) (mode|setting|state) (is|'s) [<the>] {name.climate} (in|on|set to|at) [<now>]",
-      '<tellme> <isare> [<the>] {name.climate} [<still>] {climate_state} [<now>]',
+      '<tellme> <isare> [<the>] {name.climate} [<still>] {climate_state} [<now>] [<ornot>]',
       "<ask> what (is|'s) [<the>] {name.media_player} (playing|showing|on) [<now>]",
       "<ask> (what is|what's|whats|is (anything|something)) (playing|on) (on|in) [<the>] {name.media_player} [<now>]",
       '[<pre>] [the] (state|status) of [<the>] {name} [<post>]',
