@@ -566,3 +566,21 @@ entities:
   // someone in a room is still a sensor question, not a person's whereabouts
   assert.equal(slots('is someone in the den')?.device_class, 'occupancy');
 });
+
+test('a name that starts with its area may be said without it, unless what is left is a plain kind word', () => {
+  const home = HomeModel.fromFixtures(`
+areas:
+  - {name: Kitchen, id: kitchen}
+  - {name: Bedroom, id: bedroom}
+entities:
+  - {name: Kitchen island, id: light.kitchen_island, area: kitchen, state: "on"}
+  - {name: Kitchen Lamp, id: light.kitchen_lamp, area: kitchen, state: "off"}
+  - {name: Bedroom Lamp, id: light.bedroom_lamp, area: bedroom, state: "off"}
+`);
+  const r = new IntentRecognizer(home, 'en');
+  const slots = (s: string) => r.recognize(s)?.slots;
+  assert.deepEqual(slots('turn on the island lights'), { name: 'Kitchen island', domain: 'light' });
+  assert.deepEqual(slots('is the island light on'), { name: 'Kitchen island', state: 'on', domain: 'light' });
+  // "lamp" is a kind word: every lamp, not the kitchen's
+  assert.deepEqual(slots('turn on the lamp'), { domain: 'light' });
+});

@@ -161,6 +161,27 @@ export class IntentRecognizer {
     const said = new Set<string>();
     for (const x of [...this.home.areas, ...this.home.floors, ...this.home.entities])
       for (const n of [x.name, ...x.aliases]) for (const v of expandStrings(n)) said.add(tokenStrings(v).join(' '));
+    // a name that starts with its area's name may be said without it in English ("the countertop lights" for "Kitchen
+    // countertop"), when what is left is no word of the grammar's own lists ("lamp", "switch") and belongs to one entity
+    const short = new Map<string, string[]>();
+    if (this.language === 'en') {
+      for (const e of this.home.entities) {
+        if (domains && !domains.includes(e.domain)) continue;
+        const area = this.home.area(e.area_id ?? '');
+        if (!area) continue;
+        const pre = tokenStrings(area.name).join(' ');
+        const toks = tokenStrings(e.name).join(' ');
+        if (!toks.startsWith(`${pre} `)) continue;
+        const rest = toks.slice(pre.length + 1);
+        if (said.has(rest) || this.isListPhrase(rest)) continue;
+        short.set(rest, [...(short.get(rest) ?? []), e.entity_id]);
+      }
+    }
+    for (const [rest, ids] of short) {
+      if (ids.length !== 1) continue;
+      const e = this.home.entity(ids[0])!;
+      trieAdd(trie, rest, { value: e.name, entities: ids });
+    }
     for (const e of this.home.entities) {
       if (domains && !domains.includes(e.domain)) continue;
       const names = [e.name, ...e.aliases];
@@ -211,6 +232,18 @@ export class IntentRecognizer {
     const sl: SlotList = { kind: 'trie', trie, weight: 1.25 };
     this.homeLists.set(list, sl);
     return sl;
+  }
+
+  /** Whether a phrase is one of the language pack's own list phrases ("lamp", "garage door"). */
+  private isListPhrase(phrase: string): boolean {
+    const toks = phrase.split(' ');
+    for (const sl of this.valueLists.values()) {
+      if (sl.kind !== 'trie') continue;
+      let node: TrieNode | undefined = sl.trie;
+      for (const t of toks) node = node?.next.get(t);
+      if (node?.vals.length) return true;
+    }
+    return false;
   }
 
   private list = (name: string): SlotList | undefined => {
