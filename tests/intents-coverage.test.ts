@@ -584,3 +584,16 @@ entities:
   // "lamp" is a kind word: every lamp, not the kitchen's
   assert.deepEqual(slots('turn on the lamp'), { domain: 'light' });
 });
+
+test('"when\'s" a date, how much it rained, how much a device has produced or used', () => {
+  const home = HomeModel.fromFixtures(`
+entities:
+  - {name: Next holiday, id: sensor.next_holiday, state: "2026-12-24", attributes: {device_class: date}}
+  - {name: Rain gauge, id: sensor.rain_gauge, state: "4", attributes: {device_class: precipitation, unit_of_measurement: mm}}
+  - {name: Roof solar energy, id: sensor.roof_solar_energy, state: "9", attributes: {device_class: energy, unit_of_measurement: kWh}}
+`);
+  const r = new IntentRecognizer(home, 'en');
+  assert.equal(r.recognize("when's the next holiday")?.slots.name, 'Next holiday');
+  assert.equal(r.recognize('how much did it rain today')?.slots.device_class, 'precipitation');
+  assert.equal(r.recognize('how much energy has the roof solar generated')?.slots.name, 'Roof solar energy');
+});

@@ -855,7 +855,7 @@ const groups: IntentGroup[] = [
       '<ask> how (much|many|high|low|fast|slow|strong|loud|big|heavy|far|long|hot|warm|cold|humid|bright) is [the] {name.sensor} [<now>]',
       '<ask> (what|how much|how many) (does|do) [<the>] {name.sensor} (say|show|read|report|indicate|measure|display) [<now>]',
       '<ask> (read|check) [<the>] {name.sensor} [for me] [<now>]',
-      '<ask> when (is|was|will be|does|did) [<the>] {name.sensor} [happen|start|end|due] [<now>]',
+      "<ask> (when (is|was|will be|does|did|'s)|whens) [<the>] {name.sensor} [happen|start|end|due] [<now>]",
       '<ask> how (much|many) {_q} (does|do|is|are) [<the>] {name.sensor} [have|has] [left|remaining|using|using now] [<now>]',
       '<ask> how (much|many) {_q} (does|do) {name.sensor} (have|has|use|show) [left|remaining] [<now>]',
     ],
@@ -868,7 +868,7 @@ const groups: IntentGroup[] = [
     templates: [
       '<ask> (<whatis>|how much|how many) [<the>] [current] {_q} (of|indicated by|measured by|reported by|in|on|from|at|for|shown by|according to|used by|drawn by|produced by|stored in|left in) [<the>] {part.sensor:name} [<inplace>] [<now>]',
       "<ask> <whatis> [<the>] {part.sensor:name} ['s] {_q} [<inplace>] [<now>]",
-      '<ask> how (much|many) {_q} (is|are|does|do|has|have|did) [<the>] {part.sensor:name} [got] (using|drawing|producing|consuming|pulling|use|draw|produce|consume|pull|have|has|show|showing|read|reading|report|reporting|done|do|travelled|traveled|driven|got) [left|remaining|right now|today|now] [<now>]',
+      '<ask> how (much|many) {_q} (is|are|does|do|has|have|did) [<the>] {part.sensor:name} [got] (using|drawing|producing|consuming|pulling|generating|use|draw|produce|consume|pull|generate|used|drawn|produced|consumed|generated|made|have|has|show|showing|read|reading|report|reporting|done|do|travelled|traveled|driven|got) [left|remaining|right now|today|now] [<now>]',
       '<ask> how (much|many) {_q} (is|are) (stored|left|remaining|there) in [<the>] {part.sensor:name} [<now>]',
     ],
   },
@@ -1119,6 +1119,10 @@ const groups: IntentGroup[] = [
       { t: '<tellme> how (humid|damp|dry) is [the] <place> [<now>]', slots: { device_class: 'humidity' } },
       { t: '<tellme> how (windy|strong is the wind) is it [outside] [<now>]', slots: { device_class: 'wind_speed' } },
       { t: '<tellme> how (loud|noisy) is it [<inplace>|<here>] [<now>]', slots: { device_class: 'sound_pressure' } },
+      {
+        t: '<tellme> how much (did it rain|rain (has fallen|fell|did we get|have we had|was there)) [<inplace>] [today|<now>]',
+        slots: { device_class: 'precipitation' },
+      },
     ],
   },
 
