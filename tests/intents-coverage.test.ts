@@ -597,3 +597,17 @@ entities:
   assert.equal(r.recognize('how much did it rain today')?.slots.device_class, 'precipitation');
   assert.equal(r.recognize('how much energy has the roof solar generated')?.slots.name, 'Roof solar energy');
 });
+
+test('"how big", "how loud", "how heavy" ask for the device\'s reading of that quantity', () => {
+  const home = HomeModel.fromFixtures(`
+entities:
+  - {name: Backup archive size, id: sensor.backup_size, state: "3", attributes: {device_class: data_size, unit_of_measurement: GB}}
+  - {name: Backup archive age, id: sensor.backup_age, state: "2", attributes: {device_class: duration, unit_of_measurement: d}}
+  - {name: Subwoofer sound level, id: sensor.sub_db, state: "70", attributes: {device_class: sound_pressure, unit_of_measurement: dB}}
+`);
+  const r = new IntentRecognizer(home, 'en');
+  assert.equal(r.recognize('how big is the backup archive')?.slots.name, 'Backup archive size');
+  assert.equal(r.recognize('how loud is the subwoofer')?.slots.name, 'Subwoofer sound level');
+  // nothing of the backup archive weighs anything
+  assert.equal(r.recognize('how heavy is the backup archive'), null);
+});

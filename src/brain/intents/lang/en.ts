@@ -301,6 +301,19 @@ const lists: LanguagePack['lists'] = {
       brightness: 1,
     },
   },
+  // "how big", "how loud": the quantity a question about a device's reading asks for
+  how_adj: {
+    '(big|large|small)': { _q: 'size data' },
+    '(loud|noisy|quiet)': { _q: 'sound pressure' },
+    '(fast|slow)': { _q: 'speed rate' },
+    '(heavy|light)': { _q: 'weight' },
+    '(far)': { _q: 'distance' },
+    '(long)': { _q: 'duration' },
+    '(hot|warm|cold|cool)': { _q: 'temperature' },
+    '(humid|damp|dry)': { _q: 'humidity' },
+    '(bright|dark)': { _q: 'illuminance' },
+    '(strong|weak)': { _q: 'signal strength' },
+  },
   // what a sensor measures, for questions that name no sensor
   sensor_class: {
     '(humidity|humidity level|relative humidity|moisture level)': { device_class: 'humidity' },
@@ -870,6 +883,8 @@ const groups: IntentGroup[] = [
       "<ask> <whatis> [<the>] {part.sensor:name} ['s] {_q} [<inplace>] [<now>]",
       '<ask> how (much|many) {_q} (is|are|does|do|has|have|did) [<the>] {part.sensor:name} [got] (using|drawing|producing|consuming|pulling|generating|use|draw|produce|consume|pull|generate|used|drawn|produced|consumed|generated|made|have|has|show|showing|read|reading|report|reporting|done|do|travelled|traveled|driven|got) [left|remaining|right now|today|now] [<now>]',
       '<ask> how (much|many) {_q} (is|are) (stored|left|remaining|there) in [<the>] {part.sensor:name} [<now>]',
+      // "how big is the log", "how loud is the sound bar", "how fast is macrotorrent downloading"
+      '<ask> how {how_adj} (is|are) [<the>] {part.sensor:name} [going|running|downloading|uploading|moving|getting] [<now>]',
     ],
   },
 
