@@ -611,3 +611,21 @@ entities:
   // nothing of the backup archive weighs anything
   assert.equal(r.recognize('how heavy is the backup archive'), null);
 });
+
+test('"get the fan going", "illuminate the kitchen", "please thank you", a short plural name in the singular', () => {
+  const home = HomeModel.fromFixtures(`
+areas:
+  - {name: Kitchen, id: kitchen}
+entities:
+  - {name: Kitchen shelves, id: light.kitchen_shelves, area: kitchen, state: "off"}
+  - {name: Attic Fan, id: fan.attic, state: "off"}
+`);
+  const r = new IntentRecognizer(home, 'en');
+  const slots = (s: string) => r.recognize(s)?.slots;
+  assert.deepEqual(slots('get the attic fan going'), { name: 'Attic Fan', domain: 'fan' });
+  assert.deepEqual(slots('illuminate the kitchen'), { domain: 'light', area: 'Kitchen' });
+  assert.deepEqual(slots('turn on the attic fan please thank you'), { name: 'Attic Fan', domain: 'fan' });
+  assert.deepEqual(slots('turn the shelf lights on'), { name: 'Kitchen shelves', domain: 'light' });
+  // going is not stopping
+  assert.equal(r.recognize('get the attic fan going')?.name, 'HassTurnOn');
+});

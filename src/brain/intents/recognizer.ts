@@ -181,6 +181,8 @@ export class IntentRecognizer {
       if (ids.length !== 1) continue;
       const e = this.home.entity(ids[0])!;
       trieAdd(trie, rest, { value: e.name, entities: ids });
+      const one = singular(rest.split(' '));
+      if (one && !said.has(one) && !short.has(one) && !this.isListPhrase(one)) trieAdd(trie, one, { value: e.name, entities: ids });
     }
     for (const e of this.home.entities) {
       if (domains && !domains.includes(e.domain)) continue;

@@ -4,7 +4,7 @@ import { binarySensorCheck, domainCheck, NUMBERS, sensorCheck, sensorClassCheck,
 
 const rules: Record<string, string> = {
   pre: '[please|hey|ok|okay|so] [(can|could|would|will) you [please]|i (want|need) you to|go ahead and] [please]',
-  post: '[please|for me|for me please|now|right now|thanks|thank you|please thanks|please and thank you|thanks a lot|currently|at the moment]',
+  post: '[please|for me|for me please|now|right now|thanks|thank you|please thanks|please thank you|please and thank you|thanks a lot|currently|at the moment]',
   the: '(the|my|our|your|this|these|those)',
   all: '(all [of] [the|my|our]|each [and every] [single]|every [single]|any|both [the]|the whole|the entire)',
   det: '[<all>] [<the>]',
@@ -79,6 +79,8 @@ function onoff(on: 'on' | 'off', x: string, l = ''): string[] {
     `[<pre>] ${x} ${l} ${dir} [<post>]`,
     `[<pre>] ${x} ${dir} ${l} [<post>]`,
     `[<pre>] (make sure|ensure) ${x} ${l} (is|are) [turned|switched] ${dir} ${l} [<post>]`,
+    // "get the ceiling fan going"
+    ...(on === 'on' ? [`[<pre>] (get|set) ${x} ${l} (going|running) ${l} [<post>]`] : []),
     `[<pre>] i (want|need|would like|'d like|'d love|would love) ${x} [turned|switched] ${dir} ${l} [<post>]`,
   ];
 }
@@ -440,7 +442,7 @@ const groups: IntentGroup[] = [
     templates: [
       ...onoff('on', '<det> <place> {dev}'),
       ...onoff('on', '<det> {dev}', '<inplace>'),
-      { t: '[<pre>] light up <place> [<post>]', slots: { domain: 'light' } },
+      { t: '[<pre>] (light up|illuminate|brighten up) <place> [<post>]', slots: { domain: 'light' } },
       // asking for light rather than for a device: "i need some light in the kitchen"
       { t: '[<pre>] (i|we) (need|want|could use|would like) [some|more] (light|lights) <inplace> [<post>]', slots: { domain: 'light' } },
       { t: '[<pre>] (light|brighten) [up] <place> up [<post>]', slots: { domain: 'light' } },
