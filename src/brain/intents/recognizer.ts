@@ -1,6 +1,6 @@
 // IntentRecognizer: a language pack's templates matched against a home's names.
 import type { HomeModel } from './home';
-import { hasHan } from './tokenize';
+import { hasHan, tokenStrings } from './tokenize';
 import {
   expandStrings,
   newTrie,
@@ -94,6 +94,17 @@ export function languageOf(requested: string | null | undefined, text: string): 
 
 const TEMPLATE_SYNTAX = /[()[\]|]/;
 
+/**
+ * A plural name said in the singular: "Kitchen cabinets" -> "kitchen cabinet", "Sliding Doors" -> "sliding door"; null
+ * when unsure. Never the other way: "the living room lamps" are the room's lights, not the "Living Room Lamp".
+ */
+function singular(toks: string[]): string | null {
+  const last = toks[toks.length - 1] ?? '';
+  if (last.length < 4 || !/^[a-z]+s$/.test(last) || /(ss|us|is)$/.test(last)) return null;
+  const one = last.endsWith('ies') ? `${last.slice(0, -3)}y` : last.endsWith('lves') ? `${last.slice(0, -3)}f` : last.slice(0, -1);
+  return [...toks.slice(0, -1), one].join(' ');
+}
+
 export class IntentRecognizer {
   private readonly templates: Compiled[];
   private readonly valueLists: Map<string, SlotList>;
@@ -151,12 +162,46 @@ export class IntentRecognizer {
     if (got) return got;
     const domains = list === 'name' ? null : list.slice(5).split('+');
     const trie: TrieNode = newTrie();
+    const said = new Set<string>();
+    for (const x of [...this.home.areas, ...this.home.floors, ...this.home.entities])
+      for (const n of [x.name, ...x.aliases]) for (const v of expandStrings(n)) said.add(tokenStrings(v).join(' '));
+    // a name that starts with its area's name may be said without it in English ("the countertop lights" for "Kitchen
+    // countertop"), when what is left is no word of the grammar's own lists ("lamp", "switch") and belongs to one entity
+    const short = new Map<string, string[]>();
+    if (this.language === 'en') {
+      for (const e of this.home.entities) {
+        if (domains && !domains.includes(e.domain)) continue;
+        const area = this.home.area(e.area_id ?? '');
+        if (!area) continue;
+        const pre = tokenStrings(area.name).join(' ');
+        const toks = tokenStrings(e.name).join(' ');
+        if (!toks.startsWith(`${pre} `)) continue;
+        const rest = toks.slice(pre.length + 1);
+        if (said.has(rest) || this.isListPhrase(rest)) continue;
+        short.set(rest, [...(short.get(rest) ?? []), e.entity_id]);
+      }
+    }
+    for (const [rest, ids] of short) {
+      if (ids.length !== 1) continue;
+      const e = this.home.entity(ids[0])!;
+      trieAdd(trie, rest, { value: e.name, entities: ids });
+      const one = singular(rest.split(' '));
+      if (one && !said.has(one) && !short.has(one) && !this.isListPhrase(one)) trieAdd(trie, one, { value: e.name, entities: ids });
+    }
     for (const e of this.home.entities) {
       if (domains && !domains.includes(e.domain)) continue;
       const names = [e.name, ...e.aliases];
       names.forEach((n, i) => {
         const templated = TEMPLATE_SYNTAX.test(n);
-        for (const x of expandStrings(n)) trieAdd(trie, x, { value: templated || i > 0 ? x : n, entities: [e.entity_id] });
+        for (const x of expandStrings(n)) {
+          const entry = { value: templated || i > 0 ? x : n, entities: [e.entity_id] };
+          trieAdd(trie, x, entry);
+          // English: a plural name in the singular ("the kitchen cabinet lights" for "Kitchen cabinets"), when that is
+          // not itself the name of something else
+          if (this.language !== 'en') continue;
+          const other = singular(tokenStrings(x));
+          if (other && !said.has(other)) trieAdd(trie, other, entry);
+        }
       });
     }
     const sl: SlotList = { kind: 'trie', trie, weight: 1.4 };
@@ -164,8 +209,52 @@ export class IntentRecognizer {
     return sl;
   }
 
+  /**
+   * The device a reading belongs to, said without the quantity at the end of the sensor's name: "Air conditioning power"
+   * is also "the air conditioning" ("how much power is the air conditioning using"). "part.sensor": the leading words of
+   * those names, except words that are already an area, a floor or another kind of thing. Weighs less than a whole name.
+   */
+  private partList(list: string): SlotList {
+    const got = this.homeLists.get(list);
+    if (got) return got;
+    const domains = list.slice(5).split('+');
+    const taken = new Set<string>();
+    const others = this.home.entities.filter((e) => !domains.includes(e.domain));
+    for (const x of [...this.home.areas, ...this.home.floors, ...others])
+      for (const n of [x.name, ...x.aliases]) for (const v of expandStrings(n)) taken.add(tokenStrings(v).join(' '));
+    const trie: TrieNode = newTrie();
+    for (const e of this.home.entities) {
+      if (!domains.includes(e.domain)) continue;
+      for (const n of [e.name, ...e.aliases]) {
+        for (const x of expandStrings(n)) {
+          const toks = tokenStrings(x);
+          for (let k = toks.length - 1; k >= 1; k--) {
+            const part = toks.slice(0, k).join(' ');
+            if (!taken.has(part)) trieAdd(trie, part, { value: part, entities: [e.entity_id] });
+          }
+        }
+      }
+    }
+    const sl: SlotList = { kind: 'trie', trie, weight: 1.25 };
+    this.homeLists.set(list, sl);
+    return sl;
+  }
+
+  /** Whether a phrase is one of the language pack's own list phrases ("lamp", "garage door"). */
+  private isListPhrase(phrase: string): boolean {
+    const toks = phrase.split(' ');
+    for (const sl of this.valueLists.values()) {
+      if (sl.kind !== 'trie') continue;
+      let node: TrieNode | undefined = sl.trie;
+      for (const t of toks) node = node?.next.get(t);
+      if (node?.vals.length) return true;
+    }
+    return false;
+  }
+
   private list = (name: string): SlotList | undefined => {
     if (name === 'name' || name.startsWith('name.')) return this.nameList(name);
+    if (name.startsWith('part.')) return this.partList(name);
     return this.homeLists.get(name) ?? this.valueLists.get(name);
   };
 

@@ -1,5 +1,5 @@
 // Helpers shared by the language packs.
-import type { HomeModel } from '../home';
+import type { HomeEntity, HomeModel } from '../home';
 import type { Draft } from '../types';
 
 /** Binary-sensor questions: the state word names candidate device classes; the entity must have one of them. */
@@ -18,7 +18,9 @@ export function binarySensorCheck(d: Draft, home: HomeModel): boolean {
       .map((id) => home.entity(id))
       .filter((e) => e !== undefined && e.domain === 'binary_sensor')
       .filter((e) => !classes || classes.includes(e!.device_class ?? ''))
-      .filter((e) => !dc || e!.device_class === dc);
+      .filter((e) => !dc || e!.device_class === dc)
+      // "the light in the bedroom" is no sensor named "Light" that is somewhere else
+      .filter((e) => typeof d.slots.area !== 'string' || home.area(e!.area_id ?? '')?.name === d.slots.area);
     if (!ents.length) return false;
     d.entities = ents.map((e) => e!.entity_id);
     d.slots.device_class = ents[0]!.device_class ?? '';
@@ -80,6 +82,15 @@ export const NUMBERS: Record<string, [number, number]> = {
 /** Sensor readings: when one name covers several sensors, the quantity words pick the device class. */
 export function sensorCheck(d: Draft, home: HomeModel): boolean {
   if (!domainCheck('sensor')(d, home)) return false;
+  if (d.entities?.length === 1 && typeof d.slots._q === 'string' && typeof d.slots.name === 'string') {
+    // "the signal strength of my phone": not "My Phone" (its battery) when "My phone GSM signal" fits the quantity
+    const q = quantityWords(d.slots._q);
+    const fits = (e: HomeEntity) => [...q].some((w) => ownWords(e, '').has(w));
+    const me = home.entity(d.entities[0]);
+    const prefix = `${d.slots.name.toLowerCase()} `;
+    if (me && !fits(me) && home.entities.some((e) => e.domain === 'sensor' && e.name.toLowerCase().startsWith(prefix) && fits(e)))
+      return false;
+  }
   if (!d.entities || d.entities.length < 2 || typeof d.slots._q !== 'string') return true;
   const words = new Set(d.slots._q.toLowerCase().split(/\s+/));
   let best: string[] = [];
@@ -95,6 +106,53 @@ export function sensorCheck(d: Draft, home: HomeModel): boolean {
   d.entities = best;
   const dc = home.entity(best[0])?.device_class;
   if (best.length === 1 && dc) d.slots.device_class = dc;
+  return true;
+}
+
+function quantityWords(q: string): Set<string> {
+  return new Set(
+    q
+      .toLowerCase()
+      .split(/[^a-z0-9.]+/)
+      .filter((w) => w.length > 1),
+  );
+}
+
+/** The words of a sensor's device class and of its name after the device part. */
+function ownWords(e: HomeEntity, part: string): Set<string> {
+  const name = e.name.toLowerCase();
+  const rest = part && name.startsWith(part) ? name.slice(part.length) : name;
+  return new Set([...(e.device_class ?? '').split('_'), ...rest.split(/[^a-z0-9.]+/)].filter((w) => w.length > 1));
+}
+
+/**
+ * A reading asked for by the device it belongs to and the quantity ("the power of the air conditioning"): of the sensors
+ * whose names start with that device, the one whose device class or remaining name words share most words with the
+ * quantity; none that fits, or a tie between several, is not this reading. The name slot becomes the sensor's whole name.
+ */
+export function sensorPartCheck(d: Draft, home: HomeModel): boolean {
+  if (!d.entities?.length) return false;
+  const part = typeof d.slots.name === 'string' ? d.slots.name.toLowerCase() : '';
+  const words = quantityWords(String(d.slots._q ?? ''));
+  let best: string[] = [];
+  let bestScore = -1;
+  for (const id of d.entities) {
+    const e = home.entity(id);
+    if (e?.domain !== 'sensor') continue;
+    const own = ownWords(e, part);
+    const score = [...words].filter((w) => own.has(w)).length;
+    if (score > bestScore) {
+      best = [id];
+      bestScore = score;
+    } else if (score === bestScore) best.push(id);
+  }
+  // the quantity must fit the sensor: "how many lights are on in the house" is no reading of "House current draw"
+  if (best.length !== 1 || bestScore < 1) return false;
+  const e = home.entity(best[0])!;
+  d.entities = best;
+  d.slots.name = e.name;
+  d.slots.domain = 'sensor';
+  if (e.device_class) d.slots.device_class = e.device_class;
   return true;
 }
 

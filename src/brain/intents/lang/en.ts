@@ -1,14 +1,14 @@
 // English templates. General phrasings in the spirit of home-assistant/intents, written for this matcher.
 import type { IntentGroup, LanguagePack } from '../types';
-import { binarySensorCheck, domainCheck, NUMBERS, sensorCheck, sensorClassCheck, SWITCHABLE } from './common';
+import { binarySensorCheck, domainCheck, NUMBERS, sensorCheck, sensorClassCheck, sensorPartCheck, SWITCHABLE } from './common';
 
 const rules: Record<string, string> = {
   pre: '[please|hey|ok|okay|so] [(can|could|would|will) you [please]|i (want|need) you to|go ahead and] [please]',
-  post: '[please|for me|for me please|now|right now|thanks|thank you|please thanks|please and thank you|thanks a lot|currently|at the moment]',
+  post: '[please|for me|for me please|now|right now|thanks|thank you|please thanks|please thank you|please and thank you|thanks a lot|currently|at the moment]',
   the: '(the|my|our|your|this|these|those)',
   all: '(all [of] [the|my|our]|each [and every] [single]|every [single]|any|both [the]|the whole|the entire)',
   det: '[<all>] [<the>]',
-  in: '(in|on|at|inside|of|for|from|within|throughout|across)',
+  in: '(in|on|at|inside|of|for|from|within|throughout|across|around)',
   place: '[<the>] {place}',
   inplace: '[<in>] [<the>|<all>] {place}',
   // two or three places in one sentence: "the kitchen and the bedroom", "kitchen, office and garage"
@@ -18,9 +18,9 @@ const rules: Record<string, string> = {
   here: '(here|in here|over here|in this (room|space|area|place)|in the room|in my room|in this part of the (house|home))',
   home: '(house|home|apartment|flat|place)',
   everywhere:
-    '(everywhere|all over [the <home>]|in the [whole|entire] <home>|in my [whole|entire] <home>|in our [whole|entire] <home>|in (every|each|all [the|my|our]) (room|rooms|area|areas)|throughout the [whole] <home>|across (every|each|all [the]) (room|rooms|area|areas|floor|floors)|around the <home>|in the whole <home>)',
+    '(everywhere|anywhere|all over [the <home>]|in the [whole|entire] <home>|in my [whole|entire] <home>|in our [whole|entire] <home>|in (every|each|all [the|my|our]) (room|rooms|area|areas)|throughout the [whole] <home>|across (every|each|all [the]) (room|rooms|area|areas|floor|floors)|around the <home>|in the whole <home>)',
   lights: '(light|lights|lamp|lamps|lighting|lightbulb|lightbulbs|bulb|bulbs|house lights)',
-  on_v: '(turn on|switch on|power on|activate|enable|start|start up|put on|fire up|light up|illuminate)',
+  on_v: '(turn on|switch on|power on|power up|activate|enable|start|start up|put on|fire up|light up|illuminate)',
   on_s: '(turn|switch|power|put|change|bring|get)',
   off_v: '(turn off|switch off|power off|deactivate|disable|shut off|shut down|kill|stop|cut|turn out|switch out|put out)',
   off_s: '(turn|switch|power|shut|cut|change|bring|get)',
@@ -29,11 +29,16 @@ const rules: Record<string, string> = {
   pct: '[%|percent|per cent]',
   deg: '[°|degree|degrees] [celsius|fahrenheit|c|f]',
   ltarget:
-    '([<the>] {name.light} | <det> <place> [<lights>] | <det> <lights> <inplace> | <det> <places> [<lights>] | <det> <lights> <inplaces>)',
+    '([<the>] {name.light} [<lights>] | <det> <place> [<lights>] | <det> <lights> <inplace> | <det> <places> [<lights>] | <det> <lights> <inplaces>)',
   bri: '({brightness} <pct>|[the] {bri_level})',
-  still: '(still|currently|now|right now)',
-  now: '(now|right now|currently|at the moment|still)',
-  tellme: '[(tell me|let me know|check|do you know|can you tell me|could you tell me) (if|whether)]',
+  to: '(to|at|on|up to|down to)',
+  still: '(still|currently|now|right now|presently)',
+  now: '(now|right now|currently|at the moment|still|presently|at present|at this moment|as we speak)',
+  // "is the front door locked or unlocked", "is the light on or not": the first state is the one asked about
+  ornot: '[or (not|on|off|open|opened|closed|shut|locked|unlocked|home|away|playing|paused)]',
+  // how a question may start: "hey, do you know ...", "can you tell me ...", "i wonder ..."
+  ask: "[please|hey|ok|okay|so|um|and] [(can|could|would|will) you [please]] [(tell me|let me know|check|see|do you know|do you happen to know|i want to know|i need to know|i would like to know|i'd like to know|i wonder|i was wondering|any idea)]",
+  tellme: '<ask> [(if|whether)]',
   whatis: "(what is|what's|whats|what are|what're|tell me|give me|show me|how is|how's)",
   hr: '(hour|hours|hr|hrs)',
   min: '(minute|minutes|min|mins)',
@@ -44,13 +49,22 @@ const rules: Record<string, string> = {
     '([the|my|our] timer|[the|my|our] {area} timer|[the|my|our] timer (in|on|for) [the] {area}|[the|my|our] {tname:name} timer|[the|my|our] timer (named|called|for) {tname:name}|[the|my|our] <sdur> timer|[the|my|our] timer for <sdur>)',
   timers: '([the|my|our] timers [(in|on|for) [the] {area}]|[the|my|our] {area} timers|[the|my|our] {tname:name} timers)',
   media: '(music|media|song|track|playback|show|movie|video|tv|episode|podcast|audio|album|playlist|radio)',
+  // "play", and the other ways of asking for something to be played: "i want to listen to", "let's watch", "queue up"
+  playv:
+    "[<pre>] [(i want|i'd like|i would like|let me|can i|could i|can we|could we) [to]|let's|let us] (play|put on|start playing|listen to|watch|stream|queue up|queue)",
   player: '[<the>] {name.media_player}',
   mtarget: '(on|in) [<the>] ({name.media_player}|{place})',
   vol: '(volume|sound|volume level)',
   thing: '[(the|my|our|your)] {name}',
+  // weather: what is asked about, when and where
+  wnoun: '(weather|forecast|weather forecast|weather report)',
+  wtime:
+    '(today|now|right now|outside|tomorrow|later|tonight|at the moment|this (morning|afternoon|evening|week|weekend)|for (today|tomorrow|tonight|the weekend|the week))',
+  wloc: '[over|out] (in|for|at) {name.weather}',
   mower: '(lawn mower|lawnmower|mower|robot mower|robotic mower|mowing robot)',
   q: '(what|which)',
-  isare: '(is|are)',
+  // a negative question asks the same: "isn't the front door locked"
+  isare: "(is|are|isn't|aren't|isnt|arent)",
 };
 
 function onoff(on: 'on' | 'off', x: string, l = ''): string[] {
@@ -65,24 +79,31 @@ function onoff(on: 'on' | 'off', x: string, l = ''): string[] {
     `[<pre>] ${x} ${l} ${dir} [<post>]`,
     `[<pre>] ${x} ${dir} ${l} [<post>]`,
     `[<pre>] (make sure|ensure) ${x} ${l} (is|are) [turned|switched] ${dir} ${l} [<post>]`,
+    // "get the ceiling fan going"
+    ...(on === 'on' ? [`[<pre>] (get|set) ${x} ${l} (going|running) ${l} [<post>]`] : []),
     `[<pre>] i (want|need|would like|'d like|'d love|would love) ${x} [turned|switched] ${dir} ${l} [<post>]`,
   ];
 }
 
 function queries(dev: string, st: string): string[] {
   return [
-    `<tellme> <q> [of] [<the>] [<place>] ${dev} <isare> [<still>] ${st} [<inplace>] [<now>]`,
-    `<tellme> how many [of] [<the>] [<place>] ${dev} <isare> [<still>] ${st} [<inplace>] [<now>]`,
-    `<tellme> <isare> (there|any) [any] [<place>] ${dev} [that are|that is] [<still>] ${st} [<inplace>] [<now>]`,
-    `<tellme> there <isare> any [<place>] ${dev} [that are|that is] [<still>] ${st} [<inplace>] [<now>]`,
-    `<tellme> <isare> there any ${st} [<place>] ${dev} [<inplace>] [<now>]`,
-    `<tellme> any [<place>] ${dev} ${st} [<inplace>] [<now>]`,
-    `<tellme> <isare> [<the>] [<place>] ${dev} [<inplace>] [<still>] ${st} [<inplace>] [<now>]`,
-    `<tellme> <isare> (all|every|each) [of] [<the>] [<place>] ${dev} [<inplace>] [<still>] ${st} [<inplace>] [<now>]`,
-    `<tellme> <isare> any [of] [<the>] [<place>] ${dev} [<inplace>] ${st} [<inplace>] [<now>]`,
-    `<tellme> (is|are) [there] (a|an|one) [<place>] ${dev} ${st} [<inplace>] [<now>]`,
+    `<tellme> <q> [of] [<the>] [<place>] ${dev} <isare> [<still>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
+    `<tellme> how many [of] [<the>] [<place>] ${dev} <isare> [<still>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
+    `<tellme> <isare> (there|any) [any] [<place>] ${dev} [that are|that is] [<still>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
+    `<tellme> there <isare> any [<place>] ${dev} [that are|that is] [<still>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
+    `<tellme> <isare> there any ${st} [<place>] ${dev} [<inplace>|<everywhere>] [<now>]`,
+    `<tellme> any [<place>] ${dev} ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
+    `<tellme> <isare> [<the>] [<place>] ${dev} [<inplace>] [<still>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
+    `<tellme> <isare> (all|every|each) [of] [<the>] [<place>] ${dev} [<inplace>] [<still>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
+    `<tellme> <isare> (any|some) [of] [<the>] [<place>] ${dev} [<inplace>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
+    `<tellme> <isare> [there] (a|an|one) [<place>] ${dev} ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
     `<tellme> <isare> [<det>] (<places> ${dev} [<still>] ${st}|${dev} <inplaces> [<still>] ${st}|${dev} [<still>] ${st} <inplaces>) [<now>]`,
-    // "did I leave the lights on?"
+    // an embedded question keeps the statement's order: "do you know if the kitchen lights are still on"
+    `<ask> (if|whether) [there] <isare> (any|some) [<place>] ${dev} [<still>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
+    `<ask> (if|whether) (any|some|all) [of] [<the>] [<place>] ${dev} [<inplace>] <isare> [<still>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
+    `<ask> (if|whether) [<det>] [<place>] ${dev} [<inplace>] <isare> [<still>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
+    // "did I leave the lights on?", "which lights did we leave on"
+    `<tellme> (<q>|how many) [of] [<the>] [<place>] ${dev} did (i|we|you|someone|somebody|anyone|anybody) leave ${st} [<inplace>]`,
     `<tellme> did (i|we|you|someone|somebody|anyone|anybody) leave <det> [<place>] ${dev} [<inplace>] ${st} [<inplace>]`,
   ];
 }
@@ -112,10 +133,31 @@ const lists: LanguagePack['lists'] = {
     '(switch|switches|outlet|outlets|plug|plugs)': { domain: 'switch' },
   },
   onoff_state: {
-    '([turned|switched] on|lit|lit up|running)': { state: 'on' },
+    '([turned|switched] on|lit|lit up|running|spinning|blowing|going|working)': { state: 'on' },
     '([turned|switched] off|out|dark)': { state: 'off' },
   },
   lock_dev: { '(door|doors|lock|locks|deadbolt|deadbolts)': { domain: 'lock' } },
+  vacuum_state: {
+    '(cleaning|vacuuming|running|working)': { state: 'cleaning' },
+    '(docked|charging|at [the|its] (base|dock))': { state: 'docked' },
+    '(returning|going home|heading home|going back)': { state: 'returning' },
+    '(paused)': { state: 'paused' },
+    '(idle|doing nothing)': { state: 'idle' },
+  },
+  climate_state: {
+    '(heating|on heat|in heat mode|warming [up])': { state: 'heat' },
+    '(cooling|on cool|in cool mode|cooling down)': { state: 'cool' },
+    '(off|turned off|switched off)': { state: 'off' },
+  },
+  // "has John left", "has Ada got home"
+  person_event: {
+    '(left [home|the house]|gone out|gone)': { state: 'not_home' },
+    '(arrived [home]|come home|come back|got home|gotten home|got back|gotten back)': { state: 'home' },
+  },
+  lock_verb: {
+    '(lock|secure)': { state: 'locked' },
+    '(unlock)': { state: 'unlocked' },
+  },
   lock_state: {
     '([securely|safely] locked|secure|secured)': { state: 'locked' },
     '(unlocked|unsecured|not locked|open)': { state: 'unlocked' },
@@ -135,7 +177,7 @@ const lists: LanguagePack['lists'] = {
     '(occupancy|occupancy (sensor|sensors)|presence (sensor|sensors))': { _dev: ['occupancy'] },
     '(smoke|smoke (sensor|sensors|detector|detectors|alarm|alarms))': { _dev: ['smoke'] },
     '(gas|gas (sensor|sensors|detector|detectors))': { _dev: ['gas'] },
-    '(water|leak|leaks|flood|floods|flooding|floor|[water] (leak|leaking|flood|flooding|moisture|water) (sensor|sensors)|water (sensor|sensors)|moisture (sensor|sensors))':
+    '(water|leak|leaks|water leak|water leaks|flood|floods|flooding|floor|[water] (leak|leaking|flood|flooding|moisture|water) (sensor|sensors)|water (sensor|sensors)|moisture (sensor|sensors))':
       {
         _dev: ['moisture'],
       },
@@ -147,6 +189,7 @@ const lists: LanguagePack['lists'] = {
     '[firmware|software] (update|updates)': { _dev: ['update'] },
     '(light|lights|light (sensor|sensors))': { _dev: ['light'] },
     '(vibration|vibration (sensor|sensors))': { _dev: ['vibration'] },
+    '(power|electricity|mains|mains power|power supply)': { _dev: ['power'] },
     '(problem|problems)': { _dev: ['problem'] },
     '(thing|things|device|devices|sensor|sensors|appliance|appliances|anything|something|everything)': { _any: 1 },
   },
@@ -154,9 +197,9 @@ const lists: LanguagePack['lists'] = {
     '(low|low on battery|running low|battery low)': { state: 'on', _classes: ['battery'] },
     '(charged|full|fully charged)': { state: 'off', _classes: ['battery'] },
     '(no light|dark)': { state: 'off', _classes: ['light'] },
-    '(charging)': { state: 'on', _classes: ['battery_charging'] },
+    '(charging|on [the] charger|on charge)': { state: 'on', _classes: ['battery_charging'] },
     '(not charging)': { state: 'off', _classes: ['battery_charging'] },
-    '(detected|triggered|present|active|on|tripped)': {
+    '(detected|triggered|present|active|on|tripped|going off|sounding|ringing|beeping|alarming)': {
       state: 'on',
       _classes: [
         'carbon_monoxide',
@@ -247,8 +290,8 @@ const lists: LanguagePack['lists'] = {
     '(idle|doing nothing|not playing)': { state: 'idle' },
   },
   person_state: {
-    '(home|at home|in the house|here)': { state: 'home' },
-    '(away|out|not home|not at home|gone)': { state: 'not_home' },
+    '(home|at home|in the house|here|around|home yet|back [home] [yet])': { state: 'home' },
+    '(away|out|not home|not at home|gone|out of the house|out and about|not back [yet])': { state: 'not_home' },
   },
   people: { '(people|persons|everyone|everybody|anyone|anybody|someone|somebody|person|family members)': { domain: 'person' } },
   bri_level: {
@@ -259,6 +302,19 @@ const lists: LanguagePack['lists'] = {
     '(min|minimum|lowest|dimmest|the dimmest|lowest brightness|minimum brightness|as dim as (possible|it goes|it can go))': {
       brightness: 1,
     },
+  },
+  // "how big", "how loud": the quantity a question about a device's reading asks for
+  how_adj: {
+    '(big|large|small)': { _q: 'size data' },
+    '(loud|noisy|quiet)': { _q: 'sound pressure' },
+    '(fast|slow)': { _q: 'speed rate' },
+    '(heavy|light)': { _q: 'weight' },
+    '(far)': { _q: 'distance' },
+    '(long)': { _q: 'duration' },
+    '(hot|warm|cold|cool)': { _q: 'temperature' },
+    '(humid|damp|dry)': { _q: 'humidity' },
+    '(bright|dark)': { _q: 'illuminance' },
+    '(strong|weak)': { _q: 'signal strength' },
   },
   // what a sensor measures, for questions that name no sensor
   sensor_class: {
@@ -276,6 +332,28 @@ const lists: LanguagePack['lists'] = {
     '(rain|rainfall|precipitation)': { device_class: 'precipitation' },
     '(voltage)': { device_class: 'voltage' },
     '(ozone|ozone level)': { device_class: 'ozone' },
+    // the rest of Home Assistant's sensor classes, in the words of its own sentences
+    'apparent power': { device_class: 'apparent_power' },
+    '(reactive power)': { device_class: 'reactive_power' },
+    'power factor': { device_class: 'power_factor' },
+    '[electric|electrical] current [draw]': { device_class: 'current' },
+    '(download|upload|data) (rate|speed)': { device_class: 'data_rate' },
+    '(data size|amount of data)': { device_class: 'data_size' },
+    '(distance|mileage)': { device_class: 'distance' },
+    '(frequency)': { device_class: 'frequency' },
+    '(stored energy|energy storage|energy stored)': { device_class: 'energy_storage' },
+    '(gas usage|gas consumption|gas volume)': { device_class: 'gas' },
+    '(irradiance|radiation level|solar radiation)': { device_class: 'irradiance' },
+    '(nitrogen dioxide|no2) [level|concentration]': { device_class: 'nitrogen_dioxide' },
+    '(nitrous oxide|n2o) [level|concentration]': { device_class: 'nitrous_oxide' },
+    '(sulphur dioxide|sulfur dioxide|so2) [level|concentration]': { device_class: 'sulphur_dioxide' },
+    '(pm1|pm 1) [level|concentration]': { device_class: 'pm1' },
+    '(tyre pressure|tire pressure)': { device_class: 'pressure' },
+    '(signal|signal strength|signal level|reception)': { device_class: 'signal_strength' },
+    '(speed|velocity)': { device_class: 'speed' },
+    '(voc|vocs|volatile organic compounds) [level|concentration]': { device_class: 'volatile_organic_compounds' },
+    '(water usage|water consumption)': { device_class: 'water' },
+    '(weight)': { device_class: 'weight' },
   },
   color: {
     red: 'red',
@@ -364,7 +442,9 @@ const groups: IntentGroup[] = [
     templates: [
       ...onoff('on', '<det> <place> {dev}'),
       ...onoff('on', '<det> {dev}', '<inplace>'),
-      { t: '[<pre>] light up <place> [<post>]', slots: { domain: 'light' } },
+      { t: '[<pre>] (light up|illuminate|brighten up) <place> [<post>]', slots: { domain: 'light' } },
+      // asking for light rather than for a device: "i need some light in the kitchen"
+      { t: '[<pre>] (i|we) (need|want|could use|would like) [some|more] (light|lights) <inplace> [<post>]', slots: { domain: 'light' } },
       { t: '[<pre>] (light|brighten) [up] <place> up [<post>]', slots: { domain: 'light' } },
     ],
   },
@@ -383,6 +463,7 @@ const groups: IntentGroup[] = [
     templates: [
       ...onoff('on', '<det> {dev}', '[<here>]'),
       { t: '[<pre>] light [up] (this room|<here>) [up] [<post>]', slots: { domain: 'light' } },
+      { t: '[<pre>] (i|we) (need|want|could use|would like) [some|more] (light|lights) [<here>] [<post>]', slots: { domain: 'light' } },
     ],
   },
   { intent: 'HassTurnOff', context: true, templates: [...onoff('off', '<det> {dev}', '[<here>]')] },
@@ -540,34 +621,34 @@ const groups: IntentGroup[] = [
   {
     intent: 'HassLightSet',
     templates: [
-      '[<pre>] (set|change|turn up|turn down|turn|adjust|increase|decrease|raise|lower|make|put|dim|brighten|bring) [the] (brightness|brightness level|level) (of|for|in|on) <ltarget> to <bri> [<post>]',
-      '[<pre>] (set|change|turn up|turn down|turn|adjust|increase|decrease|raise|lower|dim|brighten|bring|put|make) <ltarget> [brightness] to <bri> [brightness] [<post>]',
-      '[<pre>] (set|change|turn up|turn down|turn|adjust|increase|decrease|raise|lower|dim|brighten|bring|put|make) <ltarget> (brightness|light level) to <bri> [<post>]',
+      '[<pre>] (set|change|turn up|turn down|turn|adjust|increase|decrease|raise|lower|make|put|dim|brighten|bring) [the] (brightness|brightness level|level) (of|for|in|on) <ltarget> <to> <bri> [<post>]',
+      '[<pre>] (set|change|turn up|turn down|turn|adjust|increase|decrease|raise|lower|dim|brighten|bring|put|make) <ltarget> [brightness] <to> <bri> [brightness] [<post>]',
+      '[<pre>] (set|change|turn up|turn down|turn|adjust|increase|decrease|raise|lower|dim|brighten|bring|put|make) <ltarget> (brightness|light level) <to> <bri> [<post>]',
       '[<pre>] (set|change|turn up|turn down|turn|adjust|increase|decrease|raise|lower|put|make) <ltarget> to [the] {bri_level} brightness [<post>]',
-      '<ltarget> [brightness] [to] <bri> [brightness]',
-      '[the] brightness [of|in|for] <ltarget> [to] <bri>',
+      '<ltarget> [brightness] [<to>] <bri> [brightness]',
+      '[the] brightness [of|in|for] <ltarget> [<to>] <bri>',
       '<ltarget> {bri_level} brightness',
       '[<pre>] (make|set|turn|put) <ltarget> [brightness] [to] [the] {bri_level} [<post>]',
-      '[<pre>] [set] [the] (brightness|light level) [to] <bri> <inplace> [<post>]',
-      '[<pre>] (dim|brighten) <ltarget> to <bri> [<post>]',
+      '[<pre>] [set] [the] (brightness|light level) [<to>] <bri> <inplace> [<post>]',
+      '[<pre>] (dim|brighten) <ltarget> <to> <bri> [<post>]',
     ],
   },
   {
     intent: 'HassLightSet',
     context: true,
     templates: [
-      '[<pre>] (set|change|turn up|turn down|turn|adjust|increase|decrease|raise|lower|make|put|bring) [the] (brightness|brightness level|light level|lights) [<here>] to <bri> [brightness] [<here>] [<post>]',
-      '[<pre>] (set|change|turn up|turn down|turn|adjust|increase|decrease|raise|lower|make|put|bring) <det> (lights|light|lamps) [<here>] to <bri> [brightness] [<here>] [<post>]',
-      '[<pre>] (dim|brighten) <det> (lights|light|lamps) [<here>] to <bri> [<here>] [<post>]',
-      '[<pre>] [set] [the] brightness [to] <bri> [<here>] [<post>]',
+      '[<pre>] (set|change|turn up|turn down|turn|adjust|increase|decrease|raise|lower|make|put|bring) [the] (brightness|brightness level|light level|lights) [<here>] <to> <bri> [brightness] [<here>] [<post>]',
+      '[<pre>] (set|change|turn up|turn down|turn|adjust|increase|decrease|raise|lower|make|put|bring) <det> (lights|light|lamps) [<here>] <to> <bri> [brightness] [<here>] [<post>]',
+      '[<pre>] (dim|brighten) <det> (lights|light|lamps) [<here>] <to> <bri> [<here>] [<post>]',
+      '[<pre>] [set] [the] brightness [<to>] <bri> [<here>] [<post>]',
     ],
   },
   {
     intent: 'HassLightSet',
     templates: [
-      '[<pre>] (set|change|turn|make|paint) <ltarget> [color|colour] [to] {color} [<post>]',
-      '[<pre>] (set|change|turn|make) [the] (color|colour) (of|for|in|on) <ltarget> to {color} [<post>]',
-      '[<pre>] (set|change|turn|make) <ltarget> (color|colour|colors|colours) to {color} [<post>]',
+      '[<pre>] (set|change|turn|make|paint) <ltarget> [color|colour] [<to>] {color} [<post>]',
+      '[<pre>] (set|change|turn|make) [the] (color|colour) (of|for|in|on) <ltarget> <to> {color} [<post>]',
+      '[<pre>] (set|change|turn|make) <ltarget> (color|colour|colors|colours) <to> {color} [<post>]',
       '<ltarget> (color|colour) {color}',
     ],
   },
@@ -575,9 +656,9 @@ const groups: IntentGroup[] = [
     intent: 'HassLightSet',
     context: true,
     templates: [
-      '[<pre>] (set|change|turn|make) <det> (lights|light|lamps|lamp) [<here>] [color|colour] [to] {color} [<here>] [<post>]',
-      '[<pre>] (set|change|turn|make) [the] (color|colour) [of the lights] [<here>] to {color} [<here>] [<post>]',
-      '[<pre>] [set|change|turn|make] [the] (color|colour) of <det> <lights> [<here>] to {color} [<here>] [<post>]',
+      '[<pre>] (set|change|turn|make) <det> (lights|light|lamps|lamp) [<here>] [color|colour] [<to>] {color} [<here>] [<post>]',
+      '[<pre>] (set|change|turn|make) [the] (color|colour) [of the lights] [<here>] <to> {color} [<here>] [<post>]',
+      '[<pre>] [set|change|turn|make] [the] (color|colour) of <det> <lights> [<here>] <to> {color} [<here>] [<post>]',
     ],
   },
 
@@ -586,21 +667,24 @@ const groups: IntentGroup[] = [
     intent: 'HassClimateGetTemperature',
     context: true,
     templates: [
-      '[<pre>] <whatis> [the] [current] (temperature|temp) [<here>] [<post>]',
-      '[<pre>] how (warm|hot|cold|cool) is it [<here>|inside|indoors|in the house] [<post>]',
-      '[<pre>] (what|which) (temperature|temp) is it [<here>|inside|indoors|in the house] [<now>]',
+      '<ask> <whatis> [<the>] [current] (temperature|temp) [<here>] [<post>]',
+      '<ask> how (warm|hot|cold|cool) is it [<here>|inside|indoors|in the house] [<post>]',
+      '<ask> (what|which) (temperature|temp) is it [<here>|inside|indoors|in the house] [<now>]',
     ],
   },
   {
     intent: 'HassClimateGetTemperature',
     templates: [
-      '[<pre>] <whatis> [the] [current] (temperature|temp) <inplace> [<post>]',
-      '[<pre>] <whatis> [the] [current] (temperature|temp) (of|on|in|for|from) [the] {name.climate} [<post>]',
-      '[<pre>] <whatis> [the] (<place>|{name.climate}) [current] (temperature|temp) [<post>]',
-      '[<pre>] how (warm|hot|cold|cool) is it <inplace> [<post>]',
-      '[<pre>] (what|which) (temperature|temp) is it <inplace> [<now>]',
-      '[<pre>] how (warm|hot|cold|cool) is [the] (<place>|{name.climate}) [<post>]',
-      "[<pre>] (what is|what's) [the] {name.climate} (set to|at) [<post>]",
+      '<ask> <whatis> [<the>] [current] (temperature|temp) <inplace> [<post>]',
+      '<ask> <whatis> [<the>] [current] (temperature|temp) (of|on|in|for|from) [<the>] {name.climate} [<post>]',
+      '<ask> <whatis> [<the>] (<place>|{name.climate}) [current] (temperature|temp) [<post>]',
+      '<ask> how (warm|hot|cold|cool) is it <inplace> [<post>]',
+      '<ask> (what|which) (temperature|temp) is it <inplace> [<now>]',
+      '<ask> how (warm|hot|cold|cool) is [the] (<place>|{name.climate}) [<post>]',
+      // embedded: "could you tell me what the temperature is in the kitchen"
+      '<ask> (what|how warm) the [current] (temperature|temp) is [<now>] <inplace> [<now>] [<post>]',
+      '<ask> (what|how warm) the [current] (temperature|temp) (of|on|in) [<the>] {name.climate} is [<now>] [<post>]',
+      "<ask> (what is|what's) [<the>] {name.climate} (set to|at) [<post>]",
     ],
   },
   {
@@ -637,17 +721,17 @@ const groups: IntentGroup[] = [
       ...queries('{cover}', '{cover_state}'),
       ...queries('{people}', '{person_state}'),
       '<tellme> <isare> {people} [<still>] {person_state}',
-      { t: "<tellme> who (is|are|all is|'s) [still] {person_state} [<now>]", slots: { domain: 'person' } },
+      { t: "<tellme> who (is|are|all is|'s) [still] {person_state} [<now>] [<ornot>]", slots: { domain: 'person' } },
       // other places people are: "is Ada at work", "who is at work"
-      { t: '<tellme> (is|are) [<the>] {name.person} [still] (at|in) [the] {zone:state} [<now>]', slots: { domain: 'person' } },
-      { t: '<tellme> (who|which people) (is|are|all is) [still] (at|in) [the] {zone:state} [<now>]', slots: { domain: 'person' } },
+      { t: '<tellme> <isare> [<the>] {name.person} [still] (at|in) [the] {zone:state} [<now>]', slots: { domain: 'person' } },
+      { t: "<tellme> (who|which people) (is|are|all is|'s) [still] (at|in) [the] {zone:state} [<now>]", slots: { domain: 'person' } },
       {
-        t: '<tellme> (is|are) (anyone|anybody|someone|somebody|everyone|everybody) [still] (at|in) [the] {zone:state} [<now>]',
+        t: '<tellme> <isare> (anyone|anybody|someone|somebody|everyone|everybody) [still] (at|in) [the] {zone:state} [<now>]',
         slots: { domain: 'person' },
       },
       { t: '<tellme> how many (people|persons) are [still] (at|in) [the] {zone:state} [<now>]', slots: { domain: 'person' } },
       {
-        t: '<tellme> (is|are) (anyone|anybody|someone|somebody|everyone|everybody) [still] {person_state} [<now>]',
+        t: '<tellme> <isare> (anyone|anybody|someone|somebody|everyone|everybody) [still] {person_state} [<now>] [<ornot>]',
         slots: { domain: 'person' },
       },
     ],
@@ -660,24 +744,49 @@ const groups: IntentGroup[] = [
     templates: [
       ...queries('{bs_dev}', '{bs_state}'),
       { t: '<tellme> <isare> there [any] {bs_dev} [detected] [<inplace>] [<now>]', slots: { state: 'on' } },
-      '<tellme> (is|are) [<the>] {bs_dev} [<inplace>] [<still>] {bs_state} [<inplace>] [<now>]',
+      '<tellme> <isare> [<the>] {bs_dev} [<inplace>] [<still>] {bs_state} [<inplace>] [<now>]',
       '<tellme> <isare> any {bs_dev} {bs_state} [<inplace>] [<now>]',
-      '<tellme> (is|are|does) [<the>] {name.binary_sensor} [{bs_dev}] [<still>] {bs_state} [<inplace>] [<now>]',
-      '<tellme> (is|are) [<the>] {name.binary_sensor} [{bs_dev}] <inplace> [<still>] {bs_state} [<now>]',
-      '<tellme> (is|are) [<the>] <place> {bs_state} [<now>]',
-      { t: '<tellme> (is|are) [there] (any|a|an|some) {bs_dev} [detected|present] [<inplace>] [<now>]', slots: { state: 'on' } },
-      { t: '<tellme> (is|are) [there] [any|a|an|some] {bs_dev} [detected|present] <inplace> [<now>]', slots: { state: 'on' } },
-      { t: '<tellme> (is|are) [there] [any|a|an|some] {bs_dev} (detected|present) [<now>]', slots: { state: 'on' } },
+      "<tellme> (<isare>|does) [<the>] {name.binary_sensor} ['s] [{bs_dev}] [<still>] {bs_state} [<inplace>] [<now>]",
+      '<tellme> <isare> [<the>] {name.binary_sensor} [{bs_dev}] <inplace> [<still>] {bs_state} [<now>] [<ornot>]',
+      '<ask> (if|whether) [<the>] {name.binary_sensor} [{bs_dev}] (is|are) [<still>] {bs_state} [<inplace>] [<now>]',
+      // "has motion been detected in the garage", "has the smoke alarm been triggered"
       {
-        t: '<tellme> (is|are) [there] [any] (problem|problems|issue|issues|trouble) with [<the>] ({name.binary_sensor}|{bs_dev}) [<inplace>] [<now>]',
+        t: '<tellme> (has|have) [there been] [any] {bs_dev} been (detected|triggered|seen|spotted) [<inplace>] [<now>]',
+        slots: { state: 'on' },
+      },
+      '<tellme> (has|have) [<the>] {name.binary_sensor} [{bs_dev}] been {bs_state} [<inplace>] [<now>]',
+      {
+        t: '<tellme> (has|have) [<the>] ({name.binary_sensor}|{bs_dev}) [<inplace>] been (detected|triggered|tripped|activated) [<now>]',
+        slots: { state: 'on' },
+      },
+      // "does my phone have an update", "is there an update for the phone"
+      {
+        t: '<tellme> (does|do) [<the>] {name.binary_sensor} (have|need) (an|any|a) [firmware|software] (update|updates) [available|waiting|pending] [<now>]',
+        slots: { state: 'on', _classes: ['update'] },
+      },
+      {
+        t: '<tellme> <isare> there (an|any|a) [firmware|software] (update|updates) [available] (for|on) [<the>] {name.binary_sensor} [<now>]',
+        slots: { state: 'on', _classes: ['update'] },
+      },
+      '<tellme> <isare> [<the>] <place> {bs_state} [<now>] [<ornot>]',
+      { t: '<tellme> <isare> [there] (any|a|an|some) {bs_dev} [detected|present] [<inplace>] [<now>]', slots: { state: 'on' } },
+      { t: '<tellme> <isare> [there] [any|a|an|some] {bs_dev} [detected|present] <inplace> [<now>]', slots: { state: 'on' } },
+      { t: '<tellme> <isare> [there] [any|a|an|some] {bs_dev} (detected|present) [<now>]', slots: { state: 'on' } },
+      {
+        t: '<tellme> <isare> [there] [any|a|an|some] (problem|problems|issue|issues|trouble|fault) with [<the>] ({name.binary_sensor}|{bs_dev}) [<inplace>] [<now>]',
         slots: { state: 'on', _classes: ['problem'] },
       },
-      { t: '<tellme> (is|are) [there] any {bs_dev} [available] [<inplace>] [<now>]', slots: { state: 'on' } },
+      { t: '<tellme> <isare> [there] any {bs_dev} [available] [<inplace>] [<now>]', slots: { state: 'on' } },
+      {
+        t: '<tellme> (does|do) [<the>] {name.binary_sensor} have (a|an|any) (problem|problems|issue|issues|fault|faults) [<now>]',
+        slots: { state: 'on', _classes: ['problem'] },
+      },
+      { t: '<tellme> any {bs_dev} [detected] <inplace> [<now>]', slots: { state: 'on' } },
       { t: '<tellme> (what|which) {bs_dev} (is|are) (there|available) [<inplace>] [<now>]', slots: { state: 'on' } },
       { t: '<tellme> is it (wet|flooded|leaking) [<inplace>] [<now>]', slots: { state: 'on', _classes: ['moisture'] } },
       { t: '<tellme> is it dry [<inplace>] [<now>]', slots: { state: 'off', _classes: ['moisture'] } },
       {
-        t: '<tellme> (is|are) [there] (someone|somebody|anyone|anybody|people) <inplace> [<now>]',
+        t: '<tellme> <isare> [there] (someone|somebody|anyone|anybody|people) <inplace> [<now>]',
         slots: { state: 'on', _classes: ['occupancy', 'motion', 'presence'] },
       },
     ],
@@ -685,19 +794,52 @@ const groups: IntentGroup[] = [
   {
     intent: 'HassGetState',
     templates: [
-      '<tellme> (is|are) [<the>] {name.lock} [<still>] {lock_state} [<now>]',
-      '<tellme> (is|are) [<the>] {name.cover+valve} [<still>] {cover_state} [<now>]',
-      '<tellme> (is|are) [<the>] {name.light+switch+fan+input_boolean+media_player+climate} [<still>] {onoff_state} [<now>]',
-      '<tellme> (is|are) [<the>] {name.media_player} [<still>] {media_state} [<now>]',
+      '<tellme> <isare> [<the>] {name.lock} [<still>] {lock_state} [<now>] [<ornot>]',
+      '<tellme> <isare> [<the>] {name.cover+valve} [<still>] {cover_state} [<now>] [<ornot>]',
+      '<tellme> <isare> [<the>] {name.light+switch+fan+input_boolean+media_player+climate} [<still>] {onoff_state} [<now>] [<ornot>]',
+      '<tellme> <isare> [<the>] {name.media_player} [<still>] {media_state} [<now>] [<ornot>]',
       '<tellme> did (i|we|you|someone|somebody|anyone|anybody) leave [<the>] {name.light+switch+fan+input_boolean+media_player} {onoff_state}',
       '<tellme> did (i|we|you|someone|somebody|anyone|anybody) leave [<the>] {name.lock} {lock_state}',
       '<tellme> did (i|we|you|someone|somebody|anyone|anybody) leave [<the>] {name.cover+valve} {cover_state}',
-      '<tellme> (is|are) [<the>] {name.person} [<still>] {person_state} [<now>]',
-      '[<pre>] where (is|are) [<the>] {name.person} [<now>]',
-      '[<pre>] <whatis> [the] (state|status|value|reading) of [<the>] {name} [<post>]',
-      '[<pre>] <whatis> [the] {name} (state|status|value|reading) [<post>]',
-      '[<pre>] (check|report) [the] (state|status) of [<the>] {name} [<post>]',
-      '[<pre>] (what|how) (is|are) [the] {name.sensor} [at|reading|saying] [<now>]',
+      '<tellme> <isare> [<the>] {name.person} [<still>] {person_state} [<now>] [<ornot>]',
+      // embedded questions: "tell me if the front door is locked"
+      '<ask> (if|whether) [<the>] {name.lock} (is|are) [<still>] {lock_state} [<now>] [<ornot>]',
+      '<ask> (if|whether) [<the>] {name.cover+valve} (is|are) [<still>] {cover_state} [<now>] [<ornot>]',
+      '<ask> (if|whether) [<the>] {name.light+switch+fan+input_boolean+media_player+climate} (is|are) [<still>] {onoff_state} [<now>] [<ornot>]',
+      '<ask> (if|whether) [<the>] {name.media_player} (is|are) [<still>] {media_state} [<now>] [<ornot>]',
+      '<ask> (if|whether) [<the>] {name.person} (is|are) [<still>] {person_state} [<now>] [<ornot>]',
+      // "did I lock the front door", "has the back door been locked"
+      '<tellme> (did|have|has) (i|we|you|someone|somebody|anyone|anybody) [already] {lock_verb} [<the>] {name.lock} [<now>]',
+      '<tellme> (has|have) [<the>] {name.lock} been [<still>] {lock_state} [<now>] [<ornot>]',
+      // Home Assistant's plain "what is <name>" (not "show me", which is for cameras)
+      "<ask> (what is|what's|whats|what are|how is|how's|how are) [<the>] {name.light+switch+fan+input_boolean+media_player+cover+valve+lock+person+vacuum} [<inplace>] [<now>]",
+      "<ask> (where (is|are|'s)|wheres) [<the>] {name.person+vacuum+lawn_mower} [<now>]",
+      '<tellme> (has|have) [<the>] {name.person} [already|just] {person_event} [yet] [<now>]',
+      '<tellme> (has|have) [<the>] {name.cover+valve} been [<still>] {cover_state} [<now>]',
+      // "how far open is the bedroom curtain", "what's the position of the main valve"
+      '<ask> how (open|closed|far open|far up|far down|high|low) (is|are) [<the>] {name.cover+valve} [<now>]',
+      '<ask> <whatis> [the] [current] (position|level|opening) of [<the>] {name.cover+valve} [<now>]',
+      "<ask> <whatis> [<the>] {name.cover+valve} ['s] [current] (position|level) [<now>]",
+      // the thing named, then what kind of thing it is: "is the kitchen ceiling light on", "is the porch fan running"
+      '<tellme> <isare> [<the>] {name.light} <lights> [<still>] {onoff_state} [<now>] [<ornot>]',
+      '<tellme> <isare> [<the>] {name.switch+light+fan} switch [<still>] {onoff_state} [<now>] [<ornot>]',
+      '<tellme> <isare> [<the>] {name.fan} fan [<still>] {onoff_state} [<now>] [<ornot>]',
+      '<tellme> <isare> [<the>] {name.lock} (lock|door|deadbolt) [<still>] {lock_state} [<now>] [<ornot>]',
+      '<tellme> <isare> [<the>] {name.cover} {cover} [<still>] {cover_state} [<now>] [<ornot>]',
+      '<tellme> <isare> [<the>] {name.vacuum} [vacuum|robot|hoover] [<still>] {vacuum_state} [<now>] [<ornot>]',
+      // "what is the washer doing", "status of the front door", "front door status"
+      "<ask> what (is|are|'s) [<the>] {name} (doing|up to) [<now>]",
+      // climate and players: "what mode is the thermostat in", "is the thermostat heating", "what is the TV playing"
+      "<ask> (what|which) (mode|setting|state) (is|'s) [<the>] {name.climate} (in|on|set to|at) [<now>]",
+      '<tellme> <isare> [<the>] {name.climate} [<still>] {climate_state} [<now>] [<ornot>]',
+      "<ask> what (is|'s) [<the>] {name.media_player} (playing|showing|on) [<now>]",
+      "<ask> (what is|what's|whats|is (anything|something)) (playing|on) (on|in) [<the>] {name.media_player} [<now>]",
+      '[<pre>] [the] (state|status) of [<the>] {name} [<post>]',
+      '[<pre>] [<the>] {name} (state|status) [<post>]',
+      '<ask> <whatis> [the] (state|status|value|reading) of [<the>] {name} [<post>]',
+      '<ask> <whatis> [the] {name} (state|status|value|reading) [<post>]',
+      '<ask> (check|report) [the] (state|status) of [<the>] {name} [<post>]',
+      '<ask> (what|how) (is|are) [the] {name.sensor} [at|reading|saying] [<now>]',
     ],
     check: domainCheck(
       'lock',
@@ -721,16 +863,30 @@ const groups: IntentGroup[] = [
     intent: 'HassGetState',
     check: sensorCheck,
     templates: [
-      '[<pre>] (<whatis>|how much|how many) [<the>] [current] {_q} (of|indicated by|measured by|reported by|in|on|from|at|for|shown by|according to) [<the>] {name.sensor} [<inplace>] [<now>]',
-      "[<pre>] <whatis> [<the>] {name.sensor} ['s] {_q} [<inplace>] [<now>]",
-      "[<pre>] <whatis> {name.sensor} 's {_q} [<now>]",
-      '[<pre>] <whatis> [<the>] {name.sensor} [<inplace>] [<now>]',
-      '[<pre>] how (much|many|high|low|fast|slow|strong|loud|big|heavy|far|long|hot|warm|cold|humid|bright) is [the] {name.sensor} [<now>]',
-      '[<pre>] (what|how much|how many) (does|do) [<the>] {name.sensor} (say|show|read|report|indicate|measure|display) [<now>]',
-      '[<pre>] (read|check) [<the>] {name.sensor} [for me] [<now>]',
-      '[<pre>] when (is|was|will be|does|did) [<the>] {name.sensor} [happen|start|end|due] [<now>]',
-      '[<pre>] how (much|many) {_q} (does|do|is|are) [<the>] {name.sensor} [have|has] [left|remaining|using|using now] [<now>]',
-      '[<pre>] how (much|many) {_q} (does|do) {name.sensor} (have|has|use|show) [left|remaining] [<now>]',
+      '<ask> (<whatis>|how much|how many) [<the>] [current] {_q} (of|indicated by|measured by|reported by|in|on|from|at|for|shown by|according to) [<the>] {name.sensor} [<inplace>] [<now>]',
+      "<ask> <whatis> [<the>] {name.sensor} ['s] {_q} [<inplace>] [<now>]",
+      "<ask> <whatis> {name.sensor} 's {_q} [<now>]",
+      '<ask> <whatis> [<the>] {name.sensor} [<inplace>] [<now>]',
+      '<ask> how (much|many|high|low|fast|slow|strong|loud|big|heavy|far|long|hot|warm|cold|humid|bright) is [the] {name.sensor} [<now>]',
+      '<ask> (what|how much|how many) (does|do) [<the>] {name.sensor} (say|show|read|report|indicate|measure|display) [<now>]',
+      '<ask> (read|check) [<the>] {name.sensor} [for me] [<now>]',
+      "<ask> (when (is|was|will be|does|did|'s)|whens) [<the>] {name.sensor} [happen|start|end|due] [<now>]",
+      '<ask> how (much|many) {_q} (does|do|is|are) [<the>] {name.sensor} [have|has] [left|remaining|using|using now] [<now>]',
+      '<ask> how (much|many) {_q} (does|do) {name.sensor} (have|has|use|show) [left|remaining] [<now>]',
+    ],
+  },
+
+  // readings by the device they belong to: "how much power is the air conditioning using", "the powerwall's stored energy"
+  {
+    intent: 'HassGetState',
+    check: sensorPartCheck,
+    templates: [
+      '<ask> (<whatis>|how much|how many) [<the>] [current] {_q} (of|indicated by|measured by|reported by|in|on|from|at|for|shown by|according to|used by|drawn by|produced by|stored in|left in) [<the>] {part.sensor:name} [<inplace>] [<now>]',
+      "<ask> <whatis> [<the>] {part.sensor:name} ['s] {_q} [<inplace>] [<now>]",
+      '<ask> how (much|many) {_q} (is|are|does|do|has|have|did) [<the>] {part.sensor:name} [got] (using|drawing|producing|consuming|pulling|generating|use|draw|produce|consume|pull|generate|used|drawn|produced|consumed|generated|made|have|has|show|showing|read|reading|report|reporting|done|do|travelled|traveled|driven|got) [left|remaining|right now|today|now] [<now>]',
+      '<ask> how (much|many) {_q} (is|are) (stored|left|remaining|there) in [<the>] {part.sensor:name} [<now>]',
+      // "how big is the log", "how loud is the sound bar", "how fast is macrotorrent downloading"
+      '<ask> how {how_adj} (is|are) [<the>] {part.sensor:name} [going|running|downloading|uploading|moving|getting] [<now>]',
     ],
   },
 
@@ -839,30 +995,34 @@ const groups: IntentGroup[] = [
     intent: 'HassMediaSearchAndPlay',
     context: true,
     templates: [
-      '[<pre>] (play|put on|start playing|listen to) [some|a bit of|a little] {search_query} [<post>]',
+      '<playv> [some|a bit of|a little] {search_query} [<post>]',
       {
-        t: '[<pre>] (play|put on|start playing|listen to) [some|a bit of] (songs|music|tracks|something|anything|albums) by {search_query} [<here>] [<post>]',
+        t: '<playv> [some|a bit of] (songs|music|tracks|something|anything|albums) by {search_query} [<here>] [<post>]',
         slots: { media_class: 'artist' },
       },
       {
-        t: '[<pre>] (play|put on|start playing) [some|a bit of|a little] (music|songs|tunes) [<here>] [<post>]',
+        t: '<playv> [some|a bit of|a little] (music|songs|tunes) [<here>] [<post>]',
         slots: { search_query: '' },
       },
-      '[<pre>] (play|put on|start playing|listen to) [the|some|a] {media_class} {search_query} [<here>] [<post>]',
-      '[<pre>] (play|put on|start playing|listen to) [the|some|a] {search_query} {media_class} [<here>] [<post>]',
-      '[<pre>] (play|put on|start playing|listen to) [the|some|a] {media_class} (called|named) {search_query} [<post>]',
+      '<playv> [the|some|a] {media_class} {search_query} [<here>] [<post>]',
+      '<playv> [the|some|a] {search_query} {media_class} [<here>] [<post>]',
+      '<playv> [the|some|a] {media_class} (called|named) {search_query} [<post>]',
     ],
   },
   {
     intent: 'HassMediaSearchAndPlay',
     check: domainCheck('media_player'),
     templates: [
-      '[<pre>] (play|put on|start playing|listen to) {search_query} <mtarget> [<post>]',
-      '[<pre>] (play|put on|start playing) [the|some|a] {media_class} {search_query} <mtarget> [<post>]',
-      '[<pre>] (play|put on|start playing) [the|some|a] {search_query} {media_class} <mtarget> [<post>]',
+      '<playv> [some|a bit of|a little] {search_query} <mtarget> [<post>]',
+      {
+        t: '<playv> [some|a bit of] (songs|music|tracks|something|anything|albums) by {search_query} <mtarget> [<post>]',
+        slots: { media_class: 'artist' },
+      },
+      '<playv> [the|some|a] {media_class} {search_query} <mtarget> [<post>]',
+      '<playv> [the|some|a] {search_query} {media_class} <mtarget> [<post>]',
       '[<pre>] <mtarget> (play|put on) {search_query} [<post>]',
       {
-        t: '[<pre>] (play|put on|start playing) [some|a bit of|a little] (music|songs|tunes) <mtarget> [<post>]',
+        t: '<playv> [some|a bit of|a little] (music|songs|tunes) <mtarget> [<post>]',
         slots: { search_query: '' },
       },
     ],
@@ -927,9 +1087,9 @@ const groups: IntentGroup[] = [
       '[<pre>] (how much longer|how much time|how long) [is] [left|remaining] (on|for|in) (<timer>|<timers>) [<post>]',
       "[<pre>] (status of|time left on|time remaining on|remaining time on|check|check on|what is the status of|what's the status of|how is|how's) (<timer>|<timers>) [<post>]",
       '[<pre>] (<timer>|<timers>) (status|time left|time remaining) [<post>]',
-      '[<pre>] how (much|long) [time] [is] (left|remaining) (on|in|for) (<timer>|<timers>) [<post>]',
-      '[<pre>] when (is|does|will) <timer> (done|going off|go off|end|finish|ring|be done) [<post>]',
-      '[<pre>] how (long|much time|much longer|many minutes) (until|till|before) <timer> (goes off|is done|rings|ends|finishes) [<post>]',
+      '<ask> how (much|long) [time] [is] (left|remaining) (on|in|for) (<timer>|<timers>) [<post>]',
+      '<ask> when (is|does|will) <timer> (done|going off|go off|end|finish|ring|be done) [<post>]',
+      '<ask> how (long|much time|much longer|many minutes) (until|till|before) <timer> (goes off|is done|rings|ends|finishes) [<post>]',
       "[<pre>] (what's|what is|whats) (left|remaining) (on|in|for) (<timer>|<timers>) [<post>]",
     ],
   },
@@ -976,6 +1136,10 @@ const groups: IntentGroup[] = [
       { t: '<tellme> how (humid|damp|dry) is [the] <place> [<now>]', slots: { device_class: 'humidity' } },
       { t: '<tellme> how (windy|strong is the wind) is it [outside] [<now>]', slots: { device_class: 'wind_speed' } },
       { t: '<tellme> how (loud|noisy) is it [<inplace>|<here>] [<now>]', slots: { device_class: 'sound_pressure' } },
+      {
+        t: '<tellme> how much (did it rain|rain (has fallen|fell|did we get|have we had|was there)) [<inplace>] [today|<now>]',
+        slots: { device_class: 'precipitation' },
+      },
     ],
   },
 
@@ -1065,21 +1229,40 @@ const groups: IntentGroup[] = [
   {
     intent: 'HassGetWeather',
     templates: [
-      "[<pre>] (what is|what's|how is|how's|tell me|give me|what will be|what'll be) the (weather|forecast|weather forecast) [going to be|gonna be] [like] [(in|for|at) {name.weather}] [like] [(today|now|right now|outside|tomorrow|later)] [<post>]",
-      "[<pre>] (what is|what's|how is|how's) [the] {name.weather} (weather|forecast) [like] [(today|now|right now)] [<post>]",
-      '[<pre>] (weather|forecast) [(in|for) {name.weather}] [(today|now)]',
-      '[<pre>] (is it|will it be) (raining|sunny|cloudy|snowing|windy|cold|hot|warm) [outside] [(in|at) {name.weather}] [(today|now)]',
-      '[<pre>] (is it going to|is it gonna|will it|does it look like it will|does it look like it is going to) (rain|snow|be sunny|be cloudy|be windy|be cold|be hot|be warm|storm) [outside] [(in|at) {name.weather}] [today|tonight|tomorrow|later]',
-      '[<pre>] (do i need|should i (take|bring)) [an|a] (umbrella|jacket|coat) [today]',
+      "<ask> (<whatis>|hows|what will be|what'll be|get me|fetch) [<the>] [current|latest|local] <wnoun> [going to be|gonna be] [like] [<wtime>] [<wloc>] [like|looking] [<wtime>] [<post>]",
+      '<ask> is [<the>] weather (nice|good|bad|ok|okay|fine|decent) [<wtime>] [<wloc>] [<wtime>] [<post>]',
+      '<ask> what (kind|sort) of weather (are we having|is it|do we have|is there|are we getting|is coming) [<wloc>] [<wtime>] [<post>]',
+      "<ask> (what is|what's|whats) it doing (outside|out there) [<wtime>] [<post>]",
+      '<ask> (<whatis> [<the>] [current] (temperature|temp) [outside]|what (temperature|temp) is it [outside]) <wloc> [<wtime>] [<post>]',
+      '<ask> (do i need|should i (take|bring)) [an|a] (umbrella|jacket|coat) [<wtime>] [(in|to) {name.weather}] [<wtime>] [<post>]',
+      "<ask> (how|what) (is|'s|does|do) [<the>] (weather|forecast) look [like] [[over] (in|for|at) {name.weather}] [(today|now|right now|outside|tomorrow|later)] [<post>]",
+      "<ask> (what|how) (will|'ll) the (weather|forecast) be [like] [(in|for|at) {name.weather}] [(today|tonight|tomorrow|later|this (morning|afternoon|evening|weekend))] [<post>]",
+      '[<pre>] [the] [current|latest|local|today] [{name.weather}] (weather|forecast|weather forecast) [(today|now|right now|tomorrow)] [<post>]',
+      // a weather place asked about like a person: "what's London like today", "what's the temperature in London"
+      "<ask> (how is|how's|what is|what's|whats) {name.weather} (like|looking) [(today|now|right now|tomorrow)] [<post>]",
+      '<ask> (<whatis> [the] [current] (temperature|temp)|what (temperature|temp) is it) (in|at|for) {name.weather} [(today|now|right now)] [<post>]',
+      '<ask> (what|how) the (weather|forecast) (is|will be|is going to be|looks) [like] [(in|for|at) {name.weather}] [like] [(today|now|right now|outside|tomorrow|later)] [<post>]',
+      '<ask> <whatis> [the] {name.weather} (weather|forecast) [like] [(today|now|right now)] [<post>]',
+      '<ask> [the] (weather|forecast|weather forecast) [(in|for|at) {name.weather}] [(today|now|right now|tomorrow|outside)] [<post>]',
+      // "tell me about the weather", "how's the weather looking", "what's it like outside", "how hot is it in London"
+      '<ask> (tell me|talk to me|give me an update|update me) about the (weather|forecast) [(in|for|at) {name.weather}] [(today|tomorrow|outside)] [<post>]',
+      "<ask> (how is|how's|what is|what's) the (weather|forecast) (looking|doing|shaping up) [(in|for|at) {name.weather}] [(today|tomorrow|outside)] [<post>]",
+      "<ask> (how is|how's|what is|what's|whats) it (like|looking) (outside|out there|outdoors|(in|at) {name.weather}) [(today|now|right now)] [<post>]",
+      "<ask> (what is|what's|whats) the (outlook|weather outlook) [(in|for|at) {name.weather}] [(for today|for tomorrow|today|tomorrow)] [<post>]",
+      '<ask> is it (nice|nice out|lovely|warm|cold|hot|sunny|raining|snowing|windy) (outside|out there|out|outdoors|(in|at) {name.weather}) [(today|now|right now)] [<post>]',
+      '<ask> how (hot|cold|warm) is it (in|at) {name.weather} [(today|now|right now)] [<post>]',
+      '<ask> (is it|will it be) (raining|sunny|cloudy|snowing|windy|cold|hot|warm) [outside] [(in|at) {name.weather}] [(today|now)]',
+      '<ask> (is it going to|is it gonna|will it|does it look like it will|does it look like it is going to) (rain|snow|be sunny|be cloudy|be windy|be cold|be hot|be warm|storm) [outside] [(in|at) {name.weather}] [today|tonight|tomorrow|later]',
+      '<ask> (do i need|should i (take|bring)) [an|a] (umbrella|jacket|coat) [today]',
     ],
   },
   {
     intent: 'HassGetCurrentTime',
     templates: [
-      '[<pre>] what time is it [now|right now] [please]',
-      "[<pre>] (what is|what's|tell me|give me|do you know|say) the [current] time [now|right now|please]",
-      '[<pre>] (what|which) time (is it|do we have)',
-      '[<pre>] (do you have|have you got) the time',
+      '<ask> what time is it [now|right now] [please]',
+      "<ask> (what is|what's|tell me|give me|do you know|say) the [current] time [now|right now|please]",
+      '<ask> (what|which) time (is it|do we have)',
+      '<ask> (do you have|have you got) the time',
       '[<pre>] time [please|now|check]',
     ],
   },
@@ -1088,10 +1271,10 @@ const groups: IntentGroup[] = [
     templates: [
       "[<pre>] (what is|what's|tell me|give me|say) [the] [current|today's] date [today|please]",
       "[<pre>] (what is|what's|whats|tell me) [the] (today's|todays|today) date [please]",
-      '[<pre>] what date is (it|today) [today|please]',
-      '[<pre>] what (day|day of the week) is (it|today) [today|please]',
+      '<ask> what date is (it|today) [today|please]',
+      '<ask> what (day|day of the week) is (it|today) [today|please]',
       "[<pre>] (what is|what's) the day [today|please]",
-      '[<pre>] which day is (it|today)',
+      '<ask> which day is (it|today)',
     ],
   },
   {
@@ -1181,6 +1364,7 @@ const groups: IntentGroup[] = [
       '[<pre>] (show|display) [me|us] [<the>] ({name.camera}|{cam:name}) [camera|cam|feed|video|stream] [<post>]',
       '[<pre>] (let me see|i want to see|open) [<the>] ({name.camera}|{cam:name}) (camera|cam|feed|video|stream) [<post>]',
       '[<pre>] (let me see|i want to see) [<the>] {name.camera} [<post>]',
+      "[<pre>] [let's|let us|i want to|i'd like to|can i|could i] (watch|view|stream) [<the>] {name.camera} [camera|cam|feed|video|stream] [<post>]",
       "[<pre>] (who's|who is|what's|what is) (at|in front of) [the] {cam:name} [<post>]",
     ],
   },
@@ -1212,9 +1396,9 @@ const groups: IntentGroup[] = [
   {
     intent: 'ButlerRecall',
     templates: [
-      '[<pre>] what do you (know|remember) about [the|my] {topic}',
+      '<ask> what do you (know|remember) about [the|my] {topic}',
       '[<pre>] (do you remember|what did i tell you about|tell me what you know about|recall) [anything about] [the|my] {topic}',
-      '[<pre>] what (have i told|did i tell) you about [the|my] {topic}',
+      '<ask> what (have i told|did i tell) you about [the|my] {topic}',
       // questions about what was remembered: "when does the plumber come?", "where did I put my keys?"
       { t: '(when|what time|what day|which day) (does|do|is|are|will|did|was) {topic}', slots: { natural: 'yes' } },
       { t: '(where|who) (did i|did we|is|are|was|does|do) {topic}', slots: { natural: 'yes' } },
