@@ -1,8 +1,11 @@
 // Cameras: PTZ command round trip through the door against the simulated ONVIF camera (p50/p99), snapshot round trip,
 // a camera picture prepared for vision (bytes and image tokens before and after downscaling to ≤ 1568 px), and the
-// resident memory the cameras and Frigate parts add when idle (two cameras, Frigate on an embedded broker).
-// Run: npm run build && node dist/bench/cameras.js
+// resident memory the cameras and Frigate parts add when idle (two cameras, Frigate on an embedded broker). The
+// simulators (two cameras, Frigate, the broker) run in a child process, so the memory measured is the butler side's.
+// Run: npm run build && node --expose-gc dist/bench/cameras.js
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
@@ -28,10 +31,22 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-cameras-'));
   const core = buildCore({ dataDir: dir, actionTimeoutMs: 10_000, confirmationTimeoutS: 300 });
   const store = new SnapshotStore({ dir: join(dir, 'snapshots') });
-  const simA = await startSimCamera({ maxPullWaitMs: 60_000 });
-  const simB = await startSimCamera({ maxPullWaitMs: 60_000 });
-  const broker = await startEmbeddedBroker(0);
-  const frigate = await startSimFrigate({ mqttUrl: broker.url });
+  const sims = spawn(process.execPath, [__filename, '--simulators'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const first = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: sims.stdout! }).once('line', resolve);
+    sims.once('exit', (code) => reject(new Error(`the simulators exited with ${code}`)));
+  });
+  const {
+    a: simA,
+    b: simB,
+    frigate,
+    broker,
+  } = JSON.parse(first) as {
+    a: { port: number };
+    b: { port: number };
+    frigate: { url: string };
+    broker: { url: string };
+  };
   const client = mqtt.connect(broker.url);
   await new Promise((r) => client.once('connect', r));
   await new Promise((r) => setTimeout(r, 500));
@@ -97,14 +112,25 @@ async function main(): Promise<void> {
   await fr.stop();
   await cams.stop();
   await client.endAsync();
-  await frigate.stop();
-  await broker.close();
-  await simA.stop();
-  await simB.stop();
+  sims.stdin?.end();
   core.close();
 }
 
-main().then(
+/** The child: the simulated cameras, Frigate and broker; their addresses on the first line; gone when stdin closes. */
+async function simulators(): Promise<void> {
+  const a = await startSimCamera({ maxPullWaitMs: 60_000 });
+  const b = await startSimCamera({ maxPullWaitMs: 60_000 });
+  const broker = await startEmbeddedBroker(0);
+  const frigate = await startSimFrigate({ mqttUrl: broker.url });
+  console.log(JSON.stringify({ a: { port: a.port }, b: { port: b.port }, frigate: { url: frigate.url }, broker: { url: broker.url } }));
+  await new Promise((resolve) => process.stdin.on('end', resolve).resume());
+  await frigate.stop();
+  await broker.close();
+  await a.stop();
+  await b.stop();
+}
+
+(process.argv[2] === '--simulators' ? simulators() : main()).then(
   () => process.exit(0),
   (err) => {
     console.error(err);
