@@ -7,7 +7,6 @@ import { sendTranscript } from '../src/ha/wyoming';
 import type { ActionPlan, ActionResult } from '../src/types';
 import { type ButlerProcess, spawnButler } from './helpers/butler-process';
 import { until } from './helpers/wait';
-import type { TimelineEntry } from '../src/store/audit';
 
 interface FlowNode {
   id: string;
@@ -104,16 +103,6 @@ let viaFlow: ButlerProcess;
 
 before(async () => {
   [builtIn, viaFlow] = await Promise.all([spawnButler(), spawnButler()]);
-  // The demo's chat asks each butler to turn on the kitchen lights shortly after it starts: let that happen before
-  // the script, so it cannot land in the middle of one run and not the other.
-  await Promise.all(
-    [builtIn, viaFlow].map((b) =>
-      until('the demo chat acted on', async () => {
-        const t = await b.api<{ timeline: TimelineEntry[] }>('GET', '/api/timeline');
-        return t.body.timeline.some((c) => c.event?.source === 'openclaw:telegram' && c.plans.some((p) => p.results.length > 0));
-      }),
-    ),
-  );
   await enableConversationTab(viaFlow);
 });
 

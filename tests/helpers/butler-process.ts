@@ -45,6 +45,29 @@ export interface SpawnOptions {
   timeoutMs?: number;
 }
 
+/**
+ * The demo's simulated chat asks a butler to turn on the kitchen lights a moment after it starts. A test that acts on the
+ * demo home must not have that land in the middle of what it does, so a butler on the demo gateway is handed over once
+ * the chat's command has been acted on (or after 10 s, when the home has nothing it could act on).
+ */
+async function demoChatSettled(url: string, token: string): Promise<void> {
+  const get = async <T>(path: string): Promise<T | null> => {
+    try {
+      const res = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(2000) });
+      return res.status === 200 ? ((await res.json()) as T) : null;
+    } catch {
+      return null;
+    }
+  };
+  const health = await get<{ components?: Record<string, { detail?: string }> }>('/api/health');
+  if (!/simulator/.test(health?.components?.openclaw?.detail ?? '')) return;
+  type Chain = { event: { source: string; type: string } | null; plans: { results: unknown[] }[] };
+  for (const until = Date.now() + 10_000; Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
+    const t = await get<{ timeline: Chain[] }>('/api/timeline?limit=20');
+    if (t?.timeline.some((c) => c.event?.source === 'openclaw:telegram' && c.plans.some((p) => p.results.length > 0))) return;
+  }
+}
+
 export async function spawnButler(opts: SpawnOptions = {}): Promise<ButlerProcess> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'butler-data-'));
   const port = await freePort();
@@ -95,6 +118,7 @@ export async function spawnButler(opts: SpawnOptions = {}): Promise<ButlerProces
     token = readFileSync(join(dataDir, 'api-token'), 'utf8').trim();
     // The banner follows the health endpoint by a moment; the tests read ports from it.
     await waitFor('its start-up banner (the "Assist:" line)', () => /Assist:/.test(out));
+    await demoChatSettled(url, token);
   }
   const mqttUrl = /MQTT:\s+(\S+)/.exec(out)?.[1] ?? '';
   const wyomingPort = Number(/Wyoming on port (\d+)/.exec(out)?.[1] ?? 0);
