@@ -37,6 +37,7 @@ export class SnapshotStore {
   private readonly maxCount: number;
   saved = 0;
   refused = 0;
+  private lastTs = 0;
   private readonly listeners: ((meta: SnapshotMeta, image: Buffer) => void)[] = [];
 
   constructor(opts: SnapshotStoreOptions) {
@@ -65,7 +66,9 @@ export class SnapshotStore {
         `snapshot from ${from.camera} refused: not a JPEG (${meta.format ? `it is ${meta.format}` : 'unreadable image data'})`,
       );
     }
-    const ts = Date.now();
+    // Ids sort in the order pictures were kept (pruning drops the first ones): two in the same millisecond get the next.
+    const ts = Math.max(Date.now(), this.lastTs + 1);
+    this.lastTs = ts;
     const id = `snap_${ts}_${randomBytes(4).toString('hex')}`;
     const info: SnapshotMeta = {
       id,
