@@ -356,9 +356,14 @@ export class AuditStore {
   /** Writes everything queued in one transaction (with a writer: sends it and waits until it is committed). */
   flush(): void {
     if (this.writer) {
-      this.send();
-      this.drain();
-      return;
+      this.writer.poll();
+      if (this.inflight.length > 0) {
+        this.send();
+        this.drain();
+        return;
+      }
+      // Nothing in flight: the worker is idle, so this thread commits the queue itself (a small transaction) instead
+      // of waiting for a round trip to the worker — this is on the path of every action about to be sent.
     }
     if (this.timer) {
       clearTimeout(this.timer);

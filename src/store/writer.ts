@@ -119,11 +119,16 @@ export class BatchWriter {
       if (left <= 0) return false;
       Atomics.wait(this.counter, 0, at, left);
     }
+    this.poll();
+    return true;
+  }
+
+  /** Hands every outcome that has already arrived to onOutcome, without waiting. */
+  poll(): void {
     for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) {
       const o = m.message as BatchOutcome & { stopped?: boolean };
       if (!o.stopped) this.outcome(o);
     }
-    return true;
   }
 
   /** Waits for what was sent, closes the worker's connection and ends it. */
