@@ -84,6 +84,9 @@ export class BroadlinkSimulator {
   /** Counters for tests and benches. */
   readonly stats = { requests: 0, dropped: 0, replies: 0, badChecksum: 0, auths: 0 };
   loss: number;
+  /** Drops every n-th packet (requests and replies counted together; 0: none): loss a test can count on. */
+  dropEvery = 0;
+  private packets = 0;
   wrongKey: boolean;
   learnDelayMs: number;
   learnCode: Buffer;
@@ -166,7 +169,8 @@ export class BroadlinkSimulator {
   }
 
   private drop(): boolean {
-    if (this.loss > 0 && Math.random() < this.loss) {
+    this.packets++;
+    if ((this.dropEvery > 0 && this.packets % this.dropEvery === 0) || (this.loss > 0 && Math.random() < this.loss)) {
       this.stats.dropped++;
       return true;
     }
