@@ -6,23 +6,11 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BroadlinkSimulator } from '../src/demo/broadlink/simulator';
 import { BroadlinkPart } from '../src/drivers/broadlink/part';
-import type { ButlerServices } from '../src/flows/services';
 import { silentLogger } from '../src/log';
 import { buildCore, type Core } from './helpers/core';
+import { errorOf, helper, nextInput as next, startNodeRed } from './helpers/node-red';
 import { statusHistory, statusOf } from './helpers/node-status';
 import ir = require('../nodes/butler-ir/butler-ir');
-
-interface Helper {
-  init(runtimePath: string, settings?: Record<string, unknown>): void;
-  settings(s: Record<string, unknown>): Record<string, unknown>;
-  load(nodes: unknown[], flow: Record<string, unknown>[]): Promise<void>;
-  unload(): Promise<void>;
-  getNode(id: string): {
-    on(event: 'input', fn: (msg: Record<string, unknown>) => void): void;
-    receive(msg: Record<string, unknown>): void;
-  };
-}
-const helper = require('node-red-node-test-helper') as Helper;
 
 let core: Core;
 let sim: BroadlinkSimulator;
@@ -33,18 +21,7 @@ before(async () => {
   sim = await new BroadlinkSimulator({ family: 'rm4', learnDelayMs: 300 }).start();
   part = new BroadlinkPart([{ name: 'living', host: '127.0.0.1', port: sim.port }], { timeoutMs: 300, retries: 2, learnPollMs: 50 });
   part.start({ registry: core.registry, db: core.db, ingest: core.ingest, log: silentLogger() });
-  const services = {
-    bus: core.bus,
-    door: core.door,
-    policy: core.policy,
-    registry: core.registry,
-    ha: null,
-    ingest: core.ingest,
-    mqtt: null,
-    log: silentLogger(),
-  };
-  helper.init(require.resolve('node-red'));
-  helper.settings({ butler: services as unknown as ButlerServices });
+  startNodeRed(core);
 });
 
 after(async () => {
@@ -53,9 +30,6 @@ after(async () => {
   await sim.stop();
   core.close();
 });
-
-const next = (id: string) => new Promise<Record<string, unknown>>((resolve) => helper.getNode(id).on('input', resolve));
-const errorOf = async (caught: Promise<Record<string, unknown>>) => String(((await caught).error as { message: string }).message);
 
 test('learn waits for the press and stores the code; send by name reaches the blaster; the status says so', async () => {
   await helper.load(

@@ -13,7 +13,6 @@ import { startSimCamera, type SimCamera } from '../src/demo/onvif/camera';
 import { CamerasPart } from '../src/drivers/cameras/part';
 import { SnapshotStore } from '../src/snapshots/store';
 import { silentLogger } from '../src/log';
-import type { ButlerServices } from '../src/flows/services';
 import Anthropic from '@anthropic-ai/sdk';
 import mqtt, { type MqttClient } from 'mqtt';
 import { startSimFrigate, type SimFrigate } from '../src/demo/frigate/server';
@@ -22,23 +21,12 @@ import { FrigatePart } from '../src/drivers/frigate/part';
 import type { DescribeFn } from '../src/drivers/cameras/actions';
 import { registerHaCameraSnapshot } from '../src/snapshots/ha-camera';
 import { startMosquitto, type TestBroker } from './helpers/mosquitto';
+import { helper, startNodeRed, nextInput as next } from './helpers/node-red';
 import { statusOf } from './helpers/node-status';
 import camera = require('../nodes/butler-camera/butler-camera');
 import snapshotNode = require('../nodes/butler-snapshot/butler-snapshot');
 import frigateNode = require('../nodes/butler-frigate/butler-frigate');
 import visionNode = require('../nodes/butler-vision/butler-vision');
-
-interface Helper {
-  init(runtimePath: string, settings?: Record<string, unknown>): void;
-  settings(s: Record<string, unknown>): Record<string, unknown>;
-  load(nodes: unknown[], flow: Record<string, unknown>[]): Promise<void>;
-  unload(): Promise<void>;
-  getNode(id: string): {
-    on(event: 'input', fn: (msg: Record<string, unknown>) => void): void;
-    receive(msg: Record<string, unknown>): void;
-  };
-}
-const helper = require('node-red-node-test-helper') as Helper;
 
 let env: HomeAndCore;
 let sim: SimCamera;
@@ -101,19 +89,7 @@ before(async () => {
   await new Promise((r) => frigateMqtt.once('connect', r));
   frigate = new FrigatePart({ url: frigateSim.url, topicPrefix: 'frigate' });
   await frigate.start({ mqtt: frigateMqtt, ingest: c.ingest, registry: c.registry, snapshots: store, log: silentLogger() });
-  const services = {
-    bus: c.bus,
-    door: c.door,
-    policy: c.policy,
-    registry: c.registry,
-    ha: env.ha,
-    ingest: c.ingest,
-    mqtt: null,
-    modes: c.modes,
-    log: silentLogger(),
-  };
-  helper.init(require.resolve('node-red'));
-  helper.settings({ butler: services as unknown as ButlerServices });
+  startNodeRed(c, env.ha);
 });
 
 after(async () => {
@@ -132,7 +108,6 @@ afterEach(async () => {
   await helper.unload();
 });
 
-const next = (id: string) => new Promise<Record<string, unknown>>((resolve) => helper.getNode(id).on('input', resolve));
 /** The next message on `out`; one reaching `caught` instead fails with its error. */
 const sent = () =>
   Promise.race([

@@ -7,25 +7,13 @@ import { MqttBridge } from '../src/bus/mqtt';
 import { SimulatedRobot } from '../src/demo/dashan/robot';
 import { DashanPart } from '../src/drivers/dashan/part';
 import { EXPRESSIONS } from '../src/drivers/dashan/protocol';
-import type { ButlerServices } from '../src/flows/services';
 import { silentLogger } from '../src/log';
 import { buildCore, type Core } from './helpers/core';
 import { startMosquitto, type TestBroker } from './helpers/mosquitto';
+import { helper, startNodeRed, nextInput as next, errorOf } from './helpers/node-red';
 import { statusOf } from './helpers/node-status';
 import { until } from './helpers/wait';
 import dashan = require('../nodes/butler-dashan/butler-dashan');
-
-interface Helper {
-  init(runtimePath: string, settings?: Record<string, unknown>): void;
-  settings(s: Record<string, unknown>): Record<string, unknown>;
-  load(nodes: unknown[], flow: Record<string, unknown>[]): Promise<void>;
-  unload(): Promise<void>;
-  getNode(id: string): {
-    on(event: 'input', fn: (msg: Record<string, unknown>) => void): void;
-    receive(msg: Record<string, unknown>): void;
-  };
-}
-const helper = require('node-red-node-test-helper') as Helper;
 
 let broker: TestBroker;
 let core: Core;
@@ -49,18 +37,7 @@ before(async () => {
   });
   robot = await new SimulatedRobot({ url: broker.url, statusEveryMs: 200 }).start();
   await until('the robot online', () => part.online || null);
-  const services = {
-    bus: core.bus,
-    door: core.door,
-    policy: core.policy,
-    registry: core.registry,
-    ha: null,
-    ingest: core.ingest,
-    mqtt: null,
-    log: silentLogger(),
-  };
-  helper.init(require.resolve('node-red'));
-  helper.settings({ butler: services as unknown as ButlerServices });
+  startNodeRed(core);
 });
 
 after(async () => {
@@ -72,8 +49,6 @@ after(async () => {
   await broker.stop();
 });
 
-const next = (id: string) => new Promise<Record<string, unknown>>((resolve) => helper.getNode(id).on('input', resolve));
-const errorOf = async (caught: Promise<Record<string, unknown>>) => String(((await caught).error as { message: string }).message);
 const lastCommand = (name: string) => robot.received.filter((c) => c.command === name).at(-1);
 
 test('expression, servo and speech reach the robot through the door; bad values reach Catch naming what is allowed', async () => {

@@ -15,29 +15,17 @@ import { OpenClawPart } from '../src/drivers/openclaw/part';
 import { registerImageGenerate } from '../src/drivers/web/images';
 import { registerWebSearch } from '../src/drivers/web/search';
 import type { TurnReply } from '../src/conversation/turn';
-import type { ButlerServices } from '../src/flows/services';
 import { silentLogger } from '../src/log';
 import { PeoplePart } from '../src/people/part';
 import { SnapshotStore } from '../src/snapshots/store';
 import { type HomeAndCore, startHomeAndCore } from './helpers/core';
+import { helper, nextInput as next, startNodeRed } from './helpers/node-red';
 import { until } from './helpers/wait';
 import messageIn = require('../nodes/butler-message-in/butler-message-in');
 import send = require('../nodes/butler-send/butler-send');
 import webSearch = require('../nodes/butler-web-search/butler-web-search');
 import image = require('../nodes/butler-image/butler-image');
 import execute = require('../nodes/butler-execute/butler-execute');
-
-interface Helper {
-  init(runtimePath: string, settings?: Record<string, unknown>): void;
-  settings(s: Record<string, unknown>): Record<string, unknown>;
-  load(nodes: unknown[], flow: Record<string, unknown>[]): Promise<void>;
-  unload(): Promise<void>;
-  getNode(id: string): {
-    on(event: 'input', fn: (msg: Record<string, unknown>) => void): void;
-    receive(msg: Record<string, unknown>): void;
-  };
-}
-const helper = require('node-red-node-test-helper') as Helper;
 
 let env: HomeAndCore;
 let gw: OpenClawGatewaySimulator;
@@ -76,19 +64,7 @@ before(async () => {
   registerWebSearch(c.registry, { url: searx.url });
   registerImageGenerate(c.registry, { url: images.url, apiKey: images.key }, store);
   await until('connected to the gateway', () => openclaw.gateway?.connected);
-  helper.init(require.resolve('node-red'));
-  helper.settings({
-    butler: {
-      bus: c.bus,
-      door: c.door,
-      policy: c.policy,
-      registry: c.registry,
-      ha: env.ha,
-      ingest: c.ingest,
-      mqtt: null,
-      log: silentLogger(),
-    } as unknown as ButlerServices,
-  });
+  startNodeRed(c, env.ha);
   await helper.load(
     [messageIn, send, webSearch, image, execute],
     [
@@ -134,16 +110,6 @@ after(async () => {
   await images.stop();
   await env.stop();
 });
-
-/** The next message a helper node gets; a message that never comes fails the test instead of hanging it. */
-const next = (id: string) =>
-  new Promise<Record<string, unknown>>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no message reached ${id}`)), 20_000);
-    helper.getNode(id).on('input', (m) => {
-      clearTimeout(timer);
-      resolve(m);
-    });
-  });
 
 test('message in: filtered by channel and sender, with the text, the message and an untrusted origin', async () => {
   const email: Record<string, unknown>[] = [];
