@@ -38,7 +38,8 @@ describe('image_generate', () => {
       assert.equal(meta.camera, 'generated');
       assert.deepEqual([meta.width, meta.height, img.width, img.height], [320, 240, 320, 240]);
       assert.equal(image[0], 0xff, 'a JPEG');
-      assert.equal(img.url, `/api/snapshots/${img.snapshot_id}`);
+      // relative, like every other picture link, so it works under the ingress prefix too
+      assert.equal(img.url, `api/snapshots/${img.snapshot_id}`);
     }
     assert.deepEqual(api.requests.at(-1), {
       prompt: 'a cat wearing a butler hat',

@@ -2,7 +2,7 @@
 // results (never blobs in SQLite rows), kept for a number of days and capped in count. A picture is checked before
 // it is kept: at most `maxBytes`, and really a JPEG (sharp reads its header), whatever the sender's content type said.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync, renameSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Metadata } from 'sharp';
 import { sharp } from './sharp';
@@ -164,16 +164,6 @@ export class SnapshotStore {
 
   count(): number {
     return this.ids().length;
-  }
-
-  bytesOnDisk(): number {
-    return this.ids().reduce((n, id) => {
-      try {
-        return n + statSync(join(this.dir, `${id}.jpg`)).size;
-      } catch {
-        return n;
-      }
-    }, 0);
   }
 
   /** Ids oldest first (the id starts with its time in ms, fixed width). */

@@ -2,7 +2,7 @@
 // size, model?, response_format} → {created, data:[{b64_json | url, revised_prompt?}]}; OpenAI, LocalAI and others).
 // Every picture is checked (sharp must read it as an image), kept in the one snapshot store as a JPEG, and answered by
 // snapshot id, so it can be shown in the panel or sent as media. An answer that is not that shape is refused in words.
-import sharp from 'sharp';
+import { sharp } from '../../snapshots/sharp';
 import type { ActionRegistry } from '../../actions/registry';
 import type { JsonObject } from '../../types';
 import type { SnapshotStore } from '../../snapshots/store';
@@ -106,14 +106,13 @@ export async function generateImages(
     if (bytes.length > MAX_IMAGE_BYTES) throw fail(`image ${i + 1} is larger than 16 MB`);
     let jpeg: Buffer;
     try {
-      const meta = await sharp(bytes, { limitInputPixels: 50_000_000 }).metadata();
-      if (!meta.format || !meta.width) throw new Error('unreadable');
-      jpeg = await sharp(bytes, { limitInputPixels: 50_000_000 }).flatten({ background: '#ffffff' }).jpeg({ quality: 90 }).toBuffer();
+      // Decoding fails on anything that is not a picture; sharp is loaded with the first picture, not at start.
+      jpeg = await sharp()(bytes, { limitInputPixels: 50_000_000 }).flatten({ background: '#ffffff' }).jpeg({ quality: 90 }).toBuffer();
     } catch {
       throw fail(`image ${i + 1} in the answer is not a picture (unreadable image data)`);
     }
     const meta = await store.save(jpeg, { source: 'image', camera: 'generated' });
-    const out: JsonObject = { snapshot_id: meta.id, width: meta.width, height: meta.height, url: `/api/snapshots/${meta.id}` };
+    const out: JsonObject = { snapshot_id: meta.id, width: meta.width, height: meta.height, url: `api/snapshots/${meta.id}` };
     if (typeof d.revised_prompt === 'string') out.revised_prompt = d.revised_prompt.slice(0, 1000);
     images.push(out);
   }
