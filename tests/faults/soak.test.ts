@@ -68,6 +68,9 @@ test(`soak: ${RATE} events/s for ${SECONDS} s with rules and flows; memory, desc
     },
     60_000,
   ).catch(() => undefined);
+  await until('every accepted act to reach Home Assistant', () => actCalls(home).size >= burst!.acceptedActs.size, 30_000).catch(
+    () => undefined,
+  );
   const end = { rss: rssKb(pid), fds: openFds(pid) };
   const span = performance.now() - started;
   for (const [id, sent] of burst.sentAt) {
@@ -88,7 +91,9 @@ test(`soak: ${RATE} events/s for ${SECONDS} s with rules and flows; memory, desc
       `RSS ${Math.round(warm.rss / 1024)} MB after warm-up -> ${Math.round(end.rss / 1024)} MB at the end (${growth.toFixed(1)} %); ` +
       `open fds ${warm.fds} -> ${end.fds}; publish -> butler/out/event by third: ${thirds.map(fmt).join(' | ')}`,
   );
+  assert.ok(burst.accepted.size > 0 && burst.acceptedActs.size > 0, 'the broker accepted events and acts');
   assert.deepEqual(lost.slice(0, 10), [], `${lost.length} accepted events lost`);
+  assert.equal(calls.size, burst.acceptedActs.size, 'every accepted act called Home Assistant');
   assert.ok(end.fds <= warm.fds + 10, `open descriptors grew from ${warm.fds} to ${end.fds}`);
   assert.ok(
     [...calls.values()].every((n) => n === 1),
