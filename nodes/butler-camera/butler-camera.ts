@@ -3,7 +3,7 @@
 // msg.payload becomes the action's output ({snapshot_id} for a snapshot); failures reach Catch nodes; denied or
 // waiting-for-confirmation results pass on with a yellow status.
 import { defineNode } from '../lib/node';
-import { type NodeDef, runOneAction } from '../lib/red';
+import { actionError, type NodeDef, runOneAction } from '../lib/red';
 
 interface Config extends NodeDef {
   command: 'goto' | 'stop' | 'snapshot' | 'describe';
@@ -39,10 +39,9 @@ export = defineNode<Config>({
     busy(`${action}…`);
     const r = await runOneAction(services, msg, node, config.name, action, params as never);
     if (r.status === 'error') {
-      const why = (r.output as { error?: unknown })?.error;
       return {
         status: { text: 'error', fill: 'red' },
-        error: new Error(`${action}: ${typeof why === 'string' ? why : JSON.stringify(why ?? r.output)}`),
+        error: actionError(action, r),
       };
     }
     return { status: { text: `${config.command}: ${r.status}`, fill: r.status === 'ok' ? 'green' : 'yellow' }, send: msg };

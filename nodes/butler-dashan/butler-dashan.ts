@@ -1,7 +1,7 @@
 // Drives the DaShan desk robot through the one door: expression, servo, animation, speak or state (dashan_<what>).
 // msg.payload is the value (a string: expression name, animation, text, state) or the params object.
 import { defineNode } from '../lib/node';
-import { type NodeDef, runOneAction } from '../lib/red';
+import { actionError, type NodeDef, runOneAction } from '../lib/red';
 
 interface Config extends NodeDef {
   what: 'expression' | 'servo' | 'animation' | 'speak' | 'state';
@@ -36,10 +36,9 @@ export = defineNode<Config>({
     const r = await runOneAction(services, msg, node, config.name, action_type, params);
     if (r.status === 'error') {
       // The action's own words, unquoted; anything else as JSON.
-      const why = (r.output as { error?: unknown })?.error;
       return {
         status: { text: 'error', fill: 'red' },
-        error: new Error(`${action_type}: ${typeof why === 'string' ? why : JSON.stringify(why ?? r.output)}`),
+        error: actionError(action_type, r),
       };
     }
     return { status: { text: r.status, fill: r.status === 'ok' ? 'green' : 'yellow' }, send: msg };

@@ -2,7 +2,7 @@
 // node's fields are the defaults. msg.payload becomes {images:[{snapshot_id, url, width, height}]}: pictures kept in
 // the snapshot store, ready for openclaw_send_media {snapshot_id}.
 import { defineNode } from '../lib/node';
-import { ConfigError, type NodeDef, runOneAction } from '../lib/red';
+import { actionError, ConfigError, type NodeDef, runOneAction } from '../lib/red';
 
 interface Config extends NodeDef {
   size: string;
@@ -31,7 +31,7 @@ export = defineNode<Config>({
     if (r.status === 'error')
       return {
         status: { text: 'error', fill: 'red' },
-        error: new Error(`image_generate: ${String((r.output as { error?: unknown })?.error ?? JSON.stringify(r.output))}`),
+        error: actionError('image_generate', r),
       };
     const n = (r.output as { images?: unknown[] })?.images?.length;
     return {

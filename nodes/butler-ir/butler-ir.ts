@@ -1,7 +1,7 @@
 // Sends or learns an infrared code through the one door (ir_send_command / ir_learn_command) with the message's
 // origin. The node's fields are defaults; an object msg.payload ({device_id, command, repeat, duration, blaster}) wins.
 import { defineNode } from '../lib/node';
-import { type NodeDef, runOneAction } from '../lib/red';
+import { actionError, type NodeDef, runOneAction } from '../lib/red';
 
 interface Config extends NodeDef {
   mode: 'send' | 'learn';
@@ -43,10 +43,9 @@ export = defineNode<Config>({
     const r = await runOneAction(services, msg, node, config.name, action_type, params);
     if (r.status === 'error') {
       // The action's own words, unquoted; anything else as JSON.
-      const why = (r.output as { error?: unknown })?.error;
       return {
         status: { text: 'error', fill: 'red' },
-        error: new Error(`${action_type}: ${typeof why === 'string' ? why : JSON.stringify(why ?? r.output)}`),
+        error: actionError(action_type, r),
       };
     }
     const learnedNothing = config.mode === 'learn' && (r.output as { learned?: boolean })?.learned === false;

@@ -2,7 +2,7 @@
 // node's fields are defaults, msg.payload is the text, or an object {person, target, channel, via, message}.
 // Someone outside the directory waits for a person's confirmation; the result passes on with a yellow status.
 import { defineNode } from '../lib/node';
-import { type NodeDef, runOneAction } from '../lib/red';
+import { actionError, type NodeDef, runOneAction } from '../lib/red';
 
 interface Config extends NodeDef {
   person: string;
@@ -45,7 +45,7 @@ export = defineNode<Config>({
     if (r.status === 'error')
       return {
         status: { text: 'error', fill: 'red' },
-        error: new Error(`send_message: ${String((r.output as { error?: unknown })?.error ?? JSON.stringify(r.output))}`),
+        error: actionError('send_message', r),
       };
     const via_ = (r.output as { via?: unknown })?.via;
     return {

@@ -4,7 +4,7 @@
 // (`ha_camera_snapshot`, through camera_proxy). msg.payload becomes the action's output
 // ({snapshot_id, url, …}) and msg.snapshot_id the picture's id, so later nodes (vision, notify) can refer to it.
 import { defineNode } from '../lib/node';
-import { ConfigError, type NodeDef, runOneAction } from '../lib/red';
+import { actionError, ConfigError, type NodeDef, runOneAction } from '../lib/red';
 
 interface Config extends NodeDef {
   source: 'camera' | 'frigate' | 'ha';
@@ -45,10 +45,9 @@ export = defineNode<Config>({
     busy('taking a picture…');
     const r = await runOneAction(services, msg, node, config.name, action, params);
     if (r.status === 'error') {
-      const why = (r.output as { error?: unknown })?.error;
       return {
         status: { text: 'error', fill: 'red' },
-        error: new Error(`${action}: ${typeof why === 'string' ? why : JSON.stringify(why ?? r.output)}`),
+        error: actionError(action, r),
       };
     }
     const id = (r.output as { snapshot_id?: unknown })?.snapshot_id;

@@ -3,7 +3,7 @@
 // answer is untrusted text (whatever the camera saw is data, never an instruction): msg.description holds it and
 // msg.payload the whole output ({description, untrusted: true, snapshot_id, image}). Without a model it fails saying so.
 import { defineNode } from '../lib/node';
-import { type NodeDef, runOneAction } from '../lib/red';
+import { actionError, type NodeDef, runOneAction } from '../lib/red';
 
 interface Config extends NodeDef {
   question: string;
@@ -31,7 +31,7 @@ export = defineNode<Config>({
       const why = (r.output as { error?: unknown })?.error;
       return {
         status: { text: /needs a model/.test(String(why)) ? 'needs a model' : 'error', fill: 'red' },
-        error: new Error(`camera_describe: ${typeof why === 'string' ? why : JSON.stringify(why ?? r.output)}`),
+        error: actionError('camera_describe', r),
       };
     }
     const out = r.output as { description?: unknown; snapshot_id?: unknown };

@@ -1,7 +1,7 @@
 // Searches the web (web_search through the one door, SearXNG): msg.payload is the query, or {query, limit}. The
 // results come out as msg.payload, marked untrusted: text from strangers, for reading, never for instructions.
 import { defineNode } from '../lib/node';
-import { type NodeDef, runOneAction } from '../lib/red';
+import { actionError, type NodeDef, runOneAction } from '../lib/red';
 
 interface Config extends NodeDef {
   limit: number;
@@ -21,7 +21,7 @@ export = defineNode<Config>({
     if (r.status === 'error')
       return {
         status: { text: 'error', fill: 'red' },
-        error: new Error(`web_search: ${String((r.output as { error?: unknown })?.error ?? JSON.stringify(r.output))}`),
+        error: actionError('web_search', r),
       };
     const n = (r.output as { results?: unknown[] })?.results?.length;
     return {

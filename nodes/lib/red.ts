@@ -208,3 +208,9 @@ export async function runOneAction(
   msg.plan_id = outcome.plan_id;
   return r;
 }
+
+/** A failed action's error for Catch nodes: `<action>: ` and its own words (its `error` text), else its output as JSON. */
+export function actionError(action: string, r: ActionResult): Error {
+  const why = (r.output as { error?: unknown } | null)?.error;
+  return new Error(`${action}: ${typeof why === 'string' ? why : JSON.stringify(why ?? r.output)}`);
+}
