@@ -145,6 +145,8 @@ export class UsagePart implements Part<UsageHost> {
   private timer: NodeJS.Timeout | null = null;
   /** The model's counters already added to a day. */
   private lastLlm: Partial<PlannerStats> = {};
+  /** Turn and stage counts since the last save, by day|metric|label: saved with the model's counters, not per turn. */
+  private pending = new Map<string, UsageRow>();
   private failure: string | null = null;
 
   constructor(private readonly opts: { flushMs?: number } = {}) {}
@@ -153,12 +155,12 @@ export class UsagePart implements Part<UsageHost> {
     this.host = host;
     this.store = new UsageStore(host.db);
     this.unobserve = host.pipeline.observe((o) => this.record(o));
-    this.timer = setInterval(() => this.flushLlm(), this.opts.flushMs ?? 60_000);
+    this.timer = setInterval(() => this.flush(), this.opts.flushMs ?? 60_000);
     this.timer.unref();
   }
 
   stop(): void {
-    this.flushLlm();
+    this.flush();
     this.unobserve?.();
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
@@ -182,28 +184,37 @@ export class UsagePart implements Part<UsageHost> {
 
   private record(o: PipelineObservation): void {
     const day = localDay();
-    if (o.kind === 'turn') this.write([{ day, metric: 'answered', label: o.answered_by, value: 1 }]);
-    else this.write([{ day, metric: 'stage_ms', label: `${o.stage}|${bucketOf(o.ms)}`, value: 1 }]);
+    const row: UsageRow =
+      o.kind === 'turn'
+        ? { day, metric: 'answered', label: o.answered_by, value: 1 }
+        : { day, metric: 'stage_ms', label: `${o.stage}|${bucketOf(o.ms)}`, value: 1 };
+    const key = `${row.day}|${row.metric}|${row.label}`;
+    const seen = this.pending.get(key);
+    if (seen) seen.value++;
+    else this.pending.set(key, row);
   }
 
-  /** Adds what the model's counters grew by since the last time to today. */
-  private flushLlm(): void {
+  /** Saves the counts kept since the last save and what the model's counters grew by, added to their days. */
+  private flush(): void {
+    const rows: UsageRow[] = [...this.pending.values()];
     const llm = this.host?.llm;
-    if (!llm) return;
-    const now = llm.stats();
-    const day = localDay();
-    const rows: UsageRow[] = [];
-    for (const [metric, field] of LLM_FIELDS) {
-      const delta = now[field] - (this.lastLlm[field] ?? 0);
-      if (delta > 0) rows.push({ day, metric, label: llm.model, value: delta });
+    const now = llm?.stats();
+    if (llm && now) {
+      const day = localDay();
+      for (const [metric, field] of LLM_FIELDS) {
+        const delta = now[field] - (this.lastLlm[field] ?? 0);
+        if (delta > 0) rows.push({ day, metric, label: llm.model, value: delta });
+      }
     }
-    // Not saved: the growth is added again next time.
-    if (this.write(rows)) this.lastLlm = { ...now };
+    // Not saved: everything is added again next time.
+    if (!this.write(rows)) return;
+    this.pending.clear();
+    if (now) this.lastLlm = { ...now };
   }
 
   /** The last `days` days (today included), with what the model counted until now. */
   report(days: number): UsageReport {
-    this.flushLlm();
+    this.flush();
     const from = new Date();
     from.setDate(from.getDate() - (days - 1));
     return {
