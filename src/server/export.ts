@@ -1,8 +1,6 @@
 // Export and import of what a person made: flows (credentials stay encrypted), rules, scenes, goals, memories, the IR
 // code library, and the options in effect without secrets. An import is checked as a whole first (format, version,
 // every section), then written in one transaction; the flows are deployed only once that transaction has committed.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { asc, eq } from 'drizzle-orm';
 import type { Rule } from '../brain/rules/schema';
 import { RuleStore } from '../brain/rules/rule-store';
@@ -15,7 +13,7 @@ import { foldForIndex } from '../brain/memory/text';
 import type { ActionRegistry } from '../actions/registry';
 import { normaliseCode } from '../drivers/broadlink/library';
 import { InvalidError, ServiceError, UnavailableError } from '../errors';
-import { MIGRATIONS_DIR, type OpenedDb } from '../store/db';
+import { knownMigrations, type OpenedDb } from '../store/db';
 import { goalSteps, goals, scenes } from '../store/schema/brain';
 import { nrCredentials, nrFlows } from '../store/schema/flows';
 import { irCodes } from '../store/schema/ir';
@@ -28,11 +26,6 @@ export const EXPORT_FORMAT = 'smart-butler-export' as const;
 export const EXPORT_VERSION = 1;
 
 /** The migrations this butler knows, oldest first (an export names the newest its database had). */
-function knownMigrations(): string[] {
-  const journal = JSON.parse(readFileSync(join(MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] };
-  return journal.entries.map((e) => e.tag);
-}
-
 /** What the import deploys flows with; null when the flows part is not running. */
 export interface FlowDeployer {
   opensCredentials(blob: Record<string, unknown>): boolean;

@@ -4,10 +4,10 @@
 // A restore is staged as <data>/butler.db.restore and applied at the next start, before the database is opened;
 // a start that finds no database but finds backups (a Home Assistant backup being restored) restores the newest.
 import Database from 'better-sqlite3';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { MIGRATIONS_DIR } from './db';
+import { knownMigrations } from './db';
 
 export const DB_FILE = 'butler.db';
 /** How many backups are kept in <data>/backup/. */
@@ -145,8 +145,7 @@ export function checkBackup(file: string): CheckedBackup {
     const table = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'").get();
     if (!table) throw new RestoreError(`${file}: not a butler database (it has no migrations table)`);
     const applied = (db.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number }).n;
-    const known = (JSON.parse(readFileSync(join(MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] }).entries
-      .length;
+    const known = knownMigrations().length;
     if (applied > known)
       throw new RestoreError(`${file}: made by a newer butler (${applied} migrations, this one knows ${known}): update the butler first`);
     return { file, migrations: applied, bytes: statSync(file).size };

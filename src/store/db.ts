@@ -2,7 +2,7 @@
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { mkdirSync, existsSync } from 'node:fs';
+import { mkdirSync, existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { startCheckpointer, type Checkpointer } from './checkpointer';
 import { configureConnection, optimize } from './raw';
@@ -12,6 +12,16 @@ export type Drizzle = BetterSQLite3Database;
 
 /** Migrations live at the repository root (`migrations/`), next to `dist/` in the image too. */
 export const MIGRATIONS_DIR = findMigrations(__dirname);
+
+let migrationTags: string[] | null = null;
+
+/** The tags of the migrations this butler ships, oldest first (read once from the journal). */
+export function knownMigrations(): string[] {
+  migrationTags ??= (
+    JSON.parse(readFileSync(join(MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] }
+  ).entries.map((e) => e.tag);
+  return migrationTags;
+}
 
 function findMigrations(from: string): string {
   for (let dir = from; ; dir = dirname(dir)) {
