@@ -116,7 +116,9 @@ describe('OpenClaw CLI fallback', () => {
     );
     const dash = await run('openclaw_message_send', { target: '--help', message: 'x' });
     assert.match(String((dash.results[0].output as JsonObject).error), /the target "--help" starts with "-"/);
-    assert.equal(runs().length, before + 1, 'the option-like target never ran');
+    const thread = await run('openclaw_message_send', { target: '111', channel: 'telegram', message: 'x', thread_id: '--exec=x' });
+    assert.match(String((thread.results[0].output as JsonObject).error), /the thread id "--exec=x" starts with "-"/);
+    assert.equal(runs().length, before + 1, 'the option-like target and thread id never ran');
     const stranger = await run(
       'openclaw_message_send',
       { target: '999', channel: 'telegram', message: 'x' },

@@ -12,21 +12,25 @@ const MAX_OUTPUT = 256 * 1024;
 /** The argv for one `send` (the gateway's params; `mediaPath` is a local file, used only here). */
 export function cliArgs(p: Record<string, unknown>): string[] {
   const str = (k: string) => (typeof p[k] === 'string' && p[k] !== '' ? (p[k] as string) : undefined);
-  const target = str('to');
+  // A value passed as its own argument that looks like an option could be read as one: refused rather than passed.
+  const value = (k: string, what: string) => {
+    const v = str(k);
+    if (v?.startsWith('-')) throw new Error(`message not sent: the ${what} "${v.slice(0, 64)}" starts with "-"`);
+    return v;
+  };
+  const target = value('to', 'target');
   if (!target) throw new Error('message not sent: no target');
-  // A value that looks like an option could be read as one: such targets are refused rather than passed.
-  if (target.startsWith('-')) throw new Error(`message not sent: the target "${target.slice(0, 64)}" starts with "-"`);
   const args = ['message', 'send'];
-  const channel = str('channel');
+  const channel = value('channel', 'channel');
   if (channel) args.push('--channel', channel);
   args.push('--target', target);
   const message = str('message');
   if (message !== undefined) args.push(`--message=${message}`);
-  const media = str('mediaPath') ?? str('mediaUrl');
+  const media = value('mediaPath', 'media') ?? value('mediaUrl', 'media');
   if (media) args.push('--media', media);
-  const reply = str('replyToId');
+  const reply = value('replyToId', 'reply id');
   if (reply) args.push('--reply-to', reply);
-  const thread = str('threadId');
+  const thread = value('threadId', 'thread id');
   if (thread) args.push('--thread-id', thread);
   args.push('--json');
   return args;
