@@ -50,6 +50,8 @@ const MAX_SLEEP_MS = 24 * 3600_000;
 export class GoalService {
   private readonly planners: GoalPlanner[] = [];
   private readonly running = new Map<string, AbortController>();
+  /** plan_id of each step held for a person -> its goal: every action result is checked against this, not the store. */
+  private readonly held = new Map<string, string>();
   private stopped = false;
 
   constructor(
@@ -70,15 +72,12 @@ export class GoalService {
   resume(): number {
     this.deps.bus.removeOwner(LISTENER);
     this.deps.bus.on('result', (r) => this.onResult(r), LISTENER);
+    this.held.clear();
     // a held step decided (or expired) while the goals were not listening: its recorded result settles it now
     for (const g of this.deps.db.db.select().from(goalsTable).where(eq(goalsTable.status, 'waiting')).all()) {
-      const step = this.deps.db.db
-        .select()
-        .from(goalSteps)
-        .where(and(eq(goalSteps.goal_id, g.goal_id), eq(goalSteps.status, 'waiting')))
-        .get();
-      const planId = step?.result ? (safeParse(step.result) as { plan_id?: string } | null)?.plan_id : undefined;
+      const planId = this.heldStep(g.goal_id)?.planId;
       if (!planId) continue;
+      this.held.set(planId, g.goal_id);
       const done = this.deps.db.db
         .select()
         .from(results)
@@ -266,6 +265,7 @@ export class GoalService {
       this.setStep(goal.goal_id, idx, { status: 'waiting', result: JSON.stringify(result) });
       this.deps.db.db.update(goalsTable).set({ status: 'waiting', updated_ts: ts }).where(eq(goalsTable.goal_id, goal.goal_id)).run();
     })();
+    if (typeof result.plan_id === 'string') this.held.set(result.plan_id, goal.goal_id);
     const output = result.output as JsonObject | null;
     this.deps.ingest.emit(
       'goal.step',
@@ -286,37 +286,48 @@ export class GoalService {
   /** A decided confirmation's result: the waiting goal whose step it held goes on, or stops. */
   private onResult(r: ActionResult): void {
     if (this.stopped || r.status === 'pending_confirmation') return;
+    const goalId = this.held.get(r.plan_id);
+    if (goalId === undefined) return;
     const db = this.deps.db.db;
-    for (const g of db.select().from(goalsTable).where(eq(goalsTable.status, 'waiting')).all()) {
-      const step = db
-        .select()
-        .from(goalSteps)
-        .where(and(eq(goalSteps.goal_id, g.goal_id), eq(goalSteps.status, 'waiting')))
-        .get();
-      const held = step?.result ? (safeParse(step.result) as { plan_id?: string } | null) : null;
-      if (!step || held?.plan_id !== r.plan_id) continue;
-      const result: JsonObject = { plan_id: r.plan_id, status: r.status, output: r.output };
-      const ok = r.status === 'ok';
-      this.setStep(g.goal_id, step.idx, { status: ok ? 'ok' : 'failed', result: JSON.stringify(result), finished_ts: nowSeconds() });
-      this.deps.ingest.emit(
-        'goal.step',
-        'goal',
-        { goal_id: g.goal_id, index: step.idx, kind: 'action', status: ok ? 'ok' : 'failed', result },
-        0,
-        g.event_id,
-      );
-      if (ok) {
-        db.update(goalsTable).set({ status: 'running', updated_ts: nowSeconds() }).where(eq(goalsTable.goal_id, g.goal_id)).run();
-        void this.run(g.goal_id);
-        return;
-      }
-      const out = r.output && typeof r.output === 'object' && !Array.isArray(r.output) ? r.output : {};
-      const why = String(out.reason ?? out.error ?? r.status);
-      const stepText = describeStep(safeParse(step.step) as GoalStep);
-      // a person said no: the goal is called off; anything else (expired, failed when run) is a failure
-      this.finish(g.goal_id, /^denied by /.test(why) ? 'cancelled' : 'failed', `step ${step.idx} (${stepText}): ${why}`);
+    const g = db.select().from(goalsTable).where(eq(goalsTable.goal_id, goalId)).get();
+    const step = g?.status === 'waiting' ? this.heldStep(goalId) : undefined;
+    if (!g || !step || step.planId !== r.plan_id) {
+      this.held.delete(r.plan_id);
       return;
     }
+    this.held.delete(r.plan_id);
+    const result: JsonObject = { plan_id: r.plan_id, status: r.status, output: r.output };
+    const ok = r.status === 'ok';
+    this.setStep(g.goal_id, step.idx, { status: ok ? 'ok' : 'failed', result: JSON.stringify(result), finished_ts: nowSeconds() });
+    this.deps.ingest.emit(
+      'goal.step',
+      'goal',
+      { goal_id: g.goal_id, index: step.idx, kind: 'action', status: ok ? 'ok' : 'failed', result },
+      0,
+      g.event_id,
+    );
+    if (ok) {
+      db.update(goalsTable).set({ status: 'running', updated_ts: nowSeconds() }).where(eq(goalsTable.goal_id, g.goal_id)).run();
+      void this.run(g.goal_id);
+      return;
+    }
+    const out = r.output && typeof r.output === 'object' && !Array.isArray(r.output) ? r.output : {};
+    const why = String(out.reason ?? out.error ?? r.status);
+    const stepText = describeStep(safeParse(step.step) as GoalStep);
+    // a person said no: the goal is called off; anything else (expired, failed when run) is a failure
+    this.finish(g.goal_id, /^denied by /.test(why) ? 'cancelled' : 'failed', `step ${step.idx} (${stepText}): ${why}`);
+  }
+
+  /** The goal's step held for a person, with the plan that holds it. */
+  private heldStep(goalId: string): { idx: number; step: string; planId: string | undefined } | undefined {
+    const step = this.deps.db.db
+      .select()
+      .from(goalSteps)
+      .where(and(eq(goalSteps.goal_id, goalId), eq(goalSteps.status, 'waiting')))
+      .get();
+    if (!step) return undefined;
+    const planId = step.result ? (safeParse(step.result) as { plan_id?: string } | null)?.plan_id : undefined;
+    return { idx: step.idx, step: step.step, planId };
   }
 
   private setStep(goalId: string, idx: number, set: Partial<typeof goalSteps.$inferInsert>): void {
