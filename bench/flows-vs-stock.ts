@@ -1,6 +1,7 @@
 // The same automation (HA state change -> call service) two ways, each against its own demo home (printed, never asserted):
 //  1. the butler's flows (butler-ha-state -> butler-ha-call-service) deployed through the admin API into a butler child
-//     process pointed at the demo home with BUTLER_HA_URL/BUTLER_HA_TOKEN;
+//     process pointed at the demo home with BUTLER_HA_URL/BUTLER_HA_TOKEN and at a Mosquitto of its own (the add-on's
+//     broker is the Mosquitto add-on; without a mosquitto binary the butler's embedded broker is used, and printed);
 //  2. stock Node-RED 4.1 + node-red-contrib-home-assistant-websocket (server-state-changed -> api-call-service), installed
 //     by this script into a temp folder outside the project's dependencies and started as its own process.
 // Figures: setState -> call_service latency p50/p99 (paced and flat out), changes/s handled, butler/stock ratios, the
@@ -19,6 +20,7 @@ import Database from 'better-sqlite3';
 import { WebSocket } from 'ws';
 import { startDemoHome, type DemoHome } from '../src/demo/home/server';
 import { freePort } from '../tests/helpers/ports';
+import { startMosquitto, type TestBroker } from '../tests/helpers/mosquitto';
 import { START_FLAGS } from '../tests/helpers/butler-process';
 
 const N = Number(process.env.BENCH_N ?? 2000);
@@ -230,7 +232,7 @@ interface StartedButler {
 }
 
 /** Spawn -> /api/health 200 (cold: a fresh data dir), then idle RSS once Node-RED runs its flows and things settle. */
-async function startButler(h: Instrumented, token: string): Promise<StartedButler> {
+async function startButler(h: Instrumented, token: string, broker: TestBroker): Promise<StartedButler> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-butler-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -240,7 +242,9 @@ async function startButler(h: Instrumented, token: string): Promise<StartedButle
     NODE_ENV: 'production',
     BUTLER_DATA_DIR: dataDir,
     BUTLER_PORT: String(port),
-    BUTLER_MQTT_PORT: '0',
+    // The add-on's broker is the Mosquitto add-on, another process: the butler is measured against a real Mosquitto,
+    // as deployed (the embedded broker is for running outside Home Assistant; aedes there would run in the butler).
+    ...(broker.kind === 'mosquitto' ? { BUTLER_MQTT_URL: broker.url } : { BUTLER_MQTT_PORT: '0' }),
     BUTLER_WYOMING_PORT: '0',
     BUTLER_LOG_LEVEL: 'warning',
     BUTLER_HA_URL: h.home.httpUrl,
@@ -280,23 +284,31 @@ async function startButler(h: Instrumented, token: string): Promise<StartedButle
 
 const COLD_STARTS = 3;
 
+let brokerKind = '';
+
 async function benchButler(): Promise<ButlerFigures> {
   if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run npm run build first`);
   const token = randomBytes(16).toString('hex');
   const h = await instrumentedHome(token);
+  const broker = await startMosquitto();
+  brokerKind = broker.kind;
   const starts: StartedButler[] = [];
   try {
     // Extra starts only for the start-up figures (the machine is shared: one sample is noise); the last one runs the bench.
     for (let i = 0; i < COLD_STARTS - 1; i++) {
-      const b = await startButler(h, token);
+      const b = await startButler(h, token, broker);
       starts.push(b);
       await stop(b.child);
     }
+    starts.push(await startButler(h, token, broker));
+  } catch (err) {
+    await h.home.stop();
+    await broker.stop();
+    throw err;
   } finally {
-    for (const b of starts) rmSync(b.dataDir, { recursive: true, force: true });
+    for (const b of starts.slice(0, -1)) rmSync(b.dataDir, { recursive: true, force: true });
   }
-  const started = await startButler(h, token);
-  starts.push(started);
+  const started = starts[starts.length - 1];
   const { child, url, dataDir, headers } = started;
   try {
     const flows = [
@@ -366,6 +378,7 @@ async function benchButler(): Promise<ButlerFigures> {
     throw err;
   } finally {
     await h.home.stop();
+    await broker.stop();
     unknownSinks.delete(h.unknown);
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -545,7 +558,7 @@ async function main(): Promise<void> {
   const butler = await benchButler();
   const stock = await benchStock();
 
-  console.log(`\nbutler (child process, flows deployed via POST /flows/flows):`);
+  console.log(`\nbutler (child process, flows deployed via POST /flows/flows, MQTT broker: ${brokerKind}):`);
   const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
   console.log(
     `  cold start spawn -> /api/health started (fresh data dir): median ${(median(butler.coldStartMs) / 1000).toFixed(2)} s of ${butler.coldStartMs.map((ms) => (ms / 1000).toFixed(2)).join(' / ')} s (target <= 3 s)`,

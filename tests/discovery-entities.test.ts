@@ -446,6 +446,17 @@ describe('states and events from the butler', () => {
     }
   });
 
+  test('a burst of events updates the last event sensor about once a second, ending on the newest', async () => {
+    const before = count('butler/ha/last_event/state');
+    const t0 = Date.now();
+    let newest = '';
+    for (let i = 0; i < 200; i++) newest = core.ingest.emit('burst', 'test', { i }).event_id;
+    await until('the newest of the burst', () => lastJson<{ event_id: string }>('butler/ha/last_event/state')?.event_id === newest);
+    const published = count('butler/ha/last_event/state') - before;
+    const seconds = Math.ceil((Date.now() - t0) / 1000);
+    assert.ok(published >= 1 && published <= 1 + seconds, `${published} publishes for 200 events in ${seconds} s`);
+  });
+
   test('camera snapshot bytes on the camera topic', async () => {
     const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 3]);
     discovery.publishSnapshot(bytes);

@@ -70,6 +70,8 @@ export const BUTLER_EVENT_TYPES = [
 export const DEFAULT_BACKENDS = ['ha', 'mqtt', 'llm'];
 const STATE_MAX = 255;
 const MAX_COMMAND_BYTES = 4096;
+/** The least time between two publishes of the last-event and last-plan states. */
+const LATEST_INTERVAL_MS = 1000;
 
 type Component = Record<string, Json>;
 
@@ -92,6 +94,7 @@ export class MqttDiscovery implements Part<void> {
   private lastEventState: JsonObject | null = null;
   private lastPlanState: JsonObject | null = null;
   private lastReplyState: JsonObject | null = null;
+  private readonly latest = new Map<string, { at: number; timer: NodeJS.Timeout | null }>();
   private counters = { commands: 0, rejected: 0, published: 0 };
 
   constructor(private readonly opts: MqttDiscoveryOptions) {
@@ -196,6 +199,8 @@ export class MqttDiscovery implements Part<void> {
     this.started = false;
     this.host.bus.removeOwner(this.owner);
     for (const c of this.cleanups.splice(0)) c();
+    for (const l of this.latest.values()) if (l.timer) clearTimeout(l.timer);
+    this.latest.clear();
     const client = this.host.mqtt.client;
     // homeassistant/status stays subscribed: another user of this client may want it, and without a handler it costs nothing.
     if (client.connected) client.unsubscribe(this.commandTopics().filter((t) => t !== this.statusTopic));
@@ -365,6 +370,32 @@ export class MqttDiscovery implements Part<void> {
     this.host.mqtt.client.publish(this.topic(entity), JSON.stringify(value), { qos: 1, retain: true });
   }
 
+  /**
+   * States that change with every event or plan: published at most once a second each (the newest when the second is
+   * up), so an automation running 100 times a second does not write Home Assistant's recorder 100 times a second.
+   */
+  private publishLatest(entity: string, value: () => JsonObject | null): void {
+    let l = this.latest.get(entity);
+    if (!l) this.latest.set(entity, (l = { at: 0, timer: null }));
+    if (l.timer) return;
+    const publish = (s: { at: number; timer: NodeJS.Timeout | null }) => {
+      s.at = Date.now();
+      const v = value();
+      if (v) this.publishJsonState(entity, v);
+    };
+    const wait = l.at + LATEST_INTERVAL_MS - Date.now();
+    if (wait <= 0) {
+      publish(l);
+      return;
+    }
+    const pending = l;
+    pending.timer = setTimeout(() => {
+      pending.timer = null;
+      if (this.started) publish(pending);
+    }, wait);
+    pending.timer.unref?.();
+  }
+
   private publishModeStates(): void {
     this.publishState('privacy', this.host.modes.privacy ? 'ON' : 'OFF');
     this.publishState('mode', this.host.modes.mode);
@@ -385,7 +416,7 @@ export class MqttDiscovery implements Part<void> {
       severity: e.severity,
       time: new Date(e.ts * 1000).toISOString(),
     };
-    this.publishJsonState('last_event', this.lastEventState);
+    this.publishLatest('last_event', () => this.lastEventState);
     const kind = eventTypeOf(e);
     if (kind) {
       const data: JsonObject = { event_id: e.event_id, type: e.type, source: e.source, severity: e.severity };
@@ -409,7 +440,7 @@ export class MqttDiscovery implements Part<void> {
       source: p.source,
       time: new Date(p.created_ts * 1000).toISOString(),
     };
-    this.publishJsonState('last_plan', this.lastPlanState);
+    this.publishLatest('last_plan', () => this.lastPlanState);
   }
 
   // ---- commands -----------------------------------------------------------------------------------------------
