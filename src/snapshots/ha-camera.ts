@@ -4,7 +4,7 @@
 import type { ActionRegistry } from '../actions/registry';
 import { InvalidError, NotFoundError, UnavailableError } from '../errors';
 import { fetchFailure, readCapped } from '../util/http';
-import type { SnapshotStore } from './store';
+import { type SnapshotStore, snapshotUrl } from './store';
 
 export interface HaCameraDeps {
   registry: ActionRegistry;
@@ -70,7 +70,7 @@ export function registerHaCameraSnapshot(d: HaCameraDeps): void {
         bytes: meta.bytes,
         width: meta.width,
         height: meta.height,
-        url: `api/snapshots/${meta.id}`,
+        url: snapshotUrl(meta.id),
       };
     },
   });

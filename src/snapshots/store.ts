@@ -10,6 +10,14 @@ import { InvalidError, NotFoundError } from '../errors';
 
 export const SNAPSHOT_ID = /^snap_[0-9]{13}_[0-9a-f]{8}$/;
 
+/**
+ * The link to a kept picture (served by GET /api/snapshots/{id}, part.ts): relative, so it works under the ingress
+ * prefix too. Action results, notifications and events all name a picture by this.
+ */
+export function snapshotUrl(id: string): string {
+  return `api/snapshots/${id}`;
+}
+
 export interface SnapshotMeta {
   id: string;
   /** Where it came from: "onvif", "frigate", "ha". */

@@ -5,7 +5,7 @@
 import { sharp } from '../../snapshots/sharp';
 import type { ActionRegistry } from '../../actions/registry';
 import type { JsonObject } from '../../types';
-import type { SnapshotStore } from '../../snapshots/store';
+import { type SnapshotStore, snapshotUrl } from '../../snapshots/store';
 import { fetchFailure, readCapped } from '../../util/http';
 
 export interface ImageOptions {
@@ -103,7 +103,7 @@ export async function generateImages(
       throw fail(`image ${i + 1} in the answer is not a picture (unreadable image data)`);
     }
     const meta = await store.save(jpeg, { source: 'image', camera: 'generated' });
-    const out: JsonObject = { snapshot_id: meta.id, width: meta.width, height: meta.height, url: `api/snapshots/${meta.id}` };
+    const out: JsonObject = { snapshot_id: meta.id, width: meta.width, height: meta.height, url: snapshotUrl(meta.id) };
     if (typeof d.revised_prompt === 'string') out.revised_prompt = d.revised_prompt.slice(0, 1000);
     images.push(out);
   }
