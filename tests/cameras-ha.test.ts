@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { registerHaCameraSnapshot, restBase } from '../src/snapshots/ha-camera';
 import { SnapshotStore } from '../src/snapshots/store';
-import { startHomeAndCore, type HomeAndCore } from './helpers/core';
+import { buildCore, startHomeAndCore, type HomeAndCore } from './helpers/core';
+import { freePort } from './helpers/ports';
 
 let env: HomeAndCore;
 let store: SnapshotStore;
@@ -105,4 +106,30 @@ test('notify with a picture: the snapshot goes along as Markdown in a persistent
   assert.notEqual(bad.results[0].status, 'ok');
   assert.match(JSON.stringify(bad.results[0].output), /snapshot_id/);
   assert.notEqual(env.home.notifications.at(-1)!.message, 'x');
+});
+
+test('a Home Assistant that cannot be reached is named with the cause, never a bare "fetch failed"', async () => {
+  const core = buildCore();
+  const closed = await freePort();
+  try {
+    registerHaCameraSnapshot({
+      registry: core.registry,
+      store,
+      websocketUrl: `ws://127.0.0.1:${closed}/api/websocket`,
+      token,
+      cameras: () => [],
+    });
+    const r = (
+      await core.door.execute({
+        actions: [{ action_type: 'ha_camera_snapshot', params: { entity_id: 'camera.demo_camera' } }],
+        origin: { source: 'api', trusted: true },
+      })
+    ).results[0];
+    assert.equal(r.status, 'error');
+    const error = String((r.output as { error: string }).error);
+    assert.match(error, new RegExp(`cannot reach http://127\\.0\\.0\\.1:${closed}/api/camera_proxy/camera\\.demo_camera: .*ECONNREFUSED`));
+    assert.doesNotMatch(error, new RegExp(token));
+  } finally {
+    core.close();
+  }
 });

@@ -5,6 +5,8 @@ import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import fs = require('node:fs');
+import { SnapshotsPart } from '../src/snapshots/part';
 import { SnapshotStore } from '../src/snapshots/store';
 import { prepareForVision, VISION_MAX_EDGE } from '../src/snapshots/vision';
 
@@ -40,6 +42,44 @@ test('oversized, non-JPEG, empty and truncated data are refused and nothing is w
   await assert.rejects(store.save(Buffer.from('{"json": true}'), { source: 'x', camera: 'c' }), /not a JPEG/);
   assert.equal(readdirSync(store.dir).length, 0);
   assert.equal(store.refused, 4);
+});
+
+test('the count is kept in memory: right over save, prune and a restart; a health check reads no folder', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'snap-count-'));
+  const onDisk = () => readdirSync(dir).filter((f) => f.endsWith('.jpg')).length;
+  const store = new SnapshotStore({ dir, retentionDays: 1, maxCount: 3 });
+  const img = await jpeg(16, 16);
+  assert.equal(store.count(), 0);
+  for (let i = 1; i <= 5; i++) {
+    await store.save(img, { source: 'x', camera: 'c' });
+    assert.equal(store.count(), i);
+  }
+  await assert.rejects(store.save(Buffer.from('not a picture'), { source: 'x', camera: 'c' }), /not a JPEG/);
+  assert.deepEqual([store.count(), onDisk()], [5, 5], 'a refused picture is not counted');
+  assert.equal(store.prune(), 2, 'the two oldest beyond three go');
+  assert.deepEqual([store.count(), onDisk()], [3, 3]);
+
+  const restarted = new SnapshotStore({ dir, retentionDays: 1, maxCount: 3 });
+  assert.equal(restarted.count(), 3, 'the count is read from the folder at start');
+  await restarted.save(img, { source: 'x', camera: 'c' });
+  assert.deepEqual([restarted.count(), onDisk()], [4, 4]);
+  assert.equal(restarted.prune(Date.now() + 2 * 86_400_000), 4);
+  assert.deepEqual([restarted.count(), onDisk()], [0, 0]);
+
+  const part = new SnapshotsPart({ dataDir: mkdtempSync(join(tmpdir(), 'snap-part-')), retentionDays: 7 });
+  await part.store.save(img, { source: 'x', camera: 'c' });
+  const readdir = fs.readdirSync;
+  let scans = 0;
+  fs.readdirSync = ((...args: Parameters<typeof readdir>) => {
+    scans++;
+    return readdir(...args);
+  }) as typeof readdir;
+  try {
+    assert.deepEqual(part.health(), { ok: true, detail: '1 snapshots kept' });
+  } finally {
+    fs.readdirSync = readdir;
+  }
+  assert.equal(scans, 0, 'the health check scanned the folder');
 });
 
 test('ids are checked before any file is touched: traversal and unknown ids are refused', () => {

@@ -9,12 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import sharp from 'sharp';
-import { MqttBridge } from '../src/bus/mqtt';
-import { DashanPart, type DashanOptions } from '../src/drivers/dashan/part';
-import { silentLogger } from '../src/log';
+import type { DashanOptions } from '../src/drivers/dashan/part';
 import { SnapshotStore } from '../src/snapshots/store';
 import type { ButlerEvent } from '../src/types';
-import { buildCore, type Core } from './helpers/core';
+import { type DashanRig, startDashan } from './helpers/dashan';
 import { startMosquitto, type TestBroker } from './helpers/mosquitto';
 import { until } from './helpers/wait';
 
@@ -30,44 +28,17 @@ const frame = (image: Buffer | string, extra: Record<string, unknown> = {}) =>
     ...extra,
   });
 
-interface Rig {
-  core: Core;
-  bridge: MqttBridge;
-  part: DashanPart;
+interface Rig extends DashanRig {
   store: SnapshotStore;
   events: ButlerEvent[];
-  stop(): Promise<void>;
 }
 
 async function rig(broker: TestBroker, opts: DashanOptions): Promise<Rig> {
-  const core = buildCore();
-  const bridge = await MqttBridge.connect({ url: broker.url, log: silentLogger(), clientId: `butler-images-${opts.prefix}` }, core.bus);
   const store = new SnapshotStore({ dir: mkdtempSync(join(tmpdir(), 'dashan-snap-')) });
+  const r = await startDashan(broker, { ...opts, snapshots: store });
   const events: ButlerEvent[] = [];
-  core.bus.on('event', (e) => e.type === 'dashan.image' && events.push(e), 'test');
-  const part = new DashanPart(opts);
-  part.start({
-    registry: core.registry,
-    door: core.door,
-    mqtt: bridge,
-    ingest: core.ingest,
-    log: silentLogger(),
-    mqttTrusted: false,
-    bus: core.bus,
-    snapshots: store,
-  });
-  return {
-    core,
-    bridge,
-    part,
-    store,
-    events,
-    async stop() {
-      part.stop();
-      await bridge.close();
-      core.close();
-    },
-  };
+  r.core.bus.on('event', (e) => e.type === 'dashan.image' && events.push(e), 'test');
+  return { ...r, store, events };
 }
 
 describe('DaShan camera frames into the snapshot store', () => {
@@ -167,18 +138,7 @@ describe('DaShan camera frames into the snapshot store', () => {
   });
 
   test('without a snapshot store, frames are counted and dropped', async () => {
-    const core = buildCore();
-    const bridge = await MqttBridge.connect({ url: broker.url, log: silentLogger(), clientId: 'butler-images-nostore' }, core.bus);
-    const part = new DashanPart({ prefix: 'nostore' });
-    part.start({
-      registry: core.registry,
-      door: core.door,
-      mqtt: bridge,
-      ingest: core.ingest,
-      log: silentLogger(),
-      mqttTrusted: false,
-      bus: core.bus,
-    });
+    const { part, stop } = await startDashan(broker, { prefix: 'nostore' });
     try {
       const jpeg = await picture('jpeg');
       await until('a frame dropped', async () => {
@@ -188,9 +148,7 @@ describe('DaShan camera frames into the snapshot store', () => {
       });
       assert.equal(part.counters.images_saved, 0);
     } finally {
-      part.stop();
-      await bridge.close();
-      core.close();
+      await stop();
     }
   });
 });

@@ -3,12 +3,10 @@
 // unknown names and bad servo values reaching Catch with the known ones listed, a robot offline, and the status.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MqttBridge } from '../src/bus/mqtt';
-import { SimulatedRobot } from '../src/demo/dashan/robot';
-import { DashanPart } from '../src/drivers/dashan/part';
+import type { SimulatedRobot } from '../src/demo/dashan/robot';
+import type { DashanPart } from '../src/drivers/dashan/part';
 import { EXPRESSIONS } from '../src/drivers/dashan/protocol';
-import { silentLogger } from '../src/log';
-import { buildCore, type Core } from './helpers/core';
+import { type DashanRig, startDashan, startRobot } from './helpers/dashan';
 import { startMosquitto, type TestBroker } from './helpers/mosquitto';
 import { helper, startNodeRed, nextInput as next, errorOf } from './helpers/node-red';
 import { statusOf } from './helpers/node-status';
@@ -16,36 +14,22 @@ import { until } from './helpers/wait';
 import dashan = require('../nodes/butler-dashan/butler-dashan');
 
 let broker: TestBroker;
-let core: Core;
-let bridge: MqttBridge;
+let rig: DashanRig;
 let part: DashanPart;
 let robot: SimulatedRobot;
 
 before(async () => {
   broker = await startMosquitto();
-  core = buildCore();
-  bridge = await MqttBridge.connect({ url: broker.url, log: silentLogger(), clientId: 'butler-dashan-node-test' }, core.bus);
-  part = new DashanPart({ prefix: 'daShan', offlineAfterMs: 600 });
-  part.start({
-    registry: core.registry,
-    door: core.door,
-    mqtt: bridge,
-    ingest: core.ingest,
-    log: silentLogger(),
-    mqttTrusted: false,
-    bus: core.bus,
-  });
-  robot = await new SimulatedRobot({ url: broker.url, statusEveryMs: 200 }).start();
-  await until('the robot online', () => part.online || null);
-  startNodeRed(core);
+  rig = await startDashan(broker, { prefix: 'daShan', offlineAfterMs: 600 });
+  part = rig.part;
+  robot = await startRobot(rig);
+  startNodeRed(rig.core);
 });
 
 after(async () => {
   await helper.unload();
-  part.stop();
   await robot.stop();
-  await bridge.close();
-  core.close();
+  await rig.stop();
   await broker.stop();
 });
 

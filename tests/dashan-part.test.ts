@@ -4,13 +4,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import mqtt, { type MqttClient } from 'mqtt';
-import { MqttBridge } from '../src/bus/mqtt';
-import { SimulatedRobot } from '../src/demo/dashan/robot';
-import { DashanPart } from '../src/drivers/dashan/part';
+import type { SimulatedRobot } from '../src/demo/dashan/robot';
+import type { DashanPart } from '../src/drivers/dashan/part';
 import { EXPRESSIONS, mergeStatus } from '../src/drivers/dashan/protocol';
-import { silentLogger } from '../src/log';
 import type { JsonObject, Origin } from '../src/types';
-import { buildCore, type Core } from './helpers/core';
+import type { Core } from './helpers/core';
+import { type DashanRig, startDashan, startRobot } from './helpers/dashan';
 import { startMosquitto, type TestBroker } from './helpers/mosquitto';
 import { until } from './helpers/wait';
 
@@ -30,8 +29,8 @@ describe('dashan status merging', () => {
 
 describe('dashan part with a simulated robot', () => {
   let broker: TestBroker;
+  let rig: DashanRig;
   let core: Core;
-  let bridge: MqttBridge;
   let robot: SimulatedRobot;
   let part: DashanPart;
   let spy: MqttClient;
@@ -44,29 +43,18 @@ describe('dashan part with a simulated robot', () => {
 
   before(async () => {
     broker = await startMosquitto();
-    core = buildCore();
-    bridge = await MqttBridge.connect({ url: broker.url, log: silentLogger(), clientId: 'butler-dashan-test' }, core.bus);
     spy = await mqtt.connectAsync(broker.url);
     await spy.subscribeAsync(['homeassistant/device/dashan_robot/config', 'butler/dashan/#', 'daShan/#']);
     spy.on('message', (t, p) => seen.set(t, p.toString()));
-    part = new DashanPart({ prefix: 'daShan', offlineAfterMs: 600 });
-    part.start({
-      registry: core.registry,
-      door: core.door,
-      mqtt: bridge,
-      ingest: core.ingest,
-      log: silentLogger(),
-      mqttTrusted: true,
-      bus: core.bus,
-    });
+    rig = await startDashan(broker, { prefix: 'daShan', offlineAfterMs: 600, mqttTrusted: true });
+    core = rig.core;
+    part = rig.part;
   });
 
   after(async () => {
-    part.stop();
     await robot?.stop();
     await spy.endAsync();
-    await bridge.close();
-    core.close();
+    await rig.stop();
     await broker.stop();
   });
 
@@ -79,8 +67,7 @@ describe('dashan part with a simulated robot', () => {
   });
 
   test('status arrives: online; an expression by name reaches the robot as its id; the status merges', async () => {
-    robot = await new SimulatedRobot({ url: broker.url, statusEveryMs: 200 }).start();
-    await until('online', () => part.online || null);
+    robot = await startRobot(rig);
     const r = await run('dashan_expression', { expression: 'think' });
     assert.equal(r.status, 'ok', JSON.stringify(r.output));
     await until('the robot got it', () => robot.received.find((c) => c.command === 'set_expression') ?? null);

@@ -4,17 +4,17 @@
 // is offline is skipped and the planner's answer is unchanged.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MqttBridge } from '../src/bus/mqtt';
 import { PlannerPart } from '../src/brain/planner/part';
 import { Understander } from '../src/brain/understanding';
 import { startFakeAnthropic, type FakeAnthropic } from '../src/demo/llm/server';
-import { SimulatedRobot } from '../src/demo/dashan/robot';
-import { DashanPart } from '../src/drivers/dashan/part';
+import type { SimulatedRobot } from '../src/demo/dashan/robot';
+import type { DashanPart } from '../src/drivers/dashan/part';
 import { EXPRESSIONS } from '../src/drivers/dashan/protocol';
 import { REACTIONS } from '../src/drivers/dashan/reactions';
 import { silentLogger } from '../src/log';
 import type { ActionPlan, Origin, PlannerActivity } from '../src/types';
 import { startHomeAndCore, type HomeAndCore } from './helpers/core';
+import { type DashanRig, startDashan, startRobot } from './helpers/dashan';
 import { startMosquitto, type TestBroker } from './helpers/mosquitto';
 import { until } from './helpers/wait';
 
@@ -25,9 +25,9 @@ const expressionsSeen = (robot: SimulatedRobot, from: number) =>
 describe('the DaShan robot reacts to the planner', () => {
   let broker: TestBroker;
   let env: HomeAndCore;
-  let bridge: MqttBridge;
   let fake: FakeAnthropic;
   let robot: SimulatedRobot;
+  let rig: DashanRig;
   let dashan: DashanPart;
   let planner: PlannerPart;
   let understanding: Understander;
@@ -66,17 +66,8 @@ describe('the DaShan robot reacts to the planner', () => {
         throw new Error('it broke');
       },
     });
-    bridge = await MqttBridge.connect({ url: broker.url, log: silentLogger(), clientId: 'butler-reactions-test' }, c.bus);
-    dashan = new DashanPart({ prefix: 'daShan', offlineAfterMs: 600 });
-    dashan.start({
-      registry: c.registry,
-      door: c.door,
-      mqtt: bridge,
-      ingest: c.ingest,
-      log: silentLogger(),
-      mqttTrusted: false,
-      bus: c.bus,
-    });
+    rig = await startDashan(broker, { prefix: 'daShan', offlineAfterMs: 600, core: c });
+    dashan = rig.part;
     fake = await startFakeAnthropic({ minCacheableTokens: 0 });
     planner = new PlannerPart({
       apiKey: 'test-key',
@@ -96,17 +87,15 @@ describe('the DaShan robot reacts to the planner', () => {
       db: c.db,
       log: silentLogger(),
     });
-    robot = await new SimulatedRobot({ url: broker.url, statusEveryMs: 200 }).start();
-    await until('the robot online', () => dashan.online || null);
+    robot = await startRobot(rig);
   });
 
   after(async () => {
     planner.stop();
     understanding.stop();
-    dashan.stop();
     await robot.stop();
+    await rig.stop();
     await fake.stop();
-    await bridge.close();
     await env.stop();
     await broker.stop();
   });

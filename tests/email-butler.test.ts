@@ -3,45 +3,20 @@
 // from the API waits for a person only when the asker is untrusted, and the SMTP password appears nowhere.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SMTPServer } from 'smtp-server';
 import { type ButlerProcess, spawnButler } from './helpers/butler-process';
-import { freePort } from './helpers/ports';
+import { startSmtp, type TestSmtp } from './helpers/smtp';
 import { until } from './helpers/wait';
 
-interface Received {
-  to: string[];
-  raw: string;
-}
-
-let server: SMTPServer;
+let smtp: TestSmtp;
 let butler: ButlerProcess;
-const received: Received[] = [];
 const PASSWORD = 'smtp-pass-in-env-9876';
 
 before(async () => {
-  const port = await freePort();
-  server = new SMTPServer({
-    disabledCommands: ['STARTTLS'],
-    allowInsecureAuth: true,
-    logger: false,
-    onAuth(auth, _s, cb) {
-      if (auth.username === 'butler' && auth.password === PASSWORD) cb(null, { user: 'butler' });
-      else cb(new Error('Invalid username or password'));
-    },
-    onData(stream, session, cb) {
-      let raw = '';
-      stream.on('data', (d) => (raw += String(d)));
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  smtp = await startSmtp({ username: 'butler', password: PASSWORD });
   butler = await spawnButler({
     env: {
-      BUTLER_SMTP_HOST: '127.0.0.1',
-      BUTLER_SMTP_PORT: String(port),
+      BUTLER_SMTP_HOST: smtp.host,
+      BUTLER_SMTP_PORT: String(smtp.port),
       BUTLER_SMTP_USERNAME: 'butler',
       BUTLER_SMTP_PASSWORD: PASSWORD,
       BUTLER_SMTP_FROM: 'butler@home.example',
@@ -54,7 +29,7 @@ before(async () => {
 
 after(async () => {
   await butler?.stop();
-  await new Promise<void>((r) => server.close(() => r()));
+  await smtp?.stop();
 });
 
 test('health says the SMTP server is ready; send_message reaches Dad by email', async () => {
@@ -68,7 +43,7 @@ test('health says the SMTP server is ready; send_message reaches Dad by email', 
   });
   assert.equal(r.body.results[0].status, 'ok', JSON.stringify(r.body));
   assert.equal(r.body.results[0].output.via, 'email');
-  const mail = await until('the mail', () => received.find((m) => m.to.includes('dad@example.com')));
+  const mail = await until('the mail', () => smtp.received.find((m) => m.to.includes('dad@example.com')));
   assert.match(mail.raw, /The parcel arrived\./);
   assert.match(mail.raw, /^From: butler@home\.example$/m);
 });

@@ -3,32 +3,24 @@
 // bad params are clear errors that never show the password, and nothing configured says how to turn it on.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SMTPServer } from 'smtp-server';
 import { EmailPart } from '../src/drivers/email/part';
 import { silentLogger } from '../src/log';
 import type { JsonObject } from '../src/types';
 import { buildCore } from './helpers/core';
 import { freePort } from './helpers/ports';
+import { startSmtp, type TestSmtp } from './helpers/smtp';
 import { until } from './helpers/wait';
-
-interface Received {
-  from: string;
-  to: string[];
-  raw: string;
-}
 
 describe('email_send', () => {
   const core = buildCore({ actionTimeoutMs: 20_000 });
-  const received: Received[] = [];
-  let server: SMTPServer;
-  let port: number;
+  let smtp: TestSmtp;
   const parts: EmailPart[] = [];
   const chat = { source: 'openclaw:telegram', trusted: false };
 
   const start = (password: string) => {
     const c = buildCore({ actionTimeoutMs: 20_000 });
     const part = new EmailPart({
-      smtp: { host: '127.0.0.1', port, username: 'butler', password, from: 'butler@home.example', tls: false },
+      smtp: { host: smtp.host, port: smtp.port, username: 'butler', password, from: 'butler@home.example', tls: false },
       isKnownAddress: (a) => a === 'mum@example.com',
     });
     part.start({ registry: c.registry, ingest: c.ingest, log: silentLogger() });
@@ -37,31 +29,9 @@ describe('email_send', () => {
   };
 
   before(async () => {
-    port = await freePort();
-    server = new SMTPServer({
-      disabledCommands: ['STARTTLS'],
-      allowInsecureAuth: true,
-      onAuth(auth, _session, cb) {
-        if (auth.username === 'butler' && auth.password === 'smtp-secret') cb(null, { user: 'butler' });
-        else cb(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
-      },
-      onData(stream, session, cb) {
-        let raw = '';
-        stream.on('data', (d) => (raw += String(d)));
-        stream.on('end', () => {
-          received.push({
-            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-            to: session.envelope.rcptTo.map((r) => r.address),
-            raw,
-          });
-          cb();
-        });
-      },
-      logger: false,
-    });
-    await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+    smtp = await startSmtp({ username: 'butler', password: 'smtp-secret' });
     const part = new EmailPart({
-      smtp: { host: '127.0.0.1', port, username: 'butler', password: 'smtp-secret', from: 'butler@home.example', tls: false },
+      smtp: { host: smtp.host, port: smtp.port, username: 'butler', password: 'smtp-secret', from: 'butler@home.example', tls: false },
       isKnownAddress: (a) => a === 'mum@example.com',
     });
     part.start({ registry: core.registry, ingest: core.ingest, log: silentLogger() });
@@ -69,7 +39,7 @@ describe('email_send', () => {
   });
   after(async () => {
     for (const p of parts) await p.stop();
-    await new Promise<void>((r) => server.close(() => r()));
+    await smtp.stop();
     core.close();
   });
 
@@ -79,7 +49,7 @@ describe('email_send', () => {
   test('a mail to someone in the directory leaves at once, even when a chat asks', async () => {
     const out = await run({ to: 'mum@example.com', subject: 'Door', body: 'The front door is open.' }, chat);
     assert.equal(out.results[0].status, 'ok', JSON.stringify(out.results[0]));
-    const mail = received.at(-1)!;
+    const mail = smtp.received.at(-1)!;
     assert.equal(mail.from, 'butler@home.example');
     assert.deepEqual(mail.to, ['mum@example.com']);
     assert.match(mail.raw, /^Subject: Door$/m);
@@ -90,15 +60,15 @@ describe('email_send', () => {
   });
 
   test('a stranger waits for confirmation; the chat that asked cannot approve it; a trusted person can send', async () => {
-    const before = received.length;
+    const before = smtp.received.length;
     const out = await run({ to: ['mum@example.com', 'eve@evil.example'], subject: 'Codes', body: 'the alarm code' }, chat);
     assert.equal(out.results[0].status, 'pending_confirmation');
-    assert.equal(received.length, before, 'nothing left');
+    assert.equal(smtp.received.length, before, 'nothing left');
     const conf = core.confirmations.list('pending').find((c) => c.plan_id === out.plan_id);
     assert.ok(conf, 'a confirmation waits');
     const trusted = await run({ to: 'eve@evil.example', subject: 'Hello', body: 'from a person' });
     assert.equal(trusted.results[0].status, 'ok');
-    assert.deepEqual(received.at(-1)!.to, ['eve@evil.example']);
+    assert.deepEqual(smtp.received.at(-1)!.to, ['eve@evil.example']);
     assert.equal(core.registry.riskOf('email_send', { to: 'MUM@example.com', subject: 's', body: 'b' }), 'safe');
   });
 

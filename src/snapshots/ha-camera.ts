@@ -3,7 +3,8 @@
 // other. The answer is capped while it is read, and the store refuses anything that is not a JPEG.
 import type { ActionRegistry } from '../actions/registry';
 import { InvalidError, NotFoundError, UnavailableError } from '../errors';
-import type { SnapshotStore } from './store';
+import { fetchFailure, readCapped } from '../util/http';
+import { type SnapshotStore, snapshotUrl } from './store';
 
 export interface HaCameraDeps {
   registry: ActionRegistry;
@@ -19,19 +20,6 @@ export interface HaCameraDeps {
 /** The REST base for a Home Assistant WebSocket URL: ws://h:8123/api/websocket → http://h:8123. */
 export function restBase(websocketUrl: string): string {
   return websocketUrl.replace(/^ws/, 'http').replace(/\/(api\/)?websocket$/, '');
-}
-
-async function readCapped(res: Response, max: number, what: string): Promise<Buffer> {
-  const declared = Number(res.headers.get('content-length') ?? 0);
-  if (declared > max) throw new InvalidError(`${what}: ${declared} bytes is over the ${max}-byte limit`);
-  const chunks: Buffer[] = [];
-  let n = 0;
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-    n += chunk.length;
-    if (n > max) throw new InvalidError(`${what}: over the ${max}-byte limit`);
-    chunks.push(Buffer.from(chunk));
-  }
-  return Buffer.concat(chunks);
 }
 
 export function registerHaCameraSnapshot(d: HaCameraDeps): void {
@@ -54,15 +42,27 @@ export function registerHaCameraSnapshot(d: HaCameraDeps): void {
         const list = d.cameras();
         return list.length ? `known cameras: ${list.join(', ')}` : 'Home Assistant has no camera entities';
       };
-      const res = await fetch(`${base}/api/camera_proxy/${encodeURIComponent(id)}`, {
-        headers: { authorization: `Bearer ${d.token}` },
-        signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(d.timeoutMs ?? 10_000)]),
-      });
+      const url = `${base}/api/camera_proxy/${encodeURIComponent(id)}`;
+      let res: Response;
+      try {
+        res = await fetch(url, {
+          headers: { authorization: `Bearer ${d.token}` },
+          signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(d.timeoutMs ?? 10_000)]),
+        });
+      } catch (err) {
+        throw new UnavailableError(`Home Assistant camera_proxy: ${fetchFailure(err, url)}`);
+      }
+      if (!res.ok) await res.body?.cancel();
       if (res.status === 404) throw new NotFoundError(`Home Assistant has no camera ${id}; ${known()}`);
       if (res.status === 401) throw new UnavailableError('Home Assistant refused the access token for camera_proxy');
       if (res.status === 503) throw new UnavailableError(`camera ${id} is off or unavailable in Home Assistant`);
       if (!res.ok) throw new UnavailableError(`Home Assistant answered ${res.status} for camera ${id}`);
-      const image = await readCapped(res, d.store.maxBytes, `snapshot from ${id} refused`);
+      const image = await readCapped(res, {
+        max: d.store.maxBytes,
+        url,
+        what: `snapshot from ${id} refused`,
+        error: (m) => new InvalidError(m),
+      });
       const meta = await d.store.save(image, { source: 'ha', camera: id });
       return {
         snapshot_id: meta.id,
@@ -70,7 +70,7 @@ export function registerHaCameraSnapshot(d: HaCameraDeps): void {
         bytes: meta.bytes,
         width: meta.width,
         height: meta.height,
-        url: `api/snapshots/${meta.id}`,
+        url: snapshotUrl(meta.id),
       };
     },
   });

@@ -10,6 +10,14 @@ import { InvalidError, NotFoundError } from '../errors';
 
 export const SNAPSHOT_ID = /^snap_[0-9]{13}_[0-9a-f]{8}$/;
 
+/**
+ * The link to a kept picture (served by GET /api/snapshots/{id}, part.ts): relative, so it works under the ingress
+ * prefix too. Action results, notifications and events all name a picture by this.
+ */
+export function snapshotUrl(id: string): string {
+  return `api/snapshots/${id}`;
+}
+
 export interface SnapshotMeta {
   id: string;
   /** Where it came from: "onvif", "frigate", "ha". */
@@ -38,6 +46,8 @@ export class SnapshotStore {
   saved = 0;
   refused = 0;
   private lastTs = 0;
+  /** Pictures on disk: read from the folder once here, then kept by save and prune (a health check scans nothing). */
+  private kept: number;
   private readonly listeners: ((meta: SnapshotMeta, image: Buffer) => void)[] = [];
 
   constructor(opts: SnapshotStoreOptions) {
@@ -46,6 +56,7 @@ export class SnapshotStore {
     this.retentionMs = (opts.retentionDays ?? 7) * 86_400_000;
     this.maxCount = opts.maxCount ?? 2000;
     mkdirSync(this.dir, { recursive: true });
+    this.kept = this.ids().length;
   }
 
   /** Checks and keeps one picture; answers its metadata (with the id). Throws InvalidError saying what was wrong. */
@@ -83,6 +94,7 @@ export class SnapshotStore {
     const tmp = join(this.dir, `${id}.jpg.tmp`);
     writeFileSync(tmp, image);
     renameSync(tmp, join(this.dir, `${id}.jpg`));
+    this.kept++;
     writeFileSync(join(this.dir, `${id}.json`), JSON.stringify(info));
     this.saved++;
     if (this.saved % 50 === 0) this.prune();
@@ -159,11 +171,14 @@ export class SnapshotStore {
         removed++;
       }
     });
+    // Prune has the folder's listing anyway: the count is set from it, so it never drifts from what is on disk.
+    this.kept = ids.length - removed;
     return removed;
   }
 
+  /** How many pictures are kept, without reading the folder. */
   count(): number {
-    return this.ids().length;
+    return this.kept;
   }
 
   /** Ids oldest first (the id starts with its time in ms, fixed width). */

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import type { EventIngest } from '../../bus/ingest';
 import type { HomeAssistantConnection } from '../../ha/types';
 import type { ActionRequest, HomeMode, JsonObject } from '../../types';
+import { snapshotUrl } from '../../snapshots/store';
 import type { ModeState } from '../modes';
 import type { PolicyEngine } from '../policy';
 import { actionListSchema } from '../../util/schema';
@@ -67,7 +68,7 @@ export function registerButlerActions(d: ButlerActionDeps): void {
         const level = String(p.level);
         // The picture travels as its butler URL: notify.* services (the companion apps) take it as data.image, a
         // persistent notification shows it as Markdown.
-        const image = typeof p.snapshot_id === 'string' ? `api/snapshots/${p.snapshot_id}` : null;
+        const image = typeof p.snapshot_id === 'string' ? snapshotUrl(p.snapshot_id) : null;
         const event = {
           title,
           message: String(p.message),

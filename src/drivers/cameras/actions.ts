@@ -3,7 +3,7 @@
 import { InvalidError, NotFoundError, UnavailableError } from '../../errors';
 import type { ActionRegistry } from '../../actions/registry';
 import type { JsonObject, Origin } from '../../types';
-import type { SnapshotStore } from '../../snapshots/store';
+import { type SnapshotStore, snapshotUrl } from '../../snapshots/store';
 import type { OnvifCamera, Preset } from './client';
 import type { Patrols } from './patrol';
 import { prepareForVision, type VisionImage } from '../../snapshots/vision';
@@ -262,7 +262,7 @@ export function registerCameraActions(d: CameraActionDeps): void {
         bytes: meta.bytes,
         width: meta.width,
         height: meta.height,
-        url: `api/snapshots/${meta.id}`,
+        url: snapshotUrl(meta.id),
       };
     },
   });

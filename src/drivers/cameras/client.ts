@@ -5,6 +5,7 @@
 // clock skew, no PTZ).
 import { createHash, randomBytes } from 'node:crypto';
 import type { Cam as OnvifCam } from 'onvif/promises';
+import { fetchFailure, readCapped } from '../../util/http';
 
 export interface CameraConfig {
   name: string;
@@ -385,7 +386,7 @@ export async function fetchImage(
   const sig = signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
   const get = (authorization?: string) =>
     fetch(url, { headers: authorization ? { authorization } : {}, signal: sig, redirect: 'error' }).catch((err: Error) => {
-      throw new CameraError('unreachable', `unreachable: snapshot ${(err.cause as { code?: string })?.code ?? err.message}`);
+      throw new CameraError('unreachable', `unreachable: snapshot: ${fetchFailure(err, url)}`);
     });
   let res = await get();
   if (res.status === 401) {
@@ -401,25 +402,13 @@ export async function fetchImage(
     await res.body?.cancel();
     throw new CameraError('ok', `the snapshot URI answered HTTP ${res.status}`);
   }
-  const declared = Number(res.headers.get('content-length') ?? 0);
-  if (declared > maxBytes) {
-    await res.body?.cancel();
-    throw new CameraError('ok', `snapshot refused: ${declared} bytes is over the ${maxBytes}-byte limit`);
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  const reader = res.body!.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw new CameraError('ok', `snapshot refused: over the ${maxBytes}-byte limit`);
-    }
-    chunks.push(Buffer.from(value));
-  }
-  return { image: Buffer.concat(chunks), contentType: res.headers.get('content-type') ?? '' };
+  const image = await readCapped(res, {
+    max: maxBytes,
+    url,
+    what: 'snapshot refused',
+    error: (m) => new CameraError('ok', m),
+  });
+  return { image, contentType: res.headers.get('content-type') ?? '' };
 }
 
 function authorizationFor(challenge: string, url: URL, cred: { username: string; password: string }): string {

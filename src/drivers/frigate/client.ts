@@ -1,6 +1,7 @@
 // A thin typed Frigate client (HTTP API 0.14–0.16) on fetch: JWT login when a user is configured (POST /api/login sets
 // the frigate_token cookie, used as a Bearer token, renewed once on a 401), every request with a deadline, images
 // capped in size. The MQTT side is in part.ts.
+import { fetchFailure, readCapped } from '../../util/http';
 
 export interface FrigateEvent {
   id: string;
@@ -105,14 +106,12 @@ export class FrigateClient {
 
   private async image(path: string): Promise<Buffer> {
     const res = await this.request(path);
-    const max = this.opts.maxImageBytes ?? 8 * 1024 * 1024;
-    if (Number(res.headers.get('content-length') ?? 0) > max) {
-      await res.body?.cancel();
-      throw new FrigateError(`image over the ${max}-byte limit`);
-    }
-    const buf = Buffer.from(await res.arrayBuffer());
-    if (buf.length > max) throw new FrigateError(`image over the ${max}-byte limit`);
-    return buf;
+    return readCapped(res, {
+      max: this.opts.maxImageBytes ?? 8 * 1024 * 1024,
+      url: this.url(path),
+      what: 'image refused',
+      error: (m) => new FrigateError(m),
+    });
   }
 
   private async login(): Promise<void> {
@@ -146,11 +145,14 @@ export class FrigateClient {
 
   private async fetch(path: string, init: RequestInit): Promise<Response> {
     try {
-      return await fetch(new URL(path, this.baseUrl), { ...init, signal: AbortSignal.timeout(this.opts.timeoutMs ?? 5000) });
+      return await fetch(this.url(path), { ...init, signal: AbortSignal.timeout(this.opts.timeoutMs ?? 5000) });
     } catch (err) {
-      const e = err as Error & { cause?: { code?: string } };
-      throw new FrigateError(`Frigate unreachable: ${e.cause?.code ?? e.message}`);
+      throw new FrigateError(`Frigate unreachable: ${fetchFailure(err, this.url(path))}`);
     }
+  }
+
+  private url(path: string): URL {
+    return new URL(path, this.baseUrl);
   }
 }
 

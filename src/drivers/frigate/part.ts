@@ -8,7 +8,7 @@ import type { EventIngest } from '../../bus/ingest';
 import type { ComponentHealth, MetricFamily, Part } from '../../parts/part';
 import { UnavailableError } from '../../errors';
 import type { Logger } from '../../log';
-import type { SnapshotStore } from '../../snapshots/store';
+import { type SnapshotStore, snapshotUrl } from '../../snapshots/store';
 import type { JsonObject } from '../../types';
 import { FrigateClient, FrigateError, subLabel } from './client';
 
@@ -216,7 +216,7 @@ export class FrigatePart implements Part<FrigateHost> {
         try {
           const image = p.event_id ? await c.eventSnapshot(p.event_id as string) : await c.latestFrame(p.camera as string);
           const meta = await store.save(image, { source: 'frigate', camera: (p.camera as string) ?? `event:${p.event_id}` });
-          return { snapshot_id: meta.id, bytes: meta.bytes, width: meta.width, height: meta.height, url: `api/snapshots/${meta.id}` };
+          return { snapshot_id: meta.id, bytes: meta.bytes, width: meta.width, height: meta.height, url: snapshotUrl(meta.id) };
         } catch (err) {
           if (err instanceof FrigateError && err.status === 404)
             throw new UnavailableError(

@@ -5,7 +5,8 @@
 import { sharp } from '../../snapshots/sharp';
 import type { ActionRegistry } from '../../actions/registry';
 import type { JsonObject } from '../../types';
-import type { SnapshotStore } from '../../snapshots/store';
+import { type SnapshotStore, snapshotUrl } from '../../snapshots/store';
+import { fetchFailure, readCapped } from '../../util/http';
 
 export interface ImageOptions {
   /** The API base, e.g. https://api.openai.com/v1 or http://localai:8080/v1. */
@@ -20,19 +21,6 @@ const MAX_IMAGE_BYTES = 16 * 1024 * 1024;
 
 function fail(why: string): Error {
   return new Error(`image generation failed: ${why}`);
-}
-
-async function readCapped(res: Response, max: number, what: string): Promise<Buffer> {
-  const declared = Number(res.headers.get('content-length') ?? 0);
-  if (declared > max) throw fail(`${what} is larger than ${Math.round(max / 1048576)} MB`);
-  const chunks: Buffer[] = [];
-  let n = 0;
-  for await (const chunk of res.body ?? []) {
-    n += (chunk as Uint8Array).length;
-    if (n > max) throw fail(`${what} is larger than ${Math.round(max / 1048576)} MB`);
-    chunks.push(Buffer.from(chunk as Uint8Array));
-  }
-  return Buffer.concat(chunks);
 }
 
 /** Asks for `n` pictures and keeps them; answers their snapshot ids. */
@@ -61,9 +49,9 @@ export async function generateImages(
       body: JSON.stringify(body),
     });
   } catch (err) {
-    throw fail(`cannot reach the images API at ${endpoint.origin} (${(err as Error).message})`);
+    throw fail(`the images API: ${fetchFailure(err, endpoint)}`);
   }
-  const raw = (await readCapped(res, MAX_BODY_BYTES, 'the answer')).toString('utf8');
+  const raw = (await readCapped(res, { max: MAX_BODY_BYTES, url: endpoint, what: 'the answer', error: fail })).toString('utf8');
   let json: Record<string, unknown> | null = null;
   try {
     const v = JSON.parse(raw);
@@ -96,14 +84,17 @@ export async function generateImages(
       try {
         r = await fetch(d.url, { signal: timeout });
       } catch (err) {
-        throw fail(`image ${i + 1} could not be downloaded (${(err as Error).message})`);
+        throw fail(`image ${i + 1} could not be downloaded: ${fetchFailure(err, d.url)}`);
       }
-      if (!r.ok) throw fail(`image ${i + 1} could not be downloaded (HTTP ${r.status})`);
-      bytes = await readCapped(r, MAX_IMAGE_BYTES, `image ${i + 1}`);
+      if (!r.ok) {
+        await r.body?.cancel();
+        throw fail(`image ${i + 1} could not be downloaded (HTTP ${r.status})`);
+      }
+      bytes = await readCapped(r, { max: MAX_IMAGE_BYTES, url: d.url, what: `image ${i + 1}`, error: fail });
     } else {
       throw fail(`image ${i + 1} in the answer has neither b64_json nor an http(s) url`);
     }
-    if (bytes.length > MAX_IMAGE_BYTES) throw fail(`image ${i + 1} is larger than 16 MB`);
+    if (bytes.length > MAX_IMAGE_BYTES) throw fail(`image ${i + 1}: ${bytes.length} bytes is over the ${MAX_IMAGE_BYTES}-byte limit`);
     let jpeg: Buffer;
     try {
       // Decoding fails on anything that is not a picture; sharp is loaded with the first picture, not at start.
@@ -112,7 +103,7 @@ export async function generateImages(
       throw fail(`image ${i + 1} in the answer is not a picture (unreadable image data)`);
     }
     const meta = await store.save(jpeg, { source: 'image', camera: 'generated' });
-    const out: JsonObject = { snapshot_id: meta.id, width: meta.width, height: meta.height, url: `api/snapshots/${meta.id}` };
+    const out: JsonObject = { snapshot_id: meta.id, width: meta.width, height: meta.height, url: snapshotUrl(meta.id) };
     if (typeof d.revised_prompt === 'string') out.revised_prompt = d.revised_prompt.slice(0, 1000);
     images.push(out);
   }

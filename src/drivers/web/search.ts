@@ -3,6 +3,7 @@
 // planner sees it: it is information, never instructions.
 import type { ActionRegistry } from '../../actions/registry';
 import type { JsonObject } from '../../types';
+import { fetchFailure, readCapped } from '../../util/http';
 
 const MAX_FIELD = 500;
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -32,14 +33,22 @@ export async function searxngSearch(
   try {
     res = await fetch(u, { signal, headers: { accept: 'application/json' } });
   } catch (err) {
-    throw new Error(`web search failed: cannot reach SearXNG at ${u.origin} (${(err as Error).message})`);
+    // Named without the query: the asker's words do not belong in an error about the instance.
+    throw new Error(`web search failed: SearXNG: ${fetchFailure(err, `${u.origin}${u.pathname}`)}`);
   }
+  if (!res.ok) await res.body?.cancel();
   if (res.status === 403)
     throw new Error(`web search failed: SearXNG at ${u.origin} refuses JSON (403); add "json" to search.formats in its settings.yml`);
   if (res.status === 429) throw new Error(`web search failed: SearXNG at ${u.origin} is rate limiting the butler (429)`);
   if (!res.ok) throw new Error(`web search failed: SearXNG answered HTTP ${res.status}`);
-  const text = await res.text();
-  if (text.length > MAX_BODY_BYTES) throw new Error('web search failed: the SearXNG answer is larger than 2 MB');
+  const text = (
+    await readCapped(res, {
+      max: MAX_BODY_BYTES,
+      url: `${u.origin}${u.pathname}`,
+      what: 'the SearXNG answer',
+      error: (m) => new Error(`web search failed: ${m}`),
+    })
+  ).toString('utf8');
   let body: Record<string, unknown>;
   try {
     body = JSON.parse(text);
