@@ -294,12 +294,18 @@ class Sampler {
     const def = scope.lists[list];
     if (!def) throw new Skip(`unknown list {${list}}`);
     if (def.wildcard) {
+      // the places the fixtures' people are in besides home and away
+      const zones = this.home.entities
+        .filter((e) => e.domain === 'person' && !['home', 'not_home'].includes(e.state))
+        .map((e) => e.state.toLowerCase());
       const fill =
-        list === 'search_query' && this.home.mediaTitles.length
-          ? this.home.mediaTitles
-          : list === 'timer_name' && this.home.timers.some((t) => t.name)
-            ? this.home.timers.flatMap((t) => (t.name ? [t.name] : []))
-            : (WILDCARD_FILL[list] ?? ['something']);
+        list === 'zone' && zones.length
+          ? zones
+          : list === 'search_query' && this.home.mediaTitles.length
+            ? this.home.mediaTitles
+            : list === 'timer_name' && this.home.timers.some((t) => t.name)
+              ? this.home.timers.flatMap((t) => (t.name ? [t.name] : []))
+              : (WILDCARD_FILL[list] ?? ['something']);
       const v = pick(this.rand, fill);
       s.slots[slot] = v;
       return v;

@@ -1,6 +1,6 @@
 // IntentRecognizer: a language pack's templates matched against a home's names.
 import type { HomeModel } from './home';
-import { hasHan, tokenStrings } from './tokenize';
+import { hasHan, type Token, tokenStrings } from './tokenize';
 import {
   expandStrings,
   newTrie,
@@ -103,6 +103,13 @@ function singular(toks: string[]): string | null {
   if (last.length < 4 || !/^[a-z]+s$/.test(last) || /(ss|us|is)$/.test(last)) return null;
   const one = last.endsWith('ies') ? `${last.slice(0, -3)}y` : last.endsWith('lves') ? `${last.slice(0, -3)}f` : last.slice(0, -1);
   return [...toks.slice(0, -1), one].join(' ');
+}
+
+const DETERMINERS = new Set(['the', 'my', 'our', 'your', 'this', 'these', 'those']);
+
+/** English: of two determiners in a row ("my the lights", "the the weather") only the second counts. */
+function stutter(toks: readonly Token[], i: number): boolean {
+  return DETERMINERS.has(toks[i].t) && DETERMINERS.has(toks[i + 1]?.t ?? '');
 }
 
 export class IntentRecognizer {
@@ -259,7 +266,7 @@ export class IntentRecognizer {
   };
 
   recognize(text: string, context?: RecognizeContext): RecognizedIntent | null {
-    const sm = SentenceMatcher.of(text, this.list);
+    const sm = SentenceMatcher.of(text, this.list, this.language === 'en' ? stutter : undefined);
     if (sm.toks.length === 0) return null;
     let best: { draft: Draft; score: number; order: number } | null = null;
     for (const c of this.templates) {

@@ -324,9 +324,14 @@ export class SentenceMatcher {
     this.words = new Set(toks.map((t) => t.t));
   }
 
-  static of(text: string, lists: (name: string) => SlotList | undefined): SentenceMatcher {
+  /** `drop` removes tokens before matching (a wildcard still captures the text as typed). */
+  static of(
+    text: string,
+    lists: (name: string) => SlotList | undefined,
+    drop?: (toks: readonly Token[], i: number) => boolean,
+  ): SentenceMatcher {
     const { norm, tokens } = tokenize(text);
-    return new SentenceMatcher(norm, tokens, lists);
+    return new SentenceMatcher(norm, drop ? tokens.filter((_, i) => !drop(tokens, i)) : tokens, lists);
   }
 
   /** All complete parses of the sentence by this template (bounded). */

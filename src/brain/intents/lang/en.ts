@@ -15,14 +15,16 @@ const rules: Record<string, string> = {
   and: '(and|&|plus|as well as|and also|and in|and on)',
   places: '[<the>] {place} [,] [[<the>] {place} [,]] <and> [<the>] {place}',
   inplaces: '[<in>] [<the>|<all>] {place} [,] [[<the>] {place} [,]] <and> [<in>] [<the>] {place}',
-  here: '(here|in here|over here|in this (room|space|area|place)|in the room|in my room|in this part of the (house|home))',
+  // Home Assistant's "here" also takes "the space", "our area": a room named by a determiner is the speaker's own
+  here: '(here|in here|over here|[in] (this|the|my|our) (room|space|area|place)|in this part of the (house|home))',
   home: '(house|home|apartment|flat|place)',
   everywhere:
     '(everywhere|anywhere|all over [the <home>]|in the [whole|entire] <home>|in my [whole|entire] <home>|in our [whole|entire] <home>|in (every|each|all [the|my|our]) (room|rooms|area|areas)|throughout the [whole] <home>|across (every|each|all [the]) (room|rooms|area|areas|floor|floors)|around the <home>|in the whole <home>)',
   lights: '(light|lights|lamp|lamps|lighting|lightbulb|lightbulbs|bulb|bulbs|house lights)',
-  on_v: '(turn on|switch on|power on|power up|activate|enable|start|start up|put on|fire up|light up|illuminate)',
+  on_v: '(turn on|switch on|power on|power up|activate|enable|start|start up|put on|fire up|light up|illuminate|change on|bring on)',
   on_s: '(turn|switch|power|put|change|bring|get)',
-  off_v: '(turn off|switch off|power off|deactivate|disable|shut off|shut down|kill|stop|cut|turn out|switch out|put out)',
+  off_v:
+    '(turn off|switch off|power off|deactivate|disable|shut off|shut down|kill|stop|cut|turn out|switch out|put out|change off|change out|bring off|bring out)',
   off_s: '(turn|switch|power|shut|cut|change|bring|get)',
   open_v: '(open|raise|lift|open up|roll up|pull up|raise up|lift up)',
   close_v: '(close|shut|lower|close down|roll down|pull down|draw|close up|shut down|lower down)',
@@ -75,8 +77,9 @@ function onoff(on: 'on' | 'off', x: string, l = ''): string[] {
   return [
     `[<pre>] ${v} ${x} ${l} [<post>]`,
     `[<pre>] ${s} ${x} ${dir} ${l} [<post>]`,
-    `[<pre>] ${s} ${x} ${l} ${dir} [<post>]`,
-    `[<pre>] ${x} ${l} ${dir} [<post>]`,
+    // "switch the porch light to on", "the ceiling fan to off"
+    `[<pre>] ${s} ${x} ${l} [to] ${dir} [<post>]`,
+    `[<pre>] ${x} ${l} [to] ${dir} [<post>]`,
     `[<pre>] ${x} ${dir} ${l} [<post>]`,
     `[<pre>] (make sure|ensure) ${x} ${l} (is|are) [turned|switched] ${dir} ${l} [<post>]`,
     // "get the ceiling fan going"
@@ -462,7 +465,7 @@ const groups: IntentGroup[] = [
     context: true,
     templates: [
       ...onoff('on', '<det> {dev}', '[<here>]'),
-      { t: '[<pre>] light [up] (this room|<here>) [up] [<post>]', slots: { domain: 'light' } },
+      { t: '[<pre>] light (up [<here>]|(it|<here>) up) [<post>]', slots: { domain: 'light' } },
       { t: '[<pre>] (i|we) (need|want|could use|would like) [some|more] (light|lights) [<here>] [<post>]', slots: { domain: 'light' } },
     ],
   },
@@ -481,6 +484,8 @@ const groups: IntentGroup[] = [
       '[<pre>] (activate|run|start|trigger|set|launch|execute|play|turn on) [the] {name.scene+script} [scene|script|routine|mode] [<inplace>] [<post>]',
       '[<pre>] {name.scene+script} [scene|script] (on|go|now|please)',
       '{name.scene} [scene]',
+      // a device's name alone switches it on, for the things that have an obvious "on": "the ceiling fan"
+      '[<the>] {name.light+switch+fan+media_player+input_boolean}',
     ],
   },
   {
@@ -621,8 +626,9 @@ const groups: IntentGroup[] = [
   {
     intent: 'HassLightSet',
     templates: [
-      '[<pre>] (set|change|turn up|turn down|turn|adjust|increase|decrease|raise|lower|make|put|dim|brighten|bring) [the] (brightness|brightness level|level) (of|for|in|on) <ltarget> <to> <bri> [<post>]',
-      '[<pre>] (set|change|turn up|turn down|turn|adjust|increase|decrease|raise|lower|dim|brighten|bring|put|make) <ltarget> [brightness] <to> <bri> [brightness] [<post>]',
+      // "to" and "of" may go unsaid: "set the brightness of the porch light 40", "make the desk lamp 60 brightness"
+      '[<pre>] (set|change|turn up|turn down|turn|adjust|increase|decrease|raise|lower|make|put|dim|brighten|bring) [the] (brightness|brightness level|level) [(of|for|in|on)] <ltarget> [<to>] <bri> [<post>]',
+      '[<pre>] (set|change|turn up|turn down|turn|adjust|increase|decrease|raise|lower|dim|brighten|bring|put|make) <ltarget> [brightness] [<to>] <bri> [brightness] [<post>]',
       '[<pre>] (set|change|turn up|turn down|turn|adjust|increase|decrease|raise|lower|dim|brighten|bring|put|make) <ltarget> (brightness|light level) <to> <bri> [<post>]',
       '[<pre>] (set|change|turn up|turn down|turn|adjust|increase|decrease|raise|lower|put|make) <ltarget> to [the] {bri_level} brightness [<post>]',
       '<ltarget> [brightness] [<to>] <bri> [brightness]',
@@ -646,8 +652,9 @@ const groups: IntentGroup[] = [
   {
     intent: 'HassLightSet',
     templates: [
-      '[<pre>] (set|change|turn|make|paint) <ltarget> [color|colour] [<to>] {color} [<post>]',
-      '[<pre>] (set|change|turn|make) [the] (color|colour) (of|for|in|on) <ltarget> <to> {color} [<post>]',
+      // the verb may go unsaid: "bedroom lamp to red", "the colour of the porch light to blue"
+      '[<pre>] [(set|change|turn|make|paint)] <ltarget> [color|colour] [<to>] {color} [<post>]',
+      '[<pre>] [(set|change|turn|make)] [the] (color|colour) (of|for|in|on) <ltarget> <to> {color} [<post>]',
       '[<pre>] (set|change|turn|make) <ltarget> (color|colour|colors|colours) <to> {color} [<post>]',
       '<ltarget> (color|colour) {color}',
     ],
