@@ -139,8 +139,8 @@ export class IntentRecognizer {
       }
     }
     for (const f of home.floors) {
-      // "Upstairs" is also "the upstairs floor"
-      const also = language === 'en' ? [f.name, ...f.aliases].filter((n) => !/\bfloor$/i.test(n)).map((n) => `${n} floor`) : [];
+      // "Upstairs" is also "the upstairs floor" (and, as Home Assistant's grammar has it, "the first floor floor")
+      const also = language === 'en' ? [f.name, ...f.aliases].map((n) => `${n} floor`) : [];
       for (const n of [f.name, ...f.aliases, ...also]) {
         for (const x of expandStrings(n)) {
           trieAdd(floor, x, { value: f.name });
