@@ -19,7 +19,7 @@ const rules: Record<string, string> = {
   here: '(here|in here|over here|[in] (this|the|my|our) (room|space|area|place)|in this part of the (house|home))',
   home: '(house|home|apartment|flat|place)',
   everywhere:
-    '(everywhere|anywhere|all over [the <home>]|in the [whole|entire] <home>|in my [whole|entire] <home>|in our [whole|entire] <home>|in (every|each|all [the|my|our]) (room|rooms|area|areas)|throughout the [whole] <home>|across (every|each|all [the]) (room|rooms|area|areas|floor|floors)|around the <home>|in the whole <home>)',
+    '(everywhere|anywhere|all over [[<in>] (the|my|our) <home>]|[<in>] (the|my|our) [whole|entire] <home>|[<in>] (every [single]|each [and every]|all [of] [the|my|our]) (room|rooms|area|areas|floor|floors))',
   lights: '(light|lights|lamp|lamps|lighting|lightbulb|lightbulbs|bulb|bulbs|house lights)',
   on_v: '(turn on|switch on|power on|power up|activate|enable|start|start up|put on|fire up|light up|illuminate|change on|bring on)',
   on_s: '(turn|switch|power|put|change|bring|get)',
@@ -99,8 +99,9 @@ function queries(dev: string, st: string): string[] {
     `<tellme> there <isare> any [<place>] ${dev} [that are|that is] [<still>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
     `<tellme> <isare> there any ${st} [<place>] ${dev} [<inplace>|<everywhere>] [<now>]`,
     `<tellme> any [<place>] ${dev} ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
+    `<tellme> [<isare>] [there] (any|some) [of] [<the>] [<place>] ${dev} [<still>] ${st} [<inplace>|<everywhere>] [<now>]`,
     `<tellme> <isare> [<the>] [<place>] ${dev} [<inplace>] [<still>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
-    `<tellme> <isare> (all|every|each) [of] [<the>] [<place>] ${dev} [<inplace>] [<still>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
+    `<tellme> <isare> (all|every [single]|each [and every]) [of] [<the>] [<place>] ${dev} [<inplace>] [<still>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
     `<tellme> <isare> (any|some) [of] [<the>] [<place>] ${dev} [<inplace>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
     `<tellme> <isare> [there] (a|an|one) [<place>] ${dev} ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
     `<tellme> <isare> [<det>] (<places> ${dev} [<still>] ${st}|${dev} <inplaces> [<still>] ${st}|${dev} [<still>] ${st} <inplaces>) [<now>]`,
@@ -168,6 +169,8 @@ const lists: LanguagePack['lists'] = {
     '(lock|secure)': { state: 'locked' },
     '(unlock)': { state: 'unlocked' },
   },
+  // lock words only, for questions about lockable things that are also covers ("are any windows unlocked")
+  lock_strict: { '([securely|safely] locked)': { state: 'locked' }, unlocked: { state: 'unlocked' } },
   lock_state: {
     '([securely|safely] locked|secure|secured)': { state: 'locked' },
     '(unlocked|unsecured|not locked|open)': { state: 'unlocked' },
@@ -612,7 +615,8 @@ const groups: IntentGroup[] = [
     templates: [
       '[<pre>] (set|open|close|move|change|adjust|put|raise|lower) <det> <place> {cover} [position] to {position} <pct> [<post>]',
       '[<pre>] (set|open|close|move|change|adjust|put|raise|lower) <det> {cover} <inplace> [position] to {position} <pct> [<post>]',
-      '[<pre>] (set|change|adjust|put|turn|move|<open_v>|<close_v>) <det> [<place>] ({cover}|{garage}) [position] [<inplace>] [position] to {position} <pct> [<inplace>] [<post>]',
+      '[<pre>] (set|change|adjust|put|turn|move|increase|decrease|<open_v>|<close_v>) <det> <place> ({cover}|{garage}) [position] to {position} <pct> [<post>]',
+      '[<pre>] (set|change|adjust|put|turn|move|increase|decrease|<open_v>|<close_v>) <det> ({cover}|{garage}) [position] (<inplace> [position] to {position} <pct>|to {position} <pct> <inplace>) [<post>]',
       '[<pre>] (set|open|close|move|change|adjust|put|raise|lower) <det> {cover} [position] to {position} <pct> <inplace> [<post>]',
       {
         t: '[<pre>] (open|close|raise|lower|set|move|put) <det> <place> {cover} (halfway|half way|half open|halfway open|to half|to the middle) [<post>]',
@@ -628,7 +632,7 @@ const groups: IntentGroup[] = [
     intent: 'HassSetPosition',
     context: true,
     templates: [
-      '[<pre>] (set|<open_v>|<close_v>|move|change|adjust|put) <det> ({cover}|{garage}) [<here>] [position] to {position} <pct> [<here>] [<post>]',
+      '[<pre>] (set|<open_v>|<close_v>|move|change|adjust|put|increase|decrease|turn) <det> ({cover}|{garage}) [<here>] [position] [<here>] to {position} <pct> [<here>] [<post>]',
     ],
   },
 
@@ -739,6 +743,10 @@ const groups: IntentGroup[] = [
     templates: [
       ...queries('{onoff_dev}', '{onoff_state}'),
       ...queries('{lock_dev}', '{lock_state}'),
+      '<tellme> ((is|are) [there]|do (i|we) have) (any|some) [of] [<the>] [<place>] {lock_thing} [<now>] {lock_strict} [<inplace>] [<now>]',
+      '<tellme> ((is|are) [there]|do (i|we) have) (any|some) [<now>] {lock_strict} [<the>] {lock_thing} [<inplace>] [<now>]',
+      '<tellme> (is|are) (all|every|each) [of] [<the>] [<place>] {lock_thing} [<now>] {lock_strict} [<inplace>] [<now>]',
+      '<tellme> (which|what|how many) [of] [<the>] [<place>] {lock_thing} (is|are) [<now>] {lock_strict} [<inplace>] [<now>]',
       ...queries('{cover}', '{cover_state}'),
       ...queries('{people}', '{person_state}'),
       '<tellme> <isare> {people} [<still>] {person_state}',
@@ -815,8 +823,8 @@ const groups: IntentGroup[] = [
   {
     intent: 'HassGetState',
     templates: [
-      '<tellme> <isare> [<the>] {name.lock} [<still>] {lock_state} [<now>] [<ornot>]',
-      '<tellme> <isare> [<the>] {name.cover+valve} [<still>] {cover_state} [<now>] [<ornot>]',
+      '<tellme> <isare> [<the>] {name.lock} [<still>] {lock_state} [<inplace>] [<now>] [<ornot>]',
+      '<tellme> <isare> [<the>] {name.cover+valve} [<still>] {cover_state} [<inplace>] [<now>] [<ornot>]',
       '<tellme> <isare> [<the>] {name.light+switch+fan+input_boolean+media_player+climate} [<still>] {onoff_state} [<now>] [<ornot>]',
       '<tellme> <isare> [<the>] {name.media_player} [<still>] {media_state} [<now>] [<ornot>]',
       '<tellme> did (i|we|you|someone|somebody|anyone|anybody) leave [<the>] {name.light+switch+fan+input_boolean+media_player} {onoff_state}',
@@ -1002,6 +1010,7 @@ const groups: IntentGroup[] = [
       '[<pre>] (go back|back up|rewind|replay) [to] [the] [(previous|last|prior) [<media>|item|one]] [again] <ptarget> [<post>]',
       '[<pre>] <ptarget> (go back|back up|rewind|replay) [to] [the] [(previous|last|prior) [<media>|item|one]] [again] [<post>]',
       '[<pre>] <ptarget> (play|go to) [the] (previous|last|prior) [<media>|item|one] [again] [<post>]',
+      '[<pre>] (play|go to) [the] (previous|last|prior) [<media>|item|one] [again] <ptarget> [<post>]',
       '<player> (play|go to|replay) [the] (previous|last|prior) [<media>|item|one] [again]',
     ],
   },
@@ -1026,6 +1035,7 @@ const groups: IntentGroup[] = [
       '[<pre>] (set|change|turn|put|adjust|make|increase|decrease|raise|lower|bring) [up|down] [<the>] ({name.media_player}|{place}) [<vol>] [up|down] to {volume_level} <pct> [<post>]',
       '[<pre>] (set|change|turn|put|adjust|make|increase|decrease|raise|lower|bring) [up|down] [the] <vol> [up|down] to {volume_level} <pct> <ptarget> [<post>]',
       '[<pre>] (set|change|turn|put|adjust|make|increase|decrease|raise|lower|bring) [up|down] [the] <vol> [up|down] <ptarget> to {volume_level} <pct> [<post>]',
+      '[<pre>] <ptarget> (set|change|turn|put|adjust|make|increase|decrease|raise|lower|bring) [up|down] [the] <vol> [up|down] to {volume_level} <pct> [<post>]',
     ],
   },
   {
@@ -1114,6 +1124,7 @@ const groups: IntentGroup[] = [
     intent: 'HassDecreaseTimer',
     templates: [
       '[<pre>] (remove|subtract|take|cut|knock|shave) [off] <dur> (from|off|off of) <timer> [<post>]',
+      '[<pre>] take <dur> <timer> [<post>]',
       '[<pre>] (decrease|reduce|shorten|lower|cut) <timer> by <dur> [<post>]',
     ],
   },
