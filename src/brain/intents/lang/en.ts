@@ -51,7 +51,7 @@ const rules: Record<string, string> = {
     '([the|my|our] timer|[the|my|our] {area} timer|[the|my|our] timer (in|on|for) [<the>] {area}|[the|my|our] {tname:name} timer|[the|my|our] timer (named|called|for) {tname:name}|[the|my|our] <sdur> timer|[the|my|our] timer for <sdur>)',
   timers: '([the|my|our] timers [(in|on|for) [<the>] {area}]|[the|my|our] {area} timers|[the|my|our] {tname:name} timers)',
   media:
-    '(music|media|song|songs|track|tracks|playback|show|shows|tv show|tv shows|movie|video|tv|episode|podcast|audio|album|playlist|radio)',
+    '(music|media|song|songs|track|tracks|playback|show|shows|tv show|tv shows|movie|video|tv|episode|podcast|audio|album|playlist|radio|media player|media players|player|players|speaker|speakers)',
   // "play", and the other ways of asking for something to be played: "i want to listen to", "let's watch", "queue up"
   playv:
     "[<pre>] [(i want|i'd like|i would like|let me|can i|could i|can we|could we) [to]|let's|let us] (play|put on|start playing|listen to|watch|stream|queue up|queue)",
@@ -615,8 +615,8 @@ const groups: IntentGroup[] = [
     templates: [
       '[<pre>] (set|open|close|move|change|adjust|put|raise|lower) <det> <place> {cover} [position] to {position} <pct> [<post>]',
       '[<pre>] (set|open|close|move|change|adjust|put|raise|lower) <det> {cover} <inplace> [position] to {position} <pct> [<post>]',
-      '[<pre>] (set|change|adjust|put|turn|move|increase|decrease|<open_v>|<close_v>) <det> <place> ({cover}|{garage}) [position] to {position} <pct> [<post>]',
-      '[<pre>] (set|change|adjust|put|turn|move|increase|decrease|<open_v>|<close_v>) <det> ({cover}|{garage}) [position] (<inplace> [position] to {position} <pct>|to {position} <pct> <inplace>) [<post>]',
+      '[<pre>] (set|change|adjust|put|turn|move|make|increase|decrease|<open_v>|<close_v>) <det> <place> ({cover}|{garage}) [position] to {position} <pct> [<post>]',
+      '[<pre>] (set|change|adjust|put|turn|move|make|increase|decrease|<open_v>|<close_v>) <det> ({cover}|{garage}) [position] (<inplace> [position] to {position} <pct>|to {position} <pct> <inplace>) [<post>]',
       '[<pre>] (set|open|close|move|change|adjust|put|raise|lower) <det> {cover} [position] to {position} <pct> <inplace> [<post>]',
       {
         t: '[<pre>] (open|close|raise|lower|set|move|put) <det> <place> {cover} (halfway|half way|half open|halfway open|to half|to the middle) [<post>]',
@@ -669,7 +669,7 @@ const groups: IntentGroup[] = [
     templates: [
       // the verb may go unsaid: "bedroom lamp to red", "the colour of the porch light to blue"
       '[<pre>] [(set|change|turn|make|paint)] <ltarget> [color|colour] [<to>] {color} [<post>]',
-      '[<pre>] [(set|change|turn|make)] [the] (color|colour) (of|for|in|on) <ltarget> <to> {color} [<post>]',
+      '[<pre>] [(set|change|turn|make)] [the] (color|colour) (of|for|in|on) <ltarget> [<to>] {color} [<post>]',
       '[<pre>] (set|change|turn|make) <ltarget> (color|colour|colors|colours) <to> {color} [<post>]',
       '<ltarget> (color|colour) {color}',
     ],
@@ -716,7 +716,7 @@ const groups: IntentGroup[] = [
     intent: 'HassClimateSetTemperature',
     context: true,
     templates: [
-      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) [the] (temperature|temp|thermostat|heat|heating|ac|air conditioning) [<here>] to {temperature} <deg> [<here>] [<post>]',
+      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) [up|down] [the] (temperature|temp|thermostat|heat|heating|ac|air conditioning) [<here>] to {temperature} <deg> [<here>] [<post>]',
       '[<pre>] (turn|put|bring) (up|down) [the] (temperature|temp|heat|heating|thermostat) to {temperature} <deg> [<here>] [<post>]',
       '[<pre>] (make it|heat it to|cool it to) {temperature} <deg> [<here>] [<post>]',
       '[<pre>] (turn|put|bring) [the] (temperature|temp|heat|heating|thermostat|ac|air conditioning) (up|down) to {temperature} <deg> [<here>] [<post>]',
@@ -725,13 +725,13 @@ const groups: IntentGroup[] = [
   {
     intent: 'HassClimateSetTemperature',
     templates: [
-      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) [the] (temperature|temp|thermostat|heat|heating) <inplace> to {temperature} <deg> [<post>]',
-      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) <place> [temperature|temp|thermostat|heat|heating] to {temperature} <deg> [<post>]',
-      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) [the] (temperature|temp|heat|heating) to {temperature} <deg> <inplace> [<post>]',
-      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) [the] {name.climate} [temperature|temp] to {temperature} <deg> [<post>]',
-      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) [the] (temperature|temp|heat|heating) (of|for|on|in) [<the>] {name.climate} to {temperature} <deg> [<post>]',
-      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) [the] (temperature|temp|heat|heating) (in|on|for|of) <place> floor to {temperature} <deg> [<post>]',
-      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) <place> floor (temperature|temp|heat|heating) to {temperature} <deg> [<post>]',
+      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) [up|down] [the] (temperature|temp|thermostat|heat|heating) <inplace> to {temperature} <deg> [<post>]',
+      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) [up|down] <place> [temperature|temp|thermostat|heat|heating] to {temperature} <deg> [<post>]',
+      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) [up|down] [the] (temperature|temp|heat|heating) to {temperature} <deg> <inplace> [<post>]',
+      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) [up|down] [<the>] {name.climate} [temperature|temp] to {temperature} <deg> [<post>]',
+      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) [up|down] [the] (temperature|temp|heat|heating) (of|for|on|in) [<the>] {name.climate} to {temperature} <deg> [<post>]',
+      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) [up|down] [the] (temperature|temp|heat|heating) (in|on|for|of) <place> floor to {temperature} <deg> [<post>]',
+      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) [up|down] <place> floor (temperature|temp|heat|heating) to {temperature} <deg> [<post>]',
       '[<pre>] (make it|heat it to|cool it to|heat it up to|cool it down to) {temperature} <deg> <inplace> [<post>]',
       '[<pre>] (make|heat|cool) <place> [up|down] to {temperature} <deg> [<post>]',
     ],
@@ -865,7 +865,7 @@ const groups: IntentGroup[] = [
       "<ask> (what is|what's|whats|is (anything|something)) (playing|on) (on|in) [<the>] {name.media_player} [<now>]",
       '[<pre>] [the] (state|status) of [<the>] {name} [<post>]',
       // "do you know the current state of the front door", "is the state of the kitchen switch off"
-      '<ask> (do you know|tell me|<whatis>) [the] [current|present] (state|status|value) of [<the>] {name} [<inplace>] [<post>]',
+      '<ask> (do you know|tell me|<whatis>) [the] [current|present] (state|status|value) of [<the>] {name} [<inplace>] [<now>] [<post>]',
       '<tellme> <isare> [the] (state|status) of [<the>] {name} {onoff_state} [<inplace>] [<now>]',
       '[<pre>] [<the>] {name} (state|status) [<post>]',
       '<ask> <whatis> [the] (state|status|value|reading) of [<the>] {name} [<post>]',
@@ -995,7 +995,7 @@ const groups: IntentGroup[] = [
       '[<pre>] (go back|back up|rewind) [to [the] (previous|last) [<media>|item|one]] [again] [<here>] [<post>]',
       '[<pre>] (play|go to|replay) [the] (previous|last|prior) [<media>|item|one] [again] [<here>] [<post>]',
       '[<pre>] (go|skip|jump) back [one|a] [<media>|item|one] [<here>] [<post>]',
-      '[<pre>] (replay|previous [<media>|item|one]) [<here>] [<post>]',
+      '[<pre>] (replay|previous [<media>|item|one]) [again] [<here>] [<post>]',
     ],
   },
   {
@@ -1312,7 +1312,7 @@ const groups: IntentGroup[] = [
     intent: 'HassGetCurrentTime',
     templates: [
       '<ask> what time is it [now|right now] [please]',
-      "<ask> (what is|what's|tell me|give me|do you know|say) the [current] time [now|right now|please]",
+      "<ask> (what is|what's|whats|tell me|give me|do you know|say) the [current] time [now|right now|please]",
       '<ask> (what|which) time (is it|do we have)',
       '<ask> (do you have|have you got) the time',
       '[<pre>] time [please|now|check]',
