@@ -497,7 +497,7 @@ const groups: IntentGroup[] = [
       '[<pre>] {name.scene+script} [scene|script] (on|go|now|please)',
       '{name.scene} [scene]',
       // a device's name alone switches it on, for the things that have an obvious "on": "the ceiling fan"
-      '[<the>] {name.light+switch+fan+media_player+input_boolean}',
+      '[<the>] {name.light+switch+fan+media_player+input_boolean} [please]',
     ],
   },
   {
