@@ -555,8 +555,8 @@ const groups: IntentGroup[] = [
       '[<pre>] (open|close|raise|lower|set|move|put) <det> {cover} [<here>] (halfway|half way|half open|halfway open|to half|to the middle) [<here>] [<post>]',
     ],
   },
-  { intent: 'HassTurnOn', bonus: 1, templates: ['[<pre>] <open_v> <det> {garage} [<post>]'] },
-  { intent: 'HassTurnOff', bonus: 1, templates: ['[<pre>] <close_v> <det> {garage} [<post>]'] },
+  { intent: 'HassTurnOn', bonus: 1, context: true, templates: ['[<pre>] <open_v> <det> {garage} [<here>] [<post>]'] },
+  { intent: 'HassTurnOff', bonus: 1, context: true, templates: ['[<pre>] <close_v> <det> {garage} [<here>] [<post>]'] },
   { intent: 'HassTurnOff', context: true, templates: ['[<pre>] <close_v> <det> {cover} [<here>] [<post>]'] },
   {
     intent: 'HassTurnOn',
