@@ -101,7 +101,7 @@ function queries(dev: string, st: string): string[] {
     `<tellme> any [<place>] ${dev} ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
     `<tellme> [<isare>] [there] (any|some) [of] [<the>] [<place>] ${dev} [<still>] ${st} [<inplace>|<everywhere>] [<now>]`,
     `<tellme> <isare> [<the>] [<place>] ${dev} [<inplace>] [<still>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
-    `<tellme> <isare> (all|every [single]|each [and every]) [of] [<the>] [<place>] ${dev} [<inplace>] [<still>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
+    `<tellme> <isare> [there] (all|every [single]|each [and every]) [of] [<the>] [<place>] ${dev} [<inplace>] [<still>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
     `<tellme> <isare> (any|some) [of] [<the>] [<place>] ${dev} [<inplace>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
     `<tellme> <isare> [there] (a|an|one) [<place>] ${dev} ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
     `<tellme> <isare> [<det>] (<places> ${dev} [<still>] ${st}|${dev} <inplaces> [<still>] ${st}|${dev} [<still>] ${st} <inplaces>) [<now>]`,
@@ -823,8 +823,8 @@ const groups: IntentGroup[] = [
   {
     intent: 'HassGetState',
     templates: [
-      '<tellme> <isare> [<the>] {name.lock} [<still>] {lock_state} [<inplace>] [<now>] [<ornot>]',
-      '<tellme> <isare> [<the>] {name.cover+valve} [<still>] {cover_state} [<inplace>] [<now>] [<ornot>]',
+      '<tellme> <isare> [<the>] {name.lock} [<now>] {lock_state} [<inplace>] [<now>] [<ornot>]',
+      '<tellme> <isare> [<the>] {name.cover+valve} [<now>] {cover_state} [<inplace>] [<now>] [<ornot>]',
       '<tellme> <isare> [<the>] {name.light+switch+fan+input_boolean+media_player+climate} [<still>] {onoff_state} [<now>] [<ornot>]',
       '<tellme> <isare> [<the>] {name.media_player} [<still>] {media_state} [<now>] [<ornot>]',
       '<tellme> did (i|we|you|someone|somebody|anyone|anybody) leave [<the>] {name.light+switch+fan+input_boolean+media_player} {onoff_state}',
@@ -902,7 +902,7 @@ const groups: IntentGroup[] = [
       '<ask> how (much|many|high|low|fast|slow|strong|loud|big|heavy|far|long|hot|warm|cold|humid|bright) is [the] {name.sensor} [<now>]',
       '<ask> (what|how much|how many) (does|do) [<the>] {name.sensor} (say|show|read|report|indicate|measure|display) [<now>]',
       '<ask> (read|check) [<the>] {name.sensor} [for me] [<now>]',
-      "<ask> (when (is|was|will be|does|did|'s)|whens) [<the>] {name.sensor} [happen|start|end|due] [<now>]",
+      "<ask> (when (is|was|will|will be|does|did|'s)|whens) [<the>] {name.sensor} [be|happen|start|end|due] [<now>]",
       '<ask> how (much|many) {_q} (does|do|is|are) [<the>] {name.sensor} [have|has] [left|remaining|using|using now] [<now>]',
       '<ask> how (much|many) {_q} (does|do) {name.sensor} (have|has|use|show) [left|remaining] [<now>]',
     ],
