@@ -19,7 +19,7 @@ const rules: Record<string, string> = {
   here: '(here|in here|over here|[in] (this|the|my|our) (room|space|area|place)|in this part of the (house|home))',
   home: '(house|home|apartment|flat|place)',
   everywhere:
-    '(everywhere|anywhere|all over [[<in>] (the|my|our) <home>]|[<in>] (the|my|our) [whole|entire] <home>|[<in>] (every [single]|each [and every]|all [of] [the|my|our]) (room|rooms|area|areas|floor|floors))',
+    '(everywhere|anywhere|all over [[<in>] (the|my|our) [whole|entire] <home>]|[<in>] (the|my|our) [whole|entire] <home>|[<in>] (every [single]|each [and every]|all [of] [the|my|our]) (room|rooms|area|areas|floor|floors))',
   lights: '(light|lights|lamp|lamps|lighting|lightbulb|lightbulbs|bulb|bulbs|house lights)',
   on_v: '(turn on|switch on|power on|power up|activate|enable|start|start up|put on|fire up|light up|illuminate|change on|bring on)',
   on_s: '(turn|switch|power|put|change|bring|get)',
@@ -117,7 +117,9 @@ function queries(dev: string, st: string): string[] {
 
 const lists: LanguagePack['lists'] = {
   dev: {
-    '(light|lights|lamp|lamps|lighting|lightbulb|lightbulbs|bulb|bulbs|house lights|house lighting)': { domain: 'light' },
+    '(light|lights|lamp|lamps|lighting|lightbulb|lightbulbs|bulb|bulbs|(house|home|apartment|flat) (light|lights|lamp|lamps|lighting))': {
+      domain: 'light',
+    },
     '(fan|fans|ceiling fan|ceiling fans)': { domain: 'fan', name: 'all' },
     '(switch|switches|outlet|outlets|plug|plugs|socket|sockets)': { domain: 'switch' },
     '(everything|all devices|all the devices|all appliances)': { domain: ['light', 'switch', 'fan', 'media_player'] },
@@ -438,7 +440,7 @@ const groups: IntentGroup[] = [
       ...onoff('on', '<det> {dev}', '<everywhere>'),
       ...onoff('on', '(every|each [and every]|all [the|my|our]|both [the]) [single] [<the>] {dev}'),
       {
-        t: '[<pre>] (light up|illuminate) (<everywhere>|[<all>] [the|my] (room|rooms|area|areas) [<everywhere>]|the (whole|entire) <home>|[the|my] <home>)',
+        t: '[<pre>] (light up|illuminate) (<everywhere> [<everywhere>]|[<all>] [the|my] (room|rooms|area|areas) [<everywhere>]|the (whole|entire) <home>|[the|my] <home>)',
         slots: { domain: 'light' },
       },
     ],
@@ -525,16 +527,16 @@ const groups: IntentGroup[] = [
   {
     intent: 'HassTurnOn',
     templates: [
-      '[<pre>] <open_v> <det> <place> {cover} [<post>]',
-      '[<pre>] <open_v> <det> {cover} <inplace> [<post>]',
+      '[<pre>] <open_v> <det> <place> ({cover}|{garage}) [<post>]',
+      '[<pre>] <open_v> <det> ({cover}|{garage}) <inplace> [<post>]',
       '[<pre>] <open_v> <det> {cover} <everywhere> [<post>]',
     ],
   },
   {
     intent: 'HassTurnOff',
     templates: [
-      '[<pre>] <close_v> <det> <place> {cover} [<post>]',
-      '[<pre>] <close_v> <det> {cover} <inplace> [<post>]',
+      '[<pre>] <close_v> <det> <place> ({cover}|{garage}) [<post>]',
+      '[<pre>] <close_v> <det> ({cover}|{garage}) <inplace> [<post>]',
       '[<pre>] <close_v> <det> {cover} <everywhere> [<post>]',
     ],
   },
@@ -632,7 +634,7 @@ const groups: IntentGroup[] = [
     intent: 'HassSetPosition',
     context: true,
     templates: [
-      '[<pre>] (set|<open_v>|<close_v>|move|change|adjust|put|increase|decrease|turn) <det> ({cover}|{garage}) [<here>] [position] [<here>] to {position} <pct> [<here>] [<post>]',
+      '[<pre>] (set|<open_v>|<close_v>|move|change|adjust|put|increase|decrease|turn) [up|down] <det> ({cover}|{garage}) [<here>] [position] [<here>] to {position} <pct> [<here>] [<post>]',
     ],
   },
 
@@ -825,7 +827,7 @@ const groups: IntentGroup[] = [
     templates: [
       '<tellme> <isare> [<the>] {name.lock} [<now>] {lock_state} [<inplace>] [<now>] [<ornot>]',
       '<tellme> <isare> [<the>] {name.cover+valve} [<now>] {cover_state} [<inplace>] [<now>] [<ornot>]',
-      '<tellme> <isare> [<the>] {name.light+switch+fan+input_boolean+media_player+climate} [<still>] {onoff_state} [<now>] [<ornot>]',
+      '<tellme> <isare> [<the>] {name.light+switch+fan+input_boolean+media_player+climate+sensor} [<still>] {onoff_state} [<now>] [<ornot>]',
       '<tellme> <isare> [<the>] {name.media_player} [<still>] {media_state} [<now>] [<ornot>]',
       '<tellme> did (i|we|you|someone|somebody|anyone|anybody) leave [<the>] {name.light+switch+fan+input_boolean+media_player} {onoff_state}',
       '<tellme> did (i|we|you|someone|somebody|anyone|anybody) leave [<the>] {name.lock} {lock_state}',
@@ -903,7 +905,7 @@ const groups: IntentGroup[] = [
       '<ask> (what|how much|how many) (does|do) [<the>] {name.sensor} (say|show|read|report|indicate|measure|display) [<now>]',
       '<ask> (read|check) [<the>] {name.sensor} [for me] [<now>]',
       "<ask> (when (is|was|will|will be|does|did|'s)|whens) [<the>] {name.sensor} [be|happen|start|end|due] [<now>]",
-      '<ask> how (much|many) {_q} (does|do|is|are) [<the>] {name.sensor} [have|has] [left|remaining|using|using now] [<now>]',
+      '<ask> how (much|many) {_q} (does|do|is|are|has|have) [<the>] {name.sensor} [have|has|got] [left|remaining|using|using now] [<now>]',
       '<ask> how (much|many) {_q} (does|do) {name.sensor} (have|has|use|show) [left|remaining] [<now>]',
     ],
   },
@@ -1321,7 +1323,7 @@ const groups: IntentGroup[] = [
   {
     intent: 'HassGetCurrentDate',
     templates: [
-      "[<pre>] (what is|what's|whats|tell me|give me|say) [the] [current|today's|todays] date [today|please]",
+      "[<pre>] (what is|what's|whats|tell me|give me|say) [<the>] [current|today's|todays] date [today|please]",
       "[<pre>] (what is|what's|whats|tell me) [the] (today's|todays|today) date [please]",
       '<ask> what date is (it|today) [today|please]',
       '<ask> what (day|day of the week) is (it|today) [today|please]',
