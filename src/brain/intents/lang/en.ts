@@ -867,7 +867,7 @@ const groups: IntentGroup[] = [
       "<ask> (what is|what's|whats|is (anything|something)) (playing|on) (on|in) [<the>] {name.media_player} [<now>]",
       '[<pre>] [the] (state|status) of [<the>] {name} [<post>]',
       // "do you know the current state of the front door", "is the state of the kitchen switch off"
-      '<ask> (do you know|tell me|<whatis>) [the] [current|present] (state|status|value) of [<the>] {name} [<inplace>] [<now>] [<post>]',
+      '<ask> (do you know|tell me|<whatis>) [<the>] [current|present] (state|status|value) of [<the>] {name} [<inplace>] [<now>] [<post>]',
       '<tellme> <isare> [the] (state|status) of [<the>] {name} {onoff_state} [<inplace>] [<now>]',
       '[<pre>] [<the>] {name} (state|status) [<post>]',
       '<ask> <whatis> [the] (state|status|value|reading) of [<the>] {name} [<post>]',
