@@ -1070,7 +1070,7 @@ const groups: IntentGroup[] = [
       '<playv> [the|some|a] {media_class} {search_query} <mtarget> [<post>]',
       '<playv> [the|some|a] {search_query} {media_class} <mtarget> [<post>]',
       '[<pre>] <mtarget> (play|put on) {search_query} [<post>]',
-      '<playv> [the|some|a] [{media_class}] {search_query} [{media_class}] on [<the>] {name.media_player} <inplace> [<post>]',
+      '<playv> ([the|some|a] {media_class} {search_query}|[the|some|a] {search_query} {media_class}|{search_query}) on [<the>] {name.media_player} <inplace> [<post>]',
       {
         t: '<playv> [some|a bit of|a little] (music|songs|tunes) <mtarget> [<post>]',
         slots: { search_query: '' },
