@@ -1034,6 +1034,7 @@ const groups: IntentGroup[] = [
       '[<pre>] (set|change|turn|adjust|put) [the] ({name.media_player}|<place>) <vol> [up|down] to {volume_level} <pct> [<post>]',
       '[<pre>] (set|change|turn|adjust) [the] <vol> (of|on|for) [the] ({name.media_player}|<place>) to {volume_level} <pct> [<post>]',
       '<player> <vol> [to] {volume_level} <pct>',
+      '[<pre>] <vol> [to] {volume_level} <pct> <ptarget> [<post>]',
       '[<pre>] (set|change|turn|put|adjust|make|increase|decrease|raise|lower|bring) [up|down] [<the>] ({name.media_player}|{place}) [<vol>] [up|down] to {volume_level} <pct> [<post>]',
       '[<pre>] (set|change|turn|put|adjust|make|increase|decrease|raise|lower|bring) [up|down] [the] <vol> [up|down] to {volume_level} <pct> <ptarget> [<post>]',
       '[<pre>] (set|change|turn|put|adjust|make|increase|decrease|raise|lower|bring) [up|down] [the] <vol> [up|down] <ptarget> to {volume_level} <pct> [<post>]',
