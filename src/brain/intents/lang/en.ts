@@ -813,7 +813,7 @@ const groups: IntentGroup[] = [
         slots: { state: 'on', _classes: ['problem'] },
       },
       { t: '<tellme> any {bs_dev} [detected] <inplace> [<now>]', slots: { state: 'on' } },
-      { t: '<tellme> (what|which) {bs_dev} (is|are) (there|available) [<inplace>] [<now>]', slots: { state: 'on' } },
+      { t: '<tellme> (what|which|how many) {bs_dev} (is|are) (there|available) [<inplace>] [<now>]', slots: { state: 'on' } },
       { t: '<tellme> is it (wet|flooded|leaking) [<inplace>] [<now>]', slots: { state: 'on', _classes: ['moisture'] } },
       { t: '<tellme> is it dry [<inplace>] [<now>]', slots: { state: 'off', _classes: ['moisture'] } },
       {
