@@ -93,6 +93,21 @@ describe('English', () => {
     });
     assert.deepEqual(rec(zh, '打开厨房和卧室的灯')?.slots, { area: ['厨房', '卧室'], domain: 'light' });
   });
+  test("Home Assistant's shorter forms: a name alone, a colour without a verb, a doubled determiner", () => {
+    assert.deepEqual(rec(en, 'the ceiling fan'), {
+      name: 'HassTurnOn',
+      slots: { name: 'Ceiling Fan', domain: 'fan' },
+      entities: ['fan.ceiling'],
+    });
+    // only things with an obvious "on": a lock or a curtain named alone is no command
+    assert.equal(rec(en, 'the front door'), null);
+    assert.equal(rec(en, 'curtain left'), null);
+    assert.deepEqual(rec(en, 'bedroom lamp to red')?.slots, { name: 'Bedroom Lamp', color: 'red', domain: 'light' });
+    assert.equal(rec(en, 'the kitchen ceiling to off')?.name, 'HassTurnOff');
+    // "my the", "the the": the second determiner is the one that counts, and the rest of the sentence still reads
+    assert.deepEqual(rec(en, 'turn on my the kitchen lights')?.slots, { area: 'Kitchen', domain: 'light' });
+    assert.equal(rec(en, 'play the the office')?.slots.search_query, 'the office');
+  });
   test('garbage gives null, never throws', () => {
     for (const junk of ['', '   ', '???', 'colorless green ideas sleep furiously', '\u0000\uffff', 'turn'.repeat(200)]) {
       assert.equal(en.recognize(junk), null, junk.slice(0, 20));

@@ -1,6 +1,6 @@
 // IntentRecognizer: a language pack's templates matched against a home's names.
 import type { HomeModel } from './home';
-import { hasHan, tokenStrings } from './tokenize';
+import { hasHan, type Token, tokenStrings } from './tokenize';
 import {
   expandStrings,
   newTrie,
@@ -105,6 +105,13 @@ function singular(toks: string[]): string | null {
   return [...toks.slice(0, -1), one].join(' ');
 }
 
+const DETERMINERS = new Set(['the', 'my', 'our', 'your', 'this', 'these', 'those']);
+
+/** English: of two determiners in a row ("my the lights", "the the weather") only the second counts. */
+function stutter(toks: readonly Token[], i: number): boolean {
+  return DETERMINERS.has(toks[i].t) && DETERMINERS.has(toks[i + 1]?.t ?? '');
+}
+
 export class IntentRecognizer {
   private readonly templates: Compiled[];
   private readonly valueLists: Map<string, SlotList>;
@@ -132,8 +139,8 @@ export class IntentRecognizer {
       }
     }
     for (const f of home.floors) {
-      // "Upstairs" is also "the upstairs floor"
-      const also = language === 'en' ? [f.name, ...f.aliases].filter((n) => !/\bfloor$/i.test(n)).map((n) => `${n} floor`) : [];
+      // "Upstairs" is also "the upstairs floor" (and, as Home Assistant's grammar has it, "the first floor floor")
+      const also = language === 'en' ? [f.name, ...f.aliases].map((n) => `${n} floor`) : [];
       for (const n of [f.name, ...f.aliases, ...also]) {
         for (const x of expandStrings(n)) {
           trieAdd(floor, x, { value: f.name });
@@ -259,7 +266,7 @@ export class IntentRecognizer {
   };
 
   recognize(text: string, context?: RecognizeContext): RecognizedIntent | null {
-    const sm = SentenceMatcher.of(text, this.list);
+    const sm = SentenceMatcher.of(text, this.list, this.language === 'en' ? stutter : undefined);
     if (sm.toks.length === 0) return null;
     let best: { draft: Draft; score: number; order: number } | null = null;
     for (const c of this.templates) {

@@ -307,6 +307,7 @@ export interface Parse {
 
 const W_WORD = 1;
 const W_WILD = 0.3;
+const W_PHRASE = 0.15;
 const MAX_PARSES = 64;
 
 /** Matches one tokenised sentence against templates; holds the per-sentence state. */
@@ -324,9 +325,14 @@ export class SentenceMatcher {
     this.words = new Set(toks.map((t) => t.t));
   }
 
-  static of(text: string, lists: (name: string) => SlotList | undefined): SentenceMatcher {
+  /** `drop` removes tokens before matching (a wildcard still captures the text as typed). */
+  static of(
+    text: string,
+    lists: (name: string) => SlotList | undefined,
+    drop?: (toks: readonly Token[], i: number) => boolean,
+  ): SentenceMatcher {
     const { norm, tokens } = tokenize(text);
-    return new SentenceMatcher(norm, tokens, lists);
+    return new SentenceMatcher(norm, drop ? tokens.filter((_, i) => !drop(tokens, i)) : tokens, lists);
   }
 
   /** All complete parses of the sentence by this template (bounded). */
@@ -394,8 +400,11 @@ export class SentenceMatcher {
       if (tn.vals.length) hits.push({ end: j + 1, vals: tn.vals });
     }
     for (let h = hits.length - 1; h >= 0; h--) {
+      // a phrase read whole from one list beats the same words split over two ("garage door" is a kind of cover, not
+      // the Garage and a door)
+      const n = hits[h].end - pos;
       for (const v of hits[h].vals) {
-        if (this.push(node, v, pos, hits[h].end, list.weight * (hits[h].end - pos), k)) return true;
+        if (this.push(node, v, pos, hits[h].end, list.weight * n + W_PHRASE * (n - 1), k)) return true;
       }
     }
     return false;

@@ -92,12 +92,20 @@ export function sensorCheck(d: Draft, home: HomeModel): boolean {
       return false;
   }
   if (!d.entities || d.entities.length < 2 || typeof d.slots._q !== 'string') return true;
-  const words = new Set(d.slots._q.toLowerCase().split(/\s+/));
+  const words = new Set(
+    d.slots._q
+      .toLowerCase()
+      .split(/\s+/)
+      .map((w) => CLASS_WORD[w] ?? w),
+  );
   let best: string[] = [];
   let bestScore = -1;
   for (const id of d.entities) {
-    const dc = home.entity(id)?.device_class ?? '';
-    const score = dc.split('_').filter((w) => words.has(w)).length;
+    // the class that shares most words with the quantity; of equals, the one with fewest words left over
+    // ("precipitation quantity" is precipitation, not precipitation_intensity)
+    const dc = (home.entity(id)?.device_class ?? '').split('_');
+    const hit = dc.filter((w) => words.has(w)).length;
+    const score = hit ? 10 * hit - (dc.length - hit) : 0;
     if (score > bestScore) {
       best = [id];
       bestScore = score;
@@ -108,6 +116,15 @@ export function sensorCheck(d: Draft, home: HomeModel): boolean {
   if (best.length === 1 && dc) d.slots.device_class = dc;
   return true;
 }
+
+/** Everyday words for the words of sensor device classes: "the rain rate" is precipitation_intensity. */
+const CLASS_WORD: Record<string, string> = {
+  rain: 'precipitation',
+  rainfall: 'precipitation',
+  snow: 'precipitation',
+  snowfall: 'precipitation',
+  rate: 'intensity',
+};
 
 function quantityWords(q: string): Set<string> {
   return new Set(

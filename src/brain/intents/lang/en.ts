@@ -15,17 +15,19 @@ const rules: Record<string, string> = {
   and: '(and|&|plus|as well as|and also|and in|and on)',
   places: '[<the>] {place} [,] [[<the>] {place} [,]] <and> [<the>] {place}',
   inplaces: '[<in>] [<the>|<all>] {place} [,] [[<the>] {place} [,]] <and> [<in>] [<the>] {place}',
-  here: '(here|in here|over here|in this (room|space|area|place)|in the room|in my room|in this part of the (house|home))',
+  // Home Assistant's "here" also takes "the space", "our area": a room named by a determiner is the speaker's own
+  here: '(here|in here|over here|[in] (this|the|my|our) (room|space|area|place)|in this part of the (house|home))',
   home: '(house|home|apartment|flat|place)',
   everywhere:
-    '(everywhere|anywhere|all over [the <home>]|in the [whole|entire] <home>|in my [whole|entire] <home>|in our [whole|entire] <home>|in (every|each|all [the|my|our]) (room|rooms|area|areas)|throughout the [whole] <home>|across (every|each|all [the]) (room|rooms|area|areas|floor|floors)|around the <home>|in the whole <home>)',
+    '(everywhere|anywhere|all over [[<in>] (the|my|our) [whole|entire] <home>]|[<in>] (the|my|our) [whole|entire] <home>|[<in>] (every [single]|each [and every]|all [of] [the|my|our]) (room|rooms|area|areas|floor|floors))',
   lights: '(light|lights|lamp|lamps|lighting|lightbulb|lightbulbs|bulb|bulbs|house lights)',
-  on_v: '(turn on|switch on|power on|power up|activate|enable|start|start up|put on|fire up|light up|illuminate)',
+  on_v: '(turn on|switch on|power on|power up|activate|enable|start|start up|put on|fire up|light up|illuminate|change on|bring on)',
   on_s: '(turn|switch|power|put|change|bring|get)',
-  off_v: '(turn off|switch off|power off|deactivate|disable|shut off|shut down|kill|stop|cut|turn out|switch out|put out)',
+  off_v:
+    '(turn off|switch off|power off|deactivate|disable|shut off|shut down|kill|stop|cut|turn out|switch out|put out|change off|change out|bring off|bring out)',
   off_s: '(turn|switch|power|shut|cut|change|bring|get)',
   open_v: '(open|raise|lift|open up|roll up|pull up|raise up|lift up)',
-  close_v: '(close|shut|lower|close down|roll down|pull down|draw|close up|shut down|lower down)',
+  close_v: '(close|shut|lower|close down|roll down|pull down|draw|close up|shut down|lower down|shut up|lower up)',
   pct: '[%|percent|per cent]',
   deg: '[°|degree|degrees] [celsius|fahrenheit|c|f]',
   ltarget:
@@ -44,23 +46,26 @@ const rules: Record<string, string> = {
   min: '(minute|minutes|min|mins)',
   sec: '(second|seconds|sec|secs)',
   dur: '({hours} <hr> [[and] {minutes} <min>] [[and] {seconds} <sec>]|{an_hour} [and] {minutes} <min>|{hours} {half_hour} <hr>|{minutes} <min> [[and] {seconds} <sec>]|{minutes} {half_min} <min>|{seconds} <sec>|{dur_word})',
-  sdur: '({start_hours} <hr> [[and] {start_minutes} <min>]|{start_minutes} <min> [[and] {start_seconds} <sec>]|{start_seconds} <sec>)',
+  sdur: '({start_hours} <hr> [[and] {start_minutes} <min>] [[and] {start_seconds} <sec>]|{start_minutes} <min> [[and] {start_seconds} <sec>]|{start_seconds} <sec>)',
   timer:
-    '([the|my|our] timer|[the|my|our] {area} timer|[the|my|our] timer (in|on|for) [the] {area}|[the|my|our] {tname:name} timer|[the|my|our] timer (named|called|for) {tname:name}|[the|my|our] <sdur> timer|[the|my|our] timer for <sdur>)',
-  timers: '([the|my|our] timers [(in|on|for) [the] {area}]|[the|my|our] {area} timers|[the|my|our] {tname:name} timers)',
-  media: '(music|media|song|track|playback|show|movie|video|tv|episode|podcast|audio|album|playlist|radio)',
+    '([the|my|our] timer|[the|my|our] {area} timer|[the|my|our] timer (in|on|for) [<the>] {area}|[the|my|our] {tname:name} timer|[the|my|our] timer (named|called|for) {tname:name}|[the|my|our] <sdur> timer|[the|my|our] timer for <sdur>)',
+  timers: '([the|my|our] timers [(in|on|for) [<the>] {area}]|[the|my|our] {area} timers|[the|my|our] {tname:name} timers)',
+  media:
+    '(music|media|song|songs|track|tracks|playback|show|shows|tv show|tv shows|movie|video|tv|episode|podcast|audio|album|playlist|radio|media player|media players|player|players|speaker|speakers)',
   // "play", and the other ways of asking for something to be played: "i want to listen to", "let's watch", "queue up"
   playv:
     "[<pre>] [(i want|i'd like|i would like|let me|can i|could i|can we|could we) [to]|let's|let us] (play|put on|start playing|listen to|watch|stream|queue up|queue)",
   player: '[<the>] {name.media_player}',
   mtarget: '(on|in) [<the>] ({name.media_player}|{place})',
+  // a player or room for commands that take no free text ("skip the song in the kitchen", "the TV next")
+  ptarget: '[on|in|for] [<the>] ({name.media_player}|{place})',
   vol: '(volume|sound|volume level)',
   thing: '[(the|my|our|your)] {name}',
   // weather: what is asked about, when and where
   wnoun: '(weather|forecast|weather forecast|weather report)',
   wtime:
     '(today|now|right now|outside|tomorrow|later|tonight|at the moment|this (morning|afternoon|evening|week|weekend)|for (today|tomorrow|tonight|the weekend|the week))',
-  wloc: '[over|out] (in|for|at) {name.weather}',
+  wloc: '[over|out] (in|for|at) [<the>] {name.weather}',
   mower: '(lawn mower|lawnmower|mower|robot mower|robotic mower|mowing robot)',
   q: '(what|which)',
   // a negative question asks the same: "isn't the front door locked"
@@ -75,8 +80,9 @@ function onoff(on: 'on' | 'off', x: string, l = ''): string[] {
   return [
     `[<pre>] ${v} ${x} ${l} [<post>]`,
     `[<pre>] ${s} ${x} ${dir} ${l} [<post>]`,
-    `[<pre>] ${s} ${x} ${l} ${dir} [<post>]`,
-    `[<pre>] ${x} ${l} ${dir} [<post>]`,
+    // "switch the porch light to on", "the ceiling fan to off"
+    `[<pre>] ${s} ${x} ${l} [to] ${dir} [<post>]`,
+    `[<pre>] ${x} ${l} [to] ${dir} [<post>]`,
     `[<pre>] ${x} ${dir} ${l} [<post>]`,
     `[<pre>] (make sure|ensure) ${x} ${l} (is|are) [turned|switched] ${dir} ${l} [<post>]`,
     // "get the ceiling fan going"
@@ -93,8 +99,9 @@ function queries(dev: string, st: string): string[] {
     `<tellme> there <isare> any [<place>] ${dev} [that are|that is] [<still>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
     `<tellme> <isare> there any ${st} [<place>] ${dev} [<inplace>|<everywhere>] [<now>]`,
     `<tellme> any [<place>] ${dev} ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
+    `<tellme> [<isare>] [there] (any|some) [of] [<the>] [<place>] ${dev} [<still>] ${st} [<inplace>|<everywhere>] [<now>]`,
     `<tellme> <isare> [<the>] [<place>] ${dev} [<inplace>] [<still>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
-    `<tellme> <isare> (all|every|each) [of] [<the>] [<place>] ${dev} [<inplace>] [<still>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
+    `<tellme> <isare> [there] (all|every [single]|each [and every]) [of] [<the>] [<place>] ${dev} [<inplace>] [<still>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
     `<tellme> <isare> (any|some) [of] [<the>] [<place>] ${dev} [<inplace>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
     `<tellme> <isare> [there] (a|an|one) [<place>] ${dev} ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
     `<tellme> <isare> [<det>] (<places> ${dev} [<still>] ${st}|${dev} <inplaces> [<still>] ${st}|${dev} [<still>] ${st} <inplaces>) [<now>]`,
@@ -110,7 +117,9 @@ function queries(dev: string, st: string): string[] {
 
 const lists: LanguagePack['lists'] = {
   dev: {
-    '(light|lights|lamp|lamps|lighting|lightbulb|lightbulbs|bulb|bulbs|house lights|house lighting)': { domain: 'light' },
+    '(light|lights|lamp|lamps|lighting|lightbulb|lightbulbs|bulb|bulbs|(house|home|apartment|flat) (light|lights|lamp|lamps|lighting))': {
+      domain: 'light',
+    },
     '(fan|fans|ceiling fan|ceiling fans)': { domain: 'fan', name: 'all' },
     '(switch|switches|outlet|outlets|plug|plugs|socket|sockets)': { domain: 'switch' },
     '(everything|all devices|all the devices|all appliances)': { domain: ['light', 'switch', 'fan', 'media_player'] },
@@ -137,6 +146,10 @@ const lists: LanguagePack['lists'] = {
     '([turned|switched] off|out|dark)': { state: 'off' },
   },
   lock_dev: { '(door|doors|lock|locks|deadbolt|deadbolts)': { domain: 'lock' } },
+  // what can be locked: "lock the garage door", "unlock all the windows"
+  lock_thing: {
+    '(door|doors|lock|locks|deadbolt|deadbolts|window|windows|gate|gates|garage door|garage doors|shutter|shutters)': { domain: 'lock' },
+  },
   vacuum_state: {
     '(cleaning|vacuuming|running|working)': { state: 'cleaning' },
     '(docked|charging|at [the|its] (base|dock))': { state: 'docked' },
@@ -158,6 +171,8 @@ const lists: LanguagePack['lists'] = {
     '(lock|secure)': { state: 'locked' },
     '(unlock)': { state: 'unlocked' },
   },
+  // lock words only, for questions about lockable things that are also covers ("are any windows unlocked")
+  lock_strict: { '([securely|safely] locked)': { state: 'locked' }, unlocked: { state: 'unlocked' } },
   lock_state: {
     '([securely|safely] locked|secure|secured)': { state: 'locked' },
     '(unlocked|unsecured|not locked|open)': { state: 'unlocked' },
@@ -166,7 +181,7 @@ const lists: LanguagePack['lists'] = {
     '(open|opened|up|raised)': { state: 'open' },
     '(closed|shut|down|lowered|drawn)': { state: 'closed' },
     '(opening)': { state: 'opening' },
-    '(closing)': { state: 'closing' },
+    '(closing|shutting)': { state: 'closing' },
   },
   bs_dev: {
     '(battery|batteries)': { _dev: ['battery', 'battery_charging'] },
@@ -425,7 +440,7 @@ const groups: IntentGroup[] = [
       ...onoff('on', '<det> {dev}', '<everywhere>'),
       ...onoff('on', '(every|each [and every]|all [the|my|our]|both [the]) [single] [<the>] {dev}'),
       {
-        t: '[<pre>] (light up|illuminate) (<everywhere>|[<all>] [the|my] (room|rooms|area|areas) [<everywhere>]|the (whole|entire) <home>|[the|my] <home>)',
+        t: '[<pre>] (light up|illuminate) (<everywhere> [<everywhere>]|[<all>] [the|my] (room|rooms|area|areas) [<everywhere>]|the (whole|entire) <home>|[the|my] <home>)',
         slots: { domain: 'light' },
       },
     ],
@@ -462,7 +477,7 @@ const groups: IntentGroup[] = [
     context: true,
     templates: [
       ...onoff('on', '<det> {dev}', '[<here>]'),
-      { t: '[<pre>] light [up] (this room|<here>) [up] [<post>]', slots: { domain: 'light' } },
+      { t: '[<pre>] light (up [<here>]|(it|<here>) up) [<post>]', slots: { domain: 'light' } },
       { t: '[<pre>] (i|we) (need|want|could use|would like) [some|more] (light|lights) [<here>] [<post>]', slots: { domain: 'light' } },
     ],
   },
@@ -473,24 +488,28 @@ const groups: IntentGroup[] = [
     check: domainCheck(...SWITCHABLE),
     templates: [
       // A trailing kind word must agree with the entity: "the living room lights" is not the "Living Room" speaker.
-      ...onoff('on', '[<the>] [{area}] {name} [scene|script|mode]', '[<inplace>]'),
-      ...onoff('on', '[<the>] [{area}] {name.light} <lights>', '[<inplace>]'),
-      ...onoff('on', '[<the>] [{area}] {name.switch+light+fan} switch', '[<inplace>]'),
-      ...onoff('on', '[<the>] [{area}] {name.fan} fan', '[<inplace>]'),
+      ...onoff('on', '[<the>] [{place} [<the>]] {name} [scene|script|mode]', '[<inplace>]'),
+      ...onoff('on', '[<the>] [{place} [<the>]] {name.light} <lights>', '[<inplace>]'),
+      ...onoff('on', '[<the>] [{place} [<the>]] {name.switch+light+fan} switch', '[<inplace>]'),
+      ...onoff('on', '[<the>] [{place} [<the>]] {name.fan} fan', '[<inplace>]'),
       '[<pre>] (set|change|switch|put) [the] <place> to [the] {name.scene} [scene|mode] [<post>]',
-      '[<pre>] (activate|run|start|trigger|set|launch|execute|play|turn on) [the] {name.scene+script} [scene|script|routine|mode] [<inplace>] [<post>]',
+      '[<pre>] (activate|run|start|trigger|set|launch|execute|play|turn on|turn) [<the>] {name.scene+script} [scene|script|routine|mode] [<inplace>] [<post>]',
+      '[<pre>] (change|switch|transition|go) to [scene] [<the>] {name.scene} [scene] [<post>]',
+      '[<the>] {name.scene+script} [scene|script]',
       '[<pre>] {name.scene+script} [scene|script] (on|go|now|please)',
       '{name.scene} [scene]',
+      // a device's name alone switches it on, for the things that have an obvious "on": "the ceiling fan"
+      '[<the>] {name.light+switch+fan+media_player+input_boolean} [please]',
     ],
   },
   {
     intent: 'HassTurnOff',
     check: domainCheck(...SWITCHABLE),
     templates: [
-      ...onoff('off', '[<the>] [{area}] {name} [script|mode]', '[<inplace>]'),
-      ...onoff('off', '[<the>] [{area}] {name.light} <lights>', '[<inplace>]'),
-      ...onoff('off', '[<the>] [{area}] {name.switch+light+fan} switch', '[<inplace>]'),
-      ...onoff('off', '[<the>] [{area}] {name.fan} fan', '[<inplace>]'),
+      ...onoff('off', '[<the>] [{place} [<the>]] {name} [script|mode]', '[<inplace>]'),
+      ...onoff('off', '[<the>] [{place} [<the>]] {name.light} <lights>', '[<inplace>]'),
+      ...onoff('off', '[<the>] [{place} [<the>]] {name.switch+light+fan} switch', '[<inplace>]'),
+      ...onoff('off', '[<the>] [{place} [<the>]] {name.fan} fan', '[<inplace>]'),
     ],
   },
   {
@@ -508,16 +527,16 @@ const groups: IntentGroup[] = [
   {
     intent: 'HassTurnOn',
     templates: [
-      '[<pre>] <open_v> <det> <place> {cover} [<post>]',
-      '[<pre>] <open_v> <det> {cover} <inplace> [<post>]',
+      '[<pre>] <open_v> <det> <place> ({cover}|{garage}) [<post>]',
+      '[<pre>] <open_v> <det> ({cover}|{garage}) <inplace> [<post>]',
       '[<pre>] <open_v> <det> {cover} <everywhere> [<post>]',
     ],
   },
   {
     intent: 'HassTurnOff',
     templates: [
-      '[<pre>] <close_v> <det> <place> {cover} [<post>]',
-      '[<pre>] <close_v> <det> {cover} <inplace> [<post>]',
+      '[<pre>] <close_v> <det> <place> ({cover}|{garage}) [<post>]',
+      '[<pre>] <close_v> <det> ({cover}|{garage}) <inplace> [<post>]',
       '[<pre>] <close_v> <det> {cover} <everywhere> [<post>]',
     ],
   },
@@ -538,8 +557,8 @@ const groups: IntentGroup[] = [
       '[<pre>] (open|close|raise|lower|set|move|put) <det> {cover} [<here>] (halfway|half way|half open|halfway open|to half|to the middle) [<here>] [<post>]',
     ],
   },
-  { intent: 'HassTurnOn', bonus: 1, templates: ['[<pre>] <open_v> <det> {garage} [<post>]'] },
-  { intent: 'HassTurnOff', bonus: 1, templates: ['[<pre>] <close_v> <det> {garage} [<post>]'] },
+  { intent: 'HassTurnOn', bonus: 1, context: true, templates: ['[<pre>] <open_v> <det> {garage} [<here>] [<post>]'] },
+  { intent: 'HassTurnOff', bonus: 1, context: true, templates: ['[<pre>] <close_v> <det> {garage} [<here>] [<post>]'] },
   { intent: 'HassTurnOff', context: true, templates: ['[<pre>] <close_v> <det> {cover} [<here>] [<post>]'] },
   {
     intent: 'HassTurnOn',
@@ -565,7 +584,7 @@ const groups: IntentGroup[] = [
     intent: 'HassTurnOn',
     slots: { domain: 'lock' },
     templates: [
-      '[<pre>] (lock|secure) <det> [<place>] {lock_dev} [<inplace>|<everywhere>] [<post>]',
+      '[<pre>] (lock|secure) <det> [<place> [<the>]] {lock_thing} [<inplace>|<everywhere>] [<post>]',
       '[<pre>] (lock|secure) (up|down) [the] (<place>|<home>) [<post>]',
       '[<pre>] (lock|secure) (up|everything|it all|all of them) [<everywhere>] [<post>]',
       '[<pre>] (lock|secure) [the] <place> [<post>]',
@@ -575,14 +594,14 @@ const groups: IntentGroup[] = [
     intent: 'HassTurnOff',
     slots: { domain: 'lock', name: 'all' },
     templates: [
-      '[<pre>] (unlock|unbolt) <det> [<place>] {lock_dev} [<inplace>|<everywhere>] [<post>]',
+      '[<pre>] (unlock|unbolt) <det> [<place> [<the>]] {lock_thing} [<inplace>|<everywhere>] [<post>]',
       '[<pre>] unlock [the] <place> [<post>]',
     ],
   },
   {
     intent: 'HassSetPosition',
     templates: [
-      '[<pre>] (set|open|close|move|change|adjust|put|raise|lower|increase|decrease|turn) [the] {name.cover+valve} [position] to {position} <pct> [<post>]',
+      '[<pre>] (set|open|close|shut|move|change|adjust|put|raise|lift|lower|increase|decrease|turn) [up|down] [<the>] {name.cover+valve} [position] to {position} <pct> [<post>]',
       '[<pre>] (set|change|adjust) [the] position of [the] {name.cover+valve} to {position} <pct> [<post>]',
       '[<pre>] {name.cover+valve} [position] [to] {position} <pct>',
       '[<pre>] (set|move|put|leave) [the] {name.cover+valve} at {position} <pct> [<post>]',
@@ -598,6 +617,8 @@ const groups: IntentGroup[] = [
     templates: [
       '[<pre>] (set|open|close|move|change|adjust|put|raise|lower) <det> <place> {cover} [position] to {position} <pct> [<post>]',
       '[<pre>] (set|open|close|move|change|adjust|put|raise|lower) <det> {cover} <inplace> [position] to {position} <pct> [<post>]',
+      '[<pre>] (set|change|adjust|put|turn|move|make|increase|decrease|<open_v>|<close_v>) <det> <place> ({cover}|{garage}) [position] to {position} <pct> [<post>]',
+      '[<pre>] (set|change|adjust|put|turn|move|make|increase|decrease|<open_v>|<close_v>) <det> ({cover}|{garage}) [position] (<inplace> [position] to {position} <pct>|to {position} <pct> <inplace>) [<post>]',
       '[<pre>] (set|open|close|move|change|adjust|put|raise|lower) <det> {cover} [position] to {position} <pct> <inplace> [<post>]',
       {
         t: '[<pre>] (open|close|raise|lower|set|move|put) <det> <place> {cover} (halfway|half way|half open|halfway open|to half|to the middle) [<post>]',
@@ -613,7 +634,7 @@ const groups: IntentGroup[] = [
     intent: 'HassSetPosition',
     context: true,
     templates: [
-      '[<pre>] (set|<open_v>|<close_v>|move|change|adjust|put) <det> ({cover}|{garage}) [<here>] [position] to {position} <pct> [<here>] [<post>]',
+      '[<pre>] (set|<open_v>|<close_v>|move|change|adjust|put|increase|decrease|turn) [up|down] <det> ({cover}|{garage}) [<here>] [position] [<here>] to {position} <pct> [<here>] [<post>]',
     ],
   },
 
@@ -621,8 +642,9 @@ const groups: IntentGroup[] = [
   {
     intent: 'HassLightSet',
     templates: [
-      '[<pre>] (set|change|turn up|turn down|turn|adjust|increase|decrease|raise|lower|make|put|dim|brighten|bring) [the] (brightness|brightness level|level) (of|for|in|on) <ltarget> <to> <bri> [<post>]',
-      '[<pre>] (set|change|turn up|turn down|turn|adjust|increase|decrease|raise|lower|dim|brighten|bring|put|make) <ltarget> [brightness] <to> <bri> [brightness] [<post>]',
+      // "to" and "of" may go unsaid: "set the brightness of the porch light 40", "make the desk lamp 60 brightness"
+      '[<pre>] (set|change|turn up|turn down|turn|adjust|increase|decrease|raise|lower|make|put|dim|brighten|bring) [the] (brightness|brightness level|level) [(of|for|in|on)] <ltarget> [<to>] <bri> [<post>]',
+      '[<pre>] (set|change|turn up|turn down|turn|adjust|increase|decrease|raise|lower|dim|brighten|bring|put|make) <ltarget> [brightness] [<to>] <bri> [brightness] [<post>]',
       '[<pre>] (set|change|turn up|turn down|turn|adjust|increase|decrease|raise|lower|dim|brighten|bring|put|make) <ltarget> (brightness|light level) <to> <bri> [<post>]',
       '[<pre>] (set|change|turn up|turn down|turn|adjust|increase|decrease|raise|lower|put|make) <ltarget> to [the] {bri_level} brightness [<post>]',
       '<ltarget> [brightness] [<to>] <bri> [brightness]',
@@ -641,13 +663,15 @@ const groups: IntentGroup[] = [
       '[<pre>] (set|change|turn up|turn down|turn|adjust|increase|decrease|raise|lower|make|put|bring) <det> (lights|light|lamps) [<here>] <to> <bri> [brightness] [<here>] [<post>]',
       '[<pre>] (dim|brighten) <det> (lights|light|lamps) [<here>] <to> <bri> [<here>] [<post>]',
       '[<pre>] [set] [the] brightness [<to>] <bri> [<here>] [<post>]',
+      '[<pre>] [(set|change|turn|adjust|increase|decrease|raise|lower|make|put|bring)] [the] brightness [of <det> <lights>] [<here>] [<to>] <bri> [<here>] [<post>]',
     ],
   },
   {
     intent: 'HassLightSet',
     templates: [
-      '[<pre>] (set|change|turn|make|paint) <ltarget> [color|colour] [<to>] {color} [<post>]',
-      '[<pre>] (set|change|turn|make) [the] (color|colour) (of|for|in|on) <ltarget> <to> {color} [<post>]',
+      // the verb may go unsaid: "bedroom lamp to red", "the colour of the porch light to blue"
+      '[<pre>] [(set|change|turn|make|paint)] <ltarget> [color|colour] [<to>] {color} [<post>]',
+      '[<pre>] [(set|change|turn|make)] [the] (color|colour) (of|for|in|on) <ltarget> [<to>] {color} [<post>]',
       '[<pre>] (set|change|turn|make) <ltarget> (color|colour|colors|colours) <to> {color} [<post>]',
       '<ltarget> (color|colour) {color}',
     ],
@@ -659,6 +683,9 @@ const groups: IntentGroup[] = [
       '[<pre>] (set|change|turn|make) <det> (lights|light|lamps|lamp) [<here>] [color|colour] [<to>] {color} [<here>] [<post>]',
       '[<pre>] (set|change|turn|make) [the] (color|colour) [of the lights] [<here>] <to> {color} [<here>] [<post>]',
       '[<pre>] [set|change|turn|make] [the] (color|colour) of <det> <lights> [<here>] <to> {color} [<here>] [<post>]',
+      // "to" may go unsaid, and so may the verb: "change colour of the light purple", "lights to blue"
+      '[<pre>] [(set|change|turn|make)] [the] (color|colour) [of <det> <lights>] [<here>] [<to>] {color} [<here>] [<post>]',
+      '[<pre>] [(set|change|turn|make)] <det> <lights> [<here>] [color|colour] [<to>] {color} [<here>] [<post>]',
     ],
   },
 
@@ -691,7 +718,7 @@ const groups: IntentGroup[] = [
     intent: 'HassClimateSetTemperature',
     context: true,
     templates: [
-      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) [the] (temperature|temp|thermostat|heat|heating|ac|air conditioning) [<here>] to {temperature} <deg> [<here>] [<post>]',
+      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) [up|down] [the] (temperature|temp|thermostat|heat|heating|ac|air conditioning) [<here>] to {temperature} <deg> [<here>] [<post>]',
       '[<pre>] (turn|put|bring) (up|down) [the] (temperature|temp|heat|heating|thermostat) to {temperature} <deg> [<here>] [<post>]',
       '[<pre>] (make it|heat it to|cool it to) {temperature} <deg> [<here>] [<post>]',
       '[<pre>] (turn|put|bring) [the] (temperature|temp|heat|heating|thermostat|ac|air conditioning) (up|down) to {temperature} <deg> [<here>] [<post>]',
@@ -700,13 +727,13 @@ const groups: IntentGroup[] = [
   {
     intent: 'HassClimateSetTemperature',
     templates: [
-      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) [the] (temperature|temp|thermostat|heat|heating) <inplace> to {temperature} <deg> [<post>]',
-      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) <place> [temperature|temp|thermostat|heat|heating] to {temperature} <deg> [<post>]',
-      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) [the] (temperature|temp|heat|heating) to {temperature} <deg> <inplace> [<post>]',
-      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) [the] {name.climate} [temperature|temp] to {temperature} <deg> [<post>]',
-      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) [the] (temperature|temp|heat|heating) (of|for|on|in) [<the>] {name.climate} to {temperature} <deg> [<post>]',
-      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) [the] (temperature|temp|heat|heating) (in|on|for|of) <place> floor to {temperature} <deg> [<post>]',
-      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) <place> floor (temperature|temp|heat|heating) to {temperature} <deg> [<post>]',
+      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) [up|down] [the] (temperature|temp|thermostat|heat|heating) <inplace> to {temperature} <deg> [<post>]',
+      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) [up|down] <place> [temperature|temp|thermostat|heat|heating] to {temperature} <deg> [<post>]',
+      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) [up|down] [the] (temperature|temp|heat|heating) to {temperature} <deg> <inplace> [<post>]',
+      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) [up|down] [<the>] {name.climate} [temperature|temp] to {temperature} <deg> [<post>]',
+      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) [up|down] [the] (temperature|temp|heat|heating) (of|for|on|in) [<the>] {name.climate} to {temperature} <deg> [<post>]',
+      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) [up|down] [the] (temperature|temp|heat|heating) (in|on|for|of) <place> floor to {temperature} <deg> [<post>]',
+      '[<pre>] (set|change|make|turn|adjust|put|increase|decrease|raise|lower|bring|crank|bump|push) [up|down] <place> floor (temperature|temp|heat|heating) to {temperature} <deg> [<post>]',
       '[<pre>] (make it|heat it to|cool it to|heat it up to|cool it down to) {temperature} <deg> <inplace> [<post>]',
       '[<pre>] (make|heat|cool) <place> [up|down] to {temperature} <deg> [<post>]',
     ],
@@ -718,18 +745,22 @@ const groups: IntentGroup[] = [
     templates: [
       ...queries('{onoff_dev}', '{onoff_state}'),
       ...queries('{lock_dev}', '{lock_state}'),
+      '<tellme> ((is|are) [there]|do (i|we) have) (any|some) [of] [<the>] [<place>] {lock_thing} [<now>] {lock_strict} [<inplace>] [<now>]',
+      '<tellme> ((is|are) [there]|do (i|we) have) (any|some) [<now>] {lock_strict} [<the>] {lock_thing} [<inplace>] [<now>]',
+      '<tellme> (is|are) (all|every|each) [of] [<the>] [<place>] {lock_thing} [<now>] {lock_strict} [<inplace>] [<now>]',
+      '<tellme> (which|what|how many) [of] [<the>] [<place>] {lock_thing} (is|are) [<now>] {lock_strict} [<inplace>] [<now>]',
       ...queries('{cover}', '{cover_state}'),
       ...queries('{people}', '{person_state}'),
       '<tellme> <isare> {people} [<still>] {person_state}',
       { t: "<tellme> who (is|are|all is|'s) [still] {person_state} [<now>] [<ornot>]", slots: { domain: 'person' } },
       // other places people are: "is Ada at work", "who is at work"
-      { t: '<tellme> <isare> [<the>] {name.person} [still] (at|in) [the] {zone:state} [<now>]', slots: { domain: 'person' } },
-      { t: "<tellme> (who|which people) (is|are|all is|'s) [still] (at|in) [the] {zone:state} [<now>]", slots: { domain: 'person' } },
+      { t: '<tellme> <isare> [<the>] {name.person} [still] [<in>] [the] {zone:state} [<now>]', slots: { domain: 'person' } },
+      { t: "<tellme> (who|which people) (is|are|all is|'s) [still] [<in>] [the] {zone:state} [<now>]", slots: { domain: 'person' } },
       {
-        t: '<tellme> <isare> (anyone|anybody|someone|somebody|everyone|everybody) [still] (at|in) [the] {zone:state} [<now>]',
+        t: '<tellme> <isare> (anyone|anybody|someone|somebody|everyone|everybody) [still] [<in>] [the] {zone:state} [<now>]',
         slots: { domain: 'person' },
       },
-      { t: '<tellme> how many (people|persons) are [still] (at|in) [the] {zone:state} [<now>]', slots: { domain: 'person' } },
+      { t: '<tellme> how many (people|persons) are [still] [<in>] [the] {zone:state} [<now>]', slots: { domain: 'person' } },
       {
         t: '<tellme> <isare> (anyone|anybody|someone|somebody|everyone|everybody) [still] {person_state} [<now>] [<ornot>]',
         slots: { domain: 'person' },
@@ -782,7 +813,7 @@ const groups: IntentGroup[] = [
         slots: { state: 'on', _classes: ['problem'] },
       },
       { t: '<tellme> any {bs_dev} [detected] <inplace> [<now>]', slots: { state: 'on' } },
-      { t: '<tellme> (what|which) {bs_dev} (is|are) (there|available) [<inplace>] [<now>]', slots: { state: 'on' } },
+      { t: '<tellme> (what|which|how many) {bs_dev} (is|are) (there|available) [<inplace>] [<now>]', slots: { state: 'on' } },
       { t: '<tellme> is it (wet|flooded|leaking) [<inplace>] [<now>]', slots: { state: 'on', _classes: ['moisture'] } },
       { t: '<tellme> is it dry [<inplace>] [<now>]', slots: { state: 'off', _classes: ['moisture'] } },
       {
@@ -794,9 +825,9 @@ const groups: IntentGroup[] = [
   {
     intent: 'HassGetState',
     templates: [
-      '<tellme> <isare> [<the>] {name.lock} [<still>] {lock_state} [<now>] [<ornot>]',
-      '<tellme> <isare> [<the>] {name.cover+valve} [<still>] {cover_state} [<now>] [<ornot>]',
-      '<tellme> <isare> [<the>] {name.light+switch+fan+input_boolean+media_player+climate} [<still>] {onoff_state} [<now>] [<ornot>]',
+      '<tellme> <isare> [<the>] {name.lock} [<now>] {lock_state} [<inplace>] [<now>] [<ornot>]',
+      '<tellme> <isare> [<the>] {name.cover+valve} [<now>] {cover_state} [<inplace>] [<now>] [<ornot>]',
+      '<tellme> <isare> [<the>] {name.light+switch+fan+input_boolean+media_player+climate+sensor} [<still>] {onoff_state} [<now>] [<ornot>]',
       '<tellme> <isare> [<the>] {name.media_player} [<still>] {media_state} [<now>] [<ornot>]',
       '<tellme> did (i|we|you|someone|somebody|anyone|anybody) leave [<the>] {name.light+switch+fan+input_boolean+media_player} {onoff_state}',
       '<tellme> did (i|we|you|someone|somebody|anyone|anybody) leave [<the>] {name.lock} {lock_state}',
@@ -835,6 +866,9 @@ const groups: IntentGroup[] = [
       "<ask> what (is|'s) [<the>] {name.media_player} (playing|showing|on) [<now>]",
       "<ask> (what is|what's|whats|is (anything|something)) (playing|on) (on|in) [<the>] {name.media_player} [<now>]",
       '[<pre>] [the] (state|status) of [<the>] {name} [<post>]',
+      // "do you know the current state of the front door", "is the state of the kitchen switch off"
+      '<ask> (do you know|tell me|<whatis>) [<the>] [current|present] (state|status|value) of [<the>] {name} [<inplace>] [<now>] [<post>]',
+      '<tellme> <isare> [the] (state|status) of [<the>] {name} {onoff_state} [<inplace>] [<now>]',
       '[<pre>] [<the>] {name} (state|status) [<post>]',
       '<ask> <whatis> [the] (state|status|value|reading) of [<the>] {name} [<post>]',
       '<ask> <whatis> [the] {name} (state|status|value|reading) [<post>]',
@@ -870,8 +904,8 @@ const groups: IntentGroup[] = [
       '<ask> how (much|many|high|low|fast|slow|strong|loud|big|heavy|far|long|hot|warm|cold|humid|bright) is [the] {name.sensor} [<now>]',
       '<ask> (what|how much|how many) (does|do) [<the>] {name.sensor} (say|show|read|report|indicate|measure|display) [<now>]',
       '<ask> (read|check) [<the>] {name.sensor} [for me] [<now>]',
-      "<ask> (when (is|was|will be|does|did|'s)|whens) [<the>] {name.sensor} [happen|start|end|due] [<now>]",
-      '<ask> how (much|many) {_q} (does|do|is|are) [<the>] {name.sensor} [have|has] [left|remaining|using|using now] [<now>]',
+      "<ask> (when (is|was|will|will be|does|did|'s)|whens) [<the>] {name.sensor} [be|happen|start|end|due] [<now>]",
+      '<ask> how (much|many) {_q} (does|do|is|are|has|have) [<the>] {name.sensor} [have|has|got] [left|remaining|using|using now] [<now>]',
       '<ask> how (much|many) {_q} (does|do) {name.sensor} (have|has|use|show) [left|remaining] [<now>]',
     ],
   },
@@ -905,6 +939,8 @@ const groups: IntentGroup[] = [
       '[<pre>] (pause|stop|hold) [the|my|this] [<media>] <mtarget> [<post>]',
       '[<pre>] (pause|stop) [the] <place> [<media>|media player|speaker|player] [<post>]',
       '[<pre>] pause <player> [<post>]',
+      '[<pre>] (pause|stop|hold) [the|my|this] [<media>] <ptarget> [<post>]',
+      '[<pre>] <ptarget> (pause|stop|hold) [the|my|this] [<media>] [<post>]',
       '<player> (pause|stop)',
       '[<pre>] (put|set) <player> on (pause|hold) [<post>]',
     ],
@@ -921,6 +957,8 @@ const groups: IntentGroup[] = [
       '[<pre>] (resume|unpause|continue|keep playing|start) [the|my|this] [<media>] <mtarget> [<post>]',
       '[<pre>] (resume|unpause|continue) [the] <place> [<media>|media player|speaker|player] [<post>]',
       '[<pre>] (resume|unpause|continue) <player> [<post>]',
+      '[<pre>] (resume|unpause|continue|keep playing) [the|my|this] [<media>] <ptarget> [<media>] [<post>]',
+      '[<pre>] <ptarget> (resume|unpause|continue|keep playing) [the|my|this] [<media>] [<post>]',
       '<player> (resume|unpause|continue|play)',
     ],
     check: domainCheck('media_player'),
@@ -945,6 +983,9 @@ const groups: IntentGroup[] = [
       '[<pre>] next [<media>|item|one] <mtarget> [<post>]',
       '[<pre>] (skip|next) [<media>|item|one] [on|for|in] [<the>] ({name.media_player}|{place}) [<post>]',
       '<player> (skip|next) [this|that|it] [<media>|item|one]',
+      '[<pre>] (skip|next) [this|that|it|the] [<media>|item|one] <ptarget> [<post>]',
+      '[<pre>] <ptarget> (skip|next) [to [the] next|this|that|it|the] [<media>|item|one] [<post>]',
+      '[<pre>] <ptarget> (play|go to) [the] next [<media>|item|one] [<post>]',
       '<player> (skip|go|jump) to [the] next [<media>|item|one]',
       '<player> (play) [the] next [<media>|item|one]',
     ],
@@ -956,7 +997,7 @@ const groups: IntentGroup[] = [
       '[<pre>] (go back|back up|rewind) [to [the] (previous|last) [<media>|item|one]] [again] [<here>] [<post>]',
       '[<pre>] (play|go to|replay) [the] (previous|last|prior) [<media>|item|one] [again] [<here>] [<post>]',
       '[<pre>] (go|skip|jump) back [one|a] [<media>|item|one] [<here>] [<post>]',
-      '[<pre>] (replay|previous [<media>|item|one]) [<here>] [<post>]',
+      '[<pre>] (replay|previous [<media>|item|one]) [again] [<here>] [<post>]',
     ],
   },
   {
@@ -968,6 +1009,10 @@ const groups: IntentGroup[] = [
       '[<pre>] (replay) <mtarget> [<post>]',
       '[<pre>] (previous|last) [<media>|item|one] [on|for|in] [<the>] ({name.media_player}|{place}) [<post>]',
       '<player> (go back|back up|rewind) [to [the] (previous|last) [<media>|item|one]] [again]',
+      '[<pre>] (go back|back up|rewind|replay) [to] [the] [(previous|last|prior) [<media>|item|one]] [again] <ptarget> [<post>]',
+      '[<pre>] <ptarget> (go back|back up|rewind|replay) [to] [the] [(previous|last|prior) [<media>|item|one]] [again] [<post>]',
+      '[<pre>] <ptarget> (play|go to) [the] (previous|last|prior) [<media>|item|one] [again] [<post>]',
+      '[<pre>] (play|go to) [the] (previous|last|prior) [<media>|item|one] [again] <ptarget> [<post>]',
       '<player> (play|go to|replay) [the] (previous|last|prior) [<media>|item|one] [again]',
     ],
   },
@@ -989,6 +1034,11 @@ const groups: IntentGroup[] = [
       '[<pre>] (set|change|turn|adjust|put) [the] ({name.media_player}|<place>) <vol> [up|down] to {volume_level} <pct> [<post>]',
       '[<pre>] (set|change|turn|adjust) [the] <vol> (of|on|for) [the] ({name.media_player}|<place>) to {volume_level} <pct> [<post>]',
       '<player> <vol> [to] {volume_level} <pct>',
+      '[<pre>] <vol> [to] {volume_level} <pct> <ptarget> [<post>]',
+      '[<pre>] (set|change|turn|put|adjust|make|increase|decrease|raise|lower|bring) [up|down] [<the>] ({name.media_player}|{place}) [<vol>] [up|down] to {volume_level} <pct> [<post>]',
+      '[<pre>] (set|change|turn|put|adjust|make|increase|decrease|raise|lower|bring) [up|down] [the] <vol> [up|down] to {volume_level} <pct> <ptarget> [<post>]',
+      '[<pre>] (set|change|turn|put|adjust|make|increase|decrease|raise|lower|bring) [up|down] [the] <vol> [up|down] <ptarget> to {volume_level} <pct> [<post>]',
+      '[<pre>] <ptarget> (set|change|turn|put|adjust|make|increase|decrease|raise|lower|bring) [up|down] [the] <vol> [up|down] to {volume_level} <pct> [<post>]',
     ],
   },
   {
@@ -1021,6 +1071,7 @@ const groups: IntentGroup[] = [
       '<playv> [the|some|a] {media_class} {search_query} <mtarget> [<post>]',
       '<playv> [the|some|a] {search_query} {media_class} <mtarget> [<post>]',
       '[<pre>] <mtarget> (play|put on) {search_query} [<post>]',
+      '<playv> ([the|some|a] {media_class} {search_query}|[the|some|a] {search_query} {media_class}|{search_query}) on [<the>] {name.media_player} <inplace> [<post>]',
       {
         t: '<playv> [some|a bit of|a little] (music|songs|tunes) <mtarget> [<post>]',
         slots: { search_query: '' },
@@ -1034,7 +1085,7 @@ const groups: IntentGroup[] = [
     templates: [
       '[<pre>] (set|start|create|make|begin|add|put on|run) [me] [a|an|the|my|one] [new] <dur> timer [(named|called|for) {tname:name}] [<post>]',
       '[<pre>] (set|start|create|make|begin|add) [me] [a|an|the|my] [new] [{tname:name}] timer (for|of|with) <dur> [(named|called|for) {tname:name}] [<post>]',
-      '[<pre>] (set|start|create|make|begin) [a|an] timer (named|called) {tname:name} for <dur> [<post>]',
+      '[<pre>] (set|start|create|make|begin) [a|an|the|my] timer (named|called) {tname:name} for <dur> [<post>]',
       '[<pre>] [a|an] <dur> timer [(named|called|for) {tname:name}] [<post>]',
       '[<pre>] timer (for|of) <dur> [(named|called|for) {tname:name}] [<post>]',
       '[<pre>] [(set|start|make)] [a|an|the|my] {tname:name} timer (for|of) <dur> [<post>]',
@@ -1050,8 +1101,8 @@ const groups: IntentGroup[] = [
     intent: 'HassCancelAllTimers',
     templates: [
       '[<pre>] (cancel|stop|delete|remove|end|clear|turn off|kill|abort|reset) (all|every|each) [of] [the|my|our] (timers|timer) [(in|on|from) [the|my|our] {area}] [<post>]',
-      '[<pre>] (cancel|stop|delete|remove|end|clear|kill|abort) [all] [the|my|our] {area} timers [<post>]',
-      '[<pre>] (cancel|stop|delete|remove|end|clear|kill|abort) [the|my|our] timers [(in|on|from) [the] {area}] [<post>]',
+      '[<pre>] (cancel|stop|delete|remove|end|clear|kill|abort) [all [of]] [the|my|our] {area} timers [<post>]',
+      '[<pre>] (cancel|stop|delete|remove|end|clear|kill|abort) [the|my|our] timers [(in|on|from) [<the>] {area}] [<post>]',
     ],
   },
   {
@@ -1076,13 +1127,14 @@ const groups: IntentGroup[] = [
     intent: 'HassDecreaseTimer',
     templates: [
       '[<pre>] (remove|subtract|take|cut|knock|shave) [off] <dur> (from|off|off of) <timer> [<post>]',
+      '[<pre>] take <dur> <timer> [<post>]',
       '[<pre>] (decrease|reduce|shorten|lower|cut) <timer> by <dur> [<post>]',
     ],
   },
   {
     intent: 'HassTimerStatus',
     templates: [
-      '[<pre>] (how much time|how long|how many (minutes|seconds|hours)|how much longer|how much) [is|are] (left|remaining) (on|in|for) (<timer>|<timers>) [<post>]',
+      '[<pre>] (how much time|how long|how many (minutes|seconds|hours)|how much longer|how much|time) [is|are] (left|remaining) (on|in|for) (<timer>|<timers>) [<post>]',
       '[<pre>] (how much time|how long|how much longer) (is|are) (left|remaining) [<post>]',
       '[<pre>] (how much longer|how much time|how long) [is] [left|remaining] (on|for|in) (<timer>|<timers>) [<post>]',
       "[<pre>] (status of|time left on|time remaining on|remaining time on|check|check on|what is the status of|what's the status of|how is|how's) (<timer>|<timers>) [<post>]",
@@ -1106,6 +1158,8 @@ const groups: IntentGroup[] = [
     intent: 'HassShoppingListCompleteItem',
     templates: [
       '[<pre>] (check off|complete|delete|remove|cross off|mark off|tick off|check) {item} (from|on|in|off|off of) [the|my|our] [shopping] list [<post>]',
+      // "off" on either side of the item: "complete off apples in the list", "delete milk off from my list"
+      '[<pre>] (complete|delete|remove|check|cross|tick|mark) [off] {item} [off] (from|on|in) [the|my|our] [shopping] list [<post>]',
       '[<pre>] (check|cross|tick|mark) {item} off [the|my|our] [shopping] list [<post>]',
       '[<pre>] mark {item} (as done|as complete|as completed|done|complete) (on|in) [the|my|our] [shopping] list [<post>]',
     ],
@@ -1118,6 +1172,7 @@ const groups: IntentGroup[] = [
     intent: 'HassListCompleteItem',
     templates: [
       '[<pre>] (check off|complete|delete|remove|cross off|mark off|tick off|check) {item} (from|on|in|off) [the|my|our] {name.todo} [list|to do list|todo list] [<post>]',
+      '[<pre>] (complete|delete|remove|check|cross|tick|mark) [off] {item} [off] (from|on|in) [the|my|our] {name.todo} [list|to do list|todo list] [<post>]',
       '[<pre>] mark {item} (as done|as complete|as completed|done|complete|completed|as finished) (on|in) [the|my|our] {name.todo} [list|to do list|todo list] [<post>]',
       '[<pre>] (check|cross|tick|mark) {item} off [the|my|our] {name.todo} [list|to do list|todo list] [<post>]',
     ],
@@ -1220,7 +1275,7 @@ const groups: IntentGroup[] = [
     intent: 'HassVacuumReturnToBase',
     check: domainCheck('vacuum'),
     templates: [
-      '[<pre>] (return|send|bring) [<the>] {name.vacuum} [back] (to [the|its] (base|dock|charger|charging station)|home) [<post>]',
+      '[<pre>] (return|send|bring) [<the>] {name.vacuum} [back] [(to [the|its] (base|dock|charger|charging station)|home)] [<post>]',
       '[<pre>] (dock|recall|park) [<the>] {name.vacuum} [<post>]',
       '[<pre>] {name.vacuum} (return|go|go back) (to [the|its] (base|dock|charger)|home) [<post>]',
       '[<pre>] (tell|ask|have|let|make) [<the>] {name.vacuum} [to] (return|go|go back|head back) (to [the|its] (base|dock|charger)|home) [<post>]',
@@ -1234,25 +1289,25 @@ const groups: IntentGroup[] = [
       '<ask> what (kind|sort) of weather (are we having|is it|do we have|is there|are we getting|is coming) [<wloc>] [<wtime>] [<post>]',
       "<ask> (what is|what's|whats) it doing (outside|out there) [<wtime>] [<post>]",
       '<ask> (<whatis> [<the>] [current] (temperature|temp) [outside]|what (temperature|temp) is it [outside]) <wloc> [<wtime>] [<post>]',
-      '<ask> (do i need|should i (take|bring)) [an|a] (umbrella|jacket|coat) [<wtime>] [(in|to) {name.weather}] [<wtime>] [<post>]',
-      "<ask> (how|what) (is|'s|does|do) [<the>] (weather|forecast) look [like] [[over] (in|for|at) {name.weather}] [(today|now|right now|outside|tomorrow|later)] [<post>]",
-      "<ask> (what|how) (will|'ll) the (weather|forecast) be [like] [(in|for|at) {name.weather}] [(today|tonight|tomorrow|later|this (morning|afternoon|evening|weekend))] [<post>]",
-      '[<pre>] [the] [current|latest|local|today] [{name.weather}] (weather|forecast|weather forecast) [(today|now|right now|tomorrow)] [<post>]',
+      '<ask> (do i need|should i (take|bring)) [an|a] (umbrella|jacket|coat) [<wtime>] [(in|to) [<the>] {name.weather}] [<wtime>] [<post>]',
+      "<ask> (how|what) (is|'s|does|do) [<the>] (weather|forecast) look [like] [[over] (in|for|at) [<the>] {name.weather}] [(today|now|right now|outside|tomorrow|later)] [<post>]",
+      "<ask> (what|how) (will|'ll) the (weather|forecast) be [like] [(in|for|at) [<the>] {name.weather}] [(today|tonight|tomorrow|later|this (morning|afternoon|evening|weekend))] [<post>]",
+      '[<pre>] [the] [current|latest|local|today] [[<the>] {name.weather}] (weather|forecast|weather forecast) [(today|now|right now|tomorrow)] [<post>]',
       // a weather place asked about like a person: "what's London like today", "what's the temperature in London"
-      "<ask> (how is|how's|what is|what's|whats) {name.weather} (like|looking) [(today|now|right now|tomorrow)] [<post>]",
-      '<ask> (<whatis> [the] [current] (temperature|temp)|what (temperature|temp) is it) (in|at|for) {name.weather} [(today|now|right now)] [<post>]',
-      '<ask> (what|how) the (weather|forecast) (is|will be|is going to be|looks) [like] [(in|for|at) {name.weather}] [like] [(today|now|right now|outside|tomorrow|later)] [<post>]',
-      '<ask> <whatis> [the] {name.weather} (weather|forecast) [like] [(today|now|right now)] [<post>]',
-      '<ask> [the] (weather|forecast|weather forecast) [(in|for|at) {name.weather}] [(today|now|right now|tomorrow|outside)] [<post>]',
+      "<ask> (how is|how's|what is|what's|whats) [<the>] {name.weather} (like|looking) [(today|now|right now|tomorrow)] [<post>]",
+      '<ask> (<whatis> [the] [current] (temperature|temp)|what (temperature|temp) is it) (in|at|for) [<the>] {name.weather} [(today|now|right now)] [<post>]',
+      '<ask> (what|how) the (weather|forecast) (is|will be|is going to be|looks) [like] [(in|for|at) [<the>] {name.weather}] [like] [(today|now|right now|outside|tomorrow|later)] [<post>]',
+      '<ask> <whatis> [the] [<the>] {name.weather} (weather|forecast) [like] [(today|now|right now)] [<post>]',
+      '<ask> [the] (weather|forecast|weather forecast) [(in|for|at) [<the>] {name.weather}] [(today|now|right now|tomorrow|outside)] [<post>]',
       // "tell me about the weather", "how's the weather looking", "what's it like outside", "how hot is it in London"
-      '<ask> (tell me|talk to me|give me an update|update me) about the (weather|forecast) [(in|for|at) {name.weather}] [(today|tomorrow|outside)] [<post>]',
-      "<ask> (how is|how's|what is|what's) the (weather|forecast) (looking|doing|shaping up) [(in|for|at) {name.weather}] [(today|tomorrow|outside)] [<post>]",
-      "<ask> (how is|how's|what is|what's|whats) it (like|looking) (outside|out there|outdoors|(in|at) {name.weather}) [(today|now|right now)] [<post>]",
-      "<ask> (what is|what's|whats) the (outlook|weather outlook) [(in|for|at) {name.weather}] [(for today|for tomorrow|today|tomorrow)] [<post>]",
-      '<ask> is it (nice|nice out|lovely|warm|cold|hot|sunny|raining|snowing|windy) (outside|out there|out|outdoors|(in|at) {name.weather}) [(today|now|right now)] [<post>]',
-      '<ask> how (hot|cold|warm) is it (in|at) {name.weather} [(today|now|right now)] [<post>]',
-      '<ask> (is it|will it be) (raining|sunny|cloudy|snowing|windy|cold|hot|warm) [outside] [(in|at) {name.weather}] [(today|now)]',
-      '<ask> (is it going to|is it gonna|will it|does it look like it will|does it look like it is going to) (rain|snow|be sunny|be cloudy|be windy|be cold|be hot|be warm|storm) [outside] [(in|at) {name.weather}] [today|tonight|tomorrow|later]',
+      '<ask> (tell me|talk to me|give me an update|update me) about the (weather|forecast) [(in|for|at) [<the>] {name.weather}] [(today|tomorrow|outside)] [<post>]',
+      "<ask> (how is|how's|what is|what's) the (weather|forecast) (looking|doing|shaping up) [(in|for|at) [<the>] {name.weather}] [(today|tomorrow|outside)] [<post>]",
+      "<ask> (how is|how's|what is|what's|whats) it (like|looking) (outside|out there|outdoors|(in|at) [<the>] {name.weather}) [(today|now|right now)] [<post>]",
+      "<ask> (what is|what's|whats) the (outlook|weather outlook) [(in|for|at) [<the>] {name.weather}] [(for today|for tomorrow|today|tomorrow)] [<post>]",
+      '<ask> is it (nice|nice out|lovely|warm|cold|hot|sunny|raining|snowing|windy) (outside|out there|out|outdoors|(in|at) [<the>] {name.weather}) [(today|now|right now)] [<post>]',
+      '<ask> how (hot|cold|warm) is it (in|at) [<the>] {name.weather} [(today|now|right now)] [<post>]',
+      '<ask> (is it|will it be) (raining|sunny|cloudy|snowing|windy|cold|hot|warm) [outside] [(in|at) [<the>] {name.weather}] [(today|now)]',
+      '<ask> (is it going to|is it gonna|will it|does it look like it will|does it look like it is going to) (rain|snow|be sunny|be cloudy|be windy|be cold|be hot|be warm|storm) [outside] [(in|at) [<the>] {name.weather}] [today|tonight|tomorrow|later]',
       '<ask> (do i need|should i (take|bring)) [an|a] (umbrella|jacket|coat) [today]',
     ],
   },
@@ -1260,7 +1315,7 @@ const groups: IntentGroup[] = [
     intent: 'HassGetCurrentTime',
     templates: [
       '<ask> what time is it [now|right now] [please]',
-      "<ask> (what is|what's|tell me|give me|do you know|say) the [current] time [now|right now|please]",
+      "<ask> (what is|what's|whats|tell me|give me|do you know|say) the [current] time [now|right now|please]",
       '<ask> (what|which) time (is it|do we have)',
       '<ask> (do you have|have you got) the time',
       '[<pre>] time [please|now|check]',
@@ -1269,7 +1324,7 @@ const groups: IntentGroup[] = [
   {
     intent: 'HassGetCurrentDate',
     templates: [
-      "[<pre>] (what is|what's|tell me|give me|say) [the] [current|today's] date [today|please]",
+      "[<pre>] (what is|what's|whats|tell me|give me|say) [<the>] [current|today's|todays] date [today|please]",
       "[<pre>] (what is|what's|whats|tell me) [the] (today's|todays|today) date [please]",
       '<ask> what date is (it|today) [today|please]',
       '<ask> what (day|day of the week) is (it|today) [today|please]',
