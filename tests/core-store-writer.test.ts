@@ -1,14 +1,15 @@
 // The audit trail with its batches written on a worker thread: acknowledged only after the worker committed, reads
-// see everything accepted before them, a redelivery in flight is still known, an intent is committed before it
-// returns, a failed batch is never acknowledged, and close() writes everything out.
+// see everything accepted before them, a redelivery in flight is still known, an intent is in the journal before it
+// returns (and recovered from there after a kill), a failed batch is never acknowledged, close() writes everything out.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openDatabase } from '../src/store/db';
 import { AuditStore } from '../src/store/audit';
+import { INTENT_JOURNAL_SUFFIX, IntentJournal } from '../src/store/intent-journal';
 import type { ButlerEvent } from '../src/types';
 
 function ev(i: number): ButlerEvent {
@@ -52,7 +53,16 @@ test('committed() resolves once the worker committed; reads and redeliveries see
     conversation_id: null,
   });
   audit.recordIntentNow({ plan_id: 'p1', index: 0, action_type: 'unlock', risk: 'sensitive', started_ts: 1 });
-  assert.equal(countOnDisk(file, 'action_intents'), 1, 'an intent is committed, with its plan, before it returns');
+  const marks = IntentJournal.read(file + INTENT_JOURNAL_SUFFIX).entries;
+  assert.deepEqual(
+    marks.map((m) => [m.plan_id, m.index, m.plan?.plan_id]),
+    [['p1', 0, 'p1']],
+    'the intent is in the journal, with its plan, before it returns',
+  );
+  const intentCommitted = audit.committed();
+  audit.flush();
+  await intentCommitted;
+  assert.equal(countOnDisk(file, 'action_intents'), 1, 'and then in the database');
   assert.equal(countOnDisk(file, 'plans'), 1);
   audit.recordResult({ plan_id: 'p1', index: 0, action_type: 'unlock', status: 'ok', output: {}, ts: 2 }, true);
   const resultCommitted = audit.committed();
@@ -91,4 +101,45 @@ test('a batch the worker cannot write is never acknowledged, and the error is th
   assert.equal(audit.writeError, null, 'the next batch written clears the error');
   audit.close();
   db.close();
+});
+
+test('marks left in the journal by a killed run become intents with their plans; a torn last line is skipped', () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'butler-writer-')), 'butler.db');
+  const db = openDatabase(file);
+  const audit = new AuditStore(db, { flushIntervalMs: 60_000 });
+  const plan = (id: string) => ({
+    plan_id: id,
+    triggered_by_event_id: null,
+    actions: [{ action_type: 'lock.unlock', params: { entity_id: 'lock.front_door' } }],
+    policy: 'allow',
+    reason: 'asked',
+    created_ts: 1,
+    source: 'test',
+    trusted: true,
+    conversation_id: null,
+  });
+  audit.recordPlan(plan('done'));
+  audit.recordIntentNow({ plan_id: 'done', index: 0, action_type: 'lock.unlock', risk: 'sensitive', started_ts: 1 });
+  audit.recordResult({ plan_id: 'done', index: 0, action_type: 'lock.unlock', status: 'ok', output: {}, ts: 2 }, true);
+  audit.flush();
+  audit.recordPlan(plan('sent'));
+  audit.recordIntentNow({ plan_id: 'sent', index: 0, action_type: 'lock.unlock', risk: 'sensitive', started_ts: 3 });
+  // Killed here: nothing more is written (the queue with the plan and the intent is lost), half a line was appended.
+  appendFileSync(file + INTENT_JOURNAL_SUFFIX, '{"plan_id":"torn","ind');
+  db.sqlite.close();
+  assert.equal(countOnDisk(file, 'plans'), 1, 'only the first plan reached the database');
+
+  const again = openDatabase(file);
+  const recovered = new AuditStore(again);
+  assert.deepEqual(
+    recovered.unfinishedIntents().map((i) => [i.plan_id, i.index, i.action_type, i.risk]),
+    [['sent', 0, 'lock.unlock', 'sensitive']],
+    'the action with a result is settled; the one without is unfinished',
+  );
+  assert.equal(recovered.recoveredUnreadable, 1);
+  const p = recovered.getPlan('sent');
+  assert.equal(p?.plan.actions[0].action_type, 'lock.unlock', 'its plan was recovered from the mark');
+  assert.equal(readFileSync(file + INTENT_JOURNAL_SUFFIX, 'utf8'), '', 'the journal is emptied once it is in the database');
+  recovered.close();
+  again.close();
 });

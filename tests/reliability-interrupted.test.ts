@@ -42,6 +42,7 @@ test('an action in flight when the butler dies is interrupted on restart, never 
   const origin = { source: 'api', trusted: true, user: 'tester' };
   const done = await first.door.execute({ actions: [{ action_type: 'test_light', params: {} }], origin });
   assert.equal(done.results[0].status, 'ok');
+  await first.audit.committed(); // the light's result is written: it finished before the crash
   void first.door.execute({ actions: [{ action_type: 'test_unlock', params: { door: 'front' } }], origin });
   await until('the unlock to be sent', () => calls.includes('unlock front'));
   // The crash: the process goes away with the unlock in flight (nothing flushed, nothing closed in order).
@@ -81,6 +82,10 @@ test('an action whose start cannot be recorded is not sent', async () => {
   const core = buildCore({ dataDir: dir });
   withActions(core, calls, Promise.resolve());
   core.db.sqlite.pragma('query_only = ON');
+  // The database stops taking writes (a full disk, a read-only file): the batch that finds out is not acknowledged...
+  core.ingest.emit('test.event', 'test', {});
+  await assert.rejects(core.audit.committed(), /readonly|read-only|query_only/i);
+  // ...and from then on nothing is sent whose start could not be recorded with it.
   const out = await core.door.execute({ actions: [{ action_type: 'test_light', params: {} }], origin: { source: 'api', trusted: true } });
   assert.equal(out.results[0].status, 'error');
   assert.match(JSON.stringify(out.results[0].output), /not run: could not record/);

@@ -214,8 +214,8 @@ export class ActionDoor implements ActionExecutor {
   }
 
   /**
-   * Runs one action. Exactly-once effects: before it is sent, the fact that it is about to be is committed (with its
-   * plan); its result removes that mark. A mark found at start-up (recoverInterrupted) means the butler stopped while
+   * Runs one action. Exactly-once effects: before it is sent, the fact that it is about to be is made durable (a mark
+   * in the intent journal beside the database, with its plan); its result removes that mark. A mark found at start-up (recoverInterrupted) means the butler stopped while
    * the action was in flight: it is reported `interrupted`, never run again by itself.
    */
   private async run(

@@ -161,6 +161,12 @@ export class CorePart implements Part<void> {
         risk === 'safe' ? 1 : 2,
       );
     }
+    if (this.core.audit.recoveredUnreadable > 0)
+      this.log.warn(
+        { lines: this.core.audit.recoveredUnreadable },
+        'the intent journal ended in a line cut short by the last stop (an action that had not been sent yet); skipped',
+      );
+    if (this.core.audit.journalError) this.log.warn({ err: this.core.audit.journalError }, 'no intent journal');
     if (interrupted.length > 0)
       this.log.warn(
         { actions: interrupted.map((r) => `${r.action_type} (plan ${r.plan_id})`) },
@@ -199,7 +205,12 @@ export class CorePart implements Part<void> {
       db: { ok: open, detail: open ? this.core.db.path : 'closed' },
       'db-writes': failed
         ? { ok: false, detail: `cannot write to the database: ${failed.message} (nothing unwritten was acknowledged)` }
-        : { ok: true, detail: 'writing' },
+        : {
+            ok: true,
+            detail: this.core.audit.journalError
+              ? `writing (without the intent journal: ${this.core.audit.journalError}; each action's start is committed first)`
+              : 'writing',
+          },
     };
   }
 

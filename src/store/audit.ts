@@ -10,6 +10,7 @@ import type { OpenedDb, Sqlite } from './db';
 import { incrementalVacuum, optimize } from './raw';
 import { events, plans, results } from './schema/core';
 import { actionIntents } from './schema/reliability';
+import { INTENT_JOURNAL_SUFFIX, IntentJournal } from './intent-journal';
 import { type BatchOutcome, BatchWriter, type WriterRow } from './writer';
 
 function deferred(): { promise: Promise<void>; resolve: () => void; reject: (err: Error) => void } {
@@ -67,6 +68,16 @@ function clampLimit(limit: number | undefined): number {
   return Math.max(1, Math.min(MAX_LIMIT, Math.floor(limit ?? 100)));
 }
 
+/** A batch handed to the writer: its waiters, the events and plans in it, and its newest journal mark. */
+interface Batch {
+  seq: number;
+  size: number;
+  waiting: AuditStore['waiting'];
+  events: Set<string>;
+  plans: string[];
+  mark: number;
+}
+
 export class AuditStore {
   private queue: Op[] = [];
   private timer: NodeJS.Timeout | null = null;
@@ -75,6 +86,14 @@ export class AuditStore {
   private lastError: Error | null = null;
   /** Ids of the events in the queue (a redelivery may arrive before its first copy is written). */
   private queuedEvents = new Set<string>();
+  /** Marks of actions about to be sent (null for a database in memory: then the mark is committed before sending). */
+  private journal: IntentJournal | null = null;
+  /** Why there is no journal for a database on disk (its marks are then committed before each action instead). */
+  journalError: string | null = null;
+  /** The newest journal mark in the queue (0: none). */
+  private queuedMark = 0;
+  /** Plans recorded and not yet known to be committed: a journal mark carries its plan while it is here. */
+  private readonly unsettledPlans = new Map<string, ActionPlan>();
   private readonly counters = { events: 0, plans: 0, results: 0, flushes: 0, failedBatches: 0, lostRows: 0 };
   private readonly insertEvent: Statement;
   private readonly insertPlan: Statement;
@@ -86,7 +105,7 @@ export class AuditStore {
   /** Set when batches are written on a worker thread (`background: true`). */
   private readonly writer: BatchWriter | null = null;
   /** Batches sent to the writer and not yet answered, oldest first, with their waiters and event ids. */
-  private readonly inflight: { seq: number; size: number; waiting: AuditStore['waiting']; events: Set<string> }[] = [];
+  private readonly inflight: Batch[] = [];
 
   constructor(
     private readonly store: OpenedDb,
@@ -147,6 +166,19 @@ export class AuditStore {
         (o) => this.settled(o),
         { autocheckpoint: store.checkpointer === null, maxPageCount: opts.maxPageCount },
       );
+    if (store.path !== ':memory:') {
+      const path = store.path + INTENT_JOURNAL_SUFFIX;
+      try {
+        this.recoverJournal(path);
+        this.journal = new IntentJournal(path);
+        this.journal.empty();
+      } catch (err) {
+        // A read-only data dir, a database that takes no writes: the file is kept for a start that can read it in.
+        this.journal?.close();
+        this.journal = null;
+        this.journalError = (err as Error).message;
+      }
+    }
     this.writeBatch = sqlite.transaction((ops: Op[]) => {
       for (const op of ops) {
         if (op.kind === 'event') {
@@ -222,13 +254,54 @@ export class AuditStore {
       this.lastError = new Error(o.error);
       this.counters.failedBatches++;
       this.counters.lostRows += batch.size;
+      for (const id of batch.plans) this.unsettledPlans.delete(id);
       batch.waiting?.reject(this.lastError);
     } else {
       this.lastError = null;
       this.counters.flushes++;
+      this.settledPlansAndMarks(batch.plans, batch.mark);
       batch.waiting?.resolve();
     }
   }
+
+  /** A batch is committed: its plans need no longer travel with journal marks, and its marks are in the database. */
+  private settledPlansAndMarks(planIds: string[], mark: number): void {
+    for (const id of planIds) this.unsettledPlans.delete(id);
+    if (mark > 0) this.journal?.committed(mark);
+  }
+
+  /** Plan ids among queued operations. */
+  private static planIds(ops: Op[]): string[] {
+    const ids: string[] = [];
+    for (const op of ops) if (op.kind === 'plan') ids.push(op.row.plan_id);
+    return ids;
+  }
+
+  /**
+   * Marks a previous run left in the journal whose action has no result: put into the database (with the plan, when
+   * it was not written), so recovery reports the action interrupted. Then the journal is not needed any more.
+   */
+  private recoverJournal(path: string): void {
+    const { entries, unreadable } = IntentJournal.read(path);
+    if (unreadable > 0) this.recoveredUnreadable = unreadable;
+    if (entries.length === 0) return;
+    const { sqlite } = this.store;
+    const hasResult = sqlite.prepare('SELECT 1 FROM results WHERE plan_id = ? AND idx = ? LIMIT 1').pluck();
+    const hasPlan = sqlite.prepare('SELECT 1 FROM plans WHERE plan_id = ?').pluck();
+    sqlite.transaction(() => {
+      for (const e of entries) {
+        if (hasResult.get(e.plan_id, e.index)) continue;
+        if (e.plan && !hasPlan.get(e.plan_id)) {
+          const p = e.plan;
+          this.insertPlan.run(p.plan_id, p.triggered_by_event_id, JSON.stringify(p.actions), p.policy, p.reason, p.created_ts, p.source, p.trusted ? 1 : 0, p.conversation_id);
+        }
+        this.insertIntent.run(e.plan_id, e.index, e.action_type, e.risk, e.started_ts);
+      }
+    })();
+  }
+
+  /** Lines of the journal a previous run left that could not be read (a kill in the middle of writing one). */
+  recoveredUnreadable = 0;
 
   /** With a writer: blocks until every batch sent is answered; throws the error of the last one that failed. */
   private drain(): void {
@@ -266,6 +339,7 @@ export class AuditStore {
 
   recordPlan(p: ActionPlan): void {
     this.counters.plans++;
+    if (this.journal) this.unsettledPlans.set(p.plan_id, p);
     this.enqueue({ kind: 'plan', row: p });
   }
 
@@ -276,12 +350,20 @@ export class AuditStore {
   }
 
   /**
-   * Commits, now, that an action is about to be sent (with everything queued before it: its plan). Throws when it
-   * cannot be written; the caller then does not send the action.
+   * Makes durable, now, that an action is about to be sent: a mark in the journal (with its plan while that is not
+   * committed), queued for the database too; without a journal, a commit of everything queued. Throws when it cannot
+   * be written, or when the database is failing to take writes; the caller then does not send the action.
    */
   recordIntentNow(intent: ActionIntent): void {
-    this.queue.push({ kind: 'intent', row: intent });
-    this.flush();
+    if (!this.journal) {
+      this.queue.push({ kind: 'intent', row: intent });
+      this.flush();
+      return;
+    }
+    if (this.lastError) throw this.lastError;
+    const plan = this.unsettledPlans.get(intent.plan_id);
+    this.queuedMark = this.journal.append(plan ? { ...intent, plan } : intent);
+    this.enqueue({ kind: 'intent', row: intent });
   }
 
   /** Actions written as about to be sent whose result was never recorded (the butler stopped meanwhile). */
@@ -315,10 +397,18 @@ export class AuditStore {
     }
     if (this.queue.length === 0 || !this.writer) return;
     const ops = this.queue;
-    const batch = { seq: 0, size: ops.length, waiting: this.waiting, events: this.queuedEvents };
+    const batch: Batch = {
+      seq: 0,
+      size: ops.length,
+      waiting: this.waiting,
+      events: this.queuedEvents,
+      plans: this.journal ? AuditStore.planIds(ops) : [],
+      mark: this.queuedMark,
+    };
     this.queue = [];
     this.waiting = null;
     this.queuedEvents = new Set();
+    this.queuedMark = 0;
     batch.seq = this.writer.write(this.toRows(ops));
     this.inflight.push(batch);
   }
@@ -372,8 +462,10 @@ export class AuditStore {
     if (this.queue.length === 0) return;
     const ops = this.queue;
     const waiting = this.waiting;
+    const mark = this.queuedMark;
     this.queue = [];
     this.waiting = null;
+    this.queuedMark = 0;
     if (this.queuedEvents.size > 0) this.queuedEvents = new Set();
     try {
       if (!this.store.sqlite.open) throw new Error('the database is closed');
@@ -387,6 +479,7 @@ export class AuditStore {
     }
     this.lastError = null;
     this.counters.flushes++;
+    if (this.journal) this.settledPlansAndMarks(AuditStore.planIds(ops), mark);
     waiting?.resolve();
   }
 
@@ -395,6 +488,7 @@ export class AuditStore {
     try {
       this.flush();
     } finally {
+      this.journal?.close();
       void this.writer?.stop();
     }
   }

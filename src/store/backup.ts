@@ -8,6 +8,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, s
 import { basename, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { knownMigrations } from './db';
+import { INTENT_JOURNAL_SUFFIX } from './intent-journal';
 
 export const DB_FILE = 'butler.db';
 /** How many backups are kept in <data>/backup/. */
@@ -164,12 +165,15 @@ export function stageRestore(file: string, dataDir: string): CheckedBackup {
   return checked;
 }
 
+/** The database and the files that belong to it (its WAL, shared memory, and the journal of actions being sent). */
+const DB_FILES = ['', '-wal', '-shm', INTENT_JOURNAL_SUFFIX];
+
 function moveDatabaseAside(dataDir: string): boolean {
   const db = join(dataDir, DB_FILE);
   if (!existsSync(db)) return false;
   const aside = join(dataDir, BEFORE_RESTORE);
-  for (const suffix of ['', '-wal', '-shm']) rmSync(aside + suffix, { force: true });
-  for (const suffix of ['', '-wal', '-shm']) if (existsSync(db + suffix)) renameSync(db + suffix, aside + suffix);
+  for (const suffix of DB_FILES) rmSync(aside + suffix, { force: true });
+  for (const suffix of DB_FILES) if (existsSync(db + suffix)) renameSync(db + suffix, aside + suffix);
   return true;
 }
 
@@ -207,7 +211,7 @@ export function applyPendingRestore(dataDir: string): { restored: RestoreOutcome
     } catch {
       continue;
     }
-    for (const suffix of ['-wal', '-shm']) rmSync(db + suffix, { force: true });
+    for (const suffix of DB_FILES.slice(1)) rmSync(db + suffix, { force: true });
     const tmp = `${db}.tmp`;
     copyFileSync(b.file, tmp);
     renameSync(tmp, db);
