@@ -1,5 +1,8 @@
 // Simplified Chinese templates. Every Han character is a token, so templates are written without spaces.
-import type { IntentGroup, LanguagePack } from '../types';
+import type { HomeModel } from '../home';
+import { expandStrings } from '../template';
+import { tokenStrings } from '../tokenize';
+import type { Draft, IntentGroup, LanguagePack } from '../types';
 import { binarySensorCheck, domainCheck, NUMBERS, sensorCheck, sensorClassCheck, SWITCHABLE } from './common';
 
 const rules: Record<string, string> = {
@@ -18,7 +21,7 @@ const rules: Record<string, string> = {
   close_v: '[给我|给]((关闭|关上|拉上|放下|合上|关|关掉|降下|关了|拉下))',
   q: '[吗|么|嘛|没有|没|不|呢|啊|呀|吧]',
   ask: '[你|请][帮我|给我](看看|看一下|查一下|查查|瞧瞧|确认一下)',
-  is: '[是|是不是|是否|有没有][已经|还|都|全|全都]',
+  is: '[是|是不是|是否|有没有|有没][已经|还|都|全|全都]',
   which: '[有|有没有|有无](哪个|哪些|哪一个|哪一些|哪扇|哪一扇|哪几个|哪几扇|哪盏|哪几盏|什么)',
   howmany: '(有多少|有几个|有几扇|多少|几个|有几盏|几盏|有多少个|多少个|有几|几|是多少)',
   all: '(所有|全部|所有的|全部的|每个)',
@@ -26,9 +29,14 @@ const rules: Record<string, string> = {
   pct: '([百分之]{position}[%]|{pos_word})',
   vol: '[百分之]{volume_level}[%]',
   bri: '([百分之]{brightness}[%]|{bri_level})',
-  set_v: '([设置|设定|调节|调整|调|设|改|变|换|开|拉|降|升|放|打开|关闭|关掉|关|调暗|调亮|调高|调低|调大|调小](为|到|至|成)|设为|设成)',
-  next: '下一(台|曲|首|个|集|频道|部|首歌|曲歌|首歌曲|个节目)',
-  prev: '上一(台|曲|首|个|集|频道|部|首歌|曲歌|首歌曲|个节目)',
+  // "set", "make", ... as Home Assistant's own grammar allows them among Chinese words ("set 热水阀门到40%")
+  nset: '(设置|设定|调节|调整|调|设|set|change|increase|decrease|make)',
+  set_v: '([<nset>|改|变|换|开|拉|降|升|放|打开|关闭|关掉|关了|关上|关|拉开|拉上|调暗|调亮|调高|调低|调大|调小](为|到|至|成)|设为|设成)',
+  // the verb that opens a position sentence: setting, opening or closing to a point
+  pos_v: '(<nset>|打开|开|关闭|关掉|关了|关|拉开|拉上|关上)',
+  posw: '(位置|开度|开合度|position)',
+  next: '下一(台|曲|首|个|集|频道|部|个节目)[歌|歌曲]',
+  prev: '上一(台|曲|首|个|集|频道|部|个节目)[歌|歌曲]',
   deg: '(度|°|摄氏度)',
   hr: '[个](小时|钟头|钟)',
   min: '(分钟|分)',
@@ -40,7 +48,8 @@ const rules: Record<string, string> = {
   timer: '<my>([{area}][的]|{tname:name}[的]|<sdur>[的])<tword>',
   mtgt: '({name.media_player}|<place>)',
   lamp: '(灯|灯光|吸顶灯|筒灯|射灯|台灯|床头灯|落地灯|灯带|壁灯)',
-  mword: '(tv show|tv|电视|音乐|歌|歌曲|节目|视频|播放|电影|音频|广播|电台|媒体)',
+  mword:
+    '[这个|我的|我这个|我这](tv show|tv shows|tv|show|shows|music|media|media player|media players|电视|音乐|歌|歌曲|节目|视频|播放|电影|音频|广播|电台|媒体)',
   now: '(现在|当前|目前|这会儿|此刻|今天)',
   thing: '(温度|气温|室温)',
   mower: '(割草机|割草机器人|除草机|剪草机)',
@@ -143,6 +152,13 @@ const lists: LanguagePack['lists'] = {
   },
 };
 
+// The kind words of {dev} ("灯", "吊扇"): a place and a kind word ("客厅的吊扇") are every such device there, even when
+// one device is named by the kind word alone; Home Assistant reads "关掉客厅的吊扇" as the room's fans.
+const KIND_WORDS = new Set(Object.keys(lists.dev).flatMap((p) => expandStrings(p).map((x) => tokenStrings(x).join(' '))));
+const switchable = domainCheck(...SWITCHABLE.filter((d) => d !== 'lock'));
+const byName = (d: Draft, home: HomeModel): boolean =>
+  switchable(d, home) && !(typeof d.slots.area === 'string' && KIND_WORDS.has(tokenStrings(String(d.slots.name)).join(' ')));
+
 const groups: IntentGroup[] = [
   // ---- on / off -------------------------------------------------------------------------------------------
   // "everywhere" sentences name the whole home: never narrowed to the speaker's area
@@ -181,7 +197,7 @@ const groups: IntentGroup[] = [
   {
     intent: 'HassTurnOn',
     bonus: 0.5,
-    check: domainCheck(...SWITCHABLE.filter((d) => d !== 'lock')),
+    check: byName,
     templates: [
       '[<pre>]<on_v>[一下][<place>][的]{name}[<post>]',
       '[<pre>][<place>][的]{name}<on_v>[<post>]',
@@ -192,7 +208,7 @@ const groups: IntentGroup[] = [
   {
     intent: 'HassTurnOff',
     bonus: 0.5,
-    check: domainCheck(...SWITCHABLE.filter((d) => d !== 'lock')),
+    check: byName,
     templates: ['[<pre>]<off_v>[一下][<place>][的]{name}[<post>]', '[<pre>][<place>][的]{name}<off_v>[<post>]'],
   },
   {
@@ -323,16 +339,16 @@ const groups: IntentGroup[] = [
     intent: 'HassSetPosition',
     check: domainCheck('cover', 'valve'),
     templates: [
-      '[<pre>][设置|设定|调节|调|把|将|给][<place>][的]{name.cover+valve}[的][位置|开度|开合度]<set_v><pct>[<post>]',
-      '[<pre>](设置|设定|调节|调|打开|开|关闭|关掉|关|拉开|拉上|关上)[<place>][的]{name.cover+valve}[的][位置|开度|开合度](为|到|成|至)<pct>[<post>]',
+      '[<pre>][设置|设定|调节|调|把|将|给|让][<place>][的]{name.cover+valve}[的][<posw>]<set_v><pct>[<post>]',
+      '[<pre>]<pos_v>[<place>][的]{name.cover+valve}[的][<posw>](为|到|成|至)<pct>[<post>]',
     ],
   },
   {
     intent: 'HassSetPosition',
     context: true,
     templates: [
-      '[<pre>][把|将|给][<det>][<place>][的][<det>]{cover}[的][位置|开度|开合度]<set_v><pct>[<post>]',
-      '[<pre>](设置|设定|调节|调|打开|开|关闭|关|拉开|拉上|关上)[<place>][的]{cover}[的][位置|开度|开合度](为|到|成|至)<pct>[<post>]',
+      '[<pre>][把|将|给|让][<det>][<place>][的][<det>]{cover}[的][<posw>]<set_v><pct>[<post>]',
+      '[<pre>]<pos_v>[<place>][的]{cover}[的][<posw>](为|到|成|至)<pct>[<post>]',
     ],
   },
 
@@ -374,7 +390,7 @@ const groups: IntentGroup[] = [
     intent: 'HassClimateGetTemperature',
     context: true,
     templates: [
-      '[<now>][屋里|室内|家里|屋子里][有|的|是](多少度|几度|温度多少)[了|啊|呢]',
+      '[<now>][屋里|室内|家里|屋子里][有|的|是](多少度|几度|温度多少|温度)[了|啊|呢]',
       '[<now>][屋里|室内|家里|屋子里][的][<now>]<thing>[是|有](多少|几度|多少度|怎么样|是多少)[了|啊|呢|度]',
       '[<now>][屋里|室内|家里|屋子里](冷|热)(吗|不|不冷|不热)',
     ],
@@ -446,6 +462,14 @@ const groups: IntentGroup[] = [
     check: domainCheck('lock'),
     slots: { domain: 'lock' },
     templates: ['[<ask>][<place>][的]{name.lock}<is>{lock_state}[的|了][<q>]'],
+  },
+  // "侧门有锁着的吗"; weighs less, so that "有没有锁上" stays a question and not "有" + "没有锁上"
+  {
+    intent: 'HassGetState',
+    check: domainCheck('lock'),
+    slots: { domain: 'lock' },
+    bonus: -0.5,
+    templates: ['[<ask>][<place>][的]{name.lock}有{lock_state}[的|了][<q>]'],
   },
   {
     intent: 'HassGetState',
@@ -540,7 +564,7 @@ const groups: IntentGroup[] = [
     context: true,
     templates: [
       '[<pre>][把|将|给][<mword>][的](音量|声音)<set_v><vol>[<post>]',
-      '[<pre>](设置|设定|调节|调)[<mword>][的](音量|声音)(为|到|成|至)<vol>[<post>]',
+      '[<pre>]<nset>[一下][<mword>][的](音量|声音)(为|到|成|至)<vol>[<post>]',
       '[<pre>]音量<vol>',
     ],
   },
@@ -549,7 +573,7 @@ const groups: IntentGroup[] = [
     check: domainCheck('media_player'),
     templates: [
       '[<pre>][把|将|给]<mtgt>[的][<mword>][的](音量|声音)<set_v><vol>[<post>]',
-      '[<pre>](设置|设定|调节|调)<mtgt>[的][<mword>][的](音量|声音)(为|到|成|至)<vol>[<post>]',
+      '[<pre>]<nset>[一下]<mtgt>[的][<mword>][的](音量|声音)(为|到|成|至)<vol>[<post>]',
     ],
   },
   {
@@ -742,7 +766,7 @@ const groups: IntentGroup[] = [
   {
     intent: 'HassGetCurrentTime',
     templates: [
-      '[<now>](几|是几|什么|是什么|是多少)点[钟][了][<q>]',
+      '[<now>](几|是几|什么|是什么|是多少)(点[钟]|时间)[了][<q>]',
       '[<now>](点|时间)[了](是多少|有多少|是几点|几点)[<q>]',
       '[<now>][是](什么|是什么|是多少)时间[了][<q>]',
       '[<now>][的]时间[是][多少|几点][了][<q>]',
