@@ -21,7 +21,7 @@ const rules: Record<string, string> = {
   close_v: '[给我|给]((关闭|关上|拉上|放下|合上|关|关掉|降下|关了|拉下))',
   q: '[吗|么|嘛|没有|没|不|呢|啊|呀|吧]',
   ask: '[你|请][帮我|给我](看看|看一下|查一下|查查|瞧瞧|确认一下)',
-  is: '[是|是不是|是否|有没有|有没][已经|还|都|全|全都]',
+  is: '[<now>][是|是不是|是否|有没有|有没][已经|还|都|全|全都]',
   which: '[有|有没有|有无](哪个|哪些|哪一个|哪一些|哪扇|哪一扇|哪几个|哪几扇|哪盏|哪几盏|什么)',
   howmany: '(有多少|有几个|有几扇|多少|几个|有几盏|几盏|有多少个|多少个|有几|几|是多少)',
   all: '(所有|全部|所有的|全部的|每个)',
@@ -155,9 +155,11 @@ const lists: LanguagePack['lists'] = {
 // The kind words of {dev} ("灯", "吊扇"): a place and a kind word ("客厅的吊扇") are every such device there, even when
 // one device is named by the kind word alone; Home Assistant reads "关掉客厅的吊扇" as the room's fans.
 const KIND_WORDS = new Set(Object.keys(lists.dev).flatMap((p) => expandStrings(p).map((x) => tokenStrings(x).join(' '))));
-const switchable = domainCheck(...SWITCHABLE.filter((d) => d !== 'lock'));
-const byName = (d: Draft, home: HomeModel): boolean =>
-  switchable(d, home) && !(typeof d.slots.area === 'string' && KIND_WORDS.has(tokenStrings(String(d.slots.name)).join(' ')));
+const notKindInPlace =
+  (check: (d: Draft, home: HomeModel) => boolean) =>
+  (d: Draft, home: HomeModel): boolean =>
+    check(d, home) && !(typeof d.slots.area === 'string' && KIND_WORDS.has(tokenStrings(String(d.slots.name)).join(' ')));
+const byName = notKindInPlace(domainCheck(...SWITCHABLE.filter((d) => d !== 'lock')));
 
 const groups: IntentGroup[] = [
   // ---- on / off -------------------------------------------------------------------------------------------
@@ -454,7 +456,7 @@ const groups: IntentGroup[] = [
   },
   {
     intent: 'HassGetState',
-    check: domainCheck(...SWITCHABLE.filter((d) => !['cover', 'valve', 'lock'].includes(d))),
+    check: notKindInPlace(domainCheck(...SWITCHABLE.filter((d) => !['cover', 'valve', 'lock'].includes(d)))),
     templates: ['[<ask>][<place>][的]{name}<is>{onoff_state}[的|了][<q>]'],
   },
   {
