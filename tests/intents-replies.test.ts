@@ -114,6 +114,7 @@ test('recall answers natural questions about what was remembered', () => {
 
 test('forms no development sentence uses: traditional characters, statements vs questions, device classes', () => {
   assert.deepEqual(say('關掉客廳的燈', 'zh-cn').intent, { name: 'HassTurnOff', slots: { area: 'Living Room', domain: 'light' } });
+  assert.deepEqual(say('有沒有燈開著', 'zh-cn').intent.slots, { domain: 'light', state: 'on' }, '著 is 着, 沒 is 没');
   assert.equal(say('客厅窗帘关', 'zh-cn').intent.name, 'HassTurnOff', 'a statement is a command');
   assert.equal(say('客厅窗帘关着吗', 'zh-cn').intent.name, 'HassGetState', 'a question asks');
   assert.equal(say('开前门', 'zh-cn').intent.name, 'HassTurnOff', '开 a lock unlocks it');
