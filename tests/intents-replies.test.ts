@@ -45,9 +45,10 @@ test('a Chinese reply names areas and things by their Chinese aliases, an Englis
   assert.doesNotMatch(say('打开客厅窗帘', 'zh-cn').reply, /[A-Za-z]/, 'no English name in a Chinese reply');
 });
 
-test('a state said in a Chinese reply is in Chinese words, in an English one as Home Assistant has it', () => {
+test('a state or a colour said in a Chinese reply is in Chinese words, in an English one as Home Assistant has it', () => {
   assert.equal(say('前门没锁吗', 'zh-cn').reply, '不是，前门：已上锁。');
   assert.equal(say('电视是开着的吗', 'zh-cn').reply, '不是，电视：空闲。');
+  assert.equal(say('把卧室灯调成红色', 'zh-cn').reply, '已将卧室灯调成红色。');
   assert.equal(say('is the front door unlocked').reply, 'No, Front Door is locked.');
 });
 

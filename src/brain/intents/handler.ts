@@ -190,6 +190,22 @@ function timerPhrase(totalSec: number, name: string | undefined): string {
   return `${name ? `${name} ` : ''}timer for ${words}`;
 }
 
+// the colour names Home Assistant takes (color_name), in Chinese for a reply
+const COLOR_ZH: Record<string, string> = {
+  red: '红色',
+  green: '绿色',
+  blue: '蓝色',
+  yellow: '黄色',
+  white: '白色',
+  black: '黑色',
+  purple: '紫色',
+  orange: '橙色',
+  pink: '粉色',
+  brown: '棕色',
+  cyan: '青色',
+  'warm white': '暖白色',
+};
+
 // Home Assistant's state values in Chinese, for a reply about a thing that has no state text of its own
 const STATE_ZH: Record<string, string> = {
   on: '开着',
@@ -305,7 +321,8 @@ export function handleIntent(intent: RecognizedIntent, home: HomeModel, language
           const t = what({ ...intent, slots: { ...s, domain: 'light' } }, ents, home, zh);
           const b = num(s.brightness);
           const c = str(s.color);
-          if (zh) return `已将${t}${b !== undefined ? `的亮度调到${b}%` : ''}${c ? `${b !== undefined ? '，' : ''}调成${c}` : ''}。`;
+          if (zh)
+            return `已将${t}${b !== undefined ? `的亮度调到${b}%` : ''}${c ? `${b !== undefined ? '，' : ''}调成${COLOR_ZH[c] ?? c}` : ''}。`;
           if (b !== undefined && c) return `Set ${t} to ${c} at ${b}% brightness.`;
           return b !== undefined ? `Set ${t} to ${b}% brightness.` : `Turned ${t} ${c ?? 'on'}.`;
         })(),
