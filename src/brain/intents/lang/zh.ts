@@ -454,6 +454,15 @@ const groups: IntentGroup[] = [
       '[<ask>][<place>][的][<det>]{lock_dev}<is>{lock_state}[的|了][<q>]',
     ],
   },
+  // "车库门" is the garage door, not the garage's door: it outweighs the area 车库 and the kind 门, as in commands
+  {
+    intent: 'HassGetState',
+    bonus: 0.5,
+    templates: [
+      '[<ask>][有|有没有][<all>][的]{garage}<is>[都]{cover_state}[的|了][<q>]',
+      '[<ask>](<which>|<howmany>)[个|扇]{garage}<is>{cover_state}[的|了][<q>]',
+    ],
+  },
   {
     intent: 'HassGetState',
     check: notKindInPlace(domainCheck(...SWITCHABLE.filter((d) => !['cover', 'valve', 'lock'].includes(d)))),
@@ -756,8 +765,8 @@ const groups: IntentGroup[] = [
     intent: 'HassGetWeather',
     templates: [
       '{name.weather}[<now>|明天][是|的]?(什么|怎么样的|怎样的)天气[<q>]',
-      '{name.weather}[<now>][的]天气[是|会][怎么样|如何|怎样|好不好|什么样][<q>]',
-      '[<now>|外面|明天][的]天气[是|会](怎么样|如何|怎样|好不好|什么样)[<q>]',
+      '{name.weather}[<now>|明天][的]天气[是|会][怎么样|如何|怎样|好不好|什么样|什么][<q>]',
+      '[<now>|外面|明天][的]天气[是|会](怎么样|如何|怎样|好不好|什么样|什么)[<q>]',
       '[<now>|外面](是什么|几|是几|是多少|什么)天气[怎样|如何|怎么样][<q>]',
       '{name.weather}[的](是什么|什么|是几|是多少)天气[怎样|如何|怎么样][<q>]',
       '[<now>|外面]天气[<q>]',
