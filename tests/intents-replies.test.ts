@@ -118,6 +118,8 @@ test('forms no development sentence uses: traditional characters, statements vs 
   assert.deepEqual(say('有沒有燈開著', 'zh-cn').intent.slots, { domain: 'light', state: 'on' }, '著 is 着, 沒 is 没');
   assert.equal(say('客厅窗帘关', 'zh-cn').intent.name, 'HassTurnOff', 'a statement is a command');
   assert.equal(say('客厅窗帘关着吗', 'zh-cn').intent.name, 'HassGetState', 'a question asks');
+  assert.equal(say('可以帮我把卧室灯关了吗', 'zh-cn').intent.name, 'HassTurnOff', 'a request asked as a question is a command');
+  assert.equal(say('卧室灯关了吗', 'zh-cn').intent.name, 'HassGetState', 'without a request opener it asks');
   assert.equal(say('开前门', 'zh-cn').intent.name, 'HassTurnOff', '开 a lock unlocks it');
   const wet = say('is the floor wet in the kitchen');
   assert.deepEqual([wet.intent.name, wet.intent.slots.device_class, wet.intent.slots.state], ['HassGetState', 'moisture', 'on']);

@@ -886,6 +886,38 @@ const groups: IntentGroup[] = [
   },
 ];
 
+// A request asked as a question: "可以帮我把卧室灯关了吗", "能不能打开客厅的灯吗". A trailing 吗 cannot simply join <post>,
+// since "卧室的灯关了吗" asks about the light; only a request opener (可以, 能不能 …) makes the question a command.
+const ASKED = new Set([
+  'HassTurnOn',
+  'HassTurnOff',
+  'HassSetPosition',
+  'HassLightSet',
+  'HassClimateSetTemperature',
+  'HassSetVolume',
+  'HassMediaPause',
+  'HassMediaUnpause',
+  'HassMediaNext',
+  'HassMediaPrevious',
+  'HassStartTimer',
+  'HassCancelTimer',
+  'HassVacuumStart',
+  'HassVacuumReturnToBase',
+]);
+rules.req =
+  '(可以|可不可以|能|能不能|能否|你能|你可以|你能不能|你可不可以|您能|您可以|您能不能|麻烦你|麻烦您)[请|帮我|给我|帮忙|帮][帮我|给我|帮忙][把|将|给|让]';
+for (const g of groups) {
+  if (!ASKED.has(g.intent)) continue;
+  const asked: IntentGroup['templates'] = [];
+  for (const t of g.templates) {
+    const src = typeof t === 'string' ? t : t.t;
+    if (!src.startsWith('[<pre>]') || !src.endsWith('[<post>]')) continue;
+    const q = `<req>${src.slice('[<pre>]'.length, -'[<post>]'.length)}[一下]吗`;
+    asked.push(typeof t === 'string' ? q : { ...t, t: q });
+  }
+  g.templates.push(...asked);
+}
+
 export const ZH: LanguagePack = {
   rules,
   lists,
