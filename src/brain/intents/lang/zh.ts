@@ -6,7 +6,9 @@ import type { Draft, IntentGroup, LanguagePack } from '../types';
 import { binarySensorCheck, domainCheck, NUMBERS, sensorCheck, sensorClassCheck, SWITCHABLE } from './common';
 
 const rules: Record<string, string> = {
-  pre: '[请|麻烦|帮我|帮忙|给我|请你|请您|请帮我|麻烦你|麻烦您|能不能|能否|可不可以|可以|你|您|帮|我想|我要|我想要|我需要][帮我|给我|帮忙|帮][把|将|给|让]',
+  // a word that opens a turn without meaning anything (嗯, 好的, 对了); a list, so that every template pays one lookup
+  intj: '{intj:_intj}',
+  pre: '[<intj>][{please:_please}][帮我|给我|帮忙|帮][把|将|给|让]',
   post: '[一下|一下子][吧|呗|啊|了|好吗|谢谢|可以吗|好不好|行吗|哦|呀|啦|嘛|谢谢你]',
   // measure words: 这盏灯, 那扇窗帘, 这台风扇
   det: '[所有|全部|所有的|全部的|每个|每一个|这些|那些|(这|那|每)[一|两|二|三|几](个|盏|扇|台|把|组)]',
@@ -22,7 +24,7 @@ const rules: Record<string, string> = {
   q: '[吗|么|嘛|没有|没|不|呢|啊|呀|吧]',
   ask: '([你|请][帮我|给我](看看|看一下|查一下|查查|瞧瞧|确认一下)|<askq>)',
   // how a question is opened: 请问, 你知道, 告诉我
-  askq: '(请问|请问一下|问一下|我想问|我想问一下|你知道|你知不知道|告诉我|请告诉我|我想知道)',
+  askq: '(<intj>|<intj>请问|请问|请问一下|问一下|我想问|我想问一下|你知道|你知不知道|告诉我|请告诉我|我想知道)',
   is: '[<now>][是|是不是|是否|有没有|有没][已经|还|都|全|全都]',
   which: '[有|有没有|有无](哪个|哪些|哪一个|哪一些|哪扇|哪一扇|哪几个|哪几扇|哪盏|哪几盏|什么)',
   howmany: '(有多少|有几个|有几扇|多少|几个|有几盏|几盏|有多少个|多少个|有几|几|是多少)',
@@ -58,6 +60,11 @@ const rules: Record<string, string> = {
 };
 
 const lists: LanguagePack['lists'] = {
+  // how a request opens (a list: one lookup where an alternation would try each word in every template)
+  please: {
+    '(请|麻烦|帮我|帮忙|给我|请你|请您|请帮我|麻烦你|麻烦您|能不能|能否|可不可以|可以|你|您|帮|我想|我要|我想要|我需要)': 'yes',
+  },
+  intj: { '(嗯|嗯嗯|好的|好吧|行|那|那么|哦|噢|喂|嘿|哎|对了|另外|然后|还有|管家)': 'yes' },
   dev: {
     '(灯|灯光|电灯|吊灯|台灯|灯泡|吸顶灯|筒灯|射灯|床头灯|落地灯|灯带|壁灯)': { domain: 'light' },
     '(风扇|电扇|吊扇|电风扇|塔扇)': { domain: 'fan', name: 'all' },
@@ -798,7 +805,10 @@ const groups: IntentGroup[] = [
       '[<askq>](今天|今日|今个|今儿)(是什么|几|是几|是多少|什么|是)(号|日)[了][<q>]',
     ],
   },
-  { intent: 'HassNevermind', templates: ['(没事了|没事|没事儿|算了|没什么|不用了|再见|取消|没关系|不用了谢谢|闭嘴|退下|算了吧)[吧|啊]'] },
+  {
+    intent: 'HassNevermind',
+    templates: ['[<intj>](没事了|没事|没事儿|算了|没什么|不用了|再见|取消|没关系|不用了谢谢|闭嘴|退下|算了吧)[吧|啊]'],
+  },
   {
     intent: 'HassRespond',
     templates: [
