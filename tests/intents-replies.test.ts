@@ -45,6 +45,13 @@ test('a Chinese reply names areas and things by their Chinese aliases, an Englis
   assert.doesNotMatch(say('打开客厅窗帘', 'zh-cn').reply, /[A-Za-z]/, 'no English name in a Chinese reply');
 });
 
+test('a state or a colour said in a Chinese reply is in Chinese words, in an English one as Home Assistant has it', () => {
+  assert.equal(say('前门没锁吗', 'zh-cn').reply, '不是，前门：已上锁。');
+  assert.equal(say('电视是开着的吗', 'zh-cn').reply, '不是，电视：空闲。');
+  assert.equal(say('把卧室灯调成红色', 'zh-cn').reply, '已将卧室灯调成红色。');
+  assert.equal(say('is the front door unlocked').reply, 'No, Front Door is locked.');
+});
+
 test('the reply says what was done to what: the garage door, not "all the covers"', () => {
   const o = say('open the garage door');
   assert.deepEqual(targetsOf(o), ['cover.garage_door']);
@@ -108,8 +115,11 @@ test('recall answers natural questions about what was remembered', () => {
 
 test('forms no development sentence uses: traditional characters, statements vs questions, device classes', () => {
   assert.deepEqual(say('關掉客廳的燈', 'zh-cn').intent, { name: 'HassTurnOff', slots: { area: 'Living Room', domain: 'light' } });
+  assert.deepEqual(say('有沒有燈開著', 'zh-cn').intent.slots, { domain: 'light', state: 'on' }, '著 is 着, 沒 is 没');
   assert.equal(say('客厅窗帘关', 'zh-cn').intent.name, 'HassTurnOff', 'a statement is a command');
   assert.equal(say('客厅窗帘关着吗', 'zh-cn').intent.name, 'HassGetState', 'a question asks');
+  assert.equal(say('可以帮我把卧室灯关了吗', 'zh-cn').intent.name, 'HassTurnOff', 'a request asked as a question is a command');
+  assert.equal(say('卧室灯关了吗', 'zh-cn').intent.name, 'HassGetState', 'without a request opener it asks');
   assert.equal(say('开前门', 'zh-cn').intent.name, 'HassTurnOff', '开 a lock unlocks it');
   const wet = say('is the floor wet in the kitchen');
   assert.deepEqual([wet.intent.name, wet.intent.slots.device_class, wet.intent.slots.state], ['HassGetState', 'moisture', 'on']);

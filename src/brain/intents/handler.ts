@@ -190,9 +190,62 @@ function timerPhrase(totalSec: number, name: string | undefined): string {
   return `${name ? `${name} ` : ''}timer for ${words}`;
 }
 
+// the colour names Home Assistant takes (color_name), in Chinese for a reply
+const COLOR_ZH: Record<string, string> = {
+  red: '红色',
+  green: '绿色',
+  blue: '蓝色',
+  yellow: '黄色',
+  white: '白色',
+  black: '黑色',
+  purple: '紫色',
+  orange: '橙色',
+  pink: '粉色',
+  brown: '棕色',
+  cyan: '青色',
+  'warm white': '暖白色',
+};
+
+// Home Assistant's state values in Chinese, for a reply about a thing that has no state text of its own
+const STATE_ZH: Record<string, string> = {
+  on: '开着',
+  off: '关着',
+  open: '开着',
+  closed: '关着',
+  opening: '正在打开',
+  closing: '正在关闭',
+  locked: '已上锁',
+  unlocked: '未上锁',
+  locking: '正在上锁',
+  unlocking: '正在解锁',
+  jammed: '卡住了',
+  playing: '正在播放',
+  paused: '已暂停',
+  idle: '空闲',
+  standby: '待机',
+  buffering: '正在缓冲',
+  cleaning: '正在打扫',
+  docked: '在充电座上',
+  returning: '正在返回充电座',
+  mowing: '正在割草',
+  heat: '制热',
+  cool: '制冷',
+  heat_cool: '制热/制冷',
+  auto: '自动',
+  dry: '除湿',
+  fan_only: '仅送风',
+  home: '在家',
+  not_home: '不在家',
+  unavailable: '不可用',
+  unknown: '未知',
+};
+
 function describeState(e: HomeEntity, zh: boolean): string {
   const unit = typeof e.attributes.unit_of_measurement === 'string' ? ` ${e.attributes.unit_of_measurement}` : '';
-  const text = typeof e.attributes.state_text === 'string' ? e.attributes.state_text : e.state.replace(/_/g, ' ');
+  const text =
+    typeof e.attributes.state_text === 'string'
+      ? e.attributes.state_text
+      : ((zh ? STATE_ZH[e.state] : undefined) ?? e.state.replace(/_/g, ' '));
   return zh ? `${entityName(e, true)}：${text}${unit.trim()}` : `${entityName(e, false)} is ${text}${unit}`;
 }
 
@@ -268,7 +321,8 @@ export function handleIntent(intent: RecognizedIntent, home: HomeModel, language
           const t = what({ ...intent, slots: { ...s, domain: 'light' } }, ents, home, zh);
           const b = num(s.brightness);
           const c = str(s.color);
-          if (zh) return `已将${t}${b !== undefined ? `的亮度调到${b}%` : ''}${c ? `${b !== undefined ? '，' : ''}调成${c}` : ''}。`;
+          if (zh)
+            return `已将${t}${b !== undefined ? `的亮度调到${b}%` : ''}${c ? `${b !== undefined ? '，' : ''}调成${COLOR_ZH[c] ?? c}` : ''}。`;
           if (b !== undefined && c) return `Set ${t} to ${c} at ${b}% brightness.`;
           return b !== undefined ? `Set ${t} to ${b}% brightness.` : `Turned ${t} ${c ?? 'on'}.`;
         })(),

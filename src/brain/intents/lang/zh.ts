@@ -1,9 +1,14 @@
 // Simplified Chinese templates. Every Han character is a token, so templates are written without spaces.
-import type { IntentGroup, LanguagePack } from '../types';
+import type { HomeModel } from '../home';
+import { expandStrings } from '../template';
+import { tokenStrings } from '../tokenize';
+import type { Draft, IntentGroup, LanguagePack } from '../types';
 import { binarySensorCheck, domainCheck, NUMBERS, sensorCheck, sensorClassCheck, SWITCHABLE } from './common';
 
 const rules: Record<string, string> = {
-  pre: '[请|麻烦|帮我|帮忙|给我|请你|请您|请帮我|麻烦你|麻烦您|能不能|能否|可不可以|可以|你|您|帮|我想|我要|我想要|我需要][帮我|给我|帮忙|帮][把|将|给|让]',
+  // a word that opens a turn without meaning anything (嗯, 好的, 对了); a list, so that every template pays one lookup
+  intj: '{intj:_intj}',
+  pre: '[<intj>][{please:_please}][帮我|给我|帮忙|帮][把|将|给|让]',
   post: '[一下|一下子][吧|呗|啊|了|好吗|谢谢|可以吗|好不好|行吗|哦|呀|啦|嘛|谢谢你]',
   // measure words: 这盏灯, 那扇窗帘, 这台风扇
   det: '[所有|全部|所有的|全部的|每个|每一个|这些|那些|(这|那|每)[一|两|二|三|几](个|盏|扇|台|把|组)]',
@@ -12,13 +17,15 @@ const rules: Record<string, string> = {
   // two or three places at once: 厨房和卧室, 客厅、卧室跟车库
   and: '(和|跟|与|及|以及|还有|同|加上)',
   places: '{place}[的][<and>]{place}[的][<and>]{place}[里|里面]|{place}[的]<and>{place}[里|里面]',
-  on_v: '[给我|给]((打开|开启|开|启动|点亮|开开|激活|启用|亮起|扭开))',
-  off_v: '[给我|给]((关闭|关掉|关上|关|熄灭|熄掉|关了|停用|停止|灭掉|灭了|关停))',
-  open_v: '[给我|给]((打开|拉开|升起|开|开启|升高|收起|卷起|拉起))',
-  close_v: '[给我|给]((关闭|关上|拉上|放下|合上|关|关掉|降下|关了|拉下))',
+  on_v: '[给我|给|帮我|帮忙|帮我们]((打开|开启|开|启动|点亮|开开|激活|启用|亮起|扭开))',
+  off_v: '[给我|给|帮我|帮忙|帮我们]((关闭|关掉|关上|关|熄灭|熄掉|关了|停用|停止|灭掉|灭了|关停))',
+  open_v: '[给我|给|帮我|帮忙|帮我们]((打开|拉开|升起|开|开启|升高|收起|卷起|拉起))',
+  close_v: '[给我|给|帮我|帮忙|帮我们]((关闭|关上|拉上|放下|合上|关|关掉|降下|关了|拉下))',
   q: '[吗|么|嘛|没有|没|不|呢|啊|呀|吧]',
-  ask: '[你|请][帮我|给我](看看|看一下|查一下|查查|瞧瞧|确认一下)',
-  is: '[是|是不是|是否|有没有][已经|还|都|全|全都]',
+  ask: '([你|请][帮我|给我](看看|看一下|查一下|查查|瞧瞧|确认一下)|<askq>)',
+  // how a question is opened: 请问, 你知道, 告诉我
+  askq: '(<intj>|<intj>请问|请问|请问一下|问一下|我想问|我想问一下|你知道|你知不知道|告诉我|请告诉我|我想知道)',
+  is: '[<now>][是|是不是|是否|有没有|有没][已经|还|都|全|全都]',
   which: '[有|有没有|有无](哪个|哪些|哪一个|哪一些|哪扇|哪一扇|哪几个|哪几扇|哪盏|哪几盏|什么)',
   howmany: '(有多少|有几个|有几扇|多少|几个|有几盏|几盏|有多少个|多少个|有几|几|是多少)',
   all: '(所有|全部|所有的|全部的|每个)',
@@ -26,27 +33,38 @@ const rules: Record<string, string> = {
   pct: '([百分之]{position}[%]|{pos_word})',
   vol: '[百分之]{volume_level}[%]',
   bri: '([百分之]{brightness}[%]|{bri_level})',
-  set_v: '([设置|设定|调节|调整|调|设|改|变|换|开|拉|降|升|放|打开|关闭|关掉|关|调暗|调亮|调高|调低|调大|调小](为|到|至|成)|设为|设成)',
-  next: '下一(台|曲|首|个|集|频道|部|首歌|曲歌|首歌曲|个节目)',
-  prev: '上一(台|曲|首|个|集|频道|部|首歌|曲歌|首歌曲|个节目)',
+  // "set", "make", ... as Home Assistant's own grammar allows them among Chinese words ("set 热水阀门到40%")
+  nset: '(设置|设定|调节|调整|调|设|set|change|increase|decrease|make)',
+  set_v: '([<nset>|改|变|换|开|拉|降|升|放|打开|关闭|关掉|关了|关上|关|拉开|拉上|调暗|调亮|调高|调低|调大|调小](为|到|至|成)|设为|设成)',
+  // the verb that opens a position sentence: setting, opening or closing to a point
+  pos_v: '(<nset>|打开|开|关闭|关掉|关了|关|拉开|拉上|关上)',
+  posw: '(位置|开度|开合度|position)',
+  next: '下一(台|曲|首|个|集|频道|部|个节目)[歌|歌曲]',
+  prev: '上一(台|曲|首|个|集|频道|部|个节目)[歌|歌曲]',
   deg: '(度|°|摄氏度)',
   hr: '[个](小时|钟头|钟)',
   min: '(分钟|分)',
   sec: '(秒钟|秒)',
   dur: '({hours}<hr>[零][{minutes}<min>][零][{seconds}<sec>]|{hours}{half_h}|{minutes}<min>[零][{seconds}<sec>]|{hours}<hr>{half_after}|{minutes}<min>{half_m}|{seconds}<sec>|{dur_word}[<min>])',
   sdur: '({start_hours}<hr>[{start_minutes}<min>]|{start_minutes}<min>[{start_seconds}<sec>]|{start_seconds}<sec>)',
-  tword: '(计时器|计时|定时器|倒计时|定时|倒数计时)',
+  tword: '(计时器|计时|定时器|倒计时|定时|倒数计时|闹钟)',
   my: '[我的|这个|那个|我这个|我这|我|我们的]',
   timer: '<my>([{area}][的]|{tname:name}[的]|<sdur>[的])<tword>',
   mtgt: '({name.media_player}|<place>)',
   lamp: '(灯|灯光|吸顶灯|筒灯|射灯|台灯|床头灯|落地灯|灯带|壁灯)',
-  mword: '(tv show|tv|电视|音乐|歌|歌曲|节目|视频|播放|电影|音频|广播|电台|媒体)',
+  mword:
+    '[这个|我的|我这个|我这](tv show|tv shows|tv|show|shows|music|media|media player|media players|电视|音乐|歌|歌曲|节目|视频|播放|电影|音频|广播|电台|媒体)',
   now: '(现在|当前|目前|这会儿|此刻|今天)',
   thing: '(温度|气温|室温)',
   mower: '(割草机|割草机器人|除草机|剪草机)',
 };
 
 const lists: LanguagePack['lists'] = {
+  // how a request opens (a list: one lookup where an alternation would try each word in every template)
+  please: {
+    '(请|麻烦|帮我|帮忙|给我|请你|请您|请帮我|麻烦你|麻烦您|能不能|能否|可不可以|可以|你|您|帮|我想|我要|我想要|我需要)': 'yes',
+  },
+  intj: { '(嗯|嗯嗯|好的|好吧|行|那|那么|哦|噢|喂|嘿|哎|对了|另外|然后|还有|管家)': 'yes' },
   dev: {
     '(灯|灯光|电灯|吊灯|台灯|灯泡|吸顶灯|筒灯|射灯|床头灯|落地灯|灯带|壁灯)': { domain: 'light' },
     '(风扇|电扇|吊扇|电风扇|塔扇)': { domain: 'fan', name: 'all' },
@@ -143,6 +161,15 @@ const lists: LanguagePack['lists'] = {
   },
 };
 
+// The kind words of {dev} ("灯", "吊扇"): a place and a kind word ("客厅的吊扇") are every such device there, even when
+// one device is named by the kind word alone; Home Assistant reads "关掉客厅的吊扇" as the room's fans.
+const KIND_WORDS = new Set(Object.keys(lists.dev).flatMap((p) => expandStrings(p).map((x) => tokenStrings(x).join(' '))));
+const notKindInPlace =
+  (check: (d: Draft, home: HomeModel) => boolean) =>
+  (d: Draft, home: HomeModel): boolean =>
+    check(d, home) && !(typeof d.slots.area === 'string' && KIND_WORDS.has(tokenStrings(String(d.slots.name)).join(' ')));
+const byName = notKindInPlace(domainCheck(...SWITCHABLE.filter((d) => d !== 'lock')));
+
 const groups: IntentGroup[] = [
   // ---- on / off -------------------------------------------------------------------------------------------
   // "everywhere" sentences name the whole home: never narrowed to the speaker's area
@@ -181,7 +208,7 @@ const groups: IntentGroup[] = [
   {
     intent: 'HassTurnOn',
     bonus: 0.5,
-    check: domainCheck(...SWITCHABLE.filter((d) => d !== 'lock')),
+    check: byName,
     templates: [
       '[<pre>]<on_v>[一下][<place>][的]{name}[<post>]',
       '[<pre>][<place>][的]{name}<on_v>[<post>]',
@@ -192,7 +219,7 @@ const groups: IntentGroup[] = [
   {
     intent: 'HassTurnOff',
     bonus: 0.5,
-    check: domainCheck(...SWITCHABLE.filter((d) => d !== 'lock')),
+    check: byName,
     templates: ['[<pre>]<off_v>[一下][<place>][的]{name}[<post>]', '[<pre>][<place>][的]{name}<off_v>[<post>]'],
   },
   {
@@ -323,16 +350,16 @@ const groups: IntentGroup[] = [
     intent: 'HassSetPosition',
     check: domainCheck('cover', 'valve'),
     templates: [
-      '[<pre>][设置|设定|调节|调|把|将|给][<place>][的]{name.cover+valve}[的][位置|开度|开合度]<set_v><pct>[<post>]',
-      '[<pre>](设置|设定|调节|调|打开|开|关闭|关掉|关|拉开|拉上|关上)[<place>][的]{name.cover+valve}[的][位置|开度|开合度](为|到|成|至)<pct>[<post>]',
+      '[<pre>][设置|设定|调节|调|把|将|给|让][<place>][的]{name.cover+valve}[的][<posw>]<set_v><pct>[<post>]',
+      '[<pre>]<pos_v>[<place>][的]{name.cover+valve}[的][<posw>](为|到|成|至)<pct>[<post>]',
     ],
   },
   {
     intent: 'HassSetPosition',
     context: true,
     templates: [
-      '[<pre>][把|将|给][<det>][<place>][的][<det>]{cover}[的][位置|开度|开合度]<set_v><pct>[<post>]',
-      '[<pre>](设置|设定|调节|调|打开|开|关闭|关|拉开|拉上|关上)[<place>][的]{cover}[的][位置|开度|开合度](为|到|成|至)<pct>[<post>]',
+      '[<pre>][把|将|给|让][<det>][<place>][的][<det>]{cover}[的][<posw>]<set_v><pct>[<post>]',
+      '[<pre>]<pos_v>[<place>][的]{cover}[的][<posw>](为|到|成|至)<pct>[<post>]',
     ],
   },
 
@@ -374,19 +401,19 @@ const groups: IntentGroup[] = [
     intent: 'HassClimateGetTemperature',
     context: true,
     templates: [
-      '[<now>][屋里|室内|家里|屋子里][有|的|是](多少度|几度|温度多少)[了|啊|呢]',
-      '[<now>][屋里|室内|家里|屋子里][的][<now>]<thing>[是|有](多少|几度|多少度|怎么样|是多少)[了|啊|呢|度]',
-      '[<now>][屋里|室内|家里|屋子里](冷|热)(吗|不|不冷|不热)',
+      '[<askq>][<now>][屋里|室内|家里|屋子里][有|的|是](多少度|几度|温度多少|温度)[了|啊|呢]',
+      '[<askq>][<now>][屋里|室内|家里|屋子里][的][<now>]<thing>[是|有](多少|几度|多少度|怎么样|是多少)[了|啊|呢|度]',
+      '[<askq>][<now>][屋里|室内|家里|屋子里](冷|热)(吗|不|不冷|不热)',
     ],
   },
   {
     intent: 'HassClimateGetTemperature',
     check: domainCheck('climate'),
     templates: [
-      '[<now>][<place>][的][<now>]{name.climate}[的][<now>][<thing>][是|有](多少|几度|多少度|怎么样|是多少)[了|啊|呢|度]',
-      '[<now>]<place>[的][<now>]<thing>[是|有](多少|几度|多少度|怎么样|是多少)[了|啊|呢|度]',
-      '[<now>]<place>[的][<now>][有|的|是](多少|几|温)度[了|啊|呢]',
-      '[<now>][<place>][的]{name.climate}[的][<now>][有|的|是](多少|几|温)度[了|啊|呢]',
+      '[<askq>][<now>][<place>][的][<now>]{name.climate}[的][<now>][<thing>][是|有](多少|几度|多少度|怎么样|是多少)[了|啊|呢|度]',
+      '[<askq>][<now>]<place>[的][<now>]<thing>[是|有](多少|几度|多少度|怎么样|是多少)[了|啊|呢|度]',
+      '[<askq>][<now>]<place>[的][<now>][有|的|是](多少|几|温)度[了|啊|呢]',
+      '[<askq>][<now>][<place>][的]{name.climate}[的][<now>][有|的|是](多少|几|温)度[了|啊|呢]',
     ],
   },
   {
@@ -413,8 +440,8 @@ const groups: IntentGroup[] = [
   {
     intent: 'HassGetState',
     templates: [
-      '[<ask>][<place>][的]<which>[<det>][<place>][的]{dev}<is>{onoff_state}[的|了][<q>]',
-      '[<ask>][<place>][的]<howmany>[个|盏][<det>][<place>][的]{dev}<is>{onoff_state}[的|了][<q>]',
+      '[<ask>][<place>|<everywhere>][的]<which>[<det>][<place>][的]{dev}<is>{onoff_state}[的|了][<q>]',
+      '[<ask>][<place>|<everywhere>][的]<howmany>[个|盏][<det>][<place>][的]{dev}<is>{onoff_state}[的|了][<q>]',
       '[<ask>][<place>](有没有|有)[<det>]{dev}<is>{onoff_state}[的|了][<q>]',
       '[<ask>][<place>][的][<all>][的][<place>][的]{dev}<is>都[是]{onoff_state}[的|了][<q>]',
       '[<ask>][<place>][的][<det>]{dev}<is>{onoff_state}[的|了][<q>]',
@@ -423,22 +450,31 @@ const groups: IntentGroup[] = [
       '[<ask>]<everywhere>[还](有没有|有)[<det>]{cover}<is>{cover_state}[的|了][<q>]',
       '[<ask>]<places>[的][<det>]{cover}<is>[都]{cover_state}[的|了][<q>]',
       '[<ask>][<place>][的]{dev}有(几|多少)[个|盏][是]{onoff_state}[的|了][<q>]',
-      '[<ask>][<place>][的]<which>[<det>][<place>][的]{cover}<is>{cover_state}[的|了][<q>]',
-      '[<ask>][<place>][的]<howmany>[个|扇][<det>][<place>][的]{cover}<is>{cover_state}[的|了][<q>]',
+      '[<ask>][<place>|<everywhere>][的]<which>[<det>][<place>][的]{cover}<is>{cover_state}[的|了][<q>]',
+      '[<ask>][<place>|<everywhere>][的]<howmany>[个|扇][<det>][<place>][的]{cover}<is>{cover_state}[的|了][<q>]',
       '[<ask>][<place>](有没有|有)[<det>]{cover}<is>{cover_state}[的|了][<q>]',
       '[<ask>][<place>][的][<all>][的][<place>][的]{cover}<is>都[是]{cover_state}[的|了][<q>]',
       '[<ask>][<place>][的][<det>]{cover}<is>{cover_state}[的|了][<q>]',
-      '[<ask>][<place>][的](<which>|哪扇|哪一扇)[<det>][<place>][的]{lock_dev}<is>{lock_state}[的|了][<q>]',
-      '[<ask>][<place>][的](<howmany>|有几扇)[个|扇][<det>][<place>][的]{lock_dev}<is>{lock_state}[的|了][<q>]',
+      '[<ask>][<place>|<everywhere>][的](<which>|哪扇|哪一扇)[<det>][<place>][的]{lock_dev}<is>{lock_state}[的|了][<q>]',
+      '[<ask>][<place>|<everywhere>][的](<howmany>|有几扇)[个|扇][<det>][<place>][的]{lock_dev}<is>{lock_state}[的|了][<q>]',
       '[<ask>][<place>](有没有|有)[<det>]{lock_dev}<is>{lock_state}[的|了][<q>]',
       '[<ask>][<place>][的][<all>][的][<place>][的]{lock_dev}<is>都[是]{lock_state}[的|了][<q>]',
       '[<ask>][<place>][的]{lock_dev}(<which>|哪扇|哪一扇|有几扇|有几个|有多少)[是]{lock_state}[的|了][<q>]',
       '[<ask>][<place>][的][<det>]{lock_dev}<is>{lock_state}[的|了][<q>]',
     ],
   },
+  // "车库门" is the garage door, not the garage's door: it outweighs the area 车库 and the kind 门, as in commands
   {
     intent: 'HassGetState',
-    check: domainCheck(...SWITCHABLE.filter((d) => !['cover', 'valve', 'lock'].includes(d))),
+    bonus: 0.5,
+    templates: [
+      '[<ask>][有|有没有][<all>][的]{garage}<is>[都]{cover_state}[的|了][<q>]',
+      '[<ask>](<which>|<howmany>)[个|扇]{garage}<is>{cover_state}[的|了][<q>]',
+    ],
+  },
+  {
+    intent: 'HassGetState',
+    check: notKindInPlace(domainCheck(...SWITCHABLE.filter((d) => !['cover', 'valve', 'lock'].includes(d)))),
     templates: ['[<ask>][<place>][的]{name}<is>{onoff_state}[的|了][<q>]'],
   },
   {
@@ -446,6 +482,14 @@ const groups: IntentGroup[] = [
     check: domainCheck('lock'),
     slots: { domain: 'lock' },
     templates: ['[<ask>][<place>][的]{name.lock}<is>{lock_state}[的|了][<q>]'],
+  },
+  // "侧门有锁着的吗"; weighs less, so that "有没有锁上" stays a question and not "有" + "没有锁上"
+  {
+    intent: 'HassGetState',
+    check: domainCheck('lock'),
+    slots: { domain: 'lock' },
+    bonus: -0.5,
+    templates: ['[<ask>][<place>][的]{name.lock}有{lock_state}[的|了][<q>]'],
   },
   {
     intent: 'HassGetState',
@@ -461,7 +505,7 @@ const groups: IntentGroup[] = [
     intent: 'HassGetState',
     check: sensorCheck,
     templates: [
-      '[<ask>][<place>][的]{name.sensor}[的][{_q}][<now>][是|有](多少|几|什么|怎么样|是多少)[了|呢|啊]',
+      '[<ask>][<place>][的]{name.sensor}[的][{_q}][<now>][是|有](多少|几|什么|怎么样|是多少|多少度|几度)[了|呢|啊]',
       '[<ask>][<place>][的]{name.sensor}[的](状态|读数|数值|值)[是|有]?[多少|什么|怎么样][<q>]',
     ],
   },
@@ -540,7 +584,7 @@ const groups: IntentGroup[] = [
     context: true,
     templates: [
       '[<pre>][把|将|给][<mword>][的](音量|声音)<set_v><vol>[<post>]',
-      '[<pre>](设置|设定|调节|调)[<mword>][的](音量|声音)(为|到|成|至)<vol>[<post>]',
+      '[<pre>]<nset>[一下][<mword>][的](音量|声音)(为|到|成|至)<vol>[<post>]',
       '[<pre>]音量<vol>',
     ],
   },
@@ -549,7 +593,7 @@ const groups: IntentGroup[] = [
     check: domainCheck('media_player'),
     templates: [
       '[<pre>][把|将|给]<mtgt>[的][<mword>][的](音量|声音)<set_v><vol>[<post>]',
-      '[<pre>](设置|设定|调节|调)<mtgt>[的][<mword>][的](音量|声音)(为|到|成|至)<vol>[<post>]',
+      '[<pre>]<nset>[一下]<mtgt>[的][<mword>][的](音量|声音)(为|到|成|至)<vol>[<post>]',
     ],
   },
   {
@@ -587,7 +631,10 @@ const groups: IntentGroup[] = [
   },
   {
     intent: 'HassCancelTimer',
-    templates: ['[<pre>](停止|取消|关闭|删除|关掉|停掉|清除)<timer>[<post>]', '[<pre>]<timer>(停止|取消|关掉|停掉|删除|删掉)[<post>]'],
+    templates: [
+      '[<pre>](停止|取消|关闭|删除|关掉|停掉|清除)<timer>[<post>]',
+      '[<pre>]<timer>(停止|取消|关掉|停掉|删除|删掉|关闭|清除)[掉][<post>]',
+    ],
   },
   { intent: 'HassPauseTimer', templates: ['[<pre>](暂停|停一下)<timer>[<post>]', '[<pre>]<timer>(暂停|停一下)[<post>]'] },
   { intent: 'HassUnpauseTimer', templates: ['[<pre>](继续|恢复|重新开始)<timer>[<post>]', '[<pre>]<timer>(继续|恢复)[<post>]'] },
@@ -657,7 +704,7 @@ const groups: IntentGroup[] = [
     check: domainCheck('lawn_mower'),
     bonus: 0.5,
     templates: [
-      '[<pre>][让]{name.lawn_mower}[开始|去](割草|除草|修剪草坪|剪草)[吧][<post>]',
+      '[<pre>][让|叫]{name.lawn_mower}[开始|去](割草|除草|修剪草坪|剪草)[吧][<post>]',
       '[<pre>](启动|开启|打开){name.lawn_mower}[<post>]',
     ],
   },
@@ -665,7 +712,7 @@ const groups: IntentGroup[] = [
     intent: 'HassLawnMowerStartMowing',
     slots: { domain: 'lawn_mower' },
     templates: [
-      '[<pre>][让]<mower>[开始|去](割草|除草|工作|修剪草坪|剪草)[吧][<post>]',
+      '[<pre>][让|叫]<mower>[开始|去](割草|除草|工作|修剪草坪|剪草)[吧][<post>]',
       '[<pre>](启动|开启|打开)<mower>[<post>]',
       '[<pre>](开始|去)(割草|除草|剪草)[吧][<post>]',
       '[<pre>](割|剪|修剪)[一下][院子里的|花园里的](草|草坪)[吧][<post>]',
@@ -676,16 +723,16 @@ const groups: IntentGroup[] = [
     check: domainCheck('lawn_mower'),
     bonus: 0.5,
     templates: [
-      '[<pre>][让]{name.lawn_mower}(返回|回|回去|回到)[充电|基座|底座|充电座|充电桩|基站][去|吧][<post>]',
-      '[<pre>][让]{name.lawn_mower}[回去]充电[<post>]',
+      '[<pre>][让|叫]{name.lawn_mower}(返回|回|回去|回到)[充电|基座|底座|充电座|充电桩|基站][去|吧][<post>]',
+      '[<pre>][让|叫]{name.lawn_mower}[回去]充电[<post>]',
     ],
   },
   {
     intent: 'HassLawnMowerDock',
     slots: { domain: 'lawn_mower' },
     templates: [
-      '[<pre>][让]<mower>(返回|回|回去|回到)[充电|基座|底座|充电座|充电桩|基站][去|吧][<post>]',
-      '[<pre>][让]<mower>[回去]充电[<post>]',
+      '[<pre>][让|叫]<mower>(返回|回|回去|回到)[充电|基座|底座|充电座|充电桩|基站][去|吧][<post>]',
+      '[<pre>][让|叫]<mower>[回去]充电[<post>]',
       '[<pre>](停止|别)割草[了][<post>]',
     ],
   },
@@ -695,7 +742,7 @@ const groups: IntentGroup[] = [
     intent: 'HassVacuumStart',
     check: domainCheck('vacuum'),
     templates: [
-      '[<pre>][让]{name.vacuum}[开始|去](打扫|清扫|扫地|吸尘|清洁|拖地)[一下][<place>][<post>]',
+      '[<pre>][让|叫]{name.vacuum}[开始|去](打扫|清扫|扫地|吸尘|清洁|拖地)[一下][<place>][<post>]',
       '[<pre>](启动|开启|打开){name.vacuum}[<post>]',
       '[<pre>]{name.vacuum}[的][开始|开始打扫|开始清洁|开始扫地|开始工作|去打扫|工作][吧]',
       '[<pre>](打扫|清扫|清洁|吸尘)[一下]<place>[<post>]',
@@ -705,7 +752,7 @@ const groups: IntentGroup[] = [
     intent: 'HassVacuumStart',
     slots: { domain: 'vacuum' },
     templates: [
-      '[<pre>][让](扫地机器人|扫地机|吸尘器|扫地机器|机器人)[开始|去](打扫|清扫|扫地|吸尘|清洁|拖地|工作)[一下][<place>][<post>]',
+      '[<pre>][让|叫](扫地机器人|扫地机|吸尘器|扫地机器|机器人)[开始|去](打扫|清扫|扫地|吸尘|清洁|拖地|工作)[一下][<place>][<post>]',
       '[<pre>](启动|开启|打开)(扫地机器人|扫地机|吸尘器)[<post>]',
     ],
   },
@@ -713,52 +760,55 @@ const groups: IntentGroup[] = [
     intent: 'HassVacuumReturnToBase',
     check: domainCheck('vacuum'),
     templates: [
-      '[<pre>][让]{name.vacuum}(返回|回|回去|回到)[充电|基座|底座|充电座|充电桩][去|吧][<post>]',
-      '[<pre>][让]{name.vacuum}[回去]充电[<post>]',
-      '[<pre>][让]{name.vacuum}[的](返回|回去|回到|回)[为|到|成|至][基站|充电|底座|充电座|充电桩][<post>]',
+      '[<pre>][让|叫]{name.vacuum}(返回|回|回去|回到)[充电|基座|底座|充电座|充电桩][去|吧][<post>]',
+      '[<pre>][让|叫]{name.vacuum}[回去]充电[<post>]',
+      '[<pre>][让|叫]{name.vacuum}[的](返回|回去|回到|回)[为|到|成|至][基站|充电|底座|充电座|充电桩][<post>]',
     ],
   },
   {
     intent: 'HassVacuumReturnToBase',
     slots: { domain: 'vacuum' },
     templates: [
-      '[<pre>][让](扫地机器人|扫地机|吸尘器|机器人)(返回|回|回去|回到)[充电|基座|底座|充电座|充电桩][去|吧][<post>]',
-      '[<pre>][让](扫地机器人|扫地机|吸尘器|机器人)[回去]充电[<post>]',
+      '[<pre>][让|叫](扫地机器人|扫地机|吸尘器|机器人)(返回|回|回去|回到)[充电|基座|底座|充电座|充电桩][去|吧][<post>]',
+      '[<pre>][让|叫](扫地机器人|扫地机|吸尘器|机器人)[回去]充电[<post>]',
     ],
   },
   {
     intent: 'HassGetWeather',
     templates: [
-      '{name.weather}[<now>|明天][是|的]?(什么|怎么样的|怎样的)天气[<q>]',
-      '{name.weather}[<now>][的]天气[是|会][怎么样|如何|怎样|好不好|什么样][<q>]',
-      '[<now>|外面|明天][的]天气[是|会](怎么样|如何|怎样|好不好|什么样)[<q>]',
-      '[<now>|外面](是什么|几|是几|是多少|什么)天气[怎样|如何|怎么样][<q>]',
-      '{name.weather}[的](是什么|什么|是几|是多少)天气[怎样|如何|怎么样][<q>]',
-      '[<now>|外面]天气[<q>]',
-      '[{name.weather}][<now>|外面|明天][会]?(下雨|下雪|晴|晴天|刮风|冷|热|出太阳)(吗|不|没有)',
-      '[<now>][要|需要]带(伞|雨伞)(吗|不)',
+      '[<askq>]{name.weather}[<now>|明天][是|的]?(什么|怎么样的|怎样的)天气[<q>]',
+      '[<askq>]{name.weather}[<now>|明天][的]天气[是|会][怎么样|如何|怎样|好不好|什么样|什么][<q>]',
+      '[<askq>][<now>|外面|明天][的]天气[是|会](怎么样|如何|怎样|好不好|什么样|什么)[<q>]',
+      '[<askq>][<now>|外面](是什么|几|是几|是多少|什么)天气[怎样|如何|怎么样][<q>]',
+      '[<askq>]{name.weather}[的](是什么|什么|是几|是多少)天气[怎样|如何|怎么样][<q>]',
+      '[<askq>][<now>|外面]天气[<q>]',
+      '[<askq>][{name.weather}][<now>|外面|明天][会]?(下雨|下雪|晴|晴天|刮风|冷|热|出太阳)(吗|不|没有)',
+      '[<askq>][<now>][要|需要]带(伞|雨伞)(吗|不)',
     ],
   },
   {
     intent: 'HassGetCurrentTime',
     templates: [
-      '[<now>](几|是几|什么|是什么|是多少)点[钟][了][<q>]',
-      '[<now>](点|时间)[了](是多少|有多少|是几点|几点)[<q>]',
-      '[<now>][是](什么|是什么|是多少)时间[了][<q>]',
-      '[<now>][的]时间[是][多少|几点][了][<q>]',
-      '[告诉我][<now>][的]时间',
+      '[<askq>][<now>](几|是几|什么|是什么|是多少)(点[钟]|时间)[了][<q>]',
+      '[<askq>][<now>](点|时间)[了](是多少|有多少|是几点|几点)[<q>]',
+      '[<askq>][<now>][是](什么|是什么|是多少)时间[了][<q>]',
+      '[<askq>][<now>][的]时间[是][多少|几点][了][<q>]',
+      '[<askq>][<now>][的]时间',
     ],
   },
   {
     intent: 'HassGetCurrentDate',
     templates: [
-      '[今天|今日|今个|今儿][是](几号|什么日子|星期几|几月几号|礼拜几|几月几日|周几|几日)[了][<q>]',
-      '(今天|今日|今个|今儿)[的]日期[是什么|是几号|是多少][<q>]',
-      '[<now>][是]什么日期[<q>]',
-      '(今天|今日|今个|今儿)(是什么|几|是几|是多少|什么|是)(号|日)[了][<q>]',
+      '[<askq>][今天|今日|今个|今儿][是](几号|什么日子|星期几|几月几号|礼拜几|几月几日|周几|几日)[了][<q>]',
+      '[<askq>](今天|今日|今个|今儿)[的]日期[是什么|是几号|是多少][<q>]',
+      '[<askq>][<now>][是]什么日期[<q>]',
+      '[<askq>](今天|今日|今个|今儿)(是什么|几|是几|是多少|什么|是)(号|日)[了][<q>]',
     ],
   },
-  { intent: 'HassNevermind', templates: ['(没事了|没事|没事儿|算了|没什么|不用了|再见|取消|没关系|不用了谢谢|闭嘴|退下|算了吧)[吧|啊]'] },
+  {
+    intent: 'HassNevermind',
+    templates: ['[<intj>](没事了|没事|没事儿|算了|没什么|不用了|再见|取消|没关系|不用了谢谢|闭嘴|退下|算了吧)[吧|啊]'],
+  },
   {
     intent: 'HassRespond',
     templates: [
@@ -845,6 +895,38 @@ const groups: IntentGroup[] = [
     ],
   },
 ];
+
+// A request asked as a question: "可以帮我把卧室灯关了吗", "能不能打开客厅的灯吗". A trailing 吗 cannot simply join <post>,
+// since "卧室的灯关了吗" asks about the light; only a request opener (可以, 能不能 …) makes the question a command.
+const ASKED = new Set([
+  'HassTurnOn',
+  'HassTurnOff',
+  'HassSetPosition',
+  'HassLightSet',
+  'HassClimateSetTemperature',
+  'HassSetVolume',
+  'HassMediaPause',
+  'HassMediaUnpause',
+  'HassMediaNext',
+  'HassMediaPrevious',
+  'HassStartTimer',
+  'HassCancelTimer',
+  'HassVacuumStart',
+  'HassVacuumReturnToBase',
+]);
+rules.req =
+  '(可以|可不可以|能|能不能|能否|你能|你可以|你能不能|你可不可以|您能|您可以|您能不能|麻烦你|麻烦您)[请|帮我|给我|帮忙|帮][帮我|给我|帮忙][把|将|给|让]';
+for (const g of groups) {
+  if (!ASKED.has(g.intent)) continue;
+  const asked: IntentGroup['templates'] = [];
+  for (const t of g.templates) {
+    const src = typeof t === 'string' ? t : t.t;
+    if (!src.startsWith('[<pre>]') || !src.endsWith('[<post>]')) continue;
+    const q = `<req>${src.slice('[<pre>]'.length, -'[<post>]'.length)}[一下]吗`;
+    asked.push(typeof t === 'string' ? q : { ...t, t: q });
+  }
+  g.templates.push(...asked);
+}
 
 export const ZH: LanguagePack = {
   rules,
