@@ -293,7 +293,17 @@ export class AuditStore {
         if (hasResult.get(e.plan_id, e.index)) continue;
         if (e.plan && !hasPlan.get(e.plan_id)) {
           const p = e.plan;
-          this.insertPlan.run(p.plan_id, p.triggered_by_event_id, JSON.stringify(p.actions), p.policy, p.reason, p.created_ts, p.source, p.trusted ? 1 : 0, p.conversation_id);
+          this.insertPlan.run(
+            p.plan_id,
+            p.triggered_by_event_id,
+            JSON.stringify(p.actions),
+            p.policy,
+            p.reason,
+            p.created_ts,
+            p.source,
+            p.trusted ? 1 : 0,
+            p.conversation_id,
+          );
         }
         this.insertIntent.run(e.plan_id, e.index, e.action_type, e.risk, e.started_ts);
       }
