@@ -207,7 +207,7 @@ test('Assist confirms sensitive actions in the conversation: "Unlock the front d
   assert.equal(home.getState('lock.front_door')?.state, 'unlocked');
 });
 
-test('timers run on the butler scheduler: start, ask, cancel', async () => {
+test('timers run on the butler scheduler: start, ask, pause, add time, resume, cancel', async () => {
   const started = await butler.api<ConversationReply>('POST', '/api/command', { text: 'set a 10 minute pizza timer' });
   assert.equal(started.body.answered_by, 'offline', JSON.stringify(started.body));
   assert.equal(started.body.results[0].status, 'ok', JSON.stringify(started.body.results));
@@ -218,6 +218,23 @@ test('timers run on the butler scheduler: start, ask, cancel', async () => {
   const left = await butler.api<ConversationReply>('POST', '/api/command', { text: 'how much time is left on the pizza timer' });
   // time left in a person's units: "10 minutes left.", "9 minutes 58 seconds left."
   assert.match(left.body.reply, /^\d+ (hours?|minutes?|seconds?)( \d+ (minutes?|seconds?))* left\.$/);
+  // paused, it keeps its time; five minutes more; asked, it says so; resumed, it runs again
+  const paused = await butler.api<ConversationReply>('POST', '/api/command', { text: 'pause the pizza timer' });
+  assert.equal(paused.body.results[0]?.status, 'ok', JSON.stringify(paused.body));
+  assert.equal(paused.body.reply, 'Paused the pizza timer.');
+  const more = await butler.api<ConversationReply>('POST', '/api/command', { text: 'add 5 minutes to the pizza timer' });
+  assert.equal(more.body.results[0]?.status, 'ok', JSON.stringify(more.body));
+  const secondsLeft = (more.body.results[0].output as { timers: { seconds_left: number; status: string }[] }).timers[0];
+  assert.equal(secondsLeft.status, 'paused');
+  assert.ok(secondsLeft.seconds_left > 14 * 60 && secondsLeft.seconds_left <= 15 * 60, JSON.stringify(secondsLeft));
+  const asked = await butler.api<ConversationReply>('POST', '/api/command', { text: 'how much time is left on the pizza timer' });
+  assert.match(asked.body.reply, / left, paused\.$/);
+  const resumed = await butler.api<ConversationReply>('POST', '/api/command', { text: 'resume the pizza timer' });
+  assert.equal(resumed.body.results[0]?.status, 'ok', JSON.stringify(resumed.body));
+  const wrong = await butler.api<ConversationReply>('POST', '/api/command', { text: 'pause the tea timer' });
+  assert.equal(wrong.body.results[0]?.status, 'error');
+  assert.match(JSON.stringify(wrong.body.results[0].output), /no tea timer is running \(running: pizza\)/);
+  assert.match(wrong.body.reply, /no tea timer is running/, 'the reply says what failed, not that it was paused');
   const cancelled = await butler.api<ConversationReply>('POST', '/api/command', { text: 'cancel the pizza timer' });
   assert.equal(cancelled.body.results[0]?.status, 'ok', JSON.stringify(cancelled.body));
   const after = await butler.api<{ results: { output: { tasks: { name: string }[] } }[] }>('POST', '/api/command', {

@@ -56,6 +56,18 @@ test('timers, butler intents', () => {
   assert.equal(t.actions[0].action_type, 'schedule_task');
   assert.equal(t.actions[0].params.delay_sec, 300);
   assert.deepEqual(outcome('cancel the pizza timer').actions[0], { action_type: 'cancel_task', params: { name: 'timer:pizza' } });
+  assert.deepEqual(outcome('pause the pizza timer').actions[0], { action_type: 'pause_timer', params: { name: 'pizza' } });
+  assert.deepEqual(outcome('resume my timer').actions[0], { action_type: 'resume_timer', params: {} });
+  const more = outcome('add 90 seconds to the timer');
+  assert.deepEqual(more.actions[0], { action_type: 'adjust_timer', params: { seconds: 90 } });
+  assert.equal(more.reply, 'Added 1 minute 30 seconds to the timer.');
+  assert.deepEqual(outcome('take 2 minutes off the pizza timer').actions[0], {
+    action_type: 'adjust_timer',
+    params: { name: 'pizza', seconds: -120 },
+  });
+  const zhPause = handleIntent(zh.recognize('暂停计时器')!, zhHome, 'zh-cn');
+  assert.deepEqual(zhPause.actions[0], { action_type: 'pause_timer', params: {} });
+  assert.equal(zhPause.reply, '已暂停计时器。');
   assert.deepEqual(outcome('turn on privacy mode').actions, [{ action_type: 'set_privacy', params: { enabled: true } }]);
   assert.deepEqual(outcome('good night').actions, [{ action_type: 'set_mode', params: { mode: 'night' } }]);
   assert.deepEqual(outcome('tell Anna that dinner is ready').actions, [

@@ -1,7 +1,7 @@
 // One-shot scheduled tasks (schedule_task, timers): persisted, so they survive a restart; overdue ones run at start.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../log';
-import { and, asc, desc, eq, min } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, min } from 'drizzle-orm';
 import type { OpenedDb } from '../store/db';
 import { scheduledTasks as tasks } from '../store/schema/core';
 import type { ActionRequest, Origin } from '../types';
@@ -13,10 +13,12 @@ export interface ScheduledTask {
   run_at: number;
   actions: ActionRequest[];
   origin: Origin;
-  status: 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
+  /** `paused`: a timer held with `paused_left_s` seconds to go; it does not run until resumed. */
+  status: 'pending' | 'paused' | 'running' | 'done' | 'failed' | 'cancelled';
   created_ts: number;
   plan_id: string | null;
   last_error: string | null;
+  paused_left_s: number | null;
 }
 
 type Row = typeof tasks.$inferSelect;
@@ -62,6 +64,7 @@ export class Scheduler {
       created_ts: Date.now() / 1000,
       plan_id: null,
       last_error: null,
+      paused_left_s: null,
     };
     this.store.db
       .insert(tasks)
@@ -79,17 +82,81 @@ export class Scheduler {
     return t;
   }
 
-  /** Cancels by id, or every pending task with that name; returns what was cancelled. */
+  /** Cancels by id, or every pending (or paused) task with that name; returns what was cancelled. */
   cancel(idOrName: string): ScheduledTask[] {
-    const pending = this.list('pending').filter((t) => t.task_id === idOrName || (t.name !== '' && t.name === idOrName));
+    const pending = this.matching(idOrName, ['pending', 'paused']);
     for (const t of pending)
       this.store.db
         .update(tasks)
         .set({ status: 'cancelled' })
-        .where(and(eq(tasks.task_id, t.task_id), eq(tasks.status, 'pending')))
+        .where(and(eq(tasks.task_id, t.task_id), inArray(tasks.status, ['pending', 'paused'])))
         .run();
     this.arm();
     return pending.map((t) => ({ ...t, status: 'cancelled' }));
+  }
+
+  /**
+   * Moves pending tasks (by id, or every one with that name) `deltaSec` later (earlier when negative, never before
+   * now); a paused one keeps its new time left for when it resumes. Returns the tasks as they are now.
+   */
+  shift(idOrName: string, deltaSec: number): ScheduledTask[] {
+    const now = Date.now() / 1000;
+    const out: ScheduledTask[] = [];
+    for (const t of this.matching(idOrName, ['pending', 'paused'])) {
+      if (t.status === 'paused') {
+        const left = Math.max(0, (t.paused_left_s ?? 0) + deltaSec);
+        this.store.db.update(tasks).set({ paused_left_s: left }).where(eq(tasks.task_id, t.task_id)).run();
+        out.push({ ...t, paused_left_s: left });
+      } else {
+        const runAt = Math.max(now, t.run_at + deltaSec);
+        this.store.db
+          .update(tasks)
+          .set({ run_at: runAt })
+          .where(and(eq(tasks.task_id, t.task_id), eq(tasks.status, 'pending')))
+          .run();
+        out.push({ ...t, run_at: runAt });
+      }
+    }
+    this.arm();
+    return out;
+  }
+
+  /** Pauses pending tasks (by id or name): they keep the time they had left. */
+  pause(idOrName: string): ScheduledTask[] {
+    const now = Date.now() / 1000;
+    const out: ScheduledTask[] = [];
+    for (const t of this.matching(idOrName, ['pending'])) {
+      const left = Math.max(0, t.run_at - now);
+      this.store.db
+        .update(tasks)
+        .set({ status: 'paused', paused_left_s: left })
+        .where(and(eq(tasks.task_id, t.task_id), eq(tasks.status, 'pending')))
+        .run();
+      out.push({ ...t, status: 'paused', paused_left_s: left });
+    }
+    this.arm();
+    return out;
+  }
+
+  /** Resumes paused tasks (by id or name) with the time they had left. */
+  resume(idOrName: string): ScheduledTask[] {
+    const now = Date.now() / 1000;
+    const out: ScheduledTask[] = [];
+    for (const t of this.matching(idOrName, ['paused'])) {
+      const runAt = now + (t.paused_left_s ?? 0);
+      this.store.db
+        .update(tasks)
+        .set({ status: 'pending', run_at: runAt, paused_left_s: null })
+        .where(and(eq(tasks.task_id, t.task_id), eq(tasks.status, 'paused')))
+        .run();
+      out.push({ ...t, status: 'pending', run_at: runAt, paused_left_s: null });
+    }
+    this.arm();
+    return out;
+  }
+
+  private matching(idOrName: string, statuses: ScheduledTask['status'][]): ScheduledTask[] {
+    return statuses.flatMap((s) => this.list(s)).filter((t) => t.task_id === idOrName || (t.name !== '' && t.name === idOrName));
   }
 
   list(status?: ScheduledTask['status']): ScheduledTask[] {

@@ -51,13 +51,12 @@ export class ConversationPart implements Part<ConversationHost> {
       hasScene: host.hasScene,
       timers: () => {
         const now = Date.now() / 1000;
-        return host.scheduler
-          .list('pending')
+        return [...host.scheduler.list('pending'), ...host.scheduler.list('paused')]
           .filter((t) => t.name.startsWith(TIMER_PREFIX))
           .map((t) => ({
             name: t.name.slice(TIMER_PREFIX.length),
-            total_seconds_left: Math.max(0, Math.round(t.run_at - now)),
-            is_active: true,
+            total_seconds_left: Math.max(0, Math.round(t.status === 'paused' ? (t.paused_left_s ?? 0) : t.run_at - now)),
+            is_active: t.status !== 'paused',
           }));
       },
     });

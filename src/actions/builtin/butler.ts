@@ -45,6 +45,47 @@ function runFile(file: string, args: string[], signal: AbortSignal, timeoutMs: n
   });
 }
 
+const timerParams = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { name: { type: 'string', minLength: 1, maxLength: 100 } },
+} as const;
+
+/**
+ * The task id of the timer meant: the one with that name, or, without a name, the only one in those states. Several
+ * without a name is an error that names them (the person says which).
+ */
+function oneTimer(scheduler: Scheduler, name: unknown, statuses: ('pending' | 'paused')[]): string {
+  const timers = statuses.flatMap((s) => scheduler.list(s)).filter((t) => t.name.startsWith(TIMER_PREFIX));
+  const label = (t: { name: string }) => t.name.slice(TIMER_PREFIX.length);
+  const state = statuses.length === 1 && statuses[0] === 'paused' ? 'paused' : 'running';
+  if (typeof name === 'string') {
+    const t = timers.find((x) => label(x).toLowerCase() === name.toLowerCase());
+    if (!t) {
+      const known = timers.map(label);
+      throw new Error(`no ${name} timer is ${state}${known.length ? ` (${state}: ${known.join(', ')})` : ''}`);
+    }
+    return t.task_id;
+  }
+  if (timers.length === 0) throw new Error(`no timer is ${state}`);
+  if (timers.length > 1) throw new Error(`${timers.length} timers are ${state} (${timers.map(label).join(', ')}): say which`);
+  return timers[0].task_id;
+}
+
+function timerOutcome(
+  changed: { task_id: string; name: string; status: string; run_at: number; paused_left_s: number | null }[],
+): JsonObject {
+  const now = Date.now() / 1000;
+  return {
+    timers: changed.map((t) => ({
+      task_id: t.task_id,
+      name: t.name.slice(TIMER_PREFIX.length),
+      status: t.status,
+      seconds_left: Math.round(t.status === 'paused' ? (t.paused_left_s ?? 0) : Math.max(0, t.run_at - now)),
+    })),
+  };
+}
+
 export function registerButlerActions(d: ButlerActionDeps): void {
   const defs: ActionDefinition[] = [
     {
@@ -188,13 +229,41 @@ export function registerButlerActions(d: ButlerActionDeps): void {
         const which = typeof p.task === 'string' ? p.task : typeof p.name === 'string' ? p.name : null;
         const cancelled = which
           ? d.scheduler.cancel(which)
-          : d.scheduler
-              .list('pending')
+          : [...d.scheduler.list('pending'), ...d.scheduler.list('paused')]
               .filter((t) => t.name.startsWith(TIMER_PREFIX))
               .flatMap((t) => d.scheduler.cancel(t.task_id));
         if (cancelled.length === 0) throw new Error(which ? `no pending task with id or name "${which}"` : 'no timers are running');
         return { cancelled: cancelled.map((t) => t.task_id) };
       },
+    },
+    {
+      name: 'pause_timer',
+      description: 'Pause a running timer (by name; without one, the only timer running). It keeps the time it had left.',
+      params: timerParams,
+      risk: 'safe',
+      handler: async (p) => timerOutcome(d.scheduler.pause(oneTimer(d.scheduler, p.name, ['pending']))),
+    },
+    {
+      name: 'resume_timer',
+      description: 'Resume a paused timer (by name; without one, the only timer paused) with the time it had left.',
+      params: timerParams,
+      risk: 'safe',
+      handler: async (p) => timerOutcome(d.scheduler.resume(oneTimer(d.scheduler, p.name, ['paused']))),
+    },
+    {
+      name: 'adjust_timer',
+      description: 'Add seconds to a timer, or take them off with a negative number (by name; without one, the only timer).',
+      params: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['seconds'],
+        properties: {
+          name: { type: 'string', minLength: 1, maxLength: 100 },
+          seconds: { type: 'number', minimum: -86_400, maximum: 86_400 },
+        },
+      },
+      risk: 'safe',
+      handler: async (p) => timerOutcome(d.scheduler.shift(oneTimer(d.scheduler, p.name, ['pending', 'paused']), Number(p.seconds))),
     },
     {
       name: 'list_tasks',

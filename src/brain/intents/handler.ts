@@ -511,6 +511,34 @@ export function handleIntent(intent: RecognizedIntent, home: HomeModel, language
       if (intent.name === 'HassCancelTimer' && str(s.name)) params.name = `timer:${String(s.name)}`;
       return { actions: [{ action_type: 'cancel_task', params }], reply: reply('Timer cancelled.', '计时器已取消。') };
     }
+    case 'HassPauseTimer':
+    case 'HassUnpauseTimer': {
+      const name = str(s.name);
+      const pause = intent.name === 'HassPauseTimer';
+      const the = name ? `the ${name} timer` : 'the timer';
+      const zhName = name ? `${name}计时器` : '计时器';
+      return {
+        actions: [{ action_type: pause ? 'pause_timer' : 'resume_timer', params: name ? { name } : {} }],
+        reply: pause ? reply(`Paused ${the}.`, `已暂停${zhName}。`) : reply(`Resumed ${the}.`, `${zhName}已继续。`),
+      };
+    }
+    case 'HassIncreaseTimer':
+    case 'HassDecreaseTimer': {
+      const sec = durationSec(s);
+      if (sec <= 0) return { actions: [], reply: reply('By how much?', '要加减多少时间？') };
+      const name = str(s.name);
+      const more = intent.name === 'HassIncreaseTimer';
+      const the = name ? `the ${name} timer` : 'the timer';
+      const zhName = name ? `${name}计时器` : '计时器';
+      const amount = durationWords(sec, false);
+      const zhAmount = durationWords(sec, true);
+      return {
+        actions: [{ action_type: 'adjust_timer', params: { ...(name ? { name } : {}), seconds: more ? sec : -sec } }],
+        reply: more
+          ? reply(`Added ${amount} to ${the}.`, `已给${zhName}加了${zhAmount}。`)
+          : reply(`Took ${amount} off ${the}.`, `已给${zhName}减了${zhAmount}。`),
+      };
+    }
     case 'HassTimerStatus': {
       const t = home.timers.find(
         (x) => (!str(s.name) || x.name === s.name) && (!str(s.area) || home.findArea(x.area ?? '')?.name === s.area || x.area === s.area),
@@ -520,7 +548,13 @@ export function handleIntent(intent: RecognizedIntent, home: HomeModel, language
       return {
         actions: [],
         query: true,
-        reply: reply(`${durationWords(t.total_seconds_left, false)} left.`, `还剩${durationWords(t.total_seconds_left, true)}。`),
+        reply:
+          t.is_active === false
+            ? reply(
+                `${durationWords(t.total_seconds_left, false)} left, paused.`,
+                `还剩${durationWords(t.total_seconds_left, true)}，已暂停。`,
+              )
+            : reply(`${durationWords(t.total_seconds_left, false)} left.`, `还剩${durationWords(t.total_seconds_left, true)}。`),
       };
     }
     case 'HassShoppingListAddItem':

@@ -76,6 +76,8 @@ export const scheduledTasks = sqliteTable(
     created_ts: real('created_ts').notNull(),
     plan_id: text('plan_id'),
     last_error: text('last_error'),
+    /** A paused timer: the seconds it had left when paused (status 'paused'; run_at is set again on resume). */
+    paused_left_s: real('paused_left_s'),
   },
   (t) => [index('idx_tasks_status_run_at').on(t.status, t.run_at)],
 );

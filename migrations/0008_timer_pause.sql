@@ -1,0 +1,1 @@
+ALTER TABLE `scheduled_tasks` ADD `paused_left_s` real;
