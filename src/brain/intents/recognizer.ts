@@ -266,7 +266,9 @@ export class IntentRecognizer {
   };
 
   recognize(text: string, context?: RecognizeContext): RecognizedIntent | null {
-    const sm = SentenceMatcher.of(text, this.list, this.language === 'en' ? stutter : undefined);
+    // Chinese is matched character by character: every phrase is several tokens, so a whole phrase earns nothing extra.
+    const en = this.language === 'en';
+    const sm = SentenceMatcher.of(text, this.list, en ? stutter : undefined, en ? undefined : 0);
     if (sm.toks.length === 0) return null;
     let best: { draft: Draft; score: number; order: number } | null = null;
     for (const c of this.templates) {

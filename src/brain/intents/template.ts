@@ -321,6 +321,8 @@ export class SentenceMatcher {
     readonly norm: string,
     readonly toks: readonly Token[],
     private readonly lists: (name: string) => SlotList | undefined,
+    /** What each token after the first of a phrase read whole from one list adds (0 where tokens are characters). */
+    private readonly phraseWeight = W_PHRASE,
   ) {
     this.words = new Set(toks.map((t) => t.t));
   }
@@ -330,9 +332,10 @@ export class SentenceMatcher {
     text: string,
     lists: (name: string) => SlotList | undefined,
     drop?: (toks: readonly Token[], i: number) => boolean,
+    phraseWeight = W_PHRASE,
   ): SentenceMatcher {
     const { norm, tokens } = tokenize(text);
-    return new SentenceMatcher(norm, drop ? tokens.filter((_, i) => !drop(tokens, i)) : tokens, lists);
+    return new SentenceMatcher(norm, drop ? tokens.filter((_, i) => !drop(tokens, i)) : tokens, lists, phraseWeight);
   }
 
   /** All complete parses of the sentence by this template (bounded). */
@@ -404,7 +407,7 @@ export class SentenceMatcher {
       // the Garage and a door)
       const n = hits[h].end - pos;
       for (const v of hits[h].vals) {
-        if (this.push(node, v, pos, hits[h].end, list.weight * n + W_PHRASE * (n - 1), k)) return true;
+        if (this.push(node, v, pos, hits[h].end, list.weight * n + this.phraseWeight * (n - 1), k)) return true;
       }
     }
     return false;

@@ -495,10 +495,19 @@ const groups: IntentGroup[] = [
       '[<pre>] (set|change|switch|put) [the] <place> to [the] {name.scene} [scene|mode] [<post>]',
       '[<pre>] (activate|run|start|trigger|set|launch|execute|play|turn on|turn) [<the>] {name.scene+script} [scene|script|routine|mode] [<inplace>] [<post>]',
       '[<pre>] (change|switch|transition|go) to [scene] [<the>] {name.scene} [scene] [<post>]',
-      '[<the>] {name.scene+script} [scene|script]',
       '[<pre>] {name.scene+script} [scene|script] (on|go|now|please)',
+    ],
+  },
+  // A name said alone runs or switches it on: the reading of last resort, so a sentence that means something as a
+  // whole ("good night" beside a script called Good Night) is read that way first.
+  {
+    intent: 'HassTurnOn',
+    check: domainCheck(...SWITCHABLE),
+    bonus: -1.5,
+    templates: [
+      '[<the>] {name.scene+script} [scene|script]',
       '{name.scene} [scene]',
-      // a device's name alone switches it on, for the things that have an obvious "on": "the ceiling fan"
+      // for the things that have an obvious "on": "the ceiling fan"
       '[<the>] {name.light+switch+fan+media_player+input_boolean} [please]',
     ],
   },
