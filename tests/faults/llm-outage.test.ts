@@ -62,6 +62,8 @@ test('the model endpoint hanging, failing with 500 and with 429: offline answers
     }
     await until(`no request left hanging at the endpoint (${name})`, () => llm.hanging() === 0, 30_000);
     const attempts = llm.log.length + llm.hanging() - before;
+    // Each question the model could not answer was tried once and retried twice by the SDK (maxRetries 2): no more.
+    assert.equal(attempts, 3 * (answers.length + more), `${name}: ${attempts} attempts at the endpoint`);
     figures.push(
       `${name}: offline answered in ${offline.ms.toFixed(0)} ms, model-only answered unreachable in ` +
         `${Math.max(...answers.map((a) => a.ms)).toFixed(0)} ms at most (${answers.length + more} asked, ${attempts} attempts at the endpoint)`,
