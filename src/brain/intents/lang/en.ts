@@ -175,7 +175,9 @@ const lists: LanguagePack['lists'] = {
   lock_strict: { '([securely|safely] locked)': { state: 'locked' }, unlocked: { state: 'unlocked' } },
   lock_state: {
     '([securely|safely] locked|secure|secured)': { state: 'locked' },
-    '(unlocked|unsecured|not locked|open)': { state: 'unlocked' },
+    '(unlocked|unsecured|not locked)': { state: 'unlocked' },
+    // "open" is a lock's word only where there is a lock: "is the garage door open" asks about a cover or a sensor
+    open: { state: 'unlocked', _loose: 1 },
   },
   cover_state: {
     '(open|opened|up|raised)': { state: 'open' },
@@ -714,6 +716,24 @@ const groups: IntentGroup[] = [
       "<ask> (what is|what's) [<the>] {name.climate} (set to|at) [<post>]",
     ],
   },
+  // Home Assistant asks the temperature of any device by name ("how hot is the washer"); a temperature sensor's reading
+  // stays a sensor question, and the weather has its own
+  {
+    intent: 'HassClimateGetTemperature',
+    check: (d, home) => {
+      if (!d.entities) return true;
+      d.entities = d.entities.filter((id) => {
+        const e = home.entity(id);
+        return e && e.domain !== 'weather' && !(e.domain === 'sensor' && e.device_class === 'temperature');
+      });
+      return d.entities.length > 0;
+    },
+    templates: [
+      '<ask> <whatis> [<the>] [current] (temperature|temp) [(of|on|in|for|from|at)] [<the>] {name} [<now>]',
+      '<ask> <whatis> [<the>] {name} [current] (temperature|temp) [<now>]',
+      '<ask> how (warm|hot|cold|cool) is [<the>] {name} [<now>]',
+    ],
+  },
   {
     intent: 'HassClimateSetTemperature',
     context: true,
@@ -766,8 +786,9 @@ const groups: IntentGroup[] = [
         slots: { domain: 'person' },
       },
     ],
-    // a lock question about a place that has no lock is read another way ("is the garage door open")
-    check: (d) => !(d.slots.domain === 'lock' && (d.slots.area || d.slots.floor) && d.entities?.length === 0),
+    // a question in a lock's loose words ("open") about a place that has no lock is read another way ("is the garage
+    // door open in the guest room"); in a lock's own words ("locked", "unlocked") it stays a lock question
+    check: (d) => !(d.slots.domain === 'lock' && d.slots._loose && (d.slots.area || d.slots.floor) && d.entities?.length === 0),
   },
   {
     intent: 'HassGetState',
