@@ -93,8 +93,9 @@ function onoff(on: 'on' | 'off', x: string, l = ''): string[] {
 
 function queries(dev: string, st: string): string[] {
   return [
-    `<tellme> <q> [of] [<the>] [<place>] ${dev} <isare> [<still>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
-    `<tellme> how many [of] [<the>] [<place>] ${dev} <isare> [<still>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
+    // "which windows are there open", "how many lights are there on upstairs"
+    `<tellme> <q> [of] [<the>] [<place>] ${dev} <isare> [there] [<still>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
+    `<tellme> how many [of] [<the>] [<place>] ${dev} <isare> [there] [<still>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
     `<tellme> <isare> (there|any) [any] [<place>] ${dev} [that are|that is] [<still>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
     `<tellme> there <isare> any [<place>] ${dev} [that are|that is] [<still>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
     `<tellme> <isare> there any ${st} [<place>] ${dev} [<inplace>|<everywhere>] [<now>]`,
@@ -176,7 +177,7 @@ const lists: LanguagePack['lists'] = {
   lock_state: {
     '([securely|safely] locked|secure|secured)': { state: 'locked' },
     '(unlocked|unsecured|not locked)': { state: 'unlocked' },
-    // "open" is a lock's word only where there is a lock: "is the garage door open" asks about a cover or a sensor
+    // "open" is a lock's word only for a lock by name ("is the front door open"): "are any doors open" asks about doors
     open: { state: 'unlocked', _loose: 1 },
   },
   cover_state: {
@@ -786,9 +787,9 @@ const groups: IntentGroup[] = [
         slots: { domain: 'person' },
       },
     ],
-    // a question in a lock's loose words ("open") about a place that has no lock is read another way ("is the garage
-    // door open in the guest room"); in a lock's own words ("locked", "unlocked") it stays a lock question
-    check: (d) => !(d.slots.domain === 'lock' && d.slots._loose && (d.slots.area || d.slots.floor) && d.entities?.length === 0),
+    // doors that are "open" stand open (covers, contact sensors): of a lock only its own words are asked here, "locked",
+    // "unlocked", also about a room that has no lock ("are any gates unlocked in the guest room")
+    check: (d) => !(d.slots.domain === 'lock' && d.slots._loose),
   },
   {
     intent: 'HassGetState',
@@ -913,6 +914,9 @@ const groups: IntentGroup[] = [
       'weather',
     ),
   },
+  // garage doors as covers ("how many garage doors are opening"); after the sensors, which answer "open" and "closed"
+  // where a garage door's contact sensor is what the home has
+  { intent: 'HassGetState', templates: queries('{garage}', '{cover_state}') },
   // sensor readings: "what is the <quantity> of/indicated by <sensor>"
   {
     intent: 'HassGetState',
