@@ -125,6 +125,7 @@ const lists: LanguagePack['lists'] = {
     '(switch|switches|outlet|outlets|plug|plugs|socket|sockets)': { domain: 'switch' },
     '(everything|all devices|all the devices|all appliances)': { domain: ['light', 'switch', 'fan', 'media_player'] },
   },
+  fans: { '(fan|fans|ceiling fan|ceiling fans)': { domain: 'fan', name: 'all' } },
   garage: { '(garage door|garage doors|garage)': { domain: 'cover', device_class: 'garage' } },
   cover: {
     '(curtain|curtains|drape|drapes)': { domain: 'cover', device_class: 'curtain' },
@@ -436,6 +437,9 @@ const lists: LanguagePack['lists'] = {
 // Scores: entity-name tokens 1.4, areas 1.2, list words 1.1, plain words 1, wildcard tokens 0.3.
 const groups: IntentGroup[] = [
   // ---- on / off ---------------------------------------------------------------------------------------
+  // "turn on all the fans" said in a room is that room's fans (Home Assistant's fans; all the lights are the home's)
+  { intent: 'HassTurnOn', context: true, templates: onoff('on', '(every|each [and every]|all [the|my|our]) [single] [<the>] {fans}') },
+  { intent: 'HassTurnOff', context: true, templates: onoff('off', '(every|each [and every]|all [the|my|our]) [single] [<the>] {fans}') },
   {
     intent: 'HassTurnOn',
     slots: {},
