@@ -646,6 +646,15 @@ const groups: IntentGroup[] = [
   },
 
   // ---- lights -----------------------------------------------------------------------------------------
+  // a room turned up or down to a level with nothing else said is its volume, as Home Assistant has it ("turn the
+  // kitchen down to 20"); "turn up the kitchen to 60" and "turn the kitchen lights up to 60" are its lights
+  {
+    intent: 'HassSetVolume',
+    templates: [
+      '[<pre>] turn <place> (up|down) to {volume_level} <pct> [<post>]',
+      '[<pre>] turn (up|down) to {volume_level} <pct> <inplace> [<post>]',
+    ],
+  },
   {
     intent: 'HassLightSet',
     templates: [
