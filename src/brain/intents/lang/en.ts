@@ -594,7 +594,9 @@ const groups: IntentGroup[] = [
       '[<pre>] (lock|secure) <det> [<place> [<the>]] {lock_thing} [<inplace>|<everywhere>] [<post>]',
       '[<pre>] (lock|secure) (up|down) [the] (<place>|<home>) [<post>]',
       '[<pre>] (lock|secure) (up|everything|it all|all of them) [<everywhere>] [<post>]',
-      '[<pre>] (lock|secure) [the] <place> [<post>]',
+      // a room locked whole: "lock all the entrance", "lock everything in the garage"
+      '[<pre>] (lock|secure) <det> <place> [<post>]',
+      '[<pre>] (lock|secure) (everything|all) <inplace> [<post>]',
     ],
   },
   {
@@ -602,7 +604,8 @@ const groups: IntentGroup[] = [
     slots: { domain: 'lock', name: 'all' },
     templates: [
       '[<pre>] (unlock|unbolt) <det> [<place> [<the>]] {lock_thing} [<inplace>|<everywhere>] [<post>]',
-      '[<pre>] unlock [the] <place> [<post>]',
+      '[<pre>] unlock <det> <place> [<post>]',
+      '[<pre>] unlock (everything|all) <inplace> [<post>]',
     ],
   },
   {
