@@ -144,8 +144,8 @@ const lists: LanguagePack['lists'] = {
     '(switch|switches|outlet|outlets|plug|plugs)': { domain: 'switch' },
   },
   onoff_state: {
-    '([turned|switched] on|lit|lit up|running|spinning|blowing|going|working)': { state: 'on' },
-    '([turned|switched] off|out|dark)': { state: 'off' },
+    '([turned|switched|set] on|set to on|lit|lit up|running|spinning|blowing|going|working)': { state: 'on' },
+    '([turned|switched|set] off|set to off|out|dark)': { state: 'off' },
   },
   lock_dev: { '(door|doors|lock|locks|deadbolt|deadbolts)': { domain: 'lock' } },
   // what can be locked: "lock the garage door", "unlock all the windows"
@@ -899,7 +899,7 @@ const groups: IntentGroup[] = [
     templates: [
       '<tellme> <isare> [<the>] {name.lock} [<now>] {lock_state} [<inplace>] [<now>] [<ornot>]',
       '<tellme> <isare> [<the>] {name.cover+valve} [<now>] {cover_state} [<inplace>] [<now>] [<ornot>]',
-      '<tellme> <isare> [<the>] {name.light+switch+fan+input_boolean+media_player+climate+sensor} [<still>] {onoff_state} [<now>] [<ornot>]',
+      '<tellme> <isare> [<the>] {name.light+switch+fan+input_boolean+media_player+climate+sensor+vacuum} [<still>] {onoff_state} [<inplace>] [<now>] [<ornot>]',
       '<tellme> <isare> [<the>] {name.media_player} [<still>] {media_state} [<now>] [<ornot>]',
       '<tellme> did (i|we|you|someone|somebody|anyone|anybody) leave [<the>] {name.light+switch+fan+input_boolean+media_player} {onoff_state}',
       '<tellme> did (i|we|you|someone|somebody|anyone|anybody) leave [<the>] {name.lock} {lock_state}',
@@ -915,7 +915,7 @@ const groups: IntentGroup[] = [
       '<tellme> (did|have|has) (i|we|you|someone|somebody|anyone|anybody) [already] {lock_verb} [<the>] {name.lock} [<now>]',
       '<tellme> (has|have) [<the>] {name.lock} been [<still>] {lock_state} [<now>] [<ornot>]',
       // Home Assistant's plain "what is <name>" (not "show me", which is for cameras)
-      "<ask> (what is|what's|whats|what are|how is|how's|how are) [<the>] {name.light+switch+fan+input_boolean+media_player+cover+valve+lock+person+vacuum} [<inplace>] [<now>]",
+      "<ask> (what is|what's|whats|what are|how is|how's|how are) [<the>] {name.light+switch+fan+input_boolean+media_player+cover+valve+lock+person+vacuum+climate} [<inplace>] [<now>]",
       "<ask> (where (is|are|'s)|wheres) [<the>] {name.person+vacuum+lawn_mower} [<now>]",
       '<tellme> (has|have) [<the>] {name.person} [already|just] {person_event} [yet] [<now>]',
       '<tellme> (has|have) [<the>] {name.cover+valve} been [<still>] {cover_state} [<now>]',
