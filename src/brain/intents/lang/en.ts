@@ -481,7 +481,7 @@ const groups: IntentGroup[] = [
       ...onoff('on', '<det> {dev}', '<everywhere>'),
       ...onoff('on', '(every|each [and every]|all [the|my|our]|both [the]) [single] [<the>] {dev}'),
       {
-        t: '[<pre>] (light up|illuminate) (<everywhere> [<everywhere>]|[<all>] [the|my] (room|rooms|area|areas) [<everywhere>]|the (whole|entire) <home>|[the|my] <home>)',
+        t: '[<pre>] (light up|illuminate) (<everywhere> [<everywhere>]|<all> [the|my] (room|rooms|area|areas) [<everywhere>]|[the|my] (rooms|areas) [<everywhere>]|the (whole|entire) <home>|[the|my] <home>)',
         slots: { domain: 'light' },
       },
     ],
