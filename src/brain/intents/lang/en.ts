@@ -661,8 +661,8 @@ const groups: IntentGroup[] = [
     templates: [
       '[<pre>] (set|open|close|move|change|adjust|put|raise|lower) <det> <place> {cover} [position] to {position} <pct> [<post>]',
       '[<pre>] (set|open|close|move|change|adjust|put|raise|lower) <det> {cover} <inplace> [position] to {position} <pct> [<post>]',
-      '[<pre>] (set|change|adjust|put|turn|move|make|increase|decrease|<open_v>|<close_v>) <det> <place> ({cover}|{garage}) [position] to {position} <pct> [<post>]',
-      '[<pre>] (set|change|adjust|put|turn|move|make|increase|decrease|<open_v>|<close_v>) <det> ({cover}|{garage}) [position] (<inplace> [position] to {position} <pct>|to {position} <pct> <inplace>) [<post>]',
+      '[<pre>] (set|change|adjust|put|turn|move|make|increase|decrease|<open_v>|<close_v>) [up|down] <det> <place> ({cover}|{garage}) [position] to {position} <pct> [<post>]',
+      '[<pre>] (set|change|adjust|put|turn|move|make|increase|decrease|<open_v>|<close_v>) [up|down] <det> ({cover}|{garage}) [position] (<inplace> [position] to {position} <pct>|to {position} <pct> <inplace>) [<post>]',
       '[<pre>] (set|open|close|move|change|adjust|put|raise|lower) <det> {cover} [position] to {position} <pct> <inplace> [<post>]',
       {
         t: '[<pre>] (open|close|raise|lower|set|move|put) <det> <place> {cover} (halfway|half way|half open|halfway open|to half|to the middle) [<post>]',
