@@ -821,6 +821,8 @@ const groups: IntentGroup[] = [
       '<tellme> (is|are) (all|every|each) [of] [<the>] [<place>] {lock_thing} [<now>] {lock_strict} [<inplace>] [<now>]',
       '<tellme> (which|what|how many) [of] [<the>] [<place>] {lock_thing} (is|are) [<now>] {lock_strict} [<inplace>] [<now>]',
       ...queries('{cover}', '{cover_state}'),
+      // Home Assistant's short question, with no verb: "all the windows closed?", "every blind down in the bedroom"
+      '<tellme> (all|every [single]|each [and every]) [of] [<the>] [<place>] ({cover}|{garage}) [<inplace>] {cover_state} [<inplace>|<everywhere>] [<now>]',
       ...queries('{people}', '{person_state}'),
       '<tellme> <isare> {people} [<still>] {person_state}',
       { t: "<tellme> who (is|are|all is|'s) [still] {person_state} [<now>] [<ornot>]", slots: { domain: 'person' } },
