@@ -1055,7 +1055,7 @@ const groups: IntentGroup[] = [
     check: domainCheck('media_player'),
     templates: [
       '[<pre>] (skip|next) [this|that|it] [<media>|item|one] <mtarget> [<post>]',
-      '[<pre>] (skip|go|jump|move) to [the] next [<media>|item|one] <mtarget> [<post>]',
+      '[<pre>] (skip|go|jump|move) to [the] next [<media>|item|one] <ptarget> [<post>]',
       '[<pre>] (play|go to) [the] next [<media>|item|one] <mtarget> [<post>]',
       '[<pre>] next [<media>|item|one] <mtarget> [<post>]',
       '[<pre>] (skip|next) [<media>|item|one] [on|for|in] [<the>] ({name.media_player}|{place}) [<post>]',
