@@ -51,6 +51,13 @@ test('questions are answered from the home model without actions', () => {
   assert.equal(outcome('what time is it').query, true);
 });
 
+test("a device's temperature by name is its own, never a thermostat's", () => {
+  const fan = en.recognize("what's the ceiling fan temperature");
+  assert.deepEqual([fan?.name, fan?.slots.name], ['HassClimateGetTemperature', 'Ceiling Fan']);
+  assert.equal(handleIntent(fan!, home, 'en').reply, "I don't know the temperature.");
+  assert.match(outcome('how warm is the thermostat').reply, /21/);
+});
+
 test('timers, butler intents', () => {
   const t = outcome('set a timer for 5 minutes');
   assert.equal(t.actions[0].action_type, 'schedule_task');

@@ -358,7 +358,10 @@ export function handleIntent(intent: RecognizedIntent, home: HomeModel, language
     }
     case 'HassClimateGetTemperature': {
       let ents = targets({ ...intent, slots: { ...s, domain: 'climate' } }, home).filter((e) => e.domain === 'climate');
-      if (!ents.length) ents = home.entities.filter((e) => e.domain === 'climate');
+      // a device asked about by name that is no thermostat answers with its own reading, or not at all
+      const named = str(s.name) && !ents.length ? targets(intent, home) : [];
+      if (named.length) ents = named;
+      else if (!ents.length) ents = home.entities.filter((e) => e.domain === 'climate');
       const t = ents.map((e) => e.attributes.current_temperature).find((x) => x !== undefined);
       return {
         actions: [],

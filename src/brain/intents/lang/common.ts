@@ -12,9 +12,11 @@ export function binarySensorCheck(d: Draft, home: HomeModel): boolean {
     if (!classes.length) return false;
   }
   const dc = typeof d.slots.device_class === 'string' ? d.slots.device_class : null;
+  // a state word's plain meaning for a thing ("present": presence), when it has one
+  const plain = typeof d.slots._anyClass === 'string' && classes?.includes(d.slots._anyClass) ? d.slots._anyClass : null;
   d.slots.domain = 'binary_sensor';
   if (typeof d.slots.name === 'string' && d.slots.name !== 'all' && d.entities) {
-    const ents = d.entities
+    let ents = d.entities
       .map((id) => home.entity(id))
       .filter((e) => e !== undefined && e.domain === 'binary_sensor')
       .filter((e) => !classes || classes.includes(e!.device_class ?? ''))
@@ -22,13 +24,17 @@ export function binarySensorCheck(d: Draft, home: HomeModel): boolean {
       // "the light in the bedroom" is no sensor named "Light" that is somewhere else
       .filter((e) => typeof d.slots.area !== 'string' || home.area(e!.area_id ?? '')?.name === d.slots.area);
     if (!ents.length) return false;
+    // a name shared by several sensors ("Phone") is the one the state word plainly means ("is the phone present")
+    const meant = ents.filter((e) => e!.device_class === plain);
+    if (meant.length) ents = meant;
     d.entities = ents.map((e) => e!.entity_id);
     d.slots.device_class = ents[0]!.device_class ?? '';
     return true;
   }
   if (dc && classes && !classes.includes(dc)) return false;
   // "is anything open": a generic thing word keeps every device class the state word fits (doors, windows, openings)
-  if (!dc && classes) d.slots.device_class = d.slots._any && classes.length > 1 ? classes : classes[0];
+  // unless the state word has a plain meaning ("is anything present": presence)
+  if (!dc && classes) d.slots.device_class = d.slots._any && classes.length > 1 ? (plain ?? classes) : classes[0];
   return true;
 }
 

@@ -93,8 +93,9 @@ function onoff(on: 'on' | 'off', x: string, l = ''): string[] {
 
 function queries(dev: string, st: string): string[] {
   return [
-    `<tellme> <q> [of] [<the>] [<place>] ${dev} <isare> [<still>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
-    `<tellme> how many [of] [<the>] [<place>] ${dev} <isare> [<still>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
+    // "which windows are there open", "how many lights are there on upstairs"
+    `<tellme> <q> [of] [<the>] [<place>] ${dev} <isare> [there] [<still>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
+    `<tellme> how many [of] [<the>] [<place>] ${dev} <isare> [there] [<still>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
     `<tellme> <isare> (there|any) [any] [<place>] ${dev} [that are|that is] [<still>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
     `<tellme> there <isare> any [<place>] ${dev} [that are|that is] [<still>] ${st} [<inplace>|<everywhere>] [<now>] [<ornot>]`,
     `<tellme> <isare> there any ${st} [<place>] ${dev} [<inplace>|<everywhere>] [<now>]`,
@@ -124,6 +125,7 @@ const lists: LanguagePack['lists'] = {
     '(switch|switches|outlet|outlets|plug|plugs|socket|sockets)': { domain: 'switch' },
     '(everything|all devices|all the devices|all appliances)': { domain: ['light', 'switch', 'fan', 'media_player'] },
   },
+  fans: { '(fan|fans|ceiling fan|ceiling fans)': { domain: 'fan', name: 'all' } },
   garage: { '(garage door|garage doors|garage)': { domain: 'cover', device_class: 'garage' } },
   cover: {
     '(curtain|curtains|drape|drapes)': { domain: 'cover', device_class: 'curtain' },
@@ -142,8 +144,8 @@ const lists: LanguagePack['lists'] = {
     '(switch|switches|outlet|outlets|plug|plugs)': { domain: 'switch' },
   },
   onoff_state: {
-    '([turned|switched] on|lit|lit up|running|spinning|blowing|going|working)': { state: 'on' },
-    '([turned|switched] off|out|dark)': { state: 'off' },
+    '([turned|switched|set] on|set to on|lit|lit up|running|spinning|blowing|going|working)': { state: 'on' },
+    '([turned|switched|set] off|set to off|out|dark)': { state: 'off' },
   },
   lock_dev: { '(door|doors|lock|locks|deadbolt|deadbolts)': { domain: 'lock' } },
   // what can be locked: "lock the garage door", "unlock all the windows"
@@ -175,7 +177,9 @@ const lists: LanguagePack['lists'] = {
   lock_strict: { '([securely|safely] locked)': { state: 'locked' }, unlocked: { state: 'unlocked' } },
   lock_state: {
     '([securely|safely] locked|secure|secured)': { state: 'locked' },
-    '(unlocked|unsecured|not locked|open)': { state: 'unlocked' },
+    '(unlocked|unsecured|not locked)': { state: 'unlocked' },
+    // "open" is a lock's word only for a lock by name ("is the front door open"): "are any doors open" asks about doors
+    open: { state: 'unlocked', _loose: 1 },
   },
   cover_state: {
     '(open|opened|up|raised)': { state: 'open' },
@@ -214,8 +218,42 @@ const lists: LanguagePack['lists'] = {
     '(no light|dark)': { state: 'off', _classes: ['light'] },
     '(charging|on [the] charger|on charge)': { state: 'on', _classes: ['battery_charging'] },
     '(not charging)': { state: 'off', _classes: ['battery_charging'] },
-    '(detected|triggered|present|active|on|tripped|going off|sounding|ringing|beeping|alarming)': {
+    '(detected|triggered|active|on|tripped|going off|sounding|ringing|beeping|alarming)': {
       state: 'on',
+      _classes: [
+        'carbon_monoxide',
+        'gas',
+        'motion',
+        'occupancy',
+        'smoke',
+        'sound',
+        'light',
+        'tamper',
+        'power',
+        'problem',
+        'moisture',
+        'vibration',
+        'heat',
+        'cold',
+        'battery',
+        'plug',
+        'running',
+        'connectivity',
+        'safety',
+        'door',
+        'window',
+        'opening',
+        'garage_door',
+        'lock',
+        'update',
+        'presence',
+        'moving',
+      ],
+    },
+    // "is anything present in the kitchen" asks whether someone is there; "is gas present" is the gas sensor
+    present: {
+      state: 'on',
+      _anyClass: 'presence',
       _classes: [
         'carbon_monoxide',
         'gas',
@@ -284,7 +322,7 @@ const lists: LanguagePack['lists'] = {
     '(unplugged|not plugged in)': { state: 'off', _classes: ['plug'] },
     '(powered|powered on|power detected|receiving power)': { state: 'on', _classes: ['power'] },
     '(not powered|powered off|without power)': { state: 'off', _classes: ['power'] },
-    '(home|at home|present)': { state: 'on', _classes: ['presence'] },
+    '(home|at home)': { state: 'on', _classes: ['presence'] },
     '(away|gone|not home|not at home|absent|not present)': { state: 'off', _classes: ['presence'] },
     '(running|working|on)': { state: 'on', _classes: ['running'] },
     '(not running|done|finished|stopped)': { state: 'off', _classes: ['running'] },
@@ -433,6 +471,9 @@ const lists: LanguagePack['lists'] = {
 // Scores: entity-name tokens 1.4, areas 1.2, list words 1.1, plain words 1, wildcard tokens 0.3.
 const groups: IntentGroup[] = [
   // ---- on / off ---------------------------------------------------------------------------------------
+  // "turn on all the fans" said in a room is that room's fans (Home Assistant's fans; all the lights are the home's)
+  { intent: 'HassTurnOn', context: true, templates: onoff('on', '(every|each [and every]|all [the|my|our]) [single] [<the>] {fans}') },
+  { intent: 'HassTurnOff', context: true, templates: onoff('off', '(every|each [and every]|all [the|my|our]) [single] [<the>] {fans}') },
   {
     intent: 'HassTurnOn',
     slots: {},
@@ -440,7 +481,7 @@ const groups: IntentGroup[] = [
       ...onoff('on', '<det> {dev}', '<everywhere>'),
       ...onoff('on', '(every|each [and every]|all [the|my|our]|both [the]) [single] [<the>] {dev}'),
       {
-        t: '[<pre>] (light up|illuminate) (<everywhere> [<everywhere>]|[<all>] [the|my] (room|rooms|area|areas) [<everywhere>]|the (whole|entire) <home>|[the|my] <home>)',
+        t: '[<pre>] (light up|illuminate) (<everywhere> [<everywhere>]|<all> [the|my] (room|rooms|area|areas) [<everywhere>]|[the|my] (rooms|areas) [<everywhere>]|the (whole|entire) <home>|[the|my] <home>)',
         slots: { domain: 'light' },
       },
     ],
@@ -596,7 +637,9 @@ const groups: IntentGroup[] = [
       '[<pre>] (lock|secure) <det> [<place> [<the>]] {lock_thing} [<inplace>|<everywhere>] [<post>]',
       '[<pre>] (lock|secure) (up|down) [the] (<place>|<home>) [<post>]',
       '[<pre>] (lock|secure) (up|everything|it all|all of them) [<everywhere>] [<post>]',
-      '[<pre>] (lock|secure) [the] <place> [<post>]',
+      // a room locked whole: "lock all the entrance", "lock everything in the garage"
+      '[<pre>] (lock|secure) <det> <place> [<post>]',
+      '[<pre>] (lock|secure) (everything|all) <inplace> [<post>]',
     ],
   },
   {
@@ -604,7 +647,8 @@ const groups: IntentGroup[] = [
     slots: { domain: 'lock', name: 'all' },
     templates: [
       '[<pre>] (unlock|unbolt) <det> [<place> [<the>]] {lock_thing} [<inplace>|<everywhere>] [<post>]',
-      '[<pre>] unlock [the] <place> [<post>]',
+      '[<pre>] unlock <det> <place> [<post>]',
+      '[<pre>] unlock (everything|all) <inplace> [<post>]',
     ],
   },
   {
@@ -626,8 +670,8 @@ const groups: IntentGroup[] = [
     templates: [
       '[<pre>] (set|open|close|move|change|adjust|put|raise|lower) <det> <place> {cover} [position] to {position} <pct> [<post>]',
       '[<pre>] (set|open|close|move|change|adjust|put|raise|lower) <det> {cover} <inplace> [position] to {position} <pct> [<post>]',
-      '[<pre>] (set|change|adjust|put|turn|move|make|increase|decrease|<open_v>|<close_v>) <det> <place> ({cover}|{garage}) [position] to {position} <pct> [<post>]',
-      '[<pre>] (set|change|adjust|put|turn|move|make|increase|decrease|<open_v>|<close_v>) <det> ({cover}|{garage}) [position] (<inplace> [position] to {position} <pct>|to {position} <pct> <inplace>) [<post>]',
+      '[<pre>] (set|change|adjust|put|turn|move|make|increase|decrease|<open_v>|<close_v>) [up|down] <det> <place> ({cover}|{garage}) [position] to {position} <pct> [<post>]',
+      '[<pre>] (set|change|adjust|put|turn|move|make|increase|decrease|<open_v>|<close_v>) [up|down] <det> ({cover}|{garage}) [position] (<inplace> [position] to {position} <pct>|to {position} <pct> <inplace>) [<post>]',
       '[<pre>] (set|open|close|move|change|adjust|put|raise|lower) <det> {cover} [position] to {position} <pct> <inplace> [<post>]',
       {
         t: '[<pre>] (open|close|raise|lower|set|move|put) <det> <place> {cover} (halfway|half way|half open|halfway open|to half|to the middle) [<post>]',
@@ -648,6 +692,15 @@ const groups: IntentGroup[] = [
   },
 
   // ---- lights -----------------------------------------------------------------------------------------
+  // a room turned up or down to a level with nothing else said is its volume, as Home Assistant has it ("turn the
+  // kitchen down to 20"); "turn up the kitchen to 60" and "turn the kitchen lights up to 60" are its lights
+  {
+    intent: 'HassSetVolume',
+    templates: [
+      '[<pre>] turn <place> (up|down) to {volume_level} <pct> [<post>]',
+      '[<pre>] turn (up|down) to {volume_level} <pct> <inplace> [<post>]',
+    ],
+  },
   {
     intent: 'HassLightSet',
     templates: [
@@ -723,6 +776,24 @@ const groups: IntentGroup[] = [
       "<ask> (what is|what's) [<the>] {name.climate} (set to|at) [<post>]",
     ],
   },
+  // Home Assistant asks the temperature of any device by name ("how hot is the washer"); a temperature sensor's reading
+  // stays a sensor question, and the weather has its own
+  {
+    intent: 'HassClimateGetTemperature',
+    check: (d, home) => {
+      if (!d.entities) return true;
+      d.entities = d.entities.filter((id) => {
+        const e = home.entity(id);
+        return e && e.domain !== 'weather' && !(e.domain === 'sensor' && e.device_class === 'temperature');
+      });
+      return d.entities.length > 0;
+    },
+    templates: [
+      '<ask> <whatis> [<the>] [current] (temperature|temp) [(of|on|in|for|from|at)] [<the>] {name} [<now>]',
+      '<ask> <whatis> [<the>] {name} [current] (temperature|temp) [<now>]',
+      '<ask> how (warm|hot|cold|cool) is [<the>] {name} [<now>]',
+    ],
+  },
   {
     intent: 'HassClimateSetTemperature',
     context: true,
@@ -759,6 +830,8 @@ const groups: IntentGroup[] = [
       '<tellme> (is|are) (all|every|each) [of] [<the>] [<place>] {lock_thing} [<now>] {lock_strict} [<inplace>] [<now>]',
       '<tellme> (which|what|how many) [of] [<the>] [<place>] {lock_thing} (is|are) [<now>] {lock_strict} [<inplace>] [<now>]',
       ...queries('{cover}', '{cover_state}'),
+      // Home Assistant's short question, with no verb: "all the windows closed?", "every blind down in the bedroom"
+      '<tellme> (all|every [single]|each [and every]) [of] [<the>] [<place>] ({cover}|{garage}) [<inplace>] {cover_state} [<inplace>|<everywhere>] [<now>]',
       ...queries('{people}', '{person_state}'),
       '<tellme> <isare> {people} [<still>] {person_state}',
       { t: "<tellme> who (is|are|all is|'s) [still] {person_state} [<now>] [<ornot>]", slots: { domain: 'person' } },
@@ -775,8 +848,9 @@ const groups: IntentGroup[] = [
         slots: { domain: 'person' },
       },
     ],
-    // a lock question about a place that has no lock is read another way ("is the garage door open")
-    check: (d) => !(d.slots.domain === 'lock' && (d.slots.area || d.slots.floor) && d.entities?.length === 0),
+    // doors that are "open" stand open (covers, contact sensors): of a lock only its own words are asked here, "locked",
+    // "unlocked", also about a room that has no lock ("are any gates unlocked in the guest room")
+    check: (d) => !(d.slots.domain === 'lock' && d.slots._loose),
   },
   {
     intent: 'HassGetState',
@@ -836,7 +910,7 @@ const groups: IntentGroup[] = [
     templates: [
       '<tellme> <isare> [<the>] {name.lock} [<now>] {lock_state} [<inplace>] [<now>] [<ornot>]',
       '<tellme> <isare> [<the>] {name.cover+valve} [<now>] {cover_state} [<inplace>] [<now>] [<ornot>]',
-      '<tellme> <isare> [<the>] {name.light+switch+fan+input_boolean+media_player+climate+sensor} [<still>] {onoff_state} [<now>] [<ornot>]',
+      '<tellme> <isare> [<the>] {name.light+switch+fan+input_boolean+media_player+climate+sensor+vacuum} [<still>] {onoff_state} [<inplace>] [<now>] [<ornot>]',
       '<tellme> <isare> [<the>] {name.media_player} [<still>] {media_state} [<now>] [<ornot>]',
       '<tellme> did (i|we|you|someone|somebody|anyone|anybody) leave [<the>] {name.light+switch+fan+input_boolean+media_player} {onoff_state}',
       '<tellme> did (i|we|you|someone|somebody|anyone|anybody) leave [<the>] {name.lock} {lock_state}',
@@ -852,7 +926,7 @@ const groups: IntentGroup[] = [
       '<tellme> (did|have|has) (i|we|you|someone|somebody|anyone|anybody) [already] {lock_verb} [<the>] {name.lock} [<now>]',
       '<tellme> (has|have) [<the>] {name.lock} been [<still>] {lock_state} [<now>] [<ornot>]',
       // Home Assistant's plain "what is <name>" (not "show me", which is for cameras)
-      "<ask> (what is|what's|whats|what are|how is|how's|how are) [<the>] {name.light+switch+fan+input_boolean+media_player+cover+valve+lock+person+vacuum} [<inplace>] [<now>]",
+      "<ask> (what is|what's|whats|what are|how is|how's|how are) [<the>] {name.light+switch+fan+input_boolean+media_player+cover+valve+lock+person+vacuum+climate} [<inplace>] [<now>]",
       "<ask> (where (is|are|'s)|wheres) [<the>] {name.person+vacuum+lawn_mower} [<now>]",
       '<tellme> (has|have) [<the>] {name.person} [already|just] {person_event} [yet] [<now>]',
       '<tellme> (has|have) [<the>] {name.cover+valve} been [<still>] {cover_state} [<now>]',
@@ -901,6 +975,9 @@ const groups: IntentGroup[] = [
       'weather',
     ),
   },
+  // garage doors as covers ("how many garage doors are opening"); after the sensors, which answer "open" and "closed"
+  // where a garage door's contact sensor is what the home has
+  { intent: 'HassGetState', templates: queries('{garage}', '{cover_state}') },
   // sensor readings: "what is the <quantity> of/indicated by <sensor>"
   {
     intent: 'HassGetState',
@@ -987,7 +1064,7 @@ const groups: IntentGroup[] = [
     check: domainCheck('media_player'),
     templates: [
       '[<pre>] (skip|next) [this|that|it] [<media>|item|one] <mtarget> [<post>]',
-      '[<pre>] (skip|go|jump|move) to [the] next [<media>|item|one] <mtarget> [<post>]',
+      '[<pre>] (skip|go|jump|move) to [the] next [<media>|item|one] <ptarget> [<post>]',
       '[<pre>] (play|go to) [the] next [<media>|item|one] <mtarget> [<post>]',
       '[<pre>] next [<media>|item|one] <mtarget> [<post>]',
       '[<pre>] (skip|next) [<media>|item|one] [on|for|in] [<the>] ({name.media_player}|{place}) [<post>]',
