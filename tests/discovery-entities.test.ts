@@ -322,7 +322,13 @@ describe('commands from Home Assistant go through the door', () => {
     );
     assert.equal(ev.retain, false);
     assert.equal(JSON.parse(ev.payload.toString()).action_type, 'set_privacy');
-    const plan = JSON.parse(last(TOPICS.outPlan)!.payload.toString()) as { source: string; trusted: boolean; policy: string };
+    type Plan = { source: string; trusted: boolean; policy: string; actions: { params: { enabled?: boolean } }[] };
+    const plan = await until('the OFF plan on butler/out/plan', () =>
+      messages
+        .filter((x) => x.topic === TOPICS.outPlan)
+        .map((x) => JSON.parse(x.payload.toString()) as Plan)
+        .find((p) => p.actions[0]?.params.enabled === false),
+    );
     assert.equal(plan.source, 'ha');
     assert.equal(plan.trusted, false);
     assert.equal(plan.policy, 'confirm');

@@ -77,6 +77,8 @@ export class MqttBridge {
   private readonly held = new Map<number, Promise<void>>();
   private readonly ackCounters = { held: 0, sent: 0, withheld: 0 };
   private renewTimer: NodeJS.Timeout | null = null;
+  private mirror: [string, unknown][] = [];
+  private mirrorTimer: NodeJS.Timeout | null = null;
   private committed: () => Promise<void> = () => Promise.resolve();
   private guard: RedeliveryGuard | null = null;
 
@@ -242,10 +244,35 @@ export class MqttBridge {
       if (topic === TOPICS.inEvent || topic === TOPICS.inCommand) this.receive(topic, payload, packet.qos, packet.messageId, packet.dup);
     });
 
-    this.bus.on('event', (e) => this.publishJson(TOPICS.outEvent, e), 'mqtt');
-    this.bus.on('plan', (p) => this.publishJson(TOPICS.outPlan, p), 'mqtt');
-    this.bus.on('result', (r) => this.publishJson(TOPICS.outResult, r), 'mqtt');
+    this.bus.on('event', (e) => this.mirrorLater(TOPICS.outEvent, e), 'mqtt');
+    this.bus.on('plan', (p) => this.mirrorLater(TOPICS.outPlan, p), 'mqtt');
+    this.bus.on('result', (r) => this.mirrorLater(TOPICS.outResult, r), 'mqtt');
     this.bus.on('input_error', (e) => this.publishJson(TOPICS.outError, e), 'mqtt');
+  }
+
+  /**
+   * Events, plans and results are mirrored a moment later, together (one write to the socket), so that serialising and
+   * sending them is not on the path of what the work that made them sends next: an event's flow calling Home
+   * Assistant, a plan's first action. In order, never dropped: close() publishes what is still waiting.
+   */
+  private mirrorLater(topic: string, value: unknown): void {
+    this.mirror.push([topic, value]);
+    this.mirrorTimer ??= setTimeout(() => this.publishMirror(), 0);
+  }
+
+  private publishMirror(): void {
+    if (this.mirrorTimer) clearTimeout(this.mirrorTimer);
+    this.mirrorTimer = null;
+    const batch = this.mirror;
+    if (batch.length === 0) return;
+    this.mirror = [];
+    const stream = this.client.connected ? (this.client.stream as { cork?: () => void; uncork?: () => void }) : undefined;
+    stream?.cork?.();
+    try {
+      for (const [topic, value] of batch) this.publishJson(topic, value);
+    } finally {
+      stream?.uncork?.();
+    }
   }
 
   publishJson(topic: string, value: unknown, opts: { retain?: boolean; qos?: 0 | 1 } = {}): void {
@@ -302,6 +329,7 @@ export class MqttBridge {
 
   async close(): Promise<void> {
     this.bus.removeOwner('mqtt');
+    this.publishMirror();
     if (this.renewTimer) clearTimeout(this.renewTimer);
     if (this.client.connected) {
       await new Promise<void>((resolve) => this.client.publish(TOPICS.status, 'offline', { qos: 1, retain: true }, () => resolve()));
