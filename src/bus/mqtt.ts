@@ -78,7 +78,7 @@ export class MqttBridge {
   private readonly ackCounters = { held: 0, sent: 0, withheld: 0 };
   private renewTimer: NodeJS.Timeout | null = null;
   private mirror: [string, unknown][] = [];
-  private mirrorTimer: NodeJS.Timeout | null = null;
+  private mirrorTimer: NodeJS.Immediate | null = null;
   private committed: () => Promise<void> = () => Promise.resolve();
   private guard: RedeliveryGuard | null = null;
 
@@ -257,11 +257,12 @@ export class MqttBridge {
    */
   private mirrorLater(topic: string, value: unknown): void {
     this.mirror.push([topic, value]);
-    this.mirrorTimer ??= setTimeout(() => this.publishMirror(), 0);
+    // setImmediate, not a timer: what was mirrored goes out in this turn of the loop, after the work that queued it.
+    this.mirrorTimer ??= setImmediate(() => this.publishMirror());
   }
 
   private publishMirror(): void {
-    if (this.mirrorTimer) clearTimeout(this.mirrorTimer);
+    if (this.mirrorTimer) clearImmediate(this.mirrorTimer);
     this.mirrorTimer = null;
     const batch = this.mirror;
     if (batch.length === 0) return;
