@@ -55,9 +55,9 @@ test('committed() resolves once the worker committed; reads and redeliveries see
   audit.recordIntentNow({ plan_id: 'p1', index: 0, action_type: 'unlock', risk: 'sensitive', started_ts: 1 });
   const marks = IntentJournal.read(file + INTENT_JOURNAL_SUFFIX).entries;
   assert.deepEqual(
-    marks.map((m) => [m.plan_id, m.index, m.plan?.plan_id]),
-    [['p1', 0, 'p1']],
-    'the intent is in the journal, with its plan, before it returns',
+    marks.map((m) => [m.plan_id, m.index, m.plans?.map((p) => p.plan_id), m.events?.map((e) => e.event_id).join()]),
+    [['p1', 0, ['p1'], 'e150,e151,e152,e153,e154,e155,e156,e157,e158,e159']],
+    'the intent is in the journal before it returns, with its plan and the events not yet committed',
   );
   const intentCommitted = audit.committed();
   audit.flush();
@@ -122,9 +122,11 @@ test('marks left in the journal by a killed run become intents with their plans;
   audit.recordIntentNow({ plan_id: 'done', index: 0, action_type: 'lock.unlock', risk: 'sensitive', started_ts: 1 });
   audit.recordResult({ plan_id: 'done', index: 0, action_type: 'lock.unlock', status: 'ok', output: {}, ts: 2 }, true);
   audit.flush();
-  audit.recordPlan(plan('sent'));
+  audit.recordEvent(ev(7));
+  audit.recordPlan({ ...plan('sent'), triggered_by_event_id: 'e7' });
   audit.recordIntentNow({ plan_id: 'sent', index: 0, action_type: 'lock.unlock', risk: 'sensitive', started_ts: 3 });
-  // Killed here: nothing more is written (the queue with the plan and the intent is lost), half a line was appended.
+  // Killed here: nothing more is written (the queue with the event, the plan and the intent is lost), and half a
+  // line was appended.
   appendFileSync(file + INTENT_JOURNAL_SUFFIX, '{"plan_id":"torn","ind');
   db.sqlite.close();
   assert.equal(countOnDisk(file, 'plans'), 1, 'only the first plan reached the database');
@@ -139,6 +141,7 @@ test('marks left in the journal by a killed run become intents with their plans;
   assert.equal(recovered.recoveredUnreadable, 1);
   const p = recovered.getPlan('sent');
   assert.equal(p?.plan.actions[0].action_type, 'lock.unlock', 'its plan was recovered from the mark');
+  assert.ok(recovered.hasEvent('e7'), 'and the event that led to it: its redelivery is a duplicate, not a new act');
   assert.equal(readFileSync(file + INTENT_JOURNAL_SUFFIX, 'utf8'), '', 'the journal is emptied once it is in the database');
   recovered.close();
   again.close();

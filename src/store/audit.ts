@@ -74,7 +74,8 @@ interface Batch {
   size: number;
   waiting: AuditStore['waiting'];
   events: Set<string>;
-  plans: string[];
+  /** Every event and plan recorded up to this number is in this batch or an earlier one. */
+  upTo: number;
   mark: number;
 }
 
@@ -92,8 +93,13 @@ export class AuditStore {
   journalError: string | null = null;
   /** The newest journal mark in the queue (0: none). */
   private queuedMark = 0;
-  /** Plans recorded and not yet known to be committed: a journal mark carries its plan while it is here. */
-  private readonly unsettledPlans = new Map<string, ActionPlan>();
+  /**
+   * Events and plans recorded since the last journal mark and not yet known to be committed, numbered in the order
+   * they were recorded. The next mark carries them: an action is sent only once what led to it is durable, so the
+   * redelivery of an unacknowledged event that already acted is recognised after a kill, not acted on again.
+   */
+  private unjournaled: { seq: number; op: Op }[] = [];
+  private recorded = 0;
   private readonly counters = { events: 0, plans: 0, results: 0, flushes: 0, failedBatches: 0, lostRows: 0 };
   private readonly insertEvent: Statement;
   private readonly insertPlan: Statement;
@@ -254,32 +260,29 @@ export class AuditStore {
       this.lastError = new Error(o.error);
       this.counters.failedBatches++;
       this.counters.lostRows += batch.size;
-      for (const id of batch.plans) this.unsettledPlans.delete(id);
+      // Not written and never acknowledged: delivered again, so nothing of them is kept for a mark.
+      this.settledUpTo(batch.upTo);
       batch.waiting?.reject(this.lastError);
     } else {
       this.lastError = null;
       this.counters.flushes++;
-      this.settledPlansAndMarks(batch.plans, batch.mark);
+      this.settledUpTo(batch.upTo);
+      if (batch.mark > 0) this.journal?.committed(batch.mark);
       batch.waiting?.resolve();
     }
   }
 
-  /** A batch is committed: its plans need no longer travel with journal marks, and its marks are in the database. */
-  private settledPlansAndMarks(planIds: string[], mark: number): void {
-    for (const id of planIds) this.unsettledPlans.delete(id);
-    if (mark > 0) this.journal?.committed(mark);
-  }
-
-  /** Plan ids among queued operations. */
-  private static planIds(ops: Op[]): string[] {
-    const ids: string[] = [];
-    for (const op of ops) if (op.kind === 'plan') ids.push(op.row.plan_id);
-    return ids;
+  /** What was recorded up to `upTo` is settled (committed, or failed and never acknowledged): no mark carries it. */
+  private settledUpTo(upTo: number): void {
+    let n = 0;
+    while (n < this.unjournaled.length && this.unjournaled[n].seq <= upTo) n++;
+    if (n > 0) this.unjournaled = this.unjournaled.slice(n);
   }
 
   /**
-   * Marks a previous run left in the journal whose action has no result: put into the database (with the plan, when
-   * it was not written), so recovery reports the action interrupted. Then the journal is not needed any more.
+   * Marks a previous run left in the journal: the events and plans they carry are put into the database (a redelivery
+   * of such an event is then a duplicate), and each action without a result gets its intent row, so recovery reports
+   * it interrupted. Then the journal is not needed any more.
    */
   private recoverJournal(path: string): void {
     const { entries, unreadable } = IntentJournal.read(path);
@@ -290,9 +293,10 @@ export class AuditStore {
     const hasPlan = sqlite.prepare('SELECT 1 FROM plans WHERE plan_id = ?').pluck();
     sqlite.transaction(() => {
       for (const e of entries) {
-        if (hasResult.get(e.plan_id, e.index)) continue;
-        if (e.plan && !hasPlan.get(e.plan_id)) {
-          const p = e.plan;
+        for (const ev of e.events ?? [])
+          this.insertEvent.run(ev.event_id, ev.ts, ev.source, ev.type, JSON.stringify(ev.payload), ev.severity, ev.correlation_id);
+        for (const p of e.plans ?? []) {
+          if (hasPlan.get(p.plan_id)) continue;
           this.insertPlan.run(
             p.plan_id,
             p.triggered_by_event_id,
@@ -305,6 +309,7 @@ export class AuditStore {
             p.conversation_id,
           );
         }
+        if (hasResult.get(e.plan_id, e.index)) continue;
         this.insertIntent.run(e.plan_id, e.index, e.action_type, e.risk, e.started_ts);
       }
     })();
@@ -324,7 +329,9 @@ export class AuditStore {
   recordEvent(e: ButlerEvent): void {
     this.counters.events++;
     this.queuedEvents.add(e.event_id);
-    this.enqueue({ kind: 'event', row: e });
+    const op: Op = { kind: 'event', row: e };
+    if (this.journal) this.unjournaled.push({ seq: ++this.recorded, op });
+    this.enqueue(op);
   }
 
   /** An event with this id was recorded before (queued or stored): a redelivery. */
@@ -349,8 +356,9 @@ export class AuditStore {
 
   recordPlan(p: ActionPlan): void {
     this.counters.plans++;
-    if (this.journal) this.unsettledPlans.set(p.plan_id, p);
-    this.enqueue({ kind: 'plan', row: p });
+    const op: Op = { kind: 'plan', row: p };
+    if (this.journal) this.unjournaled.push({ seq: ++this.recorded, op });
+    this.enqueue(op);
   }
 
   /** `started`: the action had an intent written before it ran (recording its result removes it). */
@@ -371,8 +379,18 @@ export class AuditStore {
       return;
     }
     if (this.lastError) throw this.lastError;
-    const plan = this.unsettledPlans.get(intent.plan_id);
-    this.queuedMark = this.journal.append(plan ? { ...intent, plan } : intent);
+    const events: ButlerEvent[] = [];
+    const plans: ActionPlan[] = [];
+    for (const { op } of this.unjournaled) {
+      if (op.kind === 'event') events.push(op.row);
+      else if (op.kind === 'plan') plans.push(op.row);
+    }
+    this.queuedMark = this.journal.append({
+      ...intent,
+      ...(events.length ? { events } : {}),
+      ...(plans.length ? { plans } : {}),
+    });
+    this.unjournaled = [];
     this.enqueue({ kind: 'intent', row: intent });
   }
 
@@ -412,7 +430,7 @@ export class AuditStore {
       size: ops.length,
       waiting: this.waiting,
       events: this.queuedEvents,
-      plans: this.journal ? AuditStore.planIds(ops) : [],
+      upTo: this.recorded,
       mark: this.queuedMark,
     };
     this.queue = [];
@@ -473,6 +491,7 @@ export class AuditStore {
     const ops = this.queue;
     const waiting = this.waiting;
     const mark = this.queuedMark;
+    const upTo = this.recorded;
     this.queue = [];
     this.waiting = null;
     this.queuedMark = 0;
@@ -484,12 +503,16 @@ export class AuditStore {
       this.lastError = err instanceof Error ? err : new Error(String(err));
       this.counters.failedBatches++;
       this.counters.lostRows += ops.length;
+      if (this.journal) this.settledUpTo(upTo);
       waiting?.reject(this.lastError);
       throw this.lastError;
     }
     this.lastError = null;
     this.counters.flushes++;
-    if (this.journal) this.settledPlansAndMarks(AuditStore.planIds(ops), mark);
+    if (this.journal) {
+      this.settledUpTo(upTo);
+      if (mark > 0) this.journal.committed(mark);
+    }
     waiting?.resolve();
   }
 

@@ -1,16 +1,19 @@
 // Marks of actions about to be sent, appended to a file beside the database before each action goes out. A write()
 // that has returned survives the process being killed, as the database's own commits do (WAL with synchronous =
 // NORMAL does not fsync either), and costs a few microseconds on the event loop where a commit costs a few hundred
-// and may have to wait for the writer thread. Each mark is also queued for the database as an `action_intents` row;
-// once every mark in the file is committed there, the file is emptied. At start-up what is still in the file is put
-// into the database (the plan too, when its batch had not been written), so the action is reported `interrupted`.
+// and may have to wait for the writer thread. A mark carries the events and plans recorded before it that were not
+// yet committed, so an action goes out only once what led to it is durable. Each mark is also queued for the database
+// as an `action_intents` row; once every mark in the file is committed there, the file is emptied. At start-up what is
+// still in the file is put into the database, so the action is reported `interrupted` and a redelivery of the event
+// that caused it is known as a duplicate.
 import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
-import type { ActionPlan } from '../types';
+import type { ActionPlan, ButlerEvent } from '../types';
 import type { ActionIntent } from './audit';
 
 export interface JournalEntry extends ActionIntent {
-  /** The action's plan when it was not known to be committed yet. */
-  plan?: ActionPlan;
+  /** Events and plans recorded before the action and not yet known to be committed (its own plan among them). */
+  events?: ButlerEvent[];
+  plans?: ActionPlan[];
 }
 
 /** The journal is the database's file name with this added (butler.db-intents). */
