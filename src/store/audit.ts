@@ -165,13 +165,18 @@ export class AuditStore {
         .where(and(eq(actionIntents.plan_id, sql.placeholder('plan_id')), eq(actionIntents.idx, sql.placeholder('idx')))),
       ['plan_id', 'idx'],
     );
+    // A batch is rows for these statements, by position: run here, or by the writer thread on its own connection.
+    const statements = [this.insertEvent, this.insertPlan, this.insertResult, this.insertIntent, this.deleteIntent];
     if (opts.background && store.path !== ':memory:')
       this.writer = new BatchWriter(
         store.path,
-        [this.insertEvent.source, this.insertPlan.source, this.insertResult.source, this.insertIntent.source, this.deleteIntent.source],
+        statements.map((st) => st.source),
         (o) => this.settled(o),
         { autocheckpoint: store.checkpointer === null, maxPageCount: opts.maxPageCount },
       );
+    this.writeBatch = sqlite.transaction((ops: Op[]) => {
+      for (const [statement, params] of this.toRows(ops)) statements[statement].run(...params);
+    });
     if (store.path !== ':memory:') {
       const path = store.path + INTENT_JOURNAL_SUFFIX;
       try {
@@ -185,38 +190,9 @@ export class AuditStore {
         this.journalError = (err as Error).message;
       }
     }
-    this.writeBatch = sqlite.transaction((ops: Op[]) => {
-      for (const op of ops) {
-        if (op.kind === 'event') {
-          const e = op.row;
-          this.insertEvent.run(e.event_id, e.ts, e.source, e.type, JSON.stringify(e.payload), e.severity, e.correlation_id);
-        } else if (op.kind === 'plan') {
-          const p = op.row;
-          this.insertPlan.run(
-            p.plan_id,
-            p.triggered_by_event_id,
-            JSON.stringify(p.actions),
-            p.policy,
-            p.reason,
-            p.created_ts,
-            p.source,
-            p.trusted ? 1 : 0,
-            p.conversation_id,
-          );
-        } else if (op.kind === 'result') {
-          const r = op.row;
-          this.insertResult.run(r.plan_id, r.index, r.action_type, r.status, JSON.stringify(r.output ?? null), r.ts);
-          // Its result is recorded: the action is no longer in flight.
-          if (op.started) this.deleteIntent.run(r.plan_id, r.index);
-        } else {
-          const i = op.row;
-          this.insertIntent.run(i.plan_id, i.index, i.action_type, i.risk, i.started_ts);
-        }
-      }
-    });
   }
 
-  /** The rows of a batch as the writer's statements take them (the same order of statements as `writerSqls`). */
+  /** The rows of a batch as the statements take them (insert event, plan, result, intent; delete intent). */
   private toRows(ops: Op[]): WriterRow[] {
     const rows: WriterRow[] = [];
     for (const op of ops) {
@@ -242,6 +218,7 @@ export class AuditStore {
       } else if (op.kind === 'result') {
         const r = op.row;
         rows.push([2, [r.plan_id, r.index, r.action_type, r.status, JSON.stringify(r.output ?? null), r.ts]]);
+        // Its result is recorded: the action is no longer in flight.
         if (op.started) rows.push([4, [r.plan_id, r.index]]);
       } else {
         const i = op.row;
@@ -291,28 +268,14 @@ export class AuditStore {
     const { sqlite } = this.store;
     const hasResult = sqlite.prepare('SELECT 1 FROM results WHERE plan_id = ? AND idx = ? LIMIT 1').pluck();
     const hasPlan = sqlite.prepare('SELECT 1 FROM plans WHERE plan_id = ?').pluck();
-    sqlite.transaction(() => {
-      for (const e of entries) {
-        for (const ev of e.events ?? [])
-          this.insertEvent.run(ev.event_id, ev.ts, ev.source, ev.type, JSON.stringify(ev.payload), ev.severity, ev.correlation_id);
-        for (const p of e.plans ?? []) {
-          if (hasPlan.get(p.plan_id)) continue;
-          this.insertPlan.run(
-            p.plan_id,
-            p.triggered_by_event_id,
-            JSON.stringify(p.actions),
-            p.policy,
-            p.reason,
-            p.created_ts,
-            p.source,
-            p.trusted ? 1 : 0,
-            p.conversation_id,
-          );
-        }
-        if (hasResult.get(e.plan_id, e.index)) continue;
-        this.insertIntent.run(e.plan_id, e.index, e.action_type, e.risk, e.started_ts);
-      }
-    })();
+    const ops: Op[] = [];
+    for (const e of entries) {
+      for (const row of e.events ?? []) ops.push({ kind: 'event', row });
+      // a plan already written may have been recorded again since: the journal's copy never replaces it
+      for (const row of e.plans ?? []) if (!hasPlan.get(row.plan_id)) ops.push({ kind: 'plan', row });
+      if (!hasResult.get(e.plan_id, e.index)) ops.push({ kind: 'intent', row: e });
+    }
+    this.writeBatch(ops);
   }
 
   /** Lines of the journal a previous run left that could not be read (a kill in the middle of writing one). */
