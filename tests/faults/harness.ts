@@ -240,6 +240,25 @@ export function storedIds(dataDir: string, type = 'fault.burst'): Set<string> {
   return readDb(dataDir, (db) => new Set((db.prepare('SELECT event_id FROM events WHERE type = ?').pluck().all(type) as string[]) ?? []));
 }
 
+/** What the butler recorded for the given acts: whether each was stored, and the results of the plans it triggered. */
+export function actTrail(
+  dataDir: string,
+  acts: number[],
+): Record<number, { stored: boolean; results: { status: string; output: string }[] }> {
+  return readDb(dataDir, (db) => {
+    const stored = db.prepare('SELECT 1 FROM events WHERE event_id = ?').pluck();
+    const results = db.prepare(
+      'SELECT r.status, r.output FROM plans p JOIN results r ON r.plan_id = p.plan_id WHERE p.triggered_by_event_id = ? ORDER BY r.id',
+    );
+    return Object.fromEntries(
+      acts.map((k) => [
+        k,
+        { stored: stored.get(`a-${k}`) !== undefined, results: results.all(`a-${k}`) as { status: string; output: string }[] },
+      ]),
+    );
+  });
+}
+
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
