@@ -27,7 +27,16 @@ test('redactUrl removes credentials from every URL in a text, and redactOptions 
     'see wss://***@ha.local/api/websocket and http://***@c/',
   );
   assert.equal(redactUrl('http://h/v1?api_key=abc&model=x'), 'http://h/v1?api_key=***&model=x');
+  assert.equal(
+    redactUrl('http://cam/cgi-bin/api.cgi?cmd=Snap&channel=0&user=admin&password=p1 and http://cam2/snap.jpg?usr=admin&pwd=p2'),
+    'http://cam/cgi-bin/api.cgi?cmd=Snap&channel=0&user=admin&password=*** and http://cam2/snap.jpg?usr=admin&pwd=***',
+  );
+  assert.equal(
+    redactUrl('https://s3/x?X-Amz-Credential=AKIA1&X-Amz-Signature=ab12&client_secret=c&refresh_token=r&sig=s'),
+    'https://s3/x?X-Amz-Credential=***&X-Amz-Signature=***&client_secret=***&refresh_token=***&sig=***',
+  );
   assert.equal(redactUrl('http://h/path?a=1'), 'http://h/path?a=1', 'nothing else changes');
+  assert.equal(redactUrl('http://h/p?keyboard=us&passive=1&sort=token'), 'http://h/p?keyboard=us&passive=1&sort=token', 'only names that are secrets');
   const out = redactOptions({
     mqtt_url: 'mqtts://u:p4ss@broker:8883',
     llm_api_key: 'k',
