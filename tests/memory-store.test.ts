@@ -3,6 +3,8 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type OpenedDb } from '../src/store/db';
@@ -213,7 +215,7 @@ describe('hybrid memory with an embeddings endpoint', () => {
     assert.equal(m.embedded, false);
     const r = await s.recall('keys');
     assert.equal(r.mode, 'fts');
-    assert.match(r.degraded ?? '', /unreachable: ECONNREFUSED/);
+    assert.match(r.degraded ?? '', /unreachable: connect ECONNREFUSED 127\.0\.0\.1:\d+/);
     assert.equal(r.memories[0]?.text, 'Keys are in the blue bowl');
     // Within the retry delay the endpoint is not asked again: still a clear fallback.
     assert.match((await s.recall('keys')).degraded ?? '', /keyword search only/);
@@ -258,6 +260,36 @@ describe('embeddings client against the fake endpoint', () => {
     const ok = await new EmbeddingsClient({ url: fake.url, model: 'm', apiKey: 'k' }).embed(['a', 'b']);
     assert.equal(ok.length, 2);
     assert.equal(ok[0].length, 64);
+  });
+
+  test('an answer that is not JSON, has the wrong shape, is oversized or breaks off is an error naming it', async () => {
+    const answers: Record<string, (res: ServerResponse) => void> = {
+      '/html': (res) => res.end('<html>proxy error</html>'),
+      '/short': (res) => res.end(JSON.stringify({ data: [] })),
+      '/huge': (res) => {
+        res.writeHead(200, { 'content-length': String(64 * 1024 * 1024) });
+        res.write('{"data":[');
+        setTimeout(() => res.destroy(), 50);
+      },
+      '/cut': (res) => {
+        res.writeHead(200, { 'content-length': '1000' });
+        res.write('{"data":[{"embedding":[0.1,');
+        setTimeout(() => res.destroy(), 20);
+      },
+    };
+    const server = createServer((req, res) => answers[(req.url ?? '').replace('/embeddings', '')]?.(res));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const embed = (path: string) => new EmbeddingsClient({ url: `${base}${path}`, model: 'm' }).embed(['x']);
+      await assert.rejects(embed('/html'), /not JSON/);
+      await assert.rejects(embed('/short'), /expected data\[\] with 1 item/);
+      await assert.rejects(embed('/huge'), (e: Error) => e instanceof EmbeddingsError && /over the 33554432-byte limit/.test(e.message));
+      await assert.rejects(embed('/cut'), (e: Error) => e instanceof EmbeddingsError && /broke off after \d+ bytes/.test(e.message));
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 
   test('the fake rejects garbage bodies and keeps serving', async () => {

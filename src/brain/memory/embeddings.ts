@@ -1,5 +1,10 @@
 // A client for an OpenAI-compatible embeddings endpoint: POST {base}/embeddings {model, input} -> {data: [{embedding}]}.
 // Nothing is downloaded: with no endpoint configured, memory search is FTS5 only.
+import { fetchCause, readCapped } from '../../util/http';
+import { redactUrl } from '../../util/redact';
+
+/** Far more than a batch of vectors takes (a 3,072-dimension vector is ~60 KB of JSON). */
+const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
 
 export interface EmbeddingsConfig {
   /** Base URL, e.g. "http://127.0.0.1:11434/v1"; "/embeddings" is appended. */
@@ -50,11 +55,16 @@ export class EmbeddingsClient {
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
     } catch (err) {
-      const e = err as Error & { cause?: { code?: string } };
-      const why = e.name === 'TimeoutError' ? 'timed out' : (e.cause?.code ?? e.message);
-      throw new EmbeddingsError(`embeddings endpoint ${redact(this.endpoint)} unreachable: ${why}`);
+      throw new EmbeddingsError(`embeddings endpoint ${redactUrl(this.endpoint)} unreachable: ${fetchCause(err)}`);
     }
-    const raw = await res.text().catch(() => '');
+    const raw = (
+      await readCapped(res, {
+        max: MAX_ANSWER_BYTES,
+        url: this.endpoint,
+        what: 'embeddings answer refused',
+        error: (m) => new EmbeddingsError(m),
+      })
+    ).toString('utf8');
     if (!res.ok) {
       let detail = raw.slice(0, 200);
       try {
@@ -93,10 +103,6 @@ export class EmbeddingsClient {
       return Float32Array.from(v as number[]);
     });
   }
-}
-
-function redact(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
 }
 
 /** Unit length copy (cosine similarity becomes a dot product); null for a zero vector. */
