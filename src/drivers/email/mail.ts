@@ -1,7 +1,13 @@
 // Email on the wire: sending with nodemailer (SMTP) and reading with imapflow (IMAP). Nothing here decides who may
 // be written to (actions.ts and the policy do); everything read is text from strangers.
-import { ImapFlow, type FetchMessageObject, type MessageStructureObject } from 'imapflow';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { ImapFlow, FetchMessageObject, MessageStructureObject } from 'imapflow';
+import type * as Nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
+
+// Loaded when email is first used: the two libraries and their MIME codecs are a few megabytes of heap that a home
+// without email settings would carry for nothing.
+const imapflow = () => require('imapflow') as typeof import('imapflow');
+const nodemailer = () => require('nodemailer') as typeof Nodemailer;
 
 export interface SmtpSettings {
   host: string;
@@ -39,7 +45,7 @@ const TIMEOUT_MS = 15_000;
 
 export function smtpTransport(s: SmtpSettings): Transporter {
   const secure = s.tls ?? s.port === 465;
-  return nodemailer.createTransport({
+  return nodemailer().createTransport({
     host: s.host,
     port: s.port ?? (secure ? 465 : 587),
     secure,
@@ -69,7 +75,7 @@ export function describeSmtpError(err: unknown, s: SmtpSettings): Error {
 /** `watch`: a connection kept only to hear about new mail, so it goes into IDLE as soon as it is quiet. */
 export function imapClient(s: ImapSettings, opts: { watch?: boolean } = {}): ImapFlow {
   const secure = s.tls ?? true;
-  return new ImapFlow({
+  return new (imapflow().ImapFlow)({
     host: s.host,
     port: s.port ?? (secure ? 993 : 143),
     secure,
