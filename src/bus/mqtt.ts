@@ -101,6 +101,9 @@ export class MqttBridge {
       username: opts.username,
       password: opts.password,
       will: { topic: TOPICS.status, payload: Buffer.from('offline'), qos: 1, retain: true },
+      // Otherwise mqtt-packet fills a cache of 65,536 two-byte buffers (one per packet id) on its first write: about
+      // 6 MB of heap, a twenty-fifth of the butler's idle memory, to save a 2-byte allocation per packet.
+      writeCache: false,
     };
     const client = mqtt.connect(opts.url, options);
     const bridge = new MqttBridge(client, bus, opts.log);
