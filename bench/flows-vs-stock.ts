@@ -9,7 +9,7 @@
 // Run: npm run build && node --import tsx bench/flows-vs-stock.ts   (or node dist/bench/flows-vs-stock.js)
 // BENCH_STOCK_DIR overrides where the stock install is cached (default <tmpdir>/butler-bench-stock-nr); BENCH_N (2000),
 // BENCH_RATE (paced changes/s, 100); BENCH_DEBUG=1 prints every latency in order; BENCH_BUTLER_FLAGS adds Node flags
-// to the butler (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+// to the butler (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" or "--trace-gc"); BENCH_BUTLER_LOG=FILE keeps what it printed.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -362,6 +362,7 @@ async function benchButler(): Promise<ButlerFigures> {
     const runs = [await drive(h, `paced ${PACED_RATE}/s`, 'p', PACED_RATE), await drive(h, 'flat out', 'f', null)];
     const after = rssMb(child.pid!);
     const code = await stop(child);
+    if (process.env.BENCH_BUTLER_LOG) writeFileSync(process.env.BENCH_BUTLER_LOG, started.output());
     if (code !== 0) console.log(`  (butler exited with ${code})`);
     const end = count();
     db.close();
