@@ -60,3 +60,18 @@ export class UnprocessableError extends ServiceError {
 export class UnavailableError extends ServiceError {
   readonly statusCode = 503;
 }
+
+/**
+ * An action that could not be done, for a person to hear: `message` says it in English, `code` and `args` let a reply
+ * in another language say it in its own words (src/conversation/replies.ts).
+ */
+export class ActionError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly args: Record<string, string | number | string[]> = {},
+  ) {
+    super(message);
+    this.name = 'ActionError';
+  }
+}

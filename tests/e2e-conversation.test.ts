@@ -241,6 +241,12 @@ test('timers run on the butler scheduler: start, ask, pause, add time, resume, c
     actions: [{ action_type: 'list_tasks', params: {} }],
   });
   assert.ok(!after.body.results[0].output.tasks.some((t) => t.name === 'timer:pizza'));
+  // The failure said in the speaker's language, not in the action's English
+  const none = await butler.api<ConversationReply>('POST', '/api/command', { text: '暂停计时器', language: 'zh-cn' });
+  assert.equal(none.body.results[0]?.status, 'error', JSON.stringify(none.body));
+  assert.equal(none.body.reply, '没能完成：没有正在运行的计时器', JSON.stringify(none.body));
+  const noneEn = await butler.api<ConversationReply>('POST', '/api/command', { text: 'pause the timer' });
+  assert.equal(noneEn.body.reply, "I couldn't do that: no timer is running");
 });
 
 test('vision: an image in the request reaches the model as an image block, and bad images are refused', async () => {

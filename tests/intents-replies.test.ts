@@ -6,7 +6,7 @@ import { HomeModel } from '../src/brain/intents/home';
 import { IntentRecognizer } from '../src/brain/intents/recognizer';
 import { handleIntent } from '../src/brain/intents/handler';
 import { Understander } from '../src/brain/understanding';
-import { notUnderstood } from '../src/conversation/replies';
+import { failureWords, groundedReply, notUnderstood } from '../src/conversation/replies';
 import type { HassState } from '../src/ha/types';
 
 // A bilingual home: English names with Chinese aliases.
@@ -164,4 +164,39 @@ test('"turn off the kitchen lights in 10 minutes" schedules that command, not a 
 test('Chinese measure words before a kind of device: 这盏灯, 那扇窗帘', () => {
   assert.deepEqual(say('把这盏灯关了', 'zh-cn', 'Bedroom').intent.slots, { domain: 'light', area: 'Bedroom' });
   assert.equal(say('打开那扇窗帘', 'zh-cn', 'Living Room').intent.slots.device_class, 'curtain');
+});
+
+test('a failure is said in the speaker’s language where its code has words; otherwise its own words are kept', () => {
+  const paused = {
+    error: 'no tea timer is paused (paused: pizza, eggs)',
+    code: 'no_such_timer',
+    args: { name: 'tea', state: 'paused', known: ['pizza', 'eggs'] },
+  };
+  assert.equal(failureWords(paused, 'error', true), '没有叫“tea”的计时器在暂停（暂停中的有：pizza、eggs）');
+  assert.equal(failureWords(paused, 'error', false), 'no tea timer is paused (paused: pizza, eggs)');
+  const which = { error: '2 timers are running (a, b): say which', code: 'which_timer', args: { state: 'running', known: ['a', 'b'] } };
+  assert.equal(failureWords(which, 'error', true), '有2个计时器在运行（a、b），请说是哪一个');
+  const away = { error: 'not connected to Home Assistant (reconnecting, attempt 2)', code: 'not_connected' };
+  assert.equal(failureWords(away, 'error', true), '现在连不上 Home Assistant');
+  const rejected = { error: 'Home Assistant rejected light.turn_on: bad brightness', code: 'invalid_format' };
+  assert.equal(failureWords(rejected, 'error', true), rejected.error, 'no words for it: Home Assistant’s own message');
+  assert.equal(failureWords({ reason: 'quiet hours' }, 'denied', true), 'quiet hours');
+  assert.equal(failureWords(null, 'error', true), 'error');
+  const g = groundedReply({
+    items: [
+      { what: '打开厨房的灯', status: 'error', detail: away.error, output: away },
+      {
+        what: 'unlock Front Door',
+        status: 'pending_confirmation',
+        detail: 'proposed by the model, not asked for',
+        output: { reason: 'proposed by the model, not asked for' },
+      },
+    ],
+    refused: [],
+    modelText: '',
+    dropped: false,
+    language: 'zh-cn',
+  });
+  assert.match(g, /没能完成：打开厨房的灯（现在连不上 Home Assistant）/);
+  assert.match(g, /等待确认：unlock Front Door（proposed by the model, not asked for）/);
 });

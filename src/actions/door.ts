@@ -3,7 +3,7 @@
 import { redactUrl } from '../util/redact';
 import { randomUUID } from 'node:crypto';
 import type { Bus } from '../bus/bus';
-import { ConflictError, GoneError, NotFoundError } from '../errors';
+import { ActionError, ConflictError, GoneError, NotFoundError } from '../errors';
 import type { AuditStore } from '../store/audit';
 import {
   nowSeconds,
@@ -38,6 +38,7 @@ export function errorOutput(err: unknown): JsonObject {
 
 function rawErrorOutput(err: unknown): JsonObject {
   if (err instanceof ParamsError) return { error: err.message, details: err.details };
+  if (err instanceof ActionError) return { error: err.message, code: err.code, args: err.args };
   if (err instanceof Error) {
     const code = (err as { code?: unknown }).code;
     return typeof code === 'string' ? { error: err.message, code } : { error: err.message };

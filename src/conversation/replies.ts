@@ -14,13 +14,45 @@ export function replyFor(success: string, results: ActionResult[], zh: boolean):
   const failed = results.filter((r) => r.status === 'error' || r.status === 'denied');
   if (pending.length) return zh ? '这需要确认。要继续吗？（是/不）' : 'That needs confirmation. Shall I go ahead? (yes/no)';
   if (failed.length === 0) return success;
-  const why = failed
-    .map((r) => {
-      const o = r.output as { error?: string; reason?: string } | null;
-      return o?.error ?? o?.reason ?? r.status;
-    })
-    .join('; ');
+  const why = failed.map((r) => failureWords(r.output, r.status, zh)).join(zh ? '；' : '; ');
   return zh ? `没能完成：${why}` : `I couldn't do that: ${why}`;
+}
+
+type FailureArgs = { name?: string; state?: string; known?: string[] };
+
+/** Failures an action names with a `code` (ActionError, HaError), as Chinese says them; others keep their English. */
+const ZH_FAILURES: Record<string, (a: FailureArgs) => string> = {
+  no_timer: (a) => (a.state === 'paused' ? '没有暂停的计时器' : '没有正在运行的计时器'),
+  no_such_timer: (a) => {
+    const state = a.state === 'paused' ? '暂停' : '运行';
+    const known = a.known ?? [];
+    return `没有叫“${a.name ?? ''}”的计时器在${state}${known.length ? `（${state}中的有：${known.join('、')}）` : ''}`;
+  },
+  which_timer: (a) =>
+    `有${(a.known ?? []).length}个计时器在${a.state === 'paused' ? '暂停' : '运行'}（${(a.known ?? []).join('、')}），请说是哪一个`,
+  not_connected: () => '现在连不上 Home Assistant',
+  connection_lost: () => '和 Home Assistant 的连接断了，不确定有没有执行',
+  timeout: () => 'Home Assistant 没有及时回应',
+};
+
+type FailureOutput = { error?: unknown; reason?: unknown; code?: unknown; args?: unknown };
+
+function asFailure(output: ActionResult['output'] | undefined): FailureOutput {
+  return (typeof output === 'object' && output !== null && !Array.isArray(output) ? output : {}) as FailureOutput;
+}
+
+/** The failure in Chinese when its code is one Chinese has words for; null otherwise. */
+function zhFailure(output: ActionResult['output'] | undefined): string | null {
+  const o = asFailure(output);
+  const say = typeof o.code === 'string' ? ZH_FAILURES[o.code] : undefined;
+  return say ? say((typeof o.args === 'object' && o.args !== null ? o.args : {}) as FailureArgs) : null;
+}
+
+/** Why an action did not run, from its result's output, in the person's language. */
+export function failureWords(output: ActionResult['output'], status: string, zh: boolean): string {
+  const o = asFailure(output);
+  const english = typeof o.error === 'string' ? o.error : typeof o.reason === 'string' ? o.reason : status;
+  return (zh && zhFailure(output)) || english;
 }
 
 /** Nobody understood the turn: say so, then what the butler can do here (with examples from the live home). */
@@ -46,7 +78,8 @@ export function approvalNeeded(zh: boolean): string {
 export function confirmationDecided(approved: boolean, actionType: string, result: ActionResult | null, zh: boolean): string {
   if (!approved) return zh ? '已取消。' : 'Cancelled.';
   if (result?.status === 'ok') return zh ? `已完成：${actionType}。` : `Done: ${actionType}.`;
-  return zh ? `没能完成：${JSON.stringify(result?.output)}` : `I could not do it: ${JSON.stringify(result?.output)}`;
+  const why = result ? failureWords(result.output, result.status, zh) : zh ? '没有结果' : 'no result';
+  return zh ? `没能完成：${why}` : `I could not do it: ${why}`;
 }
 
 /** A question only a model can answer (what a camera shows), asked of a butler without one. */
@@ -71,9 +104,13 @@ export function modelUnreachable(reason: string, zh: boolean): string {
 export function groundedReply(g: Grounding): string {
   const zh = isChinese(g.language ?? '');
   const by = (s: string) => g.items.filter((i) => i.status === s);
-  const list = (items: { what: string; detail: string }[], withDetail: boolean) =>
+  const words = (i: { detail: string; output?: ActionResult['output'] }) => (zh && zhFailure(i.output)) || i.detail;
+  const list = (items: { what: string; detail: string; output?: ActionResult['output'] }[], withDetail: boolean) =>
     items
-      .map((i) => (withDetail && i.detail ? (zh ? `${i.what}（${i.detail}）` : `${i.what} (${i.detail})`) : i.what))
+      .map((i) => {
+        const detail = withDetail ? words(i) : '';
+        return detail ? (zh ? `${i.what}（${detail}）` : `${i.what} (${detail})`) : i.what;
+      })
       .join(zh ? '、' : ', ');
   const parts: string[] = [];
   const ok = by('ok');

@@ -1,5 +1,6 @@
 // The butler's own actions: notifications, events, modes, schedules, and the allowlisted command runners.
 import { execFile } from 'node:child_process';
+import { ActionError } from '../../errors';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { EventIngest } from '../../bus/ingest';
@@ -63,12 +64,20 @@ function oneTimer(scheduler: Scheduler, name: unknown, statuses: ('pending' | 'p
     const t = timers.find((x) => label(x).toLowerCase() === name.toLowerCase());
     if (!t) {
       const known = timers.map(label);
-      throw new Error(`no ${name} timer is ${state}${known.length ? ` (${state}: ${known.join(', ')})` : ''}`);
+      throw new ActionError(`no ${name} timer is ${state}${known.length ? ` (${state}: ${known.join(', ')})` : ''}`, 'no_such_timer', {
+        name,
+        state,
+        known,
+      });
     }
     return t.task_id;
   }
-  if (timers.length === 0) throw new Error(`no timer is ${state}`);
-  if (timers.length > 1) throw new Error(`${timers.length} timers are ${state} (${timers.map(label).join(', ')}): say which`);
+  if (timers.length === 0) throw new ActionError(`no timer is ${state}`, 'no_timer', { state });
+  if (timers.length > 1)
+    throw new ActionError(`${timers.length} timers are ${state} (${timers.map(label).join(', ')}): say which`, 'which_timer', {
+      state,
+      known: timers.map(label),
+    });
   return timers[0].task_id;
 }
 
@@ -232,7 +241,10 @@ export function registerButlerActions(d: ButlerActionDeps): void {
           : [...d.scheduler.list('pending'), ...d.scheduler.list('paused')]
               .filter((t) => t.name.startsWith(TIMER_PREFIX))
               .flatMap((t) => d.scheduler.cancel(t.task_id));
-        if (cancelled.length === 0) throw new Error(which ? `no pending task with id or name "${which}"` : 'no timers are running');
+        if (cancelled.length === 0)
+          throw which
+            ? new ActionError(`no pending task with id or name "${which}"`, 'no_such_timer', { name: which, state: 'running', known: [] })
+            : new ActionError('no timers are running', 'no_timer', { state: 'running' });
         return { cancelled: cancelled.map((t) => t.task_id) };
       },
     },

@@ -99,6 +99,8 @@ export interface GroundedItem {
   status: ActionResult['status'];
   /** The reason it waits or was refused, or the error. */
   detail: string;
+  /** The result's output, for a reply that words the failure in another language (its `code` and `args`). */
+  output?: ActionResult['output'];
 }
 
 /** What the reply must say: every action and what became of it; the model's words only where they do not contradict. */
@@ -581,6 +583,7 @@ export class Planner {
       what: describeAction(actions[i] ?? { action_type: r.action_type, params: {} }, names),
       status: r.status,
       detail: detailOf(r),
+      output: r.output,
     }));
     const allOk = results.length > 0 && rejected.length === 0 && results.every((r) => r.status === 'ok');
     const dropped = modelText !== '' && claimsAction(modelText) && !allOk;
