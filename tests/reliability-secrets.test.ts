@@ -36,7 +36,11 @@ test('redactUrl removes credentials from every URL in a text, and redactOptions 
     'https://s3/x?X-Amz-Credential=***&X-Amz-Signature=***&client_secret=***&refresh_token=***&sig=***',
   );
   assert.equal(redactUrl('http://h/path?a=1'), 'http://h/path?a=1', 'nothing else changes');
-  assert.equal(redactUrl('http://h/p?keyboard=us&passive=1&sort=token'), 'http://h/p?keyboard=us&passive=1&sort=token', 'only names that are secrets');
+  assert.equal(
+    redactUrl('http://h/p?keyboard=us&passive=1&sort=token'),
+    'http://h/p?keyboard=us&passive=1&sort=token',
+    'only names that are secrets',
+  );
   const out = redactOptions({
     mqtt_url: 'mqtts://u:p4ss@broker:8883',
     llm_api_key: 'k',
