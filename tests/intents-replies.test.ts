@@ -189,7 +189,7 @@ test('a failure is said in the speaker’s language where its code has words; ot
         what: 'unlock Front Door',
         status: 'pending_confirmation',
         detail: 'proposed by the model, not asked for',
-        output: { reason: 'proposed by the model, not asked for' },
+        output: { reason: 'lock.unlock was proposed by the model, not asked for', code: 'proposed' },
       },
     ],
     refused: [],
@@ -198,5 +198,9 @@ test('a failure is said in the speaker’s language where its code has words; ot
     language: 'zh-cn',
   });
   assert.match(g, /没能完成：打开厨房的灯（现在连不上 Home Assistant）/);
-  assert.match(g, /等待确认：unlock Front Door（proposed by the model, not asked for）/);
+  assert.match(g, /等待确认：unlock Front Door（这是模型提出的，不是你要求的）/);
+  assert.equal(
+    failureWords({ reason: '"rm" is not in exec_allowlist', code: 'not_allowlisted', args: { what: 'rm' } }, 'denied', true),
+    '“rm”不在允许列表里',
+  );
 });

@@ -53,6 +53,11 @@ function rawErrorOutput(err: unknown): JsonObject {
   return { error: String(err) };
 }
 
+/** A decision's code and its words, for the result's output (nothing when it has none). */
+function codeOf(d: PolicyDecision): JsonObject {
+  return d.code ? { code: d.code, ...(d.args ? { args: d.args } : {}) } : {};
+}
+
 function toJson(value: unknown): Json {
   if (value === undefined) return null;
   try {
@@ -122,7 +127,7 @@ export class ActionDoor implements ActionExecutor {
         output = error;
       } else if (decision!.verdict === 'deny') {
         status = 'denied';
-        output = { reason: decision!.reason, risk: decision!.risk };
+        output = { reason: decision!.reason, risk: decision!.risk, ...codeOf(decision!) };
       } else if (decision!.verdict === 'confirm') {
         const conf = this.confirmations.create({
           plan_id: plan.plan_id,
@@ -135,7 +140,7 @@ export class ActionDoor implements ActionExecutor {
         });
         this.bus.emit('confirmation', conf);
         status = 'pending_confirmation';
-        output = { confirmation_id: conf.id, reason: decision!.reason, expires_ts: conf.expires_ts };
+        output = { confirmation_id: conf.id, reason: decision!.reason, expires_ts: conf.expires_ts, ...codeOf(decision!) };
       } else {
         ({ status, output } = await this.run(action_type, params!, { plan_id: plan.plan_id, index: i, origin }, decision!.risk));
       }
@@ -177,7 +182,7 @@ export class ActionDoor implements ActionExecutor {
           index: conf.index,
           action_type: conf.action_type,
           status: 'denied',
-          output: { reason: decision.reason },
+          output: { reason: decision.reason, ...codeOf(decision) },
           ts: nowSeconds(),
         });
       } else {

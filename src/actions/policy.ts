@@ -9,10 +9,17 @@ export type Verdict = 'allow' | 'confirm' | 'deny';
 /** Why a sensitive action a language model proposed waits for a person. */
 export const PROPOSED_NOT_ASKED = 'proposed by the model, not asked for';
 
+/** Why an action waits or is refused, for a reply in another language to say in its own words. */
+export type PolicyCode = 'unknown_action' | 'privacy' | 'no_allowlist' | 'not_allowlisted' | 'proposed' | 'needs_approval';
+
 export interface PolicyDecision {
   verdict: Verdict;
   risk: RiskTier;
   reason: string;
+  /** Set when the action waits or is refused. */
+  code?: PolicyCode;
+  /** What the code's words need: the thing not in the allowlist. */
+  args?: { what: string };
 }
 
 /** Checks a dangerous action against its allowlist. Empty allows nothing. */
@@ -32,9 +39,9 @@ export class PolicyEngine {
 
   evaluate(action: string, params: JsonObject, origin: Origin, opts: { approved?: boolean } = {}): PolicyDecision {
     const risk = this.registry.riskOf(action, params);
-    if (!this.registry.has(action)) return { verdict: 'deny', risk, reason: `unknown action type "${action}"` };
+    if (!this.registry.has(action)) return { verdict: 'deny', risk, reason: `unknown action type "${action}"`, code: 'unknown_action' };
     if (this.modes.privacy && this.registry.isPrivacyBlocked(action, params)) {
-      return { verdict: 'deny', risk, reason: `privacy mode is on: ${action} is blocked until it is turned off` };
+      return { verdict: 'deny', risk, reason: `privacy mode is on: ${action} is blocked until it is turned off`, code: 'privacy' };
     }
     const direct = origin.trusted && !origin.untrusted_input && !origin.confirm_sensitive;
     // A model's proposal is not a person's request: trust in the sender covers only what their own words asked for.
@@ -43,15 +50,27 @@ export class PolicyEngine {
     const proposed = `${action} was ${PROPOSED_NOT_ASKED}${direct ? '' : ` (the words came from ${describe(origin)})`}`;
     if (risk === 'dangerous') {
       const check = this.allowlists.get(action);
-      if (!check) return { verdict: 'deny', risk, reason: `${action} is dangerous and has no allowlist` };
+      if (!check) return { verdict: 'deny', risk, reason: `${action} is dangerous and has no allowlist`, code: 'no_allowlist' };
       const { allowed, what, list } = check(params);
-      if (!allowed) return { verdict: 'deny', risk, reason: `"${what}" is not in ${list} (an empty allowlist allows nothing)` };
-      if (unasked) return { verdict: 'confirm', risk, reason: proposed };
+      if (!allowed)
+        return {
+          verdict: 'deny',
+          risk,
+          reason: `"${what}" is not in ${list} (an empty allowlist allows nothing)`,
+          code: 'not_allowlisted',
+          args: { what },
+        };
+      if (unasked) return { verdict: 'confirm', risk, reason: proposed, code: 'proposed' };
       if (opts.approved || direct) return { verdict: 'allow', risk, reason: `allowlisted in ${list}` };
-      return { verdict: 'confirm', risk, reason: `${action} was asked for by ${describe(origin)}: a trusted person must approve` };
+      return {
+        verdict: 'confirm',
+        risk,
+        reason: `${action} was asked for by ${describe(origin)}: a trusted person must approve`,
+        code: 'needs_approval',
+      };
     }
     if (risk === 'sensitive') {
-      if (unasked) return { verdict: 'confirm', risk, reason: proposed };
+      if (unasked) return { verdict: 'confirm', risk, reason: proposed, code: 'proposed' };
       if (opts.approved || direct)
         return {
           verdict: 'allow',
@@ -62,6 +81,7 @@ export class PolicyEngine {
         verdict: 'confirm',
         risk,
         reason: `${action} is sensitive and was asked for by ${describe(origin)}: a trusted person must approve`,
+        code: 'needs_approval',
       };
     }
     return { verdict: 'allow', risk, reason: 'safe' };

@@ -18,9 +18,12 @@ export function replyFor(success: string, results: ActionResult[], zh: boolean):
   return zh ? `没能完成：${why}` : `I couldn't do that: ${why}`;
 }
 
-type FailureArgs = { name?: string; state?: string; known?: string[] };
+type FailureArgs = { name?: string; state?: string; known?: string[]; what?: string };
 
-/** Failures an action names with a `code` (ActionError, HaError), as Chinese says them; others keep their English. */
+/**
+ * Failures named with a `code` (an ActionError, a HaError, a policy decision), as Chinese says them; others keep their
+ * English words.
+ */
 const ZH_FAILURES: Record<string, (a: FailureArgs) => string> = {
   no_timer: (a) => (a.state === 'paused' ? '没有暂停的计时器' : '没有正在运行的计时器'),
   no_such_timer: (a) => {
@@ -30,6 +33,12 @@ const ZH_FAILURES: Record<string, (a: FailureArgs) => string> = {
   },
   which_timer: (a) =>
     `有${(a.known ?? []).length}个计时器在${a.state === 'paused' ? '暂停' : '运行'}（${(a.known ?? []).join('、')}），请说是哪一个`,
+  proposed: () => '这是模型提出的，不是你要求的',
+  needs_approval: () => '需要家里受信任的人批准',
+  privacy: () => '隐私模式开着，关掉之前不能做',
+  not_allowlisted: (a) => `“${a.what ?? ''}”不在允许列表里`,
+  no_allowlist: () => '这是危险操作，没有设置允许列表',
+  unknown_action: () => '没有这种操作',
   not_connected: () => '现在连不上 Home Assistant',
   connection_lost: () => '和 Home Assistant 的连接断了，不确定有没有执行',
   timeout: () => 'Home Assistant 没有及时回应',
