@@ -260,8 +260,12 @@ export class MqttBridge {
    */
   private mirrorLater(topic: string, value: unknown): void {
     this.mirror.push([topic, value]);
-    // setImmediate, not a timer: what was mirrored goes out in this turn of the loop, after the work that queued it.
-    this.mirrorTimer ??= setImmediate(() => this.publishMirror());
+    // setImmediate, not a timer (a timer waits a millisecond at least), and twice: work queued behind the first one in
+    // this turn — Node-RED hands a message to the next node of a flow with setImmediate — runs before the mirror is
+    // serialised and written, so a flow's call to Home Assistant does not wait for it.
+    this.mirrorTimer ??= setImmediate(() => {
+      this.mirrorTimer = setImmediate(() => this.publishMirror());
+    });
   }
 
   private publishMirror(): void {
