@@ -1,5 +1,5 @@
 // Fires on Home Assistant state changes of matching entities, optionally only from/to given states and held for a time.
-import { stateChangeMatches } from '../../src/flows/match';
+import { stateTrigger } from '../../src/flows/match';
 import type { HassStateChange } from '../../src/ha/types';
 import { defineNode } from '../lib/node';
 import { ConfigError, LISTENING, type NodeDef } from '../lib/red';
@@ -25,6 +25,7 @@ export = defineNode<Config>({
   start({ node, config, services, status, show, send, onClose }) {
     const holdMs = Math.max(0, Number(config.for) || 0) * 1000;
     const timers = new Map<string, NodeJS.Timeout>();
+    const matches = stateTrigger({ entity: config.entity_id, from: config.from, to: config.to });
     const fire = (change: HassStateChange) => {
       show(change.new_state?.state ?? '?');
       // The change that started this run is recorded, so whatever the flow does links back to it in the timeline.
@@ -49,7 +50,7 @@ export = defineNode<Config>({
         clearTimeout(pending);
         timers.delete(change.entity_id);
       }
-      if (!stateChangeMatches({ entity: config.entity_id, from: config.from, to: config.to }, change)) return;
+      if (!matches(change)) return;
       if (holdMs === 0) return fire(change);
       show({ text: `${change.new_state?.state ?? '?'}, waiting ${config.for}s`, fill: 'yellow', shape: 'ring', clock: false });
       timers.set(

@@ -20,13 +20,19 @@ export interface StateTrigger {
   to?: string;
 }
 
-/** Does this change fire the trigger (ignoring the "for" hold, which the node times)? Attribute-only changes never do. */
-export function stateChangeMatches(trigger: StateTrigger, change: HassStateChange): boolean {
-  if (!globList(trigger.entity)(change.entity_id)) return false;
-  const oldS = change.old_state?.state ?? null;
-  const newS = change.new_state?.state ?? null;
-  if (oldS === newS) return false;
-  if (trigger.from && oldS !== trigger.from) return false;
-  if (trigger.to && newS !== trigger.to) return false;
-  return true;
+/**
+ * The trigger as a test of a change, its entity pattern compiled once (a node runs it on every state change in the
+ * home): does the change fire it, ignoring the "for" hold, which the node times? Attribute-only changes never do.
+ */
+export function stateTrigger(trigger: StateTrigger): (change: HassStateChange) => boolean {
+  const entityOk = globList(trigger.entity);
+  return (change) => {
+    if (!entityOk(change.entity_id)) return false;
+    const oldS = change.old_state?.state ?? null;
+    const newS = change.new_state?.state ?? null;
+    if (oldS === newS) return false;
+    if (trigger.from && oldS !== trigger.from) return false;
+    if (trigger.to && newS !== trigger.to) return false;
+    return true;
+  };
 }
