@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HomeModel, HomeModelError } from '../src/brain/intents/home';
 import { IntentRecognizer, detectLanguage } from '../src/brain/intents/recognizer';
-import { expandStrings, parseTemplate, TemplateError } from '../src/brain/intents/template';
+import { canBegin, expandStrings, firstWords, parseTemplate, SentenceMatcher, TemplateError } from '../src/brain/intents/template';
 import { tokenStrings } from '../src/brain/intents/tokenize';
 import { EN_HOME, ZH_HOME } from './intents-fixture';
 
@@ -20,6 +20,22 @@ describe('template engine', () => {
   });
   test('expands names written as templates', () => {
     assert.deepEqual(expandStrings("Trader Joe[']s").sort(), ["Trader Joe's", 'Trader Joes']);
+  });
+  test('the words a template can begin with: through optionals, across alternatives, anything at a slot', () => {
+    const none = () => ({ k: 'seq' as const, items: [] });
+    const f = firstWords(parseTemplate('[please] (turn|switch) [the] {name} on', none));
+    assert.deepEqual([...f.words].sort(), ['please', 'switch', 'turn']);
+    assert.equal(f.open, false);
+    assert.ok(canBegin(f, 'turn') && canBegin(f, 'please') && !canBegin(f, 'the') && !canBegin(f, null));
+    assert.equal(firstWords(parseTemplate('[the] {area} lights', none)).open, true, 'a slot after an optional: anything');
+    assert.equal(firstWords(parseTemplate('[please]', none)).empty, true);
+    // pruning changes nothing a template reads: optional words skipped, the right alternative found after a miss
+    const lists = (name: string) => (name === 'name' ? { kind: 'wildcard' as const } : undefined);
+    const node = parseTemplate('[please] (switch|turn) [the] {name} (on|off)', none);
+    for (const text of ['turn the porch light on', 'please switch porch off', 'switch on', 'the porch on']) {
+      const parses = SentenceMatcher.of(text, lists as never).matchAll(node);
+      assert.equal(parses.length > 0, !['switch on', 'the porch on'].includes(text), text);
+    }
   });
   test('bad templates are rejected with the reason', () => {
     assert.throws(() => parseTemplate('turn (on|off', () => ({ k: 'seq', items: [] })), TemplateError);

@@ -5,6 +5,9 @@ import {
   expandStrings,
   newTrie,
   parseTemplate,
+  canBegin,
+  firstWords,
+  type FirstWords,
   requiredWords,
   SentenceMatcher,
   trieAdd,
@@ -25,6 +28,8 @@ const PACKS: Record<Language, LanguagePack> = { en: EN, 'zh-cn': ZH };
 interface Compiled {
   group: IntentGroup;
   node: TNode;
+  /** The words a sentence it reads can begin with. */
+  first: FirstWords;
   required: string[];
   slots: Record<string, SlotValue>;
   order: number;
@@ -60,6 +65,7 @@ function compilePack(language: Language): { templates: Compiled[]; valueLists: M
       templates.push({
         group,
         node,
+        first: firstWords(node),
         required: [...requiredWords(node)],
         slots: typeof t === 'string' ? {} : (t.slots ?? {}),
         order: order++,
@@ -271,7 +277,9 @@ export class IntentRecognizer {
     const sm = SentenceMatcher.of(text, this.list, en ? stutter : undefined, en ? undefined : 0);
     if (sm.toks.length === 0) return null;
     let best: { draft: Draft; score: number; order: number } | null = null;
+    const t0 = sm.toks[0].t;
     for (const c of this.templates) {
+      if (!canBegin(c.first, t0)) continue;
       let ok = true;
       for (const w of c.required) {
         if (!sm.words.has(w)) {

@@ -11,7 +11,7 @@ export type ListValue = string | number | Record<string, SlotValue>;
 export type TNode =
   | { k: 'w'; w: string }
   | { k: 'seq'; items: TNode[] }
-  | { k: 'alt'; opts: TNode[] }
+  | { k: 'alt'; opts: TNode[]; first?: FirstWords[] }
   | { k: 'slot'; list: string; slot: string };
 
 export class TemplateError extends Error {}
@@ -112,6 +112,63 @@ export function expandStrings(src: string, limit = 64): string[] {
         .filter((s) => s.length > 0),
     ),
   ];
+}
+
+/**
+ * The words a match of a node can begin with: `open` when it may begin with anything (a slot), `empty` when it may
+ * match nothing at all. The matcher skips the alternatives (and the recognizer the templates) that cannot begin with
+ * the word at hand, which is most of them.
+ */
+export interface FirstWords {
+  words: Set<string>;
+  open: boolean;
+  empty: boolean;
+}
+
+const firstMemo = new WeakMap<TNode, FirstWords>();
+
+export function firstWords(node: TNode): FirstWords {
+  const known = firstMemo.get(node);
+  if (known) return known;
+  let f: FirstWords;
+  switch (node.k) {
+    case 'w':
+      f = { words: new Set([node.w]), open: false, empty: false };
+      break;
+    case 'slot':
+      f = { words: new Set(), open: true, empty: false };
+      break;
+    case 'alt': {
+      f = { words: new Set(), open: false, empty: false };
+      for (const o of node.opts) {
+        const g = firstWords(o);
+        for (const w of g.words) f.words.add(w);
+        f.open ||= g.open;
+        f.empty ||= g.empty;
+      }
+      break;
+    }
+    case 'seq': {
+      f = { words: new Set(), open: false, empty: true };
+      for (const it of node.items) {
+        const g = firstWords(it);
+        for (const w of g.words) f.words.add(w);
+        f.open ||= g.open;
+        if (!g.empty) {
+          f.empty = false;
+          break;
+        }
+      }
+      break;
+    }
+  }
+  firstMemo.set(node, f);
+  return f;
+}
+
+/** Can a match of a node with these first words begin at a token `t` (null: the sentence has ended)? */
+export function canBegin(f: FirstWords, t: string | null): boolean {
+  return f.open || f.empty || (t !== null && f.words.has(t));
 }
 
 /** Tokens that every match of the node must contain: a cheap pre-filter. */
@@ -366,9 +423,12 @@ export class SentenceMatcher {
       }
       case 'seq':
         return this.seq(node.items, 0, pos, k);
-      case 'alt':
-        for (const o of node.opts) if (this.m(o, pos, k)) return true;
+      case 'alt': {
+        node.first ??= node.opts.map(firstWords);
+        const t = pos < this.toks.length ? this.toks[pos].t : null;
+        for (let i = 0; i < node.opts.length; i++) if (canBegin(node.first[i], t) && this.m(node.opts[i], pos, k)) return true;
         return false;
+      }
       case 'slot':
         return this.slot(node, pos, k);
     }
