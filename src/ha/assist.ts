@@ -99,7 +99,16 @@ export class AssistPart implements Part<AssistHost> {
             user: typeof req.context.user_id === 'string' ? req.context.user_id : undefined,
           };
           const reply = await host.converse({ text: req.text, origin, conversation_id: req.conversation_id, language: req.language });
-          await host.committed?.();
+          try {
+            await host.committed?.();
+          } catch (err) {
+            // Not `handled`: what the turn did could not be recorded. Say why, and what the turn itself said.
+            const why = err instanceof Error ? err.message : String(err);
+            const text = /^zh/i.test(req.language ?? '')
+              ? `没能保存（${why}）。${reply.reply}`
+              : `I couldn't save that (${why}). ${reply.reply}`;
+            return { handled: false, text, conversation_id: reply.conversation_id };
+          }
           return { handled: reply.handled, text: reply.reply, conversation_id: reply.conversation_id };
         },
       });

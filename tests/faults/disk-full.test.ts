@@ -2,13 +2,14 @@
 // beyond it fails with SQLITE_FULL, exactly as on a full disk; we run as root, so a read-only data dir cannot be
 // simulated with chmod, and a tiny tmpfs needs mount rights). Mid-burst the database fills: health names the failure,
 // the log says what was not acknowledged, the butler stays up and serves reads, an HTTP event is refused with 503, and
-// no MQTT message is acknowledged unwritten: restarted without the cap, every event the broker accepted is stored
+// no MQTT message is acknowledged unwritten, a voice turn is not answered `handled` unwritten: restarted without the cap, every event the broker accepted is stored
 // (redelivered, since the butler never acknowledged it) and the refused HTTP event is not. Prints its figures.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sendTranscript } from '../../src/ha/wyoming';
 import { spawnButler, type ButlerProcess } from '../helpers/butler-process';
 import { until } from '../helpers/wait';
 import { Burst, FaultBroker, killButler, readDb, storedIds } from './harness';
@@ -57,6 +58,19 @@ test('a full database mid-burst: a clear error in health and the log, reads go o
   });
   assert.equal(refused.status, 503, JSON.stringify(refused.body));
   assert.match(refused.body.error, /not stored: .*full/);
+  // A voice turn (Wyoming, as Home Assistant's Assist sends it) is answered `handled` only once what it recorded is
+  // committed: while full, either it is not handled (the butler apologises), or what it recorded is in the file.
+  const voice = await sendTranscript('127.0.0.1', butler.wyomingPort, {
+    text: 'turn on the kitchen lights',
+    language: 'en',
+    timeoutMs: 30_000,
+  });
+  assert.ok(voice.text.length > 0, 'the voice turn gets an answer');
+  const voicePlans = readDb(dataDir, (db) =>
+    db.prepare('SELECT count(*) FROM plans WHERE conversation_id = ?').pluck().get(voice.conversation_id),
+  ) as number;
+  if (voice.handled) assert.ok(voicePlans > 0, `handled, yet nothing of the turn was written: ${JSON.stringify(voice)}`);
+  else assert.match(voice.text, /^I couldn't save that \(.*full.*\)/, 'not handled, and it says why');
   await until(
     'the log to say what was not acknowledged',
     () => /not acknowledged: what it recorded could not be written/.test(butler.output()),
@@ -88,7 +102,8 @@ test('a full database mid-burst: a clear error in health and the log, reads go o
   const integrity = readDb(dataDir, (db) => db.pragma('integrity_check', { simple: true }));
   console.log(
     `# faults/disk-full: full after ${storedAtFull} events (db_max_mb 1); health "${later.status}", db-writes: ${writesDetail}; ` +
-      `reads answered; HTTP event answered ${refused.status}; ${storedWhileFull} stored while full (fitting in free space); ` +
+      `reads answered; HTTP event answered ${refused.status}; voice turn ${voice.handled ? 'handled (its plan written)' : `not handled ("${voice.text}")`}; ` +
+      `${storedWhileFull} stored while full (fitting in free space); ` +
       `after the restart without the cap: ${burst.accepted.size} accepted, ${ids.size} stored, ${lost.length} lost, ` +
       `refused HTTP event stored: ${refusedStored}; integrity_check ${integrity}`,
   );
