@@ -41,7 +41,7 @@ const ZH_FAILURES: Record<string, (a: FailureArgs) => string> = {
   unknown_action: () => '没有这种操作',
   not_connected: () => '现在连不上 Home Assistant',
   connection_lost: () => '和 Home Assistant 的连接断了，不确定有没有执行',
-  timeout: () => 'Home Assistant 没有及时回应',
+  timeout: () => '对方没有及时回应',
 };
 
 type FailureOutput = { error?: unknown; reason?: unknown; code?: unknown; args?: unknown };
