@@ -11,6 +11,7 @@ import { startMosquitto, type TestBroker } from './helpers/mosquitto';
 import { spawnButler, type ButlerProcess } from './helpers/butler-process';
 import { until } from './helpers/wait';
 import type { TurnReply as ConversationReply } from '../src/conversation/turn';
+import type { ActionResult } from '../src/types';
 
 let broker: TestBroker;
 let home: DemoHome;
@@ -245,6 +246,14 @@ test('timers run on the butler scheduler: start, ask, pause, add time, resume, c
   const none = await butler.api<ConversationReply>('POST', '/api/command', { text: '暂停计时器', language: 'zh-cn' });
   assert.equal(none.body.results[0]?.status, 'error', JSON.stringify(none.body));
   assert.equal(none.body.reply, '没能完成：没有正在运行的计时器', JSON.stringify(none.body));
+  const noTea = await butler.api<{ results: ActionResult[] }>('POST', '/api/command', {
+    actions: [{ action_type: 'cancel_task', params: { name: 'timer:tea' } }],
+  });
+  assert.deepEqual((noTea.body.results[0].output as { code: string; args: unknown }).args, { name: 'tea', state: 'running', known: [] });
+  const noTask = await butler.api<{ results: ActionResult[] }>('POST', '/api/command', {
+    actions: [{ action_type: 'cancel_task', params: { name: 'water the plants' } }],
+  });
+  assert.equal((noTask.body.results[0].output as { code: string }).code, 'no_such_task', 'a task that is not a timer is not called one');
   const noneEn = await butler.api<ConversationReply>('POST', '/api/command', { text: 'pause the timer' });
   assert.equal(noneEn.body.reply, "I couldn't do that: no timer is running");
 });

@@ -33,6 +33,7 @@ const ZH_FAILURES: Record<string, (a: FailureArgs) => string> = {
   },
   which_timer: (a) =>
     `有${(a.known ?? []).length}个计时器在${a.state === 'paused' ? '暂停' : '运行'}（${(a.known ?? []).join('、')}），请说是哪一个`,
+  no_such_task: (a) => `没有叫“${a.name ?? ''}”的待执行任务`,
   proposed: () => '这是模型提出的，不是你要求的',
   needs_approval: () => '需要家里受信任的人批准',
   privacy: () => '隐私模式开着，关掉之前不能做',

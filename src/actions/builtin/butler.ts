@@ -242,9 +242,15 @@ export function registerButlerActions(d: ButlerActionDeps): void {
               .filter((t) => t.name.startsWith(TIMER_PREFIX))
               .flatMap((t) => d.scheduler.cancel(t.task_id));
         if (cancelled.length === 0)
-          throw which
-            ? new ActionError(`no pending task with id or name "${which}"`, 'no_such_timer', { name: which, state: 'running', known: [] })
-            : new ActionError('no timers are running', 'no_timer', { state: 'running' });
+          throw !which
+            ? new ActionError('no timers are running', 'no_timer', { state: 'running' })
+            : which.startsWith(TIMER_PREFIX)
+              ? new ActionError(`no pending task with id or name "${which}"`, 'no_such_timer', {
+                  name: which.slice(TIMER_PREFIX.length),
+                  state: 'running',
+                  known: [],
+                })
+              : new ActionError(`no pending task with id or name "${which}"`, 'no_such_task', { name: which });
         return { cancelled: cancelled.map((t) => t.task_id) };
       },
     },
