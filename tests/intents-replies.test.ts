@@ -6,7 +6,7 @@ import { HomeModel } from '../src/brain/intents/home';
 import { IntentRecognizer } from '../src/brain/intents/recognizer';
 import { handleIntent } from '../src/brain/intents/handler';
 import { Understander } from '../src/brain/understanding';
-import { failureWords, groundedReply, notUnderstood } from '../src/conversation/replies';
+import { failureWords, groundedReply, notSaved, notUnderstood } from '../src/conversation/replies';
 import type { HassState } from '../src/ha/types';
 
 // A bilingual home: English names with Chinese aliases.
@@ -181,6 +181,12 @@ test('a failure is said in the speaker’s language where its code has words; ot
   const rejected = { error: 'Home Assistant rejected light.turn_on: bad brightness', code: 'invalid_format' };
   assert.equal(failureWords(rejected, 'error', true), rejected.error, 'no words for it: Home Assistant’s own message');
   assert.equal(failureWords({ reason: 'quiet hours' }, 'denied', true), 'quiet hours');
+  assert.equal(
+    failureWords({ error: 'no pending task', code: 'no_such_task', args: { name: 'water the plants' } }, 'error', true),
+    '没有叫“water the plants”的待执行任务',
+  );
+  assert.equal(notSaved('disk full', '已打开厨房的灯。', true), '没能保存（disk full）。已打开厨房的灯。');
+  assert.equal(notSaved('disk full', 'Done.', false), "I couldn't save that (disk full). Done.");
   assert.equal(failureWords(null, 'error', true), 'error');
   const g = groundedReply({
     items: [

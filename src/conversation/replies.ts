@@ -92,6 +92,11 @@ export function confirmationDecided(approved: boolean, actionType: string, resul
   return zh ? `没能完成：${why}` : `I could not do it: ${why}`;
 }
 
+/** A turn whose records could not be committed: not handled, why, and what the turn itself said. */
+export function notSaved(why: string, said: string, zh: boolean): string {
+  return zh ? `没能保存（${why}）。${said}` : `I couldn't save that (${why}). ${said}`;
+}
+
 /** A question only a model can answer (what a camera shows), asked of a butler without one. */
 export function needsModel(zh: boolean): string {
   return zh

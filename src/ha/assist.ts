@@ -4,6 +4,7 @@
 // proof of who speaks: sensitive actions are confirmed in the conversation. `handled` is answered only once what the
 // turn recorded has been committed.
 import { lookup } from 'node:dns/promises';
+import { isChinese, notSaved } from '../conversation/replies';
 import type { Part } from '../parts/part';
 import type { Logger } from '../log';
 import { portTakenError } from '../parts/ports';
@@ -104,9 +105,7 @@ export class AssistPart implements Part<AssistHost> {
           } catch (err) {
             // Not `handled`: what the turn did could not be recorded. Say why, and what the turn itself said.
             const why = err instanceof Error ? err.message : String(err);
-            const text = /^zh/i.test(req.language ?? '')
-              ? `没能保存（${why}）。${reply.reply}`
-              : `I couldn't save that (${why}). ${reply.reply}`;
+            const text = notSaved(why, reply.reply, isChinese(req.language ?? ''));
             return { handled: false, text, conversation_id: reply.conversation_id };
           }
           return { handled: reply.handled, text: reply.reply, conversation_id: reply.conversation_id };
