@@ -116,8 +116,8 @@ function queries(dev: string, st: string): string[] {
   ];
 }
 
-/** The binary sensor classes whose "on" a person calls detected, triggered, active… (and "present"). */
-const DETECTED_CLASSES = [
+/** The sensing binary sensor classes: "on" is detected, triggered, active…; "off" is clear, not detected. */
+const SENSING_CLASSES = [
   'carbon_monoxide',
   'gas',
   'motion',
@@ -132,10 +132,15 @@ const DETECTED_CLASSES = [
   'vibration',
   'heat',
   'cold',
-  'battery',
   'plug',
   'running',
   'connectivity',
+];
+
+/** Every class whose "on" a person may call detected, triggered, active… (and "present"). */
+const DETECTED_CLASSES = [
+  ...SENSING_CLASSES,
+  'battery',
   'safety',
   'door',
   'window',
@@ -259,28 +264,7 @@ const lists: LanguagePack['lists'] = {
       _anyClass: 'presence',
       _classes: DETECTED_CLASSES,
     },
-    '(clear|not detected|off|inactive)': {
-      state: 'off',
-      _classes: [
-        'carbon_monoxide',
-        'gas',
-        'motion',
-        'occupancy',
-        'smoke',
-        'sound',
-        'light',
-        'tamper',
-        'power',
-        'problem',
-        'moisture',
-        'vibration',
-        'heat',
-        'cold',
-        'running',
-        'connectivity',
-        'plug',
-      ],
-    },
+    '(clear|not detected|off|inactive)': { state: 'off', _classes: SENSING_CLASSES },
     '(cold|freezing|frozen)': { state: 'on', _classes: ['cold'] },
     '(hot|overheating|overheated)': { state: 'on', _classes: ['heat'] },
     '(connected|online)': { state: 'on', _classes: ['connectivity'] },
